@@ -1,0 +1,3 @@
+module gocross.example/apps/cgo-hello
+
+go 1.22

@@ -1,0 +1,3 @@
+module gocross.example/libs/mathx
+
+go 1.22
