@@ -111,7 +111,7 @@ module.exports = async function globalSetup() {
       2,
     ) + '\n',
   );
-  fs.writeFileSync(path.join(ws, '.gitignore'), 'node_modules/\ndist/\n.nx/\nreports/\n');
+  fs.writeFileSync(path.join(ws, '.gitignore'), 'node_modules/\ndist/\n.nx/\nreports/\ntmp/\n');
   copyExamples(ws);
 
   const installed = run(
