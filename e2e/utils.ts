@@ -97,10 +97,18 @@ export function nxEnv(extra: Record<string, string | undefined> = {}): Record<st
   };
 }
 
+/** The `nx` CLI script of the Nx installed in a workspace (from nx's package.json `bin`). */
+export function nxBinIn(ws: string): string {
+  const pkgDir = path.join(ws, 'node_modules', 'nx');
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { bin: string | Record<string, string> };
+  const rel = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.nx;
+  return path.join(pkgDir, rel);
+}
+
 /** Runs the workspace's own Nx (`node node_modules/nx/bin/nx.js …`). */
 export function nx(args: string[], opts: RunOptions = {}): RunResult {
   const ws = opts.cwd ?? workspaceRoot();
-  const nxBin = path.join(workspaceRoot(), 'node_modules', 'nx', 'bin', 'nx.js');
+  const nxBin = nxBinIn(workspaceRoot());
   return run(process.execPath, [nxBin, ...args], { ...opts, cwd: ws, env: nxEnv(opts.env) });
 }
 

@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run demo`: builds the example Go workspace in examples/ for every platform of its
+ * matrix with Nx and @gocross/nx, then prints a table of what was built.
+ *
+ * examples/ is itself an Nx workspace: its nx.json registers `@gocross/nx`, which resolves to
+ * this repository's plugin through the root node_modules (npm workspaces link), and Nx is the
+ * root workspace's Nx. So after `npm ci` nothing else needs installing.
+ *
+ * Options:
+ *   --no-build     do not rebuild plugin/dist even if sources are newer
+ *   --skip-cache   pass --skip-nx-cache to Nx (rebuild every binary)
+ *   --validate     also run the validate target of every project that has one
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const examples = path.join(root, 'examples');
+const pluginDir = path.join(root, 'plugin');
+const args = new Set(process.argv.slice(2));
+
+const tty = process.stdout.isTTY;
+const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
+const step = (s) => console.log(`\n${bold('▸ ' + s)}`);
+
+function fail(msg) {
+  console.error(`\ndemo: ${msg}`);
+  process.exit(1);
+}
+
+function which(cmd) {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+function newestMtime(dir) {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function nxBin() {
+  const pkgFile = require.resolve('nx/package.json', { paths: [examples, root] });
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+  return path.join(path.dirname(pkgFile), typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.nx);
+}
+
+const nxEnv = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  NX_INTERACTIVE: 'false',
+};
+
+function nx(argv, capture) {
+  return spawnSync(process.execPath, [nxBin(), ...argv], {
+    cwd: examples,
+    env: nxEnv,
+    stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small header sniff, enough to name the format and machine of each artifact.
+
+const ELF_MACHINES = {
+  3: 'x86 (i386)', 8: 'MIPS', 20: 'PowerPC', 21: 'PowerPC64', 22: 'S/390', 40: 'ARM', 62: 'x86-64',
+  183: 'AArch64', 243: 'RISC-V', 258: 'LoongArch',
+};
+const MACHO_CPUS = { 7: 'x86', 0x01000007: 'x86-64', 12: 'ARM', 0x0100000c: 'arm64' };
+const PE_MACHINES = { 0x14c: 'x86 (i386)', 0x8664: 'x86-64', 0x1c4: 'ARMv7', 0xaa64: 'arm64' };
+
+function sniff(file) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(512);
+    const n = fs.readSync(fd, b, 0, b.length, 0);
+    const h = b.subarray(0, n);
+    if (n >= 20 && h.readUInt32BE(0) === 0x7f454c46) {
+      const cls = h[4] === 2 ? 'ELF64' : 'ELF32';
+      const le = h[5] === 1;
+      const type = le ? h.readUInt16LE(16) : h.readUInt16BE(16);
+      const machine = le ? h.readUInt16LE(18) : h.readUInt16BE(18);
+      const types = { 1: 'relocatable', 2: 'executable', 3: 'shared/PIE' };
+      return `${cls} ${le ? 'LSB' : 'MSB'} ${types[type] || `type ${type}`}, ${ELF_MACHINES[machine] || `machine ${machine}`}`;
+    }
+    if (n >= 8 && (h.readUInt32LE(0) === 0xfeedfacf || h.readUInt32LE(0) === 0xfeedface)) {
+      const cpu = h.readInt32LE(4) >>> 0;
+      return `Mach-O ${h.readUInt32LE(0) === 0xfeedfacf ? '64' : '32'}-bit, ${MACHO_CPUS[cpu] || `cpu ${cpu}`}`;
+    }
+    if (n >= 64 && h[0] === 0x4d && h[1] === 0x5a) {
+      const peOff = h.readUInt32LE(0x3c);
+      const pe = Buffer.alloc(6);
+      fs.readSync(fd, pe, 0, 6, peOff);
+      if (pe.readUInt32LE(0) === 0x00004550) {
+        const m = pe.readUInt16LE(4);
+        return `PE32 executable, ${PE_MACHINES[m] || `machine 0x${m.toString(16)}`}`;
+      }
+      return 'MZ executable';
+    }
+    if (h.subarray(0, 8).toString('latin1') === '!<arch>\n') return 'ar archive';
+    return 'data';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function humanSize(bytes) {
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+function listArtifacts(distDir) {
+  const rows = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && !e.name.startsWith('.') && !/\.(json|sarif|xml|txt|h)$/.test(e.name)) rows.push(p);
+    }
+  };
+  if (fs.existsSync(distDir)) walk(distDir);
+  return rows.sort();
+}
+
+function table(headers, rows) {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i])).join('  ').trimEnd();
+  console.log(bold(line(headers)));
+  console.log(dim(w.map((n) => '─'.repeat(n)).join('  ')));
+  for (const r of rows) console.log(line(r));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function main() {
+  const go = which('go');
+  if (!go) fail('Go is not on PATH. Install Go ≥ 1.22 (https://go.dev/dl/) and run again.');
+  const goVersion = spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(dim(`${goVersion} · node ${process.version}`));
+
+  const distIndex = path.join(pluginDir, 'dist', 'index.js');
+  const stale = !fs.existsSync(distIndex) || newestMtime(path.join(pluginDir, 'src')) > fs.statSync(distIndex).mtimeMs;
+  if (stale && !args.has('--no-build')) {
+    step('Building the plugin (plugin/dist)');
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-plugin.js')], { stdio: 'inherit' });
+    if (r.status !== 0) fail('building the plugin failed');
+  }
+  if (!fs.existsSync(distIndex)) fail('plugin/dist/index.js is missing; run `npm run build`.');
+
+  step('Projects Nx infers from go.mod files in examples/');
+  const shown = nx(['show', 'projects', '--json'], true);
+  if (shown.status !== 0) {
+    process.stderr.write(shown.stdout + shown.stderr);
+    fail('nx could not load the workspace in examples/');
+  }
+  const projects = JSON.parse(shown.stdout.slice(shown.stdout.indexOf('['))).sort();
+  for (const p of projects) {
+    const cfg = nx(['show', 'project', p, '--json'], true);
+    let builds = [];
+    try {
+      const j = JSON.parse(cfg.stdout.slice(cfg.stdout.indexOf('{')));
+      builds = Object.keys(j.targets || {}).filter((t) => /^build-/.test(t)).sort();
+    } catch {
+      /* printed below as no targets */
+    }
+    console.log(`  ${bold(p)}  ${dim(builds.join(' ') || '(no build targets)')}`);
+  }
+
+  step('nx run-many -t build-all');
+  const started = Date.now();
+  const built = nx(['run-many', '-t', 'build-all', ...(args.has('--skip-cache') ? ['--skip-nx-cache'] : [])], false);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+
+  step(`What was built (examples/dist, ${seconds} s)`);
+  const distDir = path.join(examples, 'dist');
+  const files = listArtifacts(distDir);
+  const rows = files.map((f) => {
+    const rel = path.relative(distDir, f);
+    const parts = rel.split(path.sep);
+    // dist/<projectRoot>/<platform-slug>/<file>
+    const slug = parts.length >= 2 ? parts[parts.length - 2] : '';
+    const platform = slug.replace(/-/, '/').replace(/-/, '/');
+    return [platform, path.join('examples', 'dist', rel), humanSize(fs.statSync(f).size), sniff(f)];
+  });
+  if (rows.length) table(['platform', 'path', 'size', 'format / machine'], rows);
+  else console.log('  (nothing in examples/dist)');
+
+  if (args.has('--validate')) {
+    step('nx run-many -t validate');
+    const v = nx(['run-many', '-t', 'validate'], false);
+    if (v.status !== 0) console.log('validate reported problems (see above)');
+  }
+
+  const native = rows.length ? files.find((f) => f.endsWith(path.join(`${process.platform}-${goArch()}`, 'hello'))) : undefined;
+  const arm = files.find((f) => f.endsWith(path.join('linux-arm64', 'hello')));
+  const qemu = which('qemu-aarch64');
+  if (native || (arm && qemu)) step('Running hello');
+  if (native) {
+    const r = spawnSync(native, [], { encoding: 'utf8' });
+    console.log(`  ${path.relative(root, native)}  →  ${(r.stdout || r.stderr || '').trim()}`);
+  }
+  if (arm && qemu) {
+    const r = spawnSync(qemu, [arm, '-sum', '40', '2'], { encoding: 'utf8' });
+    console.log(`  qemu-aarch64 ${path.relative(root, arm)} -sum 40 2  →  ${(r.stdout || r.stderr || '').trim().split('\n').join(' | ')}`);
+  }
+
+  if (built.status !== 0) fail(`nx run-many -t build-all failed (exit ${built.status}).`);
+  console.log(`\n${rows.length} artifacts.`);
+}
+
+function goArch() {
+  return { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm', riscv64: 'riscv64', s390x: 's390x', ppc64: 'ppc64le' }[process.arch] || process.arch;
+}
+
+main();
