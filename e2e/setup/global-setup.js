@@ -62,7 +62,7 @@ function copyExamples(ws) {
 
 module.exports = async function globalSetup() {
   const t0 = Date.now();
-  if (!fs.existsSync(path.join(pluginDir, 'dist', 'index.js'))) {
+  if (!fs.existsSync(path.join(pluginDir, 'dist'))) {
     log('plugin/dist missing: building the plugin');
     run(process.execPath, [path.join(repo, 'scripts', 'build-plugin.js')], repo);
   }
