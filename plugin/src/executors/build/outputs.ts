@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { binarySuffix, platformFromOptions } from '../../platforms/env';
+import { platformSlug } from '../../platforms/platform';
+import type { Platform } from '../../platforms/types';
+import type { BuildExecutorSchema } from './schema';
+
+export interface BuildOutputs {
+  platform: Platform;
+  /** Absolute output directory. */
+  dir: string;
+  /** One entry per main package (absolute paths); empty for compileOnly. */
+  files: { main: string; path: string }[];
+}
+
+/** `main` option as a list (default `['.']`). */
+export function mainPackages(options: Pick<BuildExecutorSchema, 'main'>): string[] {
+  const m = options.main ?? '.';
+  const list = Array.isArray(m) ? m : [m];
+  return list.length === 0 ? ['.'] : list;
+}
+
+/** The `module` path declared in a go.mod text, if any. */
+export function parseModulePath(goMod: string): string | undefined {
+  const m = /^\s*module\s+("?)([^\s"/][^\s"]*)\1\s*(?:\/\/.*)?$/m.exec(goMod);
+  return m ? m[2] : undefined;
+}
+
+/** Last element of an import path, skipping a major-version suffix (`example.com/tool/v2` → `tool`), as `go build` names outputs. */
+export function lastPathElement(importPath: string): string {
+  const parts = importPath.split('/').filter(Boolean);
+  let last = parts[parts.length - 1] ?? importPath;
+  if (parts.length > 1 && /^v[0-9]+$/.test(last)) last = parts[parts.length - 2];
+  return last;
+}
+
+/**
+ * Base name (without suffix) of the binary built from a main package dir. For `.` (or any dir
+ * that is a module root) the module path's last element is used, otherwise the dir's own name.
+ */
+export function binaryBaseName(mainDir: string, absProjectRoot: string): string {
+  const abs = path.resolve(absProjectRoot, mainDir);
+  try {
+    const mod = parseModulePath(fs.readFileSync(path.join(abs, 'go.mod'), 'utf8'));
+    if (mod) return lastPathElement(mod);
+  } catch {
+    // not a module root
+  }
+  return path.basename(abs);
+}
+
+/**
+ * Where a build puts its artifacts: the platform, the output directory and one file per main
+ * package. Throws an Error with a one-line message for options that name no valid platform.
+ */
+export function resolveBuildOutputs(
+  options: BuildExecutorSchema,
+  ctx: { workspaceRoot: string; projectRoot: string },
+): BuildOutputs {
+  const pr = platformFromOptions(options);
+  if (!pr.ok) throw new Error(pr.message);
+  const platform = pr.platform;
+  const absProjectRoot = path.resolve(ctx.workspaceRoot, ctx.projectRoot);
+  if (options.outputPath) {
+    const file = path.resolve(ctx.workspaceRoot, options.outputPath);
+    const mains = mainPackages(options);
+    return {
+      platform,
+      dir: path.dirname(file),
+      files: options.compileOnly ? [] : [{ main: mains[0], path: file }],
+    };
+  }
+  const dir = path.resolve(
+    ctx.workspaceRoot,
+    options.outputDir ?? path.join('dist', ctx.projectRoot, platformSlug(platform)),
+  );
+  if (options.compileOnly) return { platform, dir, files: [] };
+  const suffix = binarySuffix(platform.goos, options.buildmode ?? 'exe');
+  const files = mainPackages(options).map((main) => ({
+    main,
+    path: path.join(dir, binaryBaseName(main, absProjectRoot) + suffix),
+  }));
+  return { platform, dir, files };
+}

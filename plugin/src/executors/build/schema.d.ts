@@ -1,0 +1,42 @@
+import type { BuildMode, Libc } from '../../platforms/types';
+
+/** Options of `@gocross/nx:build`. See schema.json for the descriptions shown by Nx. */
+export interface BuildExecutorSchema {
+  goos: string;
+  goarch: string;
+  /** Variant variables; at most the one matching `goarch` is used. */
+  goarm?: string;
+  goarm64?: string;
+  goamd64?: string;
+  go386?: string;
+  gomips?: string;
+  gomips64?: string;
+  goppc64?: string;
+  goriscv64?: string;
+  /** Enable cgo (CGO_ENABLED=1). Default false. */
+  cgo?: boolean;
+  libc?: Libc;
+  cc?: string;
+  cxx?: string;
+  cflags?: string[];
+  tags?: string[];
+  ldflags?: string;
+  gcflags?: string;
+  asmflags?: string;
+  buildmode?: BuildMode;
+  /** Main package dir(s) relative to the project root. Default '.'. */
+  main?: string | string[];
+  /** One main only: output file, relative to the workspace root. */
+  outputPath?: string;
+  /** Default `dist/<projectRoot>/<platform-slug>`, relative to the workspace root. */
+  outputDir?: string;
+  /** Library: compile every package (`go build ./...`), keep no artifact. */
+  compileOnly?: boolean;
+  /** Default true. */
+  trimpath?: boolean;
+  /** Default true: -buildvcs=false and an empty build id, so rebuilds are byte-identical. */
+  reproducible?: boolean;
+  env?: Record<string, string>;
+  /** Extra arguments passed to `go build` before the package list. */
+  args?: string[];
+}
