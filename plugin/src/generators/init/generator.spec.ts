@@ -1,0 +1,86 @@
+import { readJson, readNxJson, Tree } from '@nx/devkit';
+import { DEFAULT_PLATFORMS, initGenerator } from './generator';
+import { emptyWorkspace, snapshotTree } from '../shared/test-utils';
+
+describe('init generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = emptyWorkspace();
+  });
+
+  it('registers the plugin with the default matrix, the go input and cached target defaults', async () => {
+    await initGenerator(tree, {});
+    const nx = readNxJson(tree)!;
+    expect(nx.plugins).toContainEqual({ plugin: '@gocross/nx', options: { platforms: [...DEFAULT_PLATFORMS] } });
+    expect(DEFAULT_PLATFORMS).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64']);
+    expect(nx.namedInputs!['go']).toEqual(['{projectRoot}/**/*.{go,s,c,h,syso}', '{projectRoot}/go.mod', '{projectRoot}/go.sum']);
+    expect(nx.targetDefaults!['build'].cache).toBe(true);
+    expect(nx.targetDefaults!['validate'].cache).toBe(true);
+    expect(nx.targetDefaults!['@gocross/nx:build'].cache).toBe(true);
+    expect(readJson(tree, 'gocross.policy.json')).toEqual({ checks: {} });
+    const ignore = tree.read('.gitignore', 'utf-8')!.split('\n');
+    expect(ignore).toEqual(expect.arrayContaining(['/dist/', '/reports/']));
+  });
+
+  it('is idempotent', async () => {
+    tree.write('apps/a/go.mod', 'module example.com/a\n\ngo 1.22\n');
+    tree.write('libs/b/go.mod', 'module example.com/b\n\ngo 1.23\n');
+    await initGenerator(tree, {});
+    const first = snapshotTree(tree);
+    await initGenerator(tree, {});
+    expect(snapshotTree(tree)).toEqual(first);
+  });
+
+  it('accepts a custom matrix and normalises it', async () => {
+    await initGenerator(tree, { platforms: 'linux/arm64, linux/mipsle,linux/arm64' });
+    const entry = readNxJson(tree)!.plugins!.find((p) => typeof p !== 'string' && p.plugin === '@gocross/nx');
+    expect(entry).toEqual({ plugin: '@gocross/nx', options: { platforms: ['linux/arm64', 'linux/mipsle'] } });
+  });
+
+  it('refuses a malformed platform', async () => {
+    await expect(initGenerator(tree, { platforms: ['linux-arm64'] })).rejects.toThrow(/invalid platform "linux-arm64"/);
+  });
+
+  it('keeps an existing plugin entry, named input, target defaults, policy and ignore lines', async () => {
+    const nx = readNxJson(tree)!;
+    nx.plugins = ['@gocross/nx'];
+    nx.namedInputs = { go: ['{projectRoot}/**/*.go'] };
+    nx.targetDefaults = { build: { cache: false, dependsOn: ['^build'] } };
+    tree.write('nx.json', JSON.stringify(nx));
+    tree.write('gocross.policy.json', '{"checks":{"rpath-tmp":"warn"}}');
+    tree.write('.gitignore', 'node_modules\ndist\n');
+    await initGenerator(tree, {});
+    const after = readNxJson(tree)!;
+    expect(after.plugins).toEqual(['@gocross/nx']);
+    expect(after.namedInputs!['go']).toEqual(['{projectRoot}/**/*.go']);
+    expect(after.targetDefaults!['build']).toEqual({ cache: false, dependsOn: ['^build'] });
+    expect(readJson(tree, 'gocross.policy.json')).toEqual({ checks: { 'rpath-tmp': 'warn' } });
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n/reports/\n');
+  });
+
+  it('creates go.work for several modules with the highest go version', async () => {
+    tree.write('apps/a/go.mod', 'module example.com/a\n\ngo 1.22\n');
+    tree.write('libs/b/go.mod', 'module example.com/b\n\ngo 1.24.1\n');
+    tree.write('node_modules/x/go.mod', 'module example.com/x\n');
+    await initGenerator(tree, {});
+    expect(tree.read('go.work', 'utf-8')).toBe('go 1.24.1\n\nuse (\n\t./apps/a\n\t./libs/b\n)\n');
+  });
+
+  it('extends an existing go.work, keeping its other lines', async () => {
+    tree.write('apps/a/go.mod', 'module example.com/a\n\ngo 1.22\n');
+    tree.write('libs/b/go.mod', 'module example.com/b\n\ngo 1.22\n');
+    tree.write('go.work', 'go 1.22\n\ntoolchain go1.23.0\n\nuse ./apps/a // the app\n');
+    await initGenerator(tree, {});
+    expect(tree.read('go.work', 'utf-8')).toBe('go 1.22\n\ntoolchain go1.23.0\n\nuse ./apps/a // the app\n\nuse (\n\t./libs/b\n)\n');
+  });
+
+  it('leaves a single module without go.work, and honours skip flags', async () => {
+    tree.write('apps/a/go.mod', 'module example.com/a\n\ngo 1.22\n');
+    await initGenerator(tree, { skipPolicy: true });
+    expect(tree.exists('go.work')).toBe(false);
+    expect(tree.exists('gocross.policy.json')).toBe(false);
+    tree.write('libs/b/go.mod', 'module example.com/b\n\ngo 1.22\n');
+    await initGenerator(tree, { skipGoWork: true });
+    expect(tree.exists('go.work')).toBe(false);
+  });
+});

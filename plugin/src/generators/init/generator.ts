@@ -1,0 +1,99 @@
+import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { formatPlatform, parsePlatform, PlatformSyntaxError } from '../../platforms/platform';
+import { GeneratorError, splitList, writeGenerated } from '../shared/files';
+import { addGoWorkUses, findGoModules, maxGoVersion, MIN_GO_VERSION } from '../shared/go';
+import { InitGeneratorSchema } from './schema';
+
+export const PLUGIN_NAME = '@gocross/nx';
+
+export const DEFAULT_PLATFORMS: readonly string[] = [
+  'linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64',
+];
+
+/** The `go` named input: every file that changes what `go build` produces for a project. */
+export const GO_NAMED_INPUT: readonly string[] = [
+  '{projectRoot}/**/*.{go,s,c,h,syso}',
+  '{projectRoot}/go.mod',
+  '{projectRoot}/go.sum',
+];
+
+export const POLICY_FILE = 'gocross.policy.json';
+
+/** Default policy: every check at its built-in severity; entries here override one check each. */
+export const DEFAULT_POLICY = { checks: {} as Record<string, unknown> };
+
+export const GITIGNORE_ENTRIES: readonly string[] = ['dist/', 'reports/'];
+
+export function normalisePlatforms(value: string[] | string | undefined): string[] {
+  const items = splitList(value);
+  if (items.length === 0) return [...DEFAULT_PLATFORMS];
+  const out: string[] = [];
+  for (const item of items) {
+    try {
+      const p = formatPlatform(parsePlatform(item));
+      if (!out.includes(p)) out.push(p);
+    } catch (e) {
+      if (e instanceof PlatformSyntaxError) throw new GeneratorError(e.message);
+      throw e;
+    }
+  }
+  return out;
+}
+
+type PluginEntry = string | { plugin: string; options?: unknown };
+
+function pluginName(entry: PluginEntry): string {
+  return typeof entry === 'string' ? entry : entry.plugin;
+}
+
+/** Adds the plugin, the `go` named input and target defaults to nx.json without touching what is there. */
+function updateNxConfiguration(tree: Tree, platforms: string[]): void {
+  const nxJson = readNxJson(tree) ?? {};
+  const before = JSON.stringify(nxJson);
+  const plugins = (nxJson.plugins ?? []) as PluginEntry[];
+  if (!plugins.some((p) => pluginName(p) === PLUGIN_NAME)) {
+    plugins.push({ plugin: PLUGIN_NAME, options: { platforms } });
+  }
+  nxJson.plugins = plugins as typeof nxJson.plugins;
+  nxJson.namedInputs = nxJson.namedInputs ?? {};
+  if (!nxJson.namedInputs['go']) nxJson.namedInputs['go'] = [...GO_NAMED_INPUT];
+  nxJson.targetDefaults = nxJson.targetDefaults ?? {};
+  for (const key of ['build', 'validate', `${PLUGIN_NAME}:build`, `${PLUGIN_NAME}:validate`]) {
+    const current = nxJson.targetDefaults[key] ?? {};
+    if (current.cache === undefined) current.cache = true;
+    nxJson.targetDefaults[key] = current;
+  }
+  if (JSON.stringify(nxJson) !== before) updateNxJson(tree, nxJson);
+}
+
+function updateGitignore(tree: Tree): void {
+  const text = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8') ?? '' : '';
+  const present = new Set(text.split('\n').map((l) => l.trim().replace(/^\//, '').replace(/\/$/, '')));
+  const missing = GITIGNORE_ENTRIES.filter((e) => !present.has(e.replace(/\/$/, '')));
+  if (missing.length === 0) return;
+  const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  tree.write('.gitignore', `${prefix}${missing.map((m) => `/${m}\n`).join('')}`);
+}
+
+/** Creates or extends go.work when the tree holds two or more Go modules (or already has a go.work). */
+export function syncGoWork(tree: Tree): void {
+  const modules = findGoModules(tree);
+  if (modules.length < 2 && !tree.exists('go.work')) return;
+  if (modules.length === 0) return;
+  let version = MIN_GO_VERSION;
+  for (const m of modules) if (m.goVersion) version = maxGoVersion(version, m.goVersion);
+  addGoWorkUses(tree, modules.map((m) => m.dir), version);
+}
+
+export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}) {
+  const platforms = normalisePlatforms(options.platforms);
+  updateNxConfiguration(tree, platforms);
+  if (!options.skipPolicy && !tree.exists(POLICY_FILE)) {
+    writeGenerated(tree, POLICY_FILE, `${JSON.stringify(DEFAULT_POLICY, null, 2)}\n`);
+  }
+  updateGitignore(tree);
+  if (!options.skipGoWork) syncGoWork(tree);
+  if (!options.skipFormat) await formatFiles(tree);
+}
+
+export default initGenerator;

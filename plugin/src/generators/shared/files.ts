@@ -1,0 +1,71 @@
+import { Tree } from '@nx/devkit';
+
+/** Raised for options or workspace states a generator refuses to work with. */
+export class GeneratorError extends Error {
+  override readonly name = 'GeneratorError';
+}
+
+/**
+ * Writes `content` to `path` through the Tree. Writing the same content again is a no-op, so
+ * generators stay idempotent; a different existing file is only replaced with `force`.
+ * Returns whether the file was (re)written.
+ */
+export function writeGenerated(tree: Tree, path: string, content: string, force = false): boolean {
+  if (tree.exists(path)) {
+    const current = tree.read(path, 'utf-8');
+    if (current === content) return false;
+    if (!force) {
+      throw new GeneratorError(`refusing to overwrite ${path}: it already exists with different content (pass --force to replace it)`);
+    }
+  }
+  tree.write(path, content);
+  return true;
+}
+
+/** Directories never searched for Go modules or sources. */
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'tmp', '.nx', 'vendor', 'testdata', 'reports', 'coverage']);
+
+/** Every file under `dir` (workspace-relative, `/`-separated), skipping build output and dependencies. */
+export function walkFiles(tree: Tree, dir: string, accept: (path: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  const visit = (d: string): void => {
+    for (const child of tree.children(d).sort()) {
+      const p = d === '' || d === '.' ? child : `${d}/${child}`;
+      if (tree.isFile(p)) {
+        if (accept(p)) out.push(p);
+      } else if (!SKIP_DIRS.has(child) && !child.startsWith('.') && !child.startsWith('_')) {
+        visit(p);
+      }
+    }
+  };
+  visit(dir);
+  return out;
+}
+
+export function joinPath(...parts: string[]): string {
+  const segs: string[] = [];
+  for (const part of parts) {
+    for (const s of part.split('/')) {
+      if (s === '' || s === '.') continue;
+      if (s === '..') segs.pop();
+      else segs.push(s);
+    }
+  }
+  return segs.join('/');
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Splits a comma-separated option that may also arrive as an array. */
+export function splitList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}

@@ -1,0 +1,139 @@
+import { spawnSync } from 'child_process';
+import { Tree } from '@nx/devkit';
+import { dirname, joinPath, walkFiles } from './files';
+
+/** Oldest `go` directive the generators write. */
+export const MIN_GO_VERSION = '1.22';
+
+let cachedGoVersion: string | undefined;
+
+/**
+ * `major.minor` of the installed Go (`go env GOVERSION`), never below MIN_GO_VERSION. Falls back
+ * to MIN_GO_VERSION when `go` cannot be run: generating files must not need a toolchain.
+ */
+export function installedGoVersion(): string {
+  if (cachedGoVersion === undefined) {
+    const r = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf-8', env: { ...process.env, GOFLAGS: '' }, timeout: 20000 });
+    const m = r.status === 0 ? /^go(\d+)\.(\d+)/.exec(r.stdout.trim()) : null;
+    cachedGoVersion = m ? maxGoVersion(`${m[1]}.${m[2]}`, MIN_GO_VERSION) : MIN_GO_VERSION;
+  }
+  return cachedGoVersion;
+}
+
+/** Compares Go versions `1.22`, `1.22.3`, `1.21rc1` by their numeric parts. */
+export function compareGoVersions(a: string, b: string): number {
+  const pa = a.split(/[^0-9]+/).filter(Boolean).map(Number);
+  const pb = b.split(/[^0-9]+/).filter(Boolean).map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function maxGoVersion(a: string, b: string): string {
+  return compareGoVersions(a, b) >= 0 ? a : b;
+}
+
+export interface GoModule {
+  /** Workspace-relative directory holding go.mod ('' for the root). */
+  dir: string;
+  modulePath?: string;
+  goVersion?: string;
+}
+
+/** Reads the `module` and `go` directives of a go.mod text. */
+export function parseGoMod(text: string): { modulePath?: string; goVersion?: string } {
+  const out: { modulePath?: string; goVersion?: string } = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    const m = /^module\s+("?)([^"\s]+)\1$/.exec(line);
+    if (m) out.modulePath = m[2];
+    const g = /^go\s+(\S+)$/.exec(line);
+    if (g) out.goVersion = g[1];
+  }
+  return out;
+}
+
+/** Every Go module (directory with a go.mod) in the workspace tree. */
+export function findGoModules(tree: Tree): GoModule[] {
+  return walkFiles(tree, '', (p) => p === 'go.mod' || p.endsWith('/go.mod')).map((p) => {
+    const dir = dirname(p);
+    return { dir, ...parseGoMod(tree.read(p, 'utf-8') ?? '') };
+  });
+}
+
+/** The module that contains a workspace-relative directory (the deepest go.mod above it). */
+export function moduleContaining(tree: Tree, dir: string): GoModule | undefined {
+  let d = joinPath(dir);
+  for (;;) {
+    const mod = d === '' ? 'go.mod' : `${d}/go.mod`;
+    if (tree.exists(mod)) return { dir: d, ...parseGoMod(tree.read(mod, 'utf-8') ?? '') };
+    if (d === '') return undefined;
+    d = dirname(d);
+  }
+}
+
+/** `use` entries of a go.work, as written (`./apps/api`). */
+export function parseGoWorkUses(text: string): string[] {
+  const uses: string[] = [];
+  let inBlock = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (inBlock) {
+      if (line === ')') inBlock = false;
+      else if (line) uses.push(unquote(line));
+      continue;
+    }
+    if (/^use\s*\($/.test(line)) inBlock = true;
+    else {
+      const m = /^use\s+(.+)$/.exec(line);
+      if (m) uses.push(unquote(m[1].trim()));
+    }
+  }
+  return uses;
+}
+
+function unquote(s: string): string {
+  return s.startsWith('"') || s.startsWith('`') ? s.slice(1, -1) : s;
+}
+
+function normUse(u: string): string {
+  const j = joinPath(u);
+  return j === '' ? '.' : j;
+}
+
+/** `./apps/api` for a workspace-relative module dir ('' → `.`). */
+export function useEntry(dir: string): string {
+  return dir === '' ? '.' : `./${dir}`;
+}
+
+/**
+ * Adds `use` entries for module directories to go.work (creating it with `go <version>` when
+ * absent). Existing entries, comments and other directives are kept; new entries go into the
+ * first `use ( … )` block, or a new block at the end. Returns whether the file changed.
+ */
+export function addGoWorkUses(tree: Tree, dirs: string[], goVersion: string): boolean {
+  const path = 'go.work';
+  if (!tree.exists(path)) {
+    const uses = [...new Set(dirs.map(useEntry))].sort();
+    tree.write(path, `go ${goVersion}\n\nuse (\n${uses.map((u) => `\t${u}\n`).join('')})\n`);
+    return true;
+  }
+  const text = tree.read(path, 'utf-8') ?? '';
+  const have = new Set(parseGoWorkUses(text).map(normUse));
+  const missing = [...new Set(dirs.map(useEntry))].filter((u) => !have.has(normUse(u))).sort();
+  if (missing.length === 0) return false;
+  const lines = text.split('\n');
+  const open = lines.findIndex((l) => /^use\s*\(\s*(\/\/.*)?$/.test(l.trim()));
+  if (open >= 0) {
+    let close = open + 1;
+    while (close < lines.length && lines[close].trim() !== ')') close++;
+    lines.splice(close, 0, ...missing.map((u) => `\t${u}`));
+    tree.write(path, lines.join('\n'));
+  } else {
+    const body = text.endsWith('\n') ? text : `${text}\n`;
+    tree.write(path, `${body}\nuse (\n${missing.map((u) => `\t${u}\n`).join('')})\n`);
+  }
+  return true;
+}

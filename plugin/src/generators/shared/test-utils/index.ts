@@ -1,0 +1,67 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Tree } from '@nx/devkit';
+
+/** Every file of the tree with its content, for before/after comparisons. */
+export function snapshotTree(tree: Tree): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (d: string): void => {
+    for (const c of tree.children(d)) {
+      const p = d ? `${d}/${c}` : c;
+      if (tree.isFile(p)) out[p] = tree.read(p, 'utf-8') ?? '';
+      else visit(p);
+    }
+  };
+  visit('');
+  return out;
+}
+
+/** Writes the tree's files under `dir` (or a new temp dir) and returns the directory. */
+export function writeTreeToDisk(tree: Tree, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-gen-'))): string {
+  for (const [p, content] of Object.entries(snapshotTree(tree))) {
+    const abs = path.join(dir, p);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+  }
+  return dir;
+}
+
+/** Whether an external tool can be run; under CI a missing tool is a failure, elsewhere a skip. */
+export function haveTool(cmd: string, args: string[] = ['--version']): boolean {
+  const ok = spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+  if (!ok && process.env.CI === 'true') throw new Error(`${cmd} is required in CI but cannot be run`);
+  if (!ok) console.warn(`skipping: ${cmd} is not installed`);
+  return ok;
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a tool with an argv array and an explicit environment (no shell). */
+export function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): RunResult {
+  const base: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOROOT', 'TMPDIR']) {
+    if (process.env[k]) base[k] = process.env[k] as string;
+  }
+  const r = spawnSync(cmd, args, {
+    cwd,
+    env: { ...base, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local', GOWORK: 'off', ...env },
+    encoding: 'utf-8',
+    timeout: 300000,
+  });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** An empty Nx workspace tree without a formatter config, so formatFiles stays quiet. */
+export function emptyWorkspace(): Tree {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createTreeWithEmptyWorkspace } = require('@nx/devkit/testing') as typeof import('@nx/devkit/testing');
+  const tree = createTreeWithEmptyWorkspace();
+  if (tree.exists('.oxfmtrc.json')) tree.delete('.oxfmtrc.json');
+  return tree;
+}
