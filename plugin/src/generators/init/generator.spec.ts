@@ -14,9 +14,9 @@ describe('init generator', () => {
     expect(nx.plugins).toContainEqual({ plugin: '@gocross/nx', options: { platforms: [...DEFAULT_PLATFORMS] } });
     expect(DEFAULT_PLATFORMS).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64']);
     expect(nx.namedInputs!['go']).toEqual(['{projectRoot}/**/*.{go,s,c,h,syso}', '{projectRoot}/go.mod', '{projectRoot}/go.sum']);
-    expect(nx.targetDefaults!['build'].cache).toBe(true);
-    expect(nx.targetDefaults!['validate'].cache).toBe(true);
-    expect(nx.targetDefaults!['@gocross/nx:build'].cache).toBe(true);
+    expect((nx.targetDefaults!['build'] as { cache?: boolean }).cache).toBe(true);
+    expect((nx.targetDefaults!['validate'] as { cache?: boolean }).cache).toBe(true);
+    expect((nx.targetDefaults!['@gocross/nx:build'] as { cache?: boolean }).cache).toBe(true);
     expect(readJson(tree, 'gocross.policy.json')).toEqual({ checks: {} });
     const ignore = tree.read('.gitignore', 'utf-8')!.split('\n');
     expect(ignore).toEqual(expect.arrayContaining(['/dist/', '/reports/']));

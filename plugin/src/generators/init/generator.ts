@@ -59,9 +59,10 @@ function updateNxConfiguration(tree: Tree, platforms: string[]): void {
   if (!nxJson.namedInputs['go']) nxJson.namedInputs['go'] = [...GO_NAMED_INPUT];
   nxJson.targetDefaults = nxJson.targetDefaults ?? {};
   for (const key of ['build', 'validate', `${PLUGIN_NAME}:build`, `${PLUGIN_NAME}:validate`]) {
-    const current = nxJson.targetDefaults[key] ?? {};
-    if (current.cache === undefined) current.cache = true;
-    nxJson.targetDefaults[key] = current;
+    const current = nxJson.targetDefaults[key];
+    if (current === undefined) nxJson.targetDefaults[key] = { cache: true };
+    else if (!Array.isArray(current) && current.cache === undefined) current.cache = true;
+    // An array of filtered entries is the user's own arrangement: left as it is.
   }
   if (JSON.stringify(nxJson) !== before) updateNxJson(tree, nxJson);
 }
