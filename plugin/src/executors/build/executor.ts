@@ -1,0 +1,455 @@
+/**
+ * `@gocross/nx:build`: one `go build` per main package for one platform, with an explicit
+ * environment, atomic outputs and a one-line refusal for input that cannot work.
+ */
+import { logger as nxLogger, type ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { platformEnv, validatePlatform } from '../../platforms/env';
+import { fileNameMatchesPlatform } from '../../platforms/known';
+import { formatPlatform } from '../../platforms/platform';
+import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
+import type { Libc, Platform } from '../../platforms/types';
+import {
+  CGO_ENV_PASSTHROUGH,
+  findGo,
+  passthroughEnv,
+  readGoEnv,
+  runGo,
+  which,
+  type GoSpawner,
+} from '../shared/go';
+import { mainPackages, resolveBuildOutputs, type BuildOutputs } from './outputs';
+import type { BuildExecutorSchema } from './schema';
+
+// ---------------------------------------------------------------------------------------------
+// Contracts of the C toolchain resolver and the failure explainer (platforms/toolchain.ts and
+// executors/shared/explain.ts). They are loaded lazily so a build without cgo never needs them.
+
+export interface CToolchain {
+  cc: string;
+  cxx: string;
+  cflags: string[];
+  source: 'option' | 'env' | 'path' | 'zig' | 'host';
+  description: string;
+}
+export type ToolchainResult = { ok: true; toolchain: CToolchain } | { ok: false; message: string };
+export type ResolveCToolchain = (req: {
+  platform: Platform;
+  libc?: Libc;
+  cc?: string;
+  cxx?: string;
+  cflags?: string[];
+  env: Record<string, string | undefined>;
+  hostGoos: string;
+  hostGoarch: string;
+  which?: (cmd: string) => string | undefined;
+}) => ToolchainResult;
+export interface FailureHint {
+  id: string;
+  message: string;
+  fix: string;
+  docs: string;
+}
+export type ExplainGoFailure = (
+  output: string,
+  ctx: { goos: string; goarch: string; cgo: boolean; cc?: string },
+) => FailureHint[];
+
+function loadToolchainResolver(): ResolveCToolchain | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../platforms/toolchain') as { resolveCToolchain?: ResolveCToolchain }).resolveCToolchain;
+  } catch {
+    return undefined;
+  }
+}
+
+function loadExplainer(): ExplainGoFailure | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../shared/explain') as { explainGoFailure?: ExplainGoFailure }).explainGoFailure;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning (pure apart from reading the main package dirs).
+
+export interface PlanContext {
+  workspaceRoot: string;
+  /** Project root relative to the workspace root. */
+  projectRoot: string;
+  /** The go command (absolute path). */
+  go: string;
+  /** GOVERSION of that go. */
+  goVersion: string;
+  hostGoos: string;
+  hostGoarch: string;
+  table: PlatformTable;
+  /** The caller's environment; only allow-listed variables are passed on. */
+  env: NodeJS.ProcessEnv;
+  resolveToolchain?: ResolveCToolchain;
+  which?: (cmd: string) => string | undefined;
+  /** Used for temporary output names; default process.pid. */
+  pid?: number;
+}
+
+export interface BuildStep {
+  /** Main package dir as given (or `./...` for compileOnly). */
+  main: string;
+  /** Arguments of `go` (argv without the program). */
+  args: string[];
+  /** Temporary file go writes (absent for compileOnly). */
+  tmpPath?: string;
+  /** Final artifact path the temporary file is renamed to. */
+  finalPath?: string;
+}
+
+export interface BuildPlan {
+  go: string;
+  cwd: string;
+  env: Record<string, string>;
+  platform: Platform;
+  outputs: BuildOutputs;
+  steps: BuildStep[];
+  toolchain?: CToolchain;
+}
+
+export type PlanResult = ({ ok: true } & BuildPlan) | { ok: false; message: string };
+
+const BUILDMODES = new Set(['exe', 'pie', 'c-shared', 'c-archive']);
+
+/**
+ * Turns options into the exact `go build` invocations and environment, or one sentence saying
+ * why the build cannot work. Never runs go.
+ */
+export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanResult {
+  const fail = (message: string): PlanResult => ({ ok: false, message });
+  if (!options.goos || !options.goarch) return fail('options goos and goarch are required');
+
+  let outputs: BuildOutputs;
+  try {
+    outputs = resolveBuildOutputs(options, ctx);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const platform = outputs.platform;
+  const name = formatPlatform(platform);
+
+  const bad = validatePlatform(platform, ctx.goVersion, ctx.table);
+  if (bad) return fail(bad);
+
+  const buildmode = options.buildmode ?? 'exe';
+  if (!BUILDMODES.has(buildmode)) {
+    return fail(`unsupported buildmode "${buildmode}": use exe, pie, c-shared or c-archive`);
+  }
+  const cgo = options.cgo === true;
+  if ((buildmode === 'c-shared' || buildmode === 'c-archive') && !cgo) {
+    return fail(`-buildmode=${buildmode} links C code: set cgo: true`);
+  }
+  if (options.libc && options.libc !== 'glibc' && options.libc !== 'musl') {
+    return fail(`unknown libc "${options.libc}": use glibc or musl`);
+  }
+
+  const mains = mainPackages(options);
+  if (options.outputPath && mains.length > 1 && !options.compileOnly) {
+    return fail(`outputPath names one file but main lists ${mains.length} packages: use outputDir instead`);
+  }
+  const outside = (p: string) => {
+    const rel = path.relative(path.resolve(ctx.workspaceRoot), p);
+    return rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel);
+  };
+  if (options.outputPath && outside(path.resolve(ctx.workspaceRoot, options.outputPath))) {
+    return fail(`outputPath "${options.outputPath}" is outside the workspace ${ctx.workspaceRoot}`);
+  }
+  if (options.outputDir && outside(outputs.dir)) {
+    return fail(`outputDir "${options.outputDir}" is outside the workspace ${ctx.workspaceRoot}`);
+  }
+
+  const cwd = path.resolve(ctx.workspaceRoot, ctx.projectRoot);
+  if (!options.compileOnly) {
+    for (const m of mains) {
+      const problem = checkMainPackage(path.resolve(cwd, m), m, platform);
+      if (problem) return fail(problem);
+    }
+  }
+
+  // Environment: allow-listed pass-through, then options.env, then what the target dictates.
+  const env: Record<string, string> = passthroughEnv(ctx.env);
+  let toolchain: CToolchain | undefined;
+  if (cgo) {
+    const entry = ctx.table.find(platform.goos, platform.goarch);
+    if (entry && !entry.cgoSupported) return fail(`cgo is not supported for ${name} by ${ctx.goVersion}`);
+    const resolve = ctx.resolveToolchain ?? loadToolchainResolver();
+    if (!resolve) return fail('cgo: true needs the C toolchain resolver, which is missing from this installation');
+    const r = resolve({
+      platform,
+      libc: options.libc,
+      cc: options.cc,
+      cxx: options.cxx,
+      cflags: options.cflags,
+      env: ctx.env,
+      hostGoos: ctx.hostGoos,
+      hostGoarch: ctx.hostGoarch,
+      which: ctx.which,
+    });
+    if (!r.ok) return fail(r.message);
+    toolchain = r.toolchain;
+    Object.assign(env, passthroughEnv(ctx.env, CGO_ENV_PASSTHROUGH));
+  }
+  Object.assign(env, options.env ?? {});
+  for (const v of ['GOOS', 'GOARCH', 'GOARM', 'GOARM64', 'GOAMD64', 'GO386', 'GOMIPS', 'GOMIPS64', 'GOPPC64', 'GORISCV64']) {
+    delete env[v];
+  }
+  Object.assign(env, platformEnv(platform));
+  env.CGO_ENABLED = cgo ? '1' : '0';
+  if (toolchain) {
+    env.CC = toolchain.cc;
+    env.CXX = toolchain.cxx;
+    const flags = [...toolchain.cflags, ...(options.cflags ?? [])];
+    const inherited = env.CGO_CFLAGS;
+    if (flags.length > 0) env.CGO_CFLAGS = [inherited ?? '-O2 -g', ...flags].join(' ');
+  }
+
+  // Flags common to every step.
+  const flags: string[] = [];
+  if (options.trimpath !== false) flags.push('-trimpath');
+  const reproducible = options.reproducible !== false;
+  if (reproducible) flags.push('-buildvcs=false');
+  if (buildmode !== 'exe') flags.push(`-buildmode=${buildmode}`);
+  if (options.tags && options.tags.length > 0) flags.push(`-tags=${options.tags.join(',')}`);
+  const ldflags = mergeLdflags(options.ldflags, reproducible);
+  if (ldflags) flags.push(`-ldflags=${ldflags}`);
+  if (options.gcflags) flags.push(`-gcflags=${options.gcflags}`);
+  if (options.asmflags) flags.push(`-asmflags=${options.asmflags}`);
+  flags.push(...(options.args ?? []));
+
+  const steps: BuildStep[] = [];
+  if (options.compileOnly) {
+    steps.push({ main: './...', args: ['build', ...flags, '-o', os.devNull, './...'] });
+  } else {
+    const pid = ctx.pid ?? process.pid;
+    for (const f of outputs.files) {
+      const tmpPath = temporaryPath(f.path, pid);
+      steps.push({ main: f.main, args: ['build', ...flags, '-o', tmpPath, goPackageArg(f.main)], tmpPath, finalPath: f.path });
+    }
+  }
+  return { ok: true, go: ctx.go, cwd, env, platform, outputs, steps, toolchain };
+}
+
+/** User ldflags plus `-buildid=` for reproducible builds (unless the user set a build id). */
+export function mergeLdflags(user: string | undefined, reproducible: boolean): string | undefined {
+  const u = (user ?? '').trim();
+  if (!reproducible || /(^|\s)-{1,2}buildid(=|\s|$)/.test(u)) return u || undefined;
+  return u ? `${u} -buildid=` : '-buildid=';
+}
+
+/** `.hello.tmp-1234.exe` next to `hello.exe`: same directory (so rename is atomic), same suffix. */
+export function temporaryPath(finalPath: string, pid: number): string {
+  const dir = path.dirname(finalPath);
+  const base = path.basename(finalPath);
+  const ext = /\.(exe|so|dylib|dll|a)$/.exec(base)?.[0] ?? '';
+  return path.join(dir, `.${base.slice(0, base.length - ext.length)}.tmp-${pid}${ext}`);
+}
+
+/** A main dir as go wants it on the command line: `.`, `./cmd/a`. */
+function goPackageArg(main: string): string {
+  const m = main.replace(/\\/g, '/').replace(/\/+$/, '') || '.';
+  if (m === '.' || m.startsWith('./') || m.startsWith('../')) return m;
+  if (path.isAbsolute(main)) return main;
+  return `./${m}`;
+}
+
+/**
+ * Returns an error sentence unless `dir` holds a Go file of `package main` that is built for
+ * the platform (test files and files excluded by their name's GOOS/GOARCH are ignored).
+ */
+export function checkMainPackage(dir: string, given: string, p: Platform): string | undefined {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return `main package "${given}" not found: ${dir} is not a directory`;
+  }
+  const goFiles = names.filter((n) => n.endsWith('.go') && !n.endsWith('_test.go') && !n.startsWith('.') && !n.startsWith('_'));
+  const candidates = goFiles.filter((n) => fileNameMatchesPlatform(n, p.goos, p.goarch));
+  const packages = new Set<string>();
+  for (const n of candidates) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, n), 'utf8');
+    } catch {
+      continue;
+    }
+    const pkg = packageClause(text);
+    if (pkg === 'main') return undefined;
+    if (pkg) packages.add(pkg);
+  }
+  if (goFiles.length === 0) return `main package "${given}" not found: no .go files in ${dir}`;
+  if (candidates.length === 0) {
+    return `main package "${given}": every .go file in ${dir} is excluded for ${formatPlatform(p)} by its name`;
+  }
+  return `"${given}" is not a main package (package ${[...packages].join(', ') || '?'} in ${dir}): point main at a dir with package main, or set compileOnly for a library`;
+}
+
+/** The package name of a Go source text (skipping comments before the clause). */
+export function packageClause(text: string): string | undefined {
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') {
+      i++;
+    } else if (text.startsWith('//', i)) {
+      const e = text.indexOf('\n', i);
+      i = e < 0 ? n : e + 1;
+    } else if (text.startsWith('/*', i)) {
+      const e = text.indexOf('*/', i + 2);
+      if (e < 0) return undefined;
+      i = e + 2;
+    } else {
+      const m = /^package[ \t]+([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i, i + 200));
+      return m ? m[1] : undefined;
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running.
+
+export interface BuildLogger {
+  info(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface RunDeps {
+  spawn?: GoSpawner;
+  logger?: BuildLogger;
+  explain?: ExplainGoFailure;
+  /** Where go's output is streamed; default process.stdout/stderr, null silences. */
+  stdout?: NodeJS.WritableStream | null;
+  stderr?: NodeJS.WritableStream | null;
+}
+
+export interface BuildRunResult {
+  success: boolean;
+  /** Artifacts written (absolute paths). */
+  artifacts: string[];
+}
+
+const consoleLogger: BuildLogger = {
+  info: (m) => nxLogger.info(m),
+  error: (m) => nxLogger.error(m),
+};
+
+/** Executes a plan: each step writes a temporary file that replaces the artifact only on success. */
+export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<BuildRunResult> {
+  const spawn = deps.spawn ?? runGo;
+  const logger = deps.logger ?? consoleLogger;
+  const artifacts: string[] = [];
+  if (plan.steps.some((s) => s.finalPath)) fs.mkdirSync(plan.outputs.dir, { recursive: true });
+  for (const step of plan.steps) {
+    const r = await spawn(plan.go, step.args, { cwd: plan.cwd, env: plan.env, stdout: deps.stdout, stderr: deps.stderr });
+    if (r.code !== 0 || r.error) {
+      cleanup(step);
+      const what = step.finalPath ? `${step.main} → ${path.relative(process.cwd(), step.finalPath) || step.finalPath}` : step.main;
+      const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.code}`;
+      logger.error(`go build for ${formatPlatform(plan.platform)} failed (${what}): ${why}`);
+      if (deps.stderr === null && r.output) logger.error(r.output.trimEnd());
+      const explain = deps.explain ?? loadExplainer();
+      if (explain) {
+        const hints = explain(r.output, {
+          goos: plan.platform.goos,
+          goarch: plan.platform.goarch,
+          cgo: plan.env.CGO_ENABLED === '1',
+          cc: plan.env.CC,
+        });
+        for (const h of hints) logger.error(`hint [${h.id}]: ${h.message} — ${h.fix} (${h.docs})`);
+      }
+      return { success: false, artifacts };
+    }
+    if (step.tmpPath && step.finalPath) {
+      fs.renameSync(step.tmpPath, step.finalPath);
+      const tmpHeader = headerOf(step.tmpPath);
+      if (tmpHeader && fs.existsSync(tmpHeader)) fs.renameSync(tmpHeader, headerOf(step.finalPath) as string);
+      artifacts.push(step.finalPath);
+    }
+  }
+  return { success: true, artifacts };
+}
+
+/** C header go writes next to a c-archive / c-shared output. */
+function headerOf(p: string): string | undefined {
+  const m = /\.(a|so|dylib|dll)$/.exec(p);
+  return m ? p.slice(0, p.length - m[0].length) + '.h' : undefined;
+}
+
+function cleanup(step: BuildStep): void {
+  for (const f of [step.tmpPath, step.tmpPath && headerOf(step.tmpPath)]) {
+    if (f) fs.rmSync(f, { force: true });
+  }
+}
+
+export interface BuildInput {
+  workspaceRoot: string;
+  projectRoot: string;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides for tests and other executors. */
+  go?: string;
+  table?: PlatformTable;
+  resolveToolchain?: ResolveCToolchain;
+}
+
+/** Plans and runs a build; refusals are one logger.error line and go is not run. */
+export async function runBuild(options: BuildExecutorSchema, input: BuildInput, deps: RunDeps = {}): Promise<BuildRunResult> {
+  const logger = deps.logger ?? consoleLogger;
+  const env = input.env ?? process.env;
+  const go = input.go ?? findGo(env);
+  if (!go) {
+    logger.error('go not found: install Go (https://go.dev/dl/) or put it on PATH, or set GOCROSS_GO');
+    return { success: false, artifacts: [] };
+  }
+  let goEnv: Record<string, string>;
+  try {
+    goEnv = readGoEnv(go, env);
+  } catch (e) {
+    logger.error((e as Error).message.split('\n')[0]);
+    return { success: false, artifacts: [] };
+  }
+  const table = input.table ?? loadPlatformTable({ go, env: passthroughEnv(env), goVersion: goEnv.GOVERSION });
+  const plan = planBuild(options, {
+    workspaceRoot: input.workspaceRoot,
+    projectRoot: input.projectRoot,
+    go,
+    goVersion: goEnv.GOVERSION,
+    hostGoos: goEnv.GOHOSTOS,
+    hostGoarch: goEnv.GOHOSTARCH,
+    table,
+    env,
+    resolveToolchain: input.resolveToolchain,
+    which: (cmd) => which(cmd, env),
+  });
+  if (!plan.ok) {
+    logger.error(plan.message);
+    return { success: false, artifacts: [] };
+  }
+  return executePlan(plan, deps);
+}
+
+export default async function buildExecutor(
+  options: BuildExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const projectName = context.projectName;
+  const project = projectName ? context.projectsConfigurations?.projects?.[projectName] : undefined;
+  if (!project) {
+    console.error(`@gocross/nx:build: project ${projectName ?? '(none)'} not found in the workspace`);
+    return { success: false };
+  }
+  const r = await runBuild(options, { workspaceRoot: context.root, projectRoot: project.root });
+  return { success: r.success };
+}

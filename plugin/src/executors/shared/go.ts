@@ -1,0 +1,171 @@
+/**
+ * Running the go command: finding it, reading `go env -json` once per process, building a
+ * controlled environment, and spawning go with an argv array (never a shell) while both
+ * streaming and capturing its output. Shared by every executor that runs go.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Variables passed from the caller's environment to go. Everything else (in particular GOOS,
+ * GOARCH, the variant variables, CGO_ENABLED, CC) is set explicitly per target or not at all.
+ */
+export const GO_ENV_PASSTHROUGH: readonly string[] = [
+  // process basics
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP',
+  'XDG_CACHE_HOME', 'XDG_CONFIG_HOME',
+  // windows
+  'SystemRoot', 'SYSTEMROOT', 'ComSpec', 'PATHEXT', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'ProgramData',
+  // go's own settings that describe the machine, not the target
+  'GOROOT', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'GOTMPDIR', 'GOENV', 'GOTOOLCHAIN', 'GOFLAGS', 'GOWORK',
+  'GOPROXY', 'GONOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOSUMDB', 'GOINSECURE', 'GOVCS', 'GOAUTH',
+  'GOEXPERIMENT', 'GODEBUG', 'GOTELEMETRY',
+  // network and git for module downloads
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_CONFIG_GLOBAL', 'SSH_AUTH_SOCK', 'NETRC',
+];
+
+/** Extra variables passed through only for cgo builds. */
+export const CGO_ENV_PASSTHROUGH: readonly string[] = [
+  'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS',
+  'PKG_CONFIG', 'PKG_CONFIG_PATH', 'PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR',
+];
+
+/** The allow-listed subset of an environment. */
+export function passthroughEnv(
+  from: NodeJS.ProcessEnv,
+  names: readonly string[] = GO_ENV_PASSTHROUGH,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = from[n];
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+/** Finds an executable on PATH (PATHEXT-aware on Windows). */
+export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (cmd.includes('/') || cmd.includes('\\')) return isExecutable(cmd) ? path.resolve(cmd) : undefined;
+  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    for (const ext of exts) {
+      const p = path.join(dir, cmd + ext);
+      if (isExecutable(p)) return p;
+    }
+  }
+  return undefined;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    const st = fs.statSync(p);
+    if (!st.isFile()) return false;
+    if (process.platform === 'win32') return true;
+    fs.accessSync(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The go command to use: $GOCROSS_GO, else `go` from PATH, else $GOROOT/bin/go. */
+export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.GOCROSS_GO) return which(env.GOCROSS_GO, env);
+  const onPath = which('go', env);
+  if (onPath) return onPath;
+  if (env.GOROOT) return which(path.join(env.GOROOT, 'bin', 'go'), env);
+  return undefined;
+}
+
+/** Parsed `go env -json`. */
+export type GoEnv = Record<string, string>;
+
+const goEnvMemo = new Map<string, GoEnv>();
+
+/**
+ * `go env -json` of a go binary, read once per process (per go binary and caller-visible go
+ * settings). Throws with go's own message when it fails.
+ */
+export function readGoEnv(go: string, env: NodeJS.ProcessEnv = process.env): GoEnv {
+  const base = passthroughEnv(env);
+  const key = JSON.stringify([go, base.GOROOT, base.GOTOOLCHAIN, base.GOENV, base.GOFLAGS, base.PATH]);
+  const hit = goEnvMemo.get(key);
+  if (hit) return hit;
+  const r = spawnSync(go, ['env', '-json'], { env: base, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw new Error(`cannot run ${go}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${go} env -json failed: ${(r.stderr || r.stdout).trim()}`);
+  const parsed = JSON.parse(r.stdout) as GoEnv;
+  goEnvMemo.set(key, parsed);
+  return parsed;
+}
+
+/** GOVERSION of a go binary (`go1.26.8`), read once per process. */
+export function readGoVersion(go: string, env: NodeJS.ProcessEnv = process.env): string {
+  return readGoEnv(go, env).GOVERSION;
+}
+
+/** Forgets memoized `go env` answers (tests). */
+export function clearGoEnvMemo(): void {
+  goEnvMemo.clear();
+}
+
+export interface GoRunOptions {
+  cwd: string;
+  /** The complete environment of the child (not merged with process.env). */
+  env: Record<string, string>;
+  /** Where to stream output as it arrives; default process.stdout / process.stderr. `null` silences. */
+  stdout?: NodeJS.WritableStream | null;
+  stderr?: NodeJS.WritableStream | null;
+}
+
+export interface GoRunResult {
+  /** Exit code; null when killed by a signal or when go could not be started. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved in arrival order. */
+  output: string;
+  /** Set when the process could not be started. */
+  error?: Error;
+}
+
+/** Spawns a program with an argv array; the signature every executor's spawner follows. */
+export type GoSpawner = (file: string, args: string[], opts: GoRunOptions) => Promise<GoRunResult>;
+
+/** Runs a command (normally go) with argv + explicit env, streaming and capturing its output. */
+export const runGo: GoSpawner = (file, args, opts) =>
+  new Promise((resolve) => {
+    const out = opts.stdout === undefined ? process.stdout : opts.stdout;
+    const err = opts.stderr === undefined ? process.stderr : opts.stderr;
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      stdout += d;
+      output += d;
+      out?.write(d);
+    });
+    child.stderr.on('data', (d: string) => {
+      stderr += d;
+      output += d;
+      err?.write(d);
+    });
+    let done = false;
+    child.on('error', (e) => {
+      if (done) return;
+      done = true;
+      resolve({ code: null, signal: null, stdout, stderr, output, error: e });
+    });
+    child.on('close', (code, signal) => {
+      if (done) return;
+      done = true;
+      resolve({ code, signal, stdout, stderr, output });
+    });
+  });
