@@ -1,0 +1,100 @@
+/**
+ * Shapes of a validation request and its result, shared by the engine, the validate executor,
+ * the CLI and the report writers. Re-exported from ./engine.
+ */
+import type { FileKind } from '../binary/types';
+import type { Platform } from '../platforms/types';
+import type { Policy } from './policy';
+import type { Check, Finding, TargetSpec } from './types';
+
+/** One file to validate. */
+export interface ArtifactInput {
+  /** Absolute path (or relative to the current directory). */
+  path: string;
+  /** What the file was meant to be. */
+  target: TargetSpec;
+  /**
+   * Platform implied by where the file lives (e.g. `dist/apps/api/linux-arm64/api`), when the
+   * caller knows one; a mismatch with `target.platform` is reported by elf-arch.
+   */
+  expectedPlatform?: Platform;
+  /** Name used in findings and reports; default: `path` relative to `workspaceRoot`. */
+  displayPath?: string;
+}
+
+/** A source file of the project, read by the caller (checks never touch the disk). */
+export interface SourceFile {
+  /** Path relative to the project root, `/`-separated (e.g. `internal/sum_amd64.s`). */
+  path: string;
+  content: string;
+}
+
+export interface ValidationRequest {
+  /** Used to make reported paths relative. Default: process.cwd(). */
+  workspaceRoot?: string;
+  /** Project name, for reports. */
+  project?: string;
+  /** Project root relative to workspaceRoot, for reports and source findings. */
+  projectRoot?: string;
+  artifacts: ArtifactInput[];
+  /** Source files of the project (Go, assembly, go.mod…); used by source checks and by `exports`. */
+  sources?: SourceFile[];
+  /**
+   * Platforms (with build tags) for which source checks run once each. Default: the distinct
+   * targets of `artifacts`.
+   */
+  sourceTargets?: TargetSpec[];
+  policy: Policy;
+  /** Checks to run. Default: ALL_CHECKS from ./registry. */
+  checks?: Check<any>[];
+}
+
+export interface ArtifactResult {
+  /** As given in the request. */
+  path: string;
+  /** Display name (workspace-relative when possible). */
+  file: string;
+  target: TargetSpec;
+  /** Container format found, or 'missing' when the file could not be opened. */
+  kind: FileKind | 'missing';
+  size: number;
+  bytesRead: number;
+  /** Ids of the checks that ran on this artifact. */
+  checksRun: string[];
+  findings: Finding[];
+  /** Set when the file could not be read or parsed at all (also reported as a finding). */
+  error?: string;
+}
+
+export interface SourceResult {
+  target: TargetSpec;
+  checksRun: string[];
+  findings: Finding[];
+}
+
+export interface ValidationCounts {
+  error: number;
+  warn: number;
+  total: number;
+  artifacts: number;
+  checksRun: number;
+}
+
+export interface ValidationResult {
+  project?: string;
+  projectRoot?: string;
+  /** Policy sources applied (file names), outermost first. */
+  policySources: string[];
+  artifacts: ArtifactResult[];
+  sources: SourceResult[];
+  /** Every finding (artifact findings, then source findings), for flat consumers. */
+  findings: Finding[];
+  counts: ValidationCounts;
+  /** Bytes the readers actually read, over all artifacts. */
+  bytesRead: number;
+  /** Total size of all artifacts. */
+  totalBytes: number;
+  durationMs: number;
+  /** Metadata of every check that ran, for SARIF rules and docs links. */
+  checks: Check<any>['meta'][];
+}
