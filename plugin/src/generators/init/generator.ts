@@ -1,7 +1,9 @@
 import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import { formatPlatform, parsePlatform, PlatformSyntaxError } from '../../platforms/platform';
 import { GeneratorError, splitList, writeGenerated } from '../shared/files';
-import { addGoWorkUses, findGoModules, maxGoVersion, MIN_GO_VERSION } from '../shared/go';
+import { syncGoWork } from '../shared/go';
+
+export { syncGoWork };
 import { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = '@gocross/nx';
@@ -74,16 +76,6 @@ function updateGitignore(tree: Tree): void {
   if (missing.length === 0) return;
   const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
   tree.write('.gitignore', `${prefix}${missing.map((m) => `/${m}\n`).join('')}`);
-}
-
-/** Creates or extends go.work when the tree holds two or more Go modules (or already has a go.work). */
-export function syncGoWork(tree: Tree): void {
-  const modules = findGoModules(tree);
-  if (modules.length < 2 && !tree.exists('go.work')) return;
-  if (modules.length === 0) return;
-  let version = MIN_GO_VERSION;
-  for (const m of modules) if (m.goVersion) version = maxGoVersion(version, m.goVersion);
-  addGoWorkUses(tree, modules.map((m) => m.dir), version);
 }
 
 export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}) {

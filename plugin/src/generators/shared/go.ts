@@ -137,3 +137,16 @@ export function addGoWorkUses(tree: Tree, dirs: string[], goVersion: string): bo
   }
   return true;
 }
+
+/**
+ * Creates or extends go.work so it uses every module of the tree, when the tree holds two or more
+ * Go modules or already has a go.work. Its `go` line is the highest `go` of the modules (at least
+ * MIN_GO_VERSION), as `go work` requires. Returns whether go.work changed.
+ */
+export function syncGoWork(tree: Tree): boolean {
+  const modules = findGoModules(tree);
+  if (modules.length === 0 || (modules.length < 2 && !tree.exists('go.work'))) return false;
+  let version = MIN_GO_VERSION;
+  for (const m of modules) if (m.goVersion) version = maxGoVersion(version, m.goVersion);
+  return addGoWorkUses(tree, modules.map((m) => m.dir), version);
+}

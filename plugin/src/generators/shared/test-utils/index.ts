@@ -29,8 +29,9 @@ export function writeTreeToDisk(tree: Tree, dir = fs.mkdtempSync(path.join(os.tm
 }
 
 /** Whether an external tool can be run; under CI a missing tool is a failure, elsewhere a skip. */
-export function haveTool(cmd: string, args: string[] = ['--version']): boolean {
-  const ok = spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+export function haveTool(cmd: string): boolean {
+  const r = spawnSync(cmd, ['--help'], { stdio: 'ignore', timeout: 20000 });
+  const ok = !(r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT');
   if (!ok && process.env.CI === 'true') throw new Error(`${cmd} is required in CI but cannot be run`);
   if (!ok) console.warn(`skipping: ${cmd} is not installed`);
   return ok;

@@ -1,0 +1,3 @@
+import { GoProjectOptions } from '../shared/go-project';
+
+export type LibraryGeneratorSchema = GoProjectOptions;

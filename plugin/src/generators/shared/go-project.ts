@@ -1,0 +1,219 @@
+import { formatFiles, getProjects, names, readNxJson, Tree } from '@nx/devkit';
+import { GeneratorError, joinPath, splitList, writeGenerated } from './files';
+import { installedGoVersion, moduleContaining, syncGoWork } from './go';
+import { checkModulePath, checkPackageName, packageNameFor } from './module-path';
+
+export interface GoProjectOptions {
+  /** Project name; normalised to kebab-case with @nx/devkit names(). */
+  name: string;
+  /** Directory, relative to the workspace root (or to the module root with `module`). */
+  directory?: string;
+  /** Full Go module path of a new module. */
+  modulePath?: string;
+  /** Prefix from which the module path is derived: `<prefix>/<directory>`. */
+  modulePrefix?: string;
+  /** Existing project (a Go module) to add a package to, instead of a new module. */
+  module?: string;
+  /** Go package name; derived from the name by default. Ignored for applications (always main). */
+  packageName?: string;
+  /** Project tags (comma-separated or repeated). */
+  tags?: string | string[];
+  force?: boolean;
+  skipGoWork?: boolean;
+  skipFormat?: boolean;
+}
+
+export type GoProjectKind = 'application' | 'library';
+
+export interface GoProjectPlan {
+  kind: GoProjectKind;
+  projectName: string;
+  /** Workspace-relative directory of the package. */
+  dir: string;
+  /** Import path of the package. */
+  importPath: string;
+  packageName: string;
+  /** Set when a new module is created. */
+  newModule?: { path: string; goVersion: string };
+  tags: string[];
+}
+
+function layoutDir(tree: Tree, kind: GoProjectKind): string {
+  const layout = readNxJson(tree)?.workspaceLayout;
+  return (kind === 'application' ? layout?.appsDir : layout?.libsDir) ?? (kind === 'application' ? 'apps' : 'libs');
+}
+
+function checkRelativeDir(dir: string, option: string): void {
+  if (dir.startsWith('/') || dir.split('/').includes('..') || /\\/.test(dir)) {
+    throw new GeneratorError(`--${option} "${dir}" must be a relative path inside the workspace, with "/" separators and no ".."`);
+  }
+}
+
+export function planGoProject(tree: Tree, kind: GoProjectKind, options: GoProjectOptions): GoProjectPlan {
+  if (!options.name || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(options.name)) {
+    throw new GeneratorError(`invalid name "${options.name ?? ''}": use letters, digits, "-" and "_", starting with a letter`);
+  }
+  const fileName = names(options.name).fileName;
+  const tags = splitList(options.tags);
+  if (options.directory !== undefined) checkRelativeDir(options.directory, 'directory');
+
+  if (options.module) {
+    if (options.modulePath || options.modulePrefix) {
+      throw new GeneratorError('--module adds a package to an existing module: --modulePath and --modulePrefix do not apply');
+    }
+    const project = getProjects(tree).get(options.module);
+    if (!project) throw new GeneratorError(`--module: no project named "${options.module}" in the workspace`);
+    const mod = moduleContaining(tree, project.root);
+    if (!mod || !mod.modulePath) {
+      throw new GeneratorError(`--module: project "${options.module}" (${project.root}) is not in a Go module (no go.mod with a module line)`);
+    }
+    const rel = joinPath(options.directory ?? (kind === 'application' ? `cmd/${fileName}` : fileName));
+    if (rel === '') throw new GeneratorError('--directory must name a directory below the module root');
+    const dir = joinPath(project.root, rel);
+    const importPath = `${mod.modulePath}/${joinPath(dir).slice(mod.dir === '' ? 0 : mod.dir.length + 1)}`;
+    return {
+      kind,
+      projectName: options.module,
+      dir,
+      importPath,
+      packageName: resolvePackageName(kind, options, fileName),
+      tags,
+    };
+  }
+
+  const dir = joinPath(options.directory ?? `${layoutDir(tree, kind)}/${fileName}`);
+  if (dir === '') throw new GeneratorError('--directory must not be the workspace root');
+  const enclosing = moduleContaining(tree, dir);
+  if (enclosing && enclosing.dir !== dir) {
+    throw new GeneratorError(
+      `${dir} is inside the Go module ${enclosing.modulePath ?? enclosing.dir} (${enclosing.dir || '.'}/go.mod); ` +
+        `use --module <project> to add a package to it, or pick a directory outside it`,
+    );
+  }
+  let modulePath = options.modulePath;
+  if (!modulePath) {
+    if (!options.modulePrefix) {
+      throw new GeneratorError('pass --modulePath (e.g. example.com/api) or --modulePrefix (e.g. example.com/myorg, giving <prefix>/<directory>)');
+    }
+    modulePath = `${options.modulePrefix.replace(/\/+$/, '')}/${dir}`;
+  }
+  const bad = checkModulePath(modulePath);
+  if (bad) throw new GeneratorError(`invalid Go module path "${modulePath}": ${bad}`);
+  const existing = getProjects(tree).get(fileName);
+  if (existing && existing.root !== dir) {
+    throw new GeneratorError(`a project named "${fileName}" already exists at ${existing.root}`);
+  }
+  return {
+    kind,
+    projectName: fileName,
+    dir,
+    importPath: modulePath,
+    packageName: resolvePackageName(kind, options, fileName),
+    newModule: { path: modulePath, goVersion: installedGoVersion() },
+    tags,
+  };
+}
+
+function resolvePackageName(kind: GoProjectKind, options: GoProjectOptions, fileName: string): string {
+  if (kind === 'application') {
+    if (options.packageName && options.packageName !== 'main') {
+      throw new GeneratorError('an application is package main: --packageName does not apply');
+    }
+    return 'main';
+  }
+  const pkg = options.packageName ?? packageNameFor(fileName);
+  const bad = checkPackageName(pkg);
+  if (bad) throw new GeneratorError(`${bad}; pass --packageName`);
+  return pkg;
+}
+
+/** The files of a plan, path → content. */
+export function renderGoProject(tree: Tree, plan: GoProjectPlan): Record<string, string> {
+  const files: Record<string, string> = {};
+  const last = plan.dir.slice(plan.dir.lastIndexOf('/') + 1);
+  if (plan.newModule) {
+    files[`${plan.dir}/go.mod`] = `module ${plan.newModule.path}\n\ngo ${plan.newModule.goVersion}\n`;
+    const depth = plan.dir.split('/').length;
+    const project: Record<string, unknown> = {
+      name: plan.projectName,
+      $schema: `${'../'.repeat(depth)}node_modules/nx/schemas/project-schema.json`,
+      projectType: plan.kind,
+      tags: plan.tags,
+    };
+    files[`${plan.dir}/project.json`] = `${JSON.stringify(project, null, 2)}\n`;
+  }
+  if (plan.kind === 'application') {
+    files[`${plan.dir}/main.go`] = `// Command ${last} prints a greeting; it is built for every platform of the workspace matrix.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	fmt.Println(greeting(os.Args[1:]))
+}
+
+// greeting returns the line main prints for the given arguments.
+func greeting(args []string) string {
+	if len(args) > 0 {
+		return "Hello, " + args[0] + "!"
+	}
+	return "Hello from ${last}!"
+}
+`;
+    files[`${plan.dir}/main_test.go`] = `package main
+
+import "testing"
+
+func TestGreeting(t *testing.T) {
+	if got, want := greeting(nil), "Hello from ${last}!"; got != want {
+		t.Errorf("greeting(nil) = %q, want %q", got, want)
+	}
+	if got, want := greeting([]string{"gopher"}), "Hello, gopher!"; got != want {
+		t.Errorf("greeting(gopher) = %q, want %q", got, want)
+	}
+}
+`;
+  } else {
+    const pkg = plan.packageName;
+    files[`${plan.dir}/${pkg}.go`] = `// Package ${pkg} is imported as ${plan.importPath}.
+package ${pkg}
+
+// Hello returns a greeting from package ${pkg}.
+func Hello() string {
+	return "Hello from ${pkg}"
+}
+`;
+    files[`${plan.dir}/${pkg}_test.go`] = `package ${pkg}
+
+import "testing"
+
+func TestHello(t *testing.T) {
+	if got, want := Hello(), "Hello from ${pkg}"; got != want {
+		t.Errorf("Hello() = %q, want %q", got, want)
+	}
+}
+`;
+  }
+  void tree;
+  return files;
+}
+
+export async function goProjectGenerator(tree: Tree, kind: GoProjectKind, options: GoProjectOptions): Promise<GoProjectPlan> {
+  const plan = planGoProject(tree, kind, options);
+  const files = renderGoProject(tree, plan);
+  // Check every file before writing any, so a refusal leaves the tree untouched.
+  if (!options.force) {
+    for (const [path, content] of Object.entries(files)) {
+      if (tree.exists(path) && tree.read(path, 'utf-8') !== content) {
+        throw new GeneratorError(`refusing to overwrite ${path}: it already exists with different content (pass --force to replace it)`);
+      }
+    }
+  }
+  for (const [path, content] of Object.entries(files)) writeGenerated(tree, path, content, options.force);
+  if (!options.skipGoWork && plan.newModule) syncGoWork(tree);
+  if (!options.skipFormat) await formatFiles(tree);
+  return plan;
+}
