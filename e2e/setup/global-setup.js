@@ -81,10 +81,12 @@ module.exports = async function globalSetup() {
   log(`packed ${tarballName} (${packed.ms} ms)`);
 
   if (reuse && fs.existsSync(path.join(ws, 'node_modules', 'nx'))) {
-    // Fresh project files, fresh Nx cache; node_modules kept.
+    // Fresh project files, fresh Nx cache; node_modules kept except the plugin, which npm would
+    // otherwise keep as installed because the tarball's version did not change.
     for (const f of fs.readdirSync(ws)) {
-      if (f !== 'node_modules' && f !== 'package-lock.json') fs.rmSync(path.join(ws, f), { recursive: true, force: true });
+      if (f !== 'node_modules') fs.rmSync(path.join(ws, f), { recursive: true, force: true });
     }
+    fs.rmSync(path.join(ws, 'node_modules', '@gocross'), { recursive: true, force: true });
   } else {
     fs.mkdirSync(ws, { recursive: true });
   }
