@@ -1,0 +1,419 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  archFeatureTags,
+  ConstraintContext,
+  ConstraintExpr,
+  ConstraintHeaderError,
+  ConstraintSyntaxError,
+  ConstraintTooComplexError,
+  constraintGoVersion,
+  evalConstraint,
+  fileConstraint,
+  fileMatches,
+  formatConstraint,
+  isGoBuildLine,
+  isPlusBuildLine,
+  parseConstraintLine,
+  parseGoBuildExpr,
+  plusBuildLines,
+  scanConstraintHeader,
+} from './constraints';
+
+const fmt = (line: string): string => formatConstraint(parseConstraintLine(line));
+
+describe('parsing and printing', () => {
+  it.each([
+    ['//go:build linux', 'linux'],
+    ['//go:build linux && arm64', 'linux && arm64'],
+    ['//go:build   (linux)&&(arm64)  ', 'linux && arm64'],
+    ['//go:build a || b && c', 'a || (b && c)'],
+    ['//go:build (a || b) && c', '(a || b) && c'],
+    ['//go:build a || (b || c)', 'a || b || c'],
+    ['//go:build a && (b && c)', 'a && b && c'],
+    ['//go:build !(a && b)', '!(a && b)'],
+    ['//go:build !a && !b', '!a && !b'],
+    ['//go:build !((a))', '!a'],
+    ['//go:build go1.21 && amd64.v3', 'go1.21 && amd64.v3'],
+    ['//go:build\tlinux', 'linux'],
+    ['// +build linux,arm64 darwin', '(linux && arm64) || darwin'],
+    ['//+build !cgo', '!cgo'],
+    ['// +build a,!!b c,! d', '(a && ignore) || (c && ignore) || d'],
+    ['// +build a-b', 'ignore'],
+    ['// +build', 'ignore'],
+  ])('%s → %s', (line, want) => {
+    expect(fmt(line)).toBe(want);
+  });
+
+  it.each([
+    ['', 'unexpected end of expression'],
+    ['a &&', 'unexpected end of expression'],
+    ['a & b', 'invalid syntax at &'],
+    ['a | b', 'invalid syntax at |'],
+    ['(a', 'missing close paren'],
+    ['(a || b', 'missing close paren'],
+    ['a)', 'unexpected token )'],
+    ['!!a', 'double negation not allowed'],
+    ['a b', 'unexpected token b'],
+    ['a && $b', 'invalid syntax at $'],
+    ['&& a', 'unexpected token &&'],
+  ])('rejects %j (%s)', (expr, reason) => {
+    let err: unknown;
+    try {
+      parseGoBuildExpr(expr);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConstraintSyntaxError);
+    expect((err as ConstraintSyntaxError).reason).toBe(reason);
+  });
+
+  it('rejects expressions over the size limit', () => {
+    const big = Array.from({ length: 1001 }, (_, i) => `t${i}`).join(' || ');
+    expect(() => parseGoBuildExpr(big)).toThrow('build expression too large');
+    const plus = '// +build ' + Array.from({ length: 102 }, (_, i) => `t${i}`).join(' ');
+    expect(() => parseConstraintLine(plus)).toThrow(ConstraintTooComplexError);
+  });
+
+  it('recognises the two line forms only when spelled exactly', () => {
+    expect(isGoBuildLine('//go:build linux')).toBe(true);
+    expect(isGoBuildLine('//go:build')).toBe(true);
+    expect(isGoBuildLine('//go:buildlinux')).toBe(false);
+    expect(isGoBuildLine('// go:build linux')).toBe(false);
+    expect(isPlusBuildLine('// +build linux')).toBe(true);
+    expect(isPlusBuildLine('//+build linux')).toBe(true);
+    expect(isPlusBuildLine('// +buildlinux')).toBe(false);
+    expect(isPlusBuildLine('/* +build linux */')).toBe(false);
+    expect(() => parseConstraintLine('// just a comment')).toThrow('not a build constraint');
+  });
+
+  it('converts to // +build lines like PlusBuildLines', () => {
+    const lines = (s: string) => plusBuildLines(parseGoBuildExpr(s));
+    expect(lines('linux && arm64')).toEqual(['// +build linux,arm64']);
+    expect(lines('linux || darwin')).toEqual(['// +build linux darwin']);
+    expect(lines('(linux && arm64) || darwin')).toEqual(['// +build linux,arm64 darwin']);
+    expect(lines('(a || b) && !(c && (d || e))')).toEqual(['// +build a b', '// +build !c !d,!e']);
+    expect(lines('!(a || b)')).toEqual(['// +build !a,!b']);
+    expect(() => lines('a && (b || (c && (d || e)))')).toThrow(ConstraintTooComplexError);
+  });
+
+  it('computes the implied minimum Go version', () => {
+    expect(constraintGoVersion(parseGoBuildExpr('go1.21 && linux'))).toBe('go1.21');
+    expect(constraintGoVersion(parseGoBuildExpr('go1.18 || go1.21'))).toBe('go1.18');
+    expect(constraintGoVersion(parseGoBuildExpr('!go1.21'))).toBe('');
+    expect(constraintGoVersion(parseGoBuildExpr('linux'))).toBe('');
+  });
+});
+
+describe('evaluation', () => {
+  const ev = (expr: string, ctx: ConstraintContext) => evalConstraint(parseGoBuildExpr(expr), ctx);
+  const linuxArm64: ConstraintContext = { goos: 'linux', goarch: 'arm64', goVersion: 'go1.26.1' };
+
+  it('knows the implied tags', () => {
+    expect(ev('linux && arm64 && unix && gc', linuxArm64)).toBe(true);
+    expect(ev('cgo', linuxArm64)).toBe(false);
+    expect(ev('cgo', { ...linuxArm64, cgo: true })).toBe(true);
+    expect(ev('linux', { goos: 'android', goarch: 'arm64' })).toBe(true);
+    expect(ev('darwin && unix', { goos: 'ios', goarch: 'arm64' })).toBe(true);
+    expect(ev('solaris', { goos: 'illumos', goarch: 'amd64' })).toBe(true);
+    expect(ev('unix', { goos: 'windows', goarch: 'amd64' })).toBe(false);
+    expect(ev('unix', { goos: 'js', goarch: 'wasm' })).toBe(false);
+    expect(ev('gccgo', linuxArm64)).toBe(false);
+  });
+
+  it('sets release tags up to the Go version', () => {
+    expect(ev('go1.1 && go1.26', linuxArm64)).toBe(true);
+    expect(ev('go1.27', linuxArm64)).toBe(false);
+    expect(ev('go1.21', { ...linuxArm64, goVersion: '1.20' })).toBe(false);
+    expect(ev('go1', linuxArm64)).toBe(false);
+  });
+
+  it('sets custom tags and architecture feature tags', () => {
+    expect(ev('netgo && !purego', { ...linuxArm64, tags: ['netgo'] })).toBe(true);
+    expect(ev('amd64.v1 && !amd64.v2', { goos: 'linux', goarch: 'amd64' })).toBe(true);
+    expect(ev('amd64.v2 && amd64.v3 && !amd64.v4', { goos: 'linux', goarch: 'amd64', variant: 'v3' })).toBe(true);
+    expect(ev('arm.6 && !arm.7', { goos: 'linux', goarch: 'arm', variant: '6' })).toBe(true);
+    expect(archFeatureTags('arm64', 'v9.1,lse')).toEqual([
+      'arm64.v9.0', 'arm64.v9.1', 'arm64.v8.0', 'arm64.v8.1', 'arm64.v8.2', 'arm64.v8.3', 'arm64.v8.4', 'arm64.v8.5', 'arm64.v8.6',
+    ]);
+  });
+
+  it('reports every tag it looked at, like Go evaluating both sides', () => {
+    const seen = new Set<string>();
+    evalConstraint(parseGoBuildExpr('linux || (foo && bar)'), linuxArm64, seen);
+    expect([...seen].sort()).toEqual(['bar', 'foo', 'linux']);
+  });
+});
+
+describe('header scanning', () => {
+  const ctx: ConstraintContext = { goos: 'linux', goarch: 'amd64' };
+
+  it('lets //go:build win over // +build', () => {
+    const src = '//go:build linux\n// +build windows\n\npackage p\n';
+    expect(fileMatches('a.go', src, ctx)).toBe(true);
+    const h = scanConstraintHeader(src);
+    expect(h.goBuild?.line).toBe(1);
+    expect(h.plusBuild.map((p) => p.line)).toEqual([2]);
+    expect(h.bodyLine).toBe(4);
+  });
+
+  it('ignores // +build lines not followed by a blank line', () => {
+    const src = '// Package p does things.\n// +build windows\npackage p\n';
+    expect(fileMatches('a.go', src, ctx)).toBe(true);
+    expect(scanConstraintHeader(src).ignoredPlusBuild.map((p) => p.line)).toEqual([2]);
+  });
+
+  it('ANDs several // +build lines', () => {
+    const src = '// +build linux darwin\n// +build arm64\n\npackage p\n';
+    expect(formatConstraint(fileConstraint(src)!)).toBe('(linux || darwin) && arm64');
+    expect(fileMatches('a.go', src, ctx)).toBe(false);
+    expect(fileMatches('a.go', src, { goos: 'darwin', goarch: 'arm64' })).toBe(true);
+  });
+
+  it('stops at the package clause and skips block comments', () => {
+    expect(fileMatches('a.go', 'package p\n\n//go:build windows\n', ctx)).toBe(true);
+    expect(fileMatches('a.go', '/* doc\n//go:build windows\n*/\n\npackage p\n', ctx)).toBe(true);
+    expect(fileMatches('a.go', '/* doc */\n//go:build windows\n\npackage p\n', ctx)).toBe(false);
+  });
+
+  it('combines the file-name rule with the constraint, for asm too', () => {
+    expect(fileMatches('x_arm64.s', '#include "textflag.h"\n', ctx)).toBe(false);
+    expect(fileMatches('x_linux.s', '//go:build amd64\n\n#include "textflag.h"\n', ctx)).toBe(true);
+    expect(fileMatches('x_amd64.s', '//go:build !linux\n\nTEXT ·f(SB),0,$0\n', ctx)).toBe(false);
+  });
+
+  it('rejects headers go/build rejects', () => {
+    expect(() => fileMatches('a.go', '//go:build linux\n//go:build amd64\n\npackage p\n', ctx)).toThrow(
+      ConstraintHeaderError,
+    );
+    expect(() => fileMatches('a.go', '//go:build linux &&\n\npackage p\n', ctx)).toThrow(
+      'parsing //go:build line: unexpected end of expression',
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Differential tests against the real go command.
+
+const goVersionRun = spawnSync('go', ['env', 'GOVERSION', 'GOCACHE', 'GOPATH', 'GOMODCACHE'], { encoding: 'utf8' });
+const haveGo = goVersionRun.status === 0;
+if (!haveGo && process.env.CI === 'true') {
+  throw new Error('go is required for the constraint differential tests (CI=true)');
+}
+const describeGo = haveGo ? describe : describe.skip;
+if (!haveGo) console.warn('constraints.spec: `go` not found, skipping the differential tests against go');
+const [GO_VERSION, GOCACHE, GOPATH, GOMODCACHE] = haveGo ? goVersionRun.stdout.trim().split('\n') : [];
+
+function goEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    GOCACHE: GOCACHE ?? '',
+    GOPATH: GOPATH ?? '',
+    GOMODCACHE: GOMODCACHE ?? '',
+    GOFLAGS: '',
+    GOTOOLCHAIN: 'local',
+    GOWORK: 'off',
+    GO111MODULE: 'on',
+    ...extra,
+  };
+}
+
+/** A small deterministic PRNG so that failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TAG_POOL = [
+  'linux', 'darwin', 'windows', 'android', 'ios', 'illumos', 'solaris', 'unix', 'arm64', 'amd64', 'arm',
+  'riscv64', 'cgo', 'gc', 'gccgo', 'foo', 'bar', 'go1.18', 'go1.26', 'go1.99', 'amd64.v2', 'amd64.v3', 'arm.6',
+  'arm.7', 'arm64.v8.1', 'riscv64.rva22u64',
+];
+
+/** Random `//go:build` expression text with irregular spacing and redundant parentheses. */
+function randomExprText(r: () => number, depth: number): string {
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const sp = () => pick(['', ' ', '  ', '\t']);
+  const v = r();
+  if (depth <= 0 || v < 0.3) {
+    const t = pick(TAG_POOL);
+    return r() < 0.25 ? `!${t}` : t;
+  }
+  if (v < 0.4) return `!(${randomExprText(r, depth - 1)})`;
+  if (v < 0.5) return `(${sp()}${randomExprText(r, depth - 1)}${sp()})`;
+  const op = v < 0.75 ? '&&' : '||';
+  return `${randomExprText(r, depth - 1)}${sp()}${op}${sp()}${randomExprText(r, depth - 1)}`;
+}
+
+function randomPlusBuild(r: () => number): string {
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const clauses = 1 + Math.floor(r() * 3);
+  const out: string[] = [];
+  for (let i = 0; i < clauses; i++) {
+    const lits = 1 + Math.floor(r() * 3);
+    const ls: string[] = [];
+    for (let j = 0; j < lits; j++) ls.push((r() < 0.3 ? '!' : '') + pick(TAG_POOL));
+    out.push(ls.join(','));
+  }
+  return '// +build ' + out.join(' ');
+}
+
+describeGo('printing matches gofmt', () => {
+  let dir: string;
+  const cases: { name: string; src: string; expr: ConstraintExpr; fromPlus: boolean }[] = [];
+  const formatted = new Map<string, string>();
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gocross-gofmt-'));
+    const r = rng(1234);
+    for (let i = 0; i < 160; i++) {
+      const text = randomExprText(r, 4);
+      // A stale +build line makes gofmt regenerate the +build lines from //go:build.
+      const src = `//go:build ${text}\n// +build stale\n\npackage p\n`;
+      cases.push({ name: `g${i}.go`, src, expr: parseGoBuildExpr(text), fromPlus: false });
+    }
+    for (let i = 0; i < 60; i++) {
+      const lines = [randomPlusBuild(r)];
+      if (r() < 0.4) lines.push(randomPlusBuild(r));
+      const src = `${lines.join('\n')}\n\npackage p\n`;
+      cases.push({ name: `p${i}.go`, src, expr: fileConstraint(src)!, fromPlus: true });
+    }
+    for (const c of cases) writeFileSync(join(dir, c.name), c.src);
+    const res = spawnSync('gofmt', ['-w', dir], { encoding: 'utf8', env: goEnv({}) });
+    if (res.status !== 0) throw new Error(`gofmt failed: ${res.stderr}`);
+    for (const c of cases) formatted.set(c.name, readFileSync(join(dir, c.name), 'utf8'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints //go:build lines exactly as gofmt does', () => {
+    const mismatches: string[] = [];
+    for (const c of cases) {
+      const got = formatted.get(c.name)!.split('\n')[0];
+      const want = `//go:build ${formatConstraint(c.expr)}`;
+      if (got !== want) mismatches.push(`${c.name}: gofmt ${got} / ours ${want}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('writes // +build lines exactly as gofmt does', () => {
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const c of cases) {
+      const out = formatted.get(c.name)!.split('\n');
+      const goPlus = out.filter((l) => l.startsWith('// +build'));
+      let ours: string[];
+      try {
+        ours = plusBuildLines(c.expr);
+      } catch (e) {
+        if (!(e instanceof ConstraintTooComplexError)) throw e;
+        continue; // gofmt keeps the old lines when they cannot be regenerated
+      }
+      compared++;
+      if (c.fromPlus) continue; // gofmt keeps existing +build lines when it only adds //go:build
+      if (JSON.stringify(goPlus) !== JSON.stringify(ours)) mismatches.push(`${c.name}: ${goPlus} / ${ours}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(60);
+  });
+});
+
+describeGo('file selection matches go list', () => {
+  let dir: string;
+  const files = new Map<string, string>();
+  const platforms: { label: string; ctx: ConstraintContext; env: Record<string, string>; tags: string[] }[] = [
+    { label: 'linux/amd64 cgo', ctx: { goos: 'linux', goarch: 'amd64', cgo: true }, env: { CGO_ENABLED: '1' }, tags: [] },
+    { label: 'linux/amd64/v3 foo', ctx: { goos: 'linux', goarch: 'amd64', variant: 'v3', tags: ['foo'] }, env: { GOAMD64: 'v3' }, tags: ['foo'] },
+    { label: 'linux/arm64', ctx: { goos: 'linux', goarch: 'arm64' }, env: {}, tags: [] },
+    { label: 'linux/arm64/v8.1 foo,bar', ctx: { goos: 'linux', goarch: 'arm64', variant: 'v8.1', tags: ['foo', 'bar'] }, env: { GOARM64: 'v8.1' }, tags: ['foo', 'bar'] },
+    { label: 'linux/arm/6', ctx: { goos: 'linux', goarch: 'arm', variant: '6' }, env: { GOARM: '6' }, tags: [] },
+    { label: 'linux/riscv64/rva22u64', ctx: { goos: 'linux', goarch: 'riscv64', variant: 'rva22u64' }, env: { GORISCV64: 'rva22u64' }, tags: [] },
+    { label: 'darwin/arm64', ctx: { goos: 'darwin', goarch: 'arm64' }, env: {}, tags: [] },
+    { label: 'ios/arm64', ctx: { goos: 'ios', goarch: 'arm64' }, env: {}, tags: [] },
+    { label: 'android/arm64', ctx: { goos: 'android', goarch: 'arm64' }, env: {}, tags: [] },
+    { label: 'illumos/amd64', ctx: { goos: 'illumos', goarch: 'amd64' }, env: {}, tags: [] },
+    { label: 'windows/amd64', ctx: { goos: 'windows', goarch: 'amd64' }, env: {}, tags: [] },
+  ];
+  const listed = new Map<string, Set<string>>();
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gocross-golist-'));
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/p\n\ngo 1.22\n');
+    const r = rng(42);
+    files.set('base.go', 'package p\n');
+    // Header placements.
+    files.set('h1.go', '// Package doc.\n// +build windows\npackage p\n');
+    files.set('h2.go', '// Copyright line\n\n// +build windows\n\n// Package doc.\npackage p\n');
+    files.set('h3.go', '/* block */\n// +build windows\n\npackage p\n');
+    files.set('h4.go', '//go:build linux\n// +build windows\n\npackage p\n');
+    files.set('h5.go', '// +build linux\n// +build arm64\n\npackage p\n');
+    files.set('h6.go', '/*\n//go:build windows\n*/\n\npackage p\n');
+    files.set('h7.go', '//go:build   darwin   \n\npackage p\n');
+    files.set('h8.go', '  //go:build android\r\n\r\npackage p\r\n');
+    files.set('h9.go', '// +build linux,!!arm64 darwin\n\npackage p\n');
+    // File-name rules.
+    for (const n of [
+      'n_linux.go', 'n_arm64.go', 'n_linux_arm64.go', 'n_darwin_amd64.go', 'n_unix.go', 'linux.go', 'n_solaris.go',
+      'n_android.go', 'n_ios.go', 'n_windows_test.go', 'n_linux_arm64_test.go', 'n_amd64.s', 'n_linux_riscv64.s',
+      'n_darwin.go', 'x_y_linux.go', 'n_linux_foo.go', 'n_foo_arm64.go',
+    ]) {
+      files.set(n, n.endsWith('.s') ? '#include "textflag.h"\n' : 'package p\n');
+    }
+    // Random constraints, some combined with file-name suffixes.
+    const suffixes = ['', '', '', '_linux', '_arm64', '_darwin_arm64', '_test'];
+    for (let i = 0; i < 140; i++) {
+      const suffix = suffixes[Math.floor(r() * suffixes.length)];
+      const asm = i % 7 === 0;
+      const header = r() < 0.75 ? `//go:build ${randomExprText(r, 3)}` : [randomPlusBuild(r), r() < 0.3 ? randomPlusBuild(r) : ''].filter(Boolean).join('\n');
+      const body = asm ? '#include "textflag.h"\n' : 'package p\n';
+      files.set(`r${i}${asm ? suffix.replace('_test', '') : suffix}.${asm ? 's' : 'go'}`, `// Copyright\n\n${header}\n\n${body}`);
+    }
+    for (const [n, src] of files) writeFileSync(join(dir, n), src);
+
+    for (const p of platforms) {
+      const args = ['list', '-e', '-f', '{{range .GoFiles}}{{.}} {{end}}{{range .SFiles}}{{.}} {{end}}{{range .TestGoFiles}}{{.}} {{end}}'];
+      if (p.tags.length) args.push('-tags', p.tags.join(','));
+      args.push('.');
+      const res = spawnSync('go', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: goEnv({ GOOS: p.ctx.goos, GOARCH: p.ctx.goarch, CGO_ENABLED: '0', ...p.env }),
+      });
+      if (res.status !== 0) throw new Error(`go list for ${p.label} failed: ${res.stderr}`);
+      listed.set(p.label, new Set(res.stdout.trim().split(/\s+/).filter(Boolean)));
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('selects the same .go, _test.go and .s files as go list on every platform', () => {
+    const mismatches: string[] = [];
+    let included = 0;
+    let excluded = 0;
+    for (const p of platforms) {
+      const goSet = listed.get(p.label)!;
+      for (const [n, src] of files) {
+        const ours = fileMatches(n, src, { ...p.ctx, goVersion: GO_VERSION });
+        if (ours) included++;
+        else excluded++;
+        if (ours !== goSet.has(n)) mismatches.push(`${p.label} ${n}: go ${goSet.has(n)} ours ${ours}\n${src}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // The corpus must exercise both outcomes substantially.
+    expect(included).toBeGreaterThan(300);
+    expect(excluded).toBeGreaterThan(300);
+  });
+
+  it('used a real go list run per platform', () => {
+    expect(readdirSync(dir).length).toBe(files.size + 1);
+    for (const p of platforms) expect(listed.get(p.label)!.has('base.go')).toBe(true);
+  });
+});
