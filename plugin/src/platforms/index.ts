@@ -7,3 +7,4 @@ export * from './table';
 export * from './dist-list';
 export * from './env';
 export * from './triples';
+export * from './constraints';

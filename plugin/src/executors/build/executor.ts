@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { platformEnv, validatePlatform } from '../../platforms/env';
-import { fileNameMatchesPlatform } from '../../platforms/known';
+import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
 import { formatPlatform } from '../../platforms/platform';
 import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
 import type { Libc, Platform } from '../../platforms/types';
@@ -172,7 +172,14 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
   const cwd = path.resolve(ctx.workspaceRoot, ctx.projectRoot);
   if (!options.compileOnly) {
     for (const m of mains) {
-      const problem = checkMainPackage(path.resolve(cwd, m), m, platform);
+      const problem = checkMainPackage(path.resolve(cwd, m), m, {
+        goos: platform.goos,
+        goarch: platform.goarch,
+        variant: platform.variant,
+        tags: options.tags ?? [],
+        cgo: options.cgo === true,
+        goVersion: ctx.goVersion,
+      });
       if (problem) return fail(problem);
     }
   }
@@ -265,9 +272,10 @@ function goPackageArg(main: string): string {
 
 /**
  * Returns an error sentence unless `dir` holds a Go file of `package main` that is built for
- * the platform (test files and files excluded by their name's GOOS/GOARCH are ignored).
+ * the platform (test files, and files excluded by their name's GOOS/GOARCH or by their build
+ * constraint, are ignored).
  */
-export function checkMainPackage(dir: string, given: string, p: Platform): string | undefined {
+export function checkMainPackage(dir: string, given: string, p: ConstraintContext): string | undefined {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -275,22 +283,30 @@ export function checkMainPackage(dir: string, given: string, p: Platform): strin
     return `main package "${given}" not found: ${dir} is not a directory`;
   }
   const goFiles = names.filter((n) => n.endsWith('.go') && !n.endsWith('_test.go') && !n.startsWith('.') && !n.startsWith('_'));
-  const candidates = goFiles.filter((n) => fileNameMatchesPlatform(n, p.goos, p.goarch));
   const packages = new Set<string>();
-  for (const n of candidates) {
+  let candidates = 0;
+  for (const n of goFiles) {
     let text: string;
     try {
       text = fs.readFileSync(path.join(dir, n), 'utf8');
     } catch {
       continue;
     }
+    let included = true;
+    try {
+      included = fileMatches(n, text, p);
+    } catch {
+      // a malformed header is go's to report
+    }
+    if (!included) continue;
+    candidates++;
     const pkg = packageClause(text);
     if (pkg === 'main') return undefined;
     if (pkg) packages.add(pkg);
   }
   if (goFiles.length === 0) return `main package "${given}" not found: no .go files in ${dir}`;
-  if (candidates.length === 0) {
-    return `main package "${given}": every .go file in ${dir} is excluded for ${formatPlatform(p)} by its name`;
+  if (candidates === 0) {
+    return `main package "${given}": every .go file in ${dir} is excluded for ${p.goos}/${p.goarch} by its name or build constraint`;
   }
   return `"${given}" is not a main package (package ${[...packages].join(', ') || '?'} in ${dir}): point main at a dir with package main, or set compileOnly for a library`;
 }

@@ -1,0 +1,450 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { builtinPlatformTable } from '../../platforms/table';
+import type { GoRunResult, GoSpawner } from '../shared/go';
+import {
+  checkMainPackage,
+  mergeLdflags,
+  packageClause,
+  planBuild,
+  runBuild,
+  temporaryPath,
+  type BuildLogger,
+  type FailureHint,
+  type PlanContext,
+  type ResolveCToolchain,
+} from './executor';
+import { resolveBuildOutputs } from './outputs';
+import type { BuildExecutorSchema } from './schema';
+
+const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
+if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for the build executor tests in CI');
+if (!goAvailable) console.warn('go not found: skipping the real builds of the build executor');
+const describeGo = goAvailable ? describe : describe.skip;
+
+function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+/** A workspace with apps/hello (module example.com/hello/v2, main at the root, cmd/a and cmd/b) and libs/mathx (library). */
+function makeWorkspace(root: string): void {
+  write(path.join(root, 'apps/hello/go.mod'), 'module example.com/hello/v2\n\ngo 1.22\n');
+  write(
+    path.join(root, 'apps/hello/main.go'),
+    '// Command hello greets.\npackage main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from", arch()) }\n',
+  );
+  write(path.join(root, 'apps/hello/arch.go'), 'package main\n\nimport "runtime"\n\nfunc arch() string { return runtime.GOARCH }\n');
+  write(path.join(root, 'apps/hello/main_test.go'), 'package main\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n');
+  write(path.join(root, 'apps/hello/cmd/a/main.go'), 'package main\n\nfunc main() { println("a") }\n');
+  write(path.join(root, 'apps/hello/cmd/b/main.go'), '/* b */\npackage main\n\nfunc main() { println("b") }\n');
+  write(path.join(root, 'apps/hello/cmd/winonly/main_windows.go'), 'package main\n\nfunc main() {}\n');
+  write(path.join(root, 'apps/hello/cmd/tagged/main.go'), '//go:build special\n\npackage main\n\nfunc main() {}\n');
+  write(path.join(root, 'apps/hello/cmd/tagged/other.go'), '//go:build !special\n\npackage other\n');
+  write(path.join(root, 'libs/mathx/go.mod'), 'module example.com/mathx\n\ngo 1.22\n');
+  write(path.join(root, 'libs/mathx/mathx.go'), 'package mathx\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n');
+  write(path.join(root, 'libs/mathx/inner/inner.go'), 'package inner\n\nfunc One() int { return 1 }\n');
+}
+
+class Capture implements BuildLogger {
+  errors: string[] = [];
+  infos: string[] = [];
+  info(m: string): void {
+    this.infos.push(m);
+  }
+  error(m: string): void {
+    this.errors.push(m);
+  }
+}
+
+describe('planBuild', () => {
+  let ws: string;
+  const callerEnv = {
+    PATH: '/usr/local/go/bin:/usr/bin:/bin',
+    HOME: '/home/dev',
+    GOCACHE: '/cache/go-build',
+    GOPROXY: 'https://proxy.golang.org',
+    GOOS: 'darwin',
+    GOARCH: 'amd64',
+    GOARM: '5',
+    CGO_ENABLED: '1',
+    CC: 'clang',
+    CGO_LDFLAGS: '-L/opt/lib',
+    AWS_SECRET_ACCESS_KEY: 'do-not-leak',
+  };
+  let ctx: PlanContext;
+  beforeAll(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-plan-'));
+    makeWorkspace(ws);
+    ctx = {
+      workspaceRoot: ws,
+      projectRoot: 'apps/hello',
+      go: '/usr/local/go/bin/go',
+      goVersion: 'go1.26.8',
+      hostGoos: 'linux',
+      hostGoarch: 'amd64',
+      table: builtinPlatformTable(),
+      env: callerEnv,
+      pid: 42,
+    };
+  });
+  afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  const plan = (o: Partial<BuildExecutorSchema>, c: Partial<PlanContext> = {}) =>
+    planBuild({ goos: 'linux', goarch: 'arm64', ...o }, { ...ctx, ...c });
+
+  it('defaults: trimpath, reproducible flags, explicit env without the caller’s target variables', () => {
+    const p = plan({});
+    if (!p.ok) throw new Error(p.message);
+    const dir = path.join(ws, 'dist/apps/hello/linux-arm64');
+    expect(p.cwd).toBe(path.join(ws, 'apps/hello'));
+    expect(p.steps).toEqual([
+      {
+        main: '.',
+        args: ['build', '-trimpath', '-buildvcs=false', '-ldflags=-buildid=', '-o', path.join(dir, '.hello.tmp-42'), '.'],
+        tmpPath: path.join(dir, '.hello.tmp-42'),
+        finalPath: path.join(dir, 'hello'),
+      },
+    ]);
+    expect(p.env).toEqual({
+      PATH: '/usr/local/go/bin:/usr/bin:/bin',
+      HOME: '/home/dev',
+      GOCACHE: '/cache/go-build',
+      GOPROXY: 'https://proxy.golang.org',
+      GOOS: 'linux',
+      GOARCH: 'arm64',
+      CGO_ENABLED: '0',
+    });
+  });
+
+  it('variant, tags, flags, args, buildmode and switches', () => {
+    const p = plan({
+      goarch: 'arm',
+      goarm: '7',
+      tags: ['netgo', 'osusergo'],
+      ldflags: '-s -w -X main.v=1',
+      gcflags: 'all=-N -l',
+      asmflags: '-trimpath',
+      args: ['-v', '-p=1'],
+      buildmode: 'pie',
+      trimpath: false,
+    });
+    if (!p.ok) throw new Error(p.message);
+    const dir = path.join(ws, 'dist/apps/hello/linux-arm-7');
+    expect(p.steps[0].args).toEqual([
+      'build',
+      '-buildvcs=false',
+      '-buildmode=pie',
+      '-tags=netgo,osusergo',
+      '-ldflags=-s -w -X main.v=1 -buildid=',
+      '-gcflags=all=-N -l',
+      '-asmflags=-trimpath',
+      '-v',
+      '-p=1',
+      '-o',
+      path.join(dir, '.hello.tmp-42'),
+      '.',
+    ]);
+    expect(p.env).toMatchObject({ GOOS: 'linux', GOARCH: 'arm', GOARM: '7', CGO_ENABLED: '0' });
+    const q = plan({ reproducible: false, ldflags: '-s' });
+    if (!q.ok) throw new Error(q.message);
+    expect(q.steps[0].args.slice(0, 3)).toEqual(['build', '-trimpath', '-ldflags=-s']);
+  });
+
+  it('ldflags: -buildid= is added once, never over a user build id', () => {
+    expect(mergeLdflags(undefined, true)).toBe('-buildid=');
+    expect(mergeLdflags('  ', true)).toBe('-buildid=');
+    expect(mergeLdflags('-s -w', true)).toBe('-s -w -buildid=');
+    expect(mergeLdflags('-buildid=abc -s', true)).toBe('-buildid=abc -s');
+    expect(mergeLdflags('-s --buildid xyz', true)).toBe('-s --buildid xyz');
+    expect(mergeLdflags('-s', false)).toBe('-s');
+    expect(mergeLdflags(undefined, false)).toBeUndefined();
+  });
+
+  it('several mains, windows suffix, outputDir and outputPath', () => {
+    const p = plan({ goos: 'windows', goarch: 'amd64', goamd64: 'v3', main: ['./cmd/a', 'cmd/b/'], outputDir: 'out/win' });
+    if (!p.ok) throw new Error(p.message);
+    expect(p.steps.map((s) => [s.args[s.args.length - 1], s.tmpPath, s.finalPath])).toEqual([
+      ['./cmd/a', path.join(ws, 'out/win/.a.tmp-42.exe'), path.join(ws, 'out/win/a.exe')],
+      ['./cmd/b', path.join(ws, 'out/win/.b.tmp-42.exe'), path.join(ws, 'out/win/b.exe')],
+    ]);
+    expect(p.env).toMatchObject({ GOOS: 'windows', GOARCH: 'amd64', GOAMD64: 'v3' });
+    const q = plan({ outputPath: 'bin/hello-arm64' });
+    if (!q.ok) throw new Error(q.message);
+    expect(q.steps[0].finalPath).toBe(path.join(ws, 'bin/hello-arm64'));
+    expect(q.steps[0].tmpPath).toBe(path.join(ws, 'bin/.hello-arm64.tmp-42'));
+  });
+
+  it('resolveBuildOutputs names binaries by module path (major version skipped) or dir, with suffixes', () => {
+    const c = { workspaceRoot: ws, projectRoot: 'apps/hello' };
+    expect(resolveBuildOutputs({ goos: 'linux', goarch: 'arm64' }, c).files).toEqual([
+      { main: '.', path: path.join(ws, 'dist/apps/hello/linux-arm64/hello') },
+    ]);
+    expect(resolveBuildOutputs({ goos: 'darwin', goarch: 'arm64', buildmode: 'c-shared', main: 'cmd/a' }, c).files[0].path).toBe(
+      path.join(ws, 'dist/apps/hello/darwin-arm64/a.dylib'),
+    );
+    expect(resolveBuildOutputs({ goos: 'linux', goarch: 'arm64', goarm64: 'v8.2,lse' }, c).dir).toBe(
+      path.join(ws, 'dist/apps/hello/linux-arm64-v8.2-lse'),
+    );
+    expect(resolveBuildOutputs({ goos: 'linux', goarch: 'amd64', compileOnly: true }, c).files).toEqual([]);
+    expect(temporaryPath('/x/lib.so', 7)).toBe('/x/.lib.tmp-7.so');
+  });
+
+  it('compileOnly compiles every package and writes nothing; no main package needed', () => {
+    const p = plan({ compileOnly: true }, { projectRoot: 'libs/mathx' });
+    if (!p.ok) throw new Error(p.message);
+    expect(p.steps).toEqual([
+      { main: './...', args: ['build', '-trimpath', '-buildvcs=false', '-ldflags=-buildid=', '-o', os.devNull, './...'] },
+    ]);
+  });
+
+  it('options.env is passed but cannot override the target', () => {
+    const p = plan({ goarch: 'riscv64', env: { GOFLAGS: '-mod=mod', GOARCH: 'amd64', GORISCV64: 'x', CGO_ENABLED: '1' } });
+    if (!p.ok) throw new Error(p.message);
+    expect(p.env).toMatchObject({ GOFLAGS: '-mod=mod', GOARCH: 'riscv64', CGO_ENABLED: '0' });
+    expect(p.env.GORISCV64).toBeUndefined();
+  });
+
+  it('cgo: compiler, flags and cgo pass-through variables come from the resolved toolchain', () => {
+    const calls: Parameters<ResolveCToolchain>[0][] = [];
+    const resolveToolchain: ResolveCToolchain = (req) => {
+      calls.push(req);
+      return {
+        ok: true,
+        toolchain: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++', cflags: ['-march=armv8-a'], source: 'path', description: 'Debian cross gcc' },
+      };
+    };
+    const p = plan({ cgo: true, libc: 'glibc', cflags: ['-O1'] }, { resolveToolchain });
+    if (!p.ok) throw new Error(p.message);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ platform: { goos: 'linux', goarch: 'arm64' }, libc: 'glibc', hostGoos: 'linux', hostGoarch: 'amd64' });
+    expect(p.env).toMatchObject({
+      CGO_ENABLED: '1',
+      CC: 'aarch64-linux-gnu-gcc',
+      CXX: 'aarch64-linux-gnu-g++',
+      CGO_CFLAGS: '-O2 -g -march=armv8-a -O1',
+      CGO_LDFLAGS: '-L/opt/lib',
+    });
+    expect(p.env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+  });
+
+  it.each<[string, Partial<BuildExecutorSchema>, Partial<PlanContext>, RegExp]>([
+    ['unknown pair', { goarch: 'sparc64' }, {}, /^unknown platform linux\/sparc64: go1\.26\.8 supports GOOS=linux with GOARCH 386, amd64/],
+    ['unknown GOOS', { goos: 'haiku' }, {}, /^unknown GOOS "haiku"/],
+    ['variant value', { goarch: 'amd64', goamd64: 'v5' }, {}, /^unknown GOAMD64 value "v5"/],
+    ['variant too new', { goarch: 'riscv64', goriscv64: 'rva23u64' }, { goVersion: 'go1.24.3' }, /^GORISCV64=rva23u64 needs Go ≥ 1\.25; the installed Go is go1\.24\.3$/],
+    ['variant of another arch', { goarm: '7' }, {}, /^option goarm="7" applies to GOARCH arm, not arm64 \(use goarm64\)$/],
+    ['c-shared without cgo', { buildmode: 'c-shared' }, {}, /^-buildmode=c-shared links C code: set cgo: true$/],
+    ['no C compiler', { cgo: true }, { resolveToolchain: () => ({ ok: false, message: 'no C compiler for linux/arm64: apt-get install gcc-aarch64-linux-gnu' }) }, /^no C compiler for linux\/arm64/],
+    ['cgo unsupported', { goos: 'js', goarch: 'wasm', cgo: true }, {}, /^cgo is not supported for js\/wasm/],
+    ['library as main', { main: '../../libs/mathx' }, {}, /is not a main package \(package mathx in .*\): point main at a dir with package main, or set compileOnly/],
+    ['missing main dir', { main: './cmd/nope' }, {}, /^main package "\.\/cmd\/nope" not found: .* is not a directory$/],
+    ['main excluded by name', { main: './cmd/winonly' }, {}, /every \.go file in .* is excluded for linux\/arm64 by its name or build constraint/],
+    ['main excluded by tag', { main: './cmd/tagged' }, {}, /is not a main package \(package other/],
+    ['outputPath outside', { outputPath: '../elsewhere/hello' }, {}, /^outputPath "\.\.\/elsewhere\/hello" is outside the workspace/],
+    ['outputDir outside', { outputDir: '/tmp/out' }, {}, /^outputDir "\/tmp\/out" is outside the workspace/],
+    ['outputPath with two mains', { outputPath: 'bin/x', main: ['./cmd/a', './cmd/b'] }, {}, /^outputPath names one file but main lists 2 packages/],
+  ])('refuses: %s', (_name, o, c, msg) => {
+    const p = plan(o, c);
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.message).toMatch(msg);
+  });
+
+  it('a tagged main is found when its tag is set', () => {
+    expect(plan({ main: './cmd/tagged', tags: ['special'] }).ok).toBe(true);
+  });
+
+  it('packageClause skips comments and BOM', () => {
+    expect(packageClause('\ufeff// x\n/* y\n*/ package  main // z\n')).toBe('main');
+    expect(packageClause('//go:build linux\n\npackage foo_bar\n')).toBe('foo_bar');
+    expect(packageClause('/* unterminated')).toBeUndefined();
+    expect(packageClause('func main() {}')).toBeUndefined();
+    expect(checkMainPackage(path.join(ws, 'apps/hello'), '.', { goos: 'linux', goarch: 'arm64' })).toBeUndefined();
+  });
+});
+
+describeGo('runBuild', () => {
+  let ws: string;
+  let cacheDir: string;
+  const env = { ...process.env };
+  beforeAll(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-build-'));
+    makeWorkspace(ws);
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-table-'));
+    env.GOCROSS_CACHE_DIR = cacheDir;
+  });
+  afterAll(() => {
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  const quiet = { stdout: null, stderr: null };
+
+  describe('refusals never start go', () => {
+    it.each<[string, Partial<BuildExecutorSchema>]>([
+      ['unknown pair', { goos: 'linux', goarch: 'sparc64' }],
+      ['unknown variant', { goos: 'linux', goarch: 'arm', goarm: '8' }],
+      ['no main package', { goos: 'linux', goarch: 'arm64', main: './cmd/winonly' }],
+      ['outside output', { goos: 'linux', goarch: 'arm64', outputPath: '../../x' }],
+      ['c-archive without cgo', { goos: 'linux', goarch: 'amd64', buildmode: 'c-archive' }],
+    ])('%s', async (_name, o) => {
+      const spawn = jest.fn<Promise<GoRunResult>, Parameters<GoSpawner>>();
+      const logger = new Capture();
+      const r = await runBuild(o as BuildExecutorSchema, { workspaceRoot: ws, projectRoot: 'apps/hello', env }, { spawn, logger, ...quiet });
+      expect(r).toEqual({ success: false, artifacts: [] });
+      expect(spawn).not.toHaveBeenCalled();
+      expect(logger.errors).toHaveLength(1);
+      expect(logger.errors[0]).not.toContain('\n');
+    });
+
+    it('go missing from PATH', async () => {
+      const spawn = jest.fn<Promise<GoRunResult>, Parameters<GoSpawner>>();
+      const logger = new Capture();
+      const r = await runBuild(
+        { goos: 'linux', goarch: 'arm64' },
+        { workspaceRoot: ws, projectRoot: 'apps/hello', env: { PATH: cacheDir } },
+        { spawn, logger, ...quiet },
+      );
+      expect(r.success).toBe(false);
+      expect(spawn).not.toHaveBeenCalled();
+      expect(logger.errors).toEqual(['go not found: install Go (https://go.dev/dl/) or put it on PATH, or set GOCROSS_GO']);
+    });
+  });
+
+  /** ELF header fields read straight from the bytes. */
+  function elfHeader(file: string): { cls: number; data: number; machine: number; type: number } {
+    const b = fs.readFileSync(file);
+    expect(b.subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+    const le = b[5] === 1;
+    const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+    return { cls: b[4], data: b[5], machine: u16(18), type: u16(16) };
+  }
+
+  function goVersionM(file: string): string {
+    const r = spawnSync('go', ['version', '-m', file], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    return r.stdout;
+  }
+
+  it('linux/arm64 gives an AArch64 ELF (e_machine 183), static, nothing left behind', async () => {
+    const logger = new Capture();
+    const r = await runBuild({ goos: 'linux', goarch: 'arm64' }, { workspaceRoot: ws, projectRoot: 'apps/hello', env }, { logger, ...quiet });
+    expect(logger.errors).toEqual([]);
+    const out = path.join(ws, 'dist/apps/hello/linux-arm64/hello');
+    expect(r).toEqual({ success: true, artifacts: [out] });
+    expect(elfHeader(out)).toEqual({ cls: 2, data: 1, machine: 183, type: 2 });
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['hello']);
+    const m = goVersionM(out);
+    expect(m).toMatch(/build\s+GOARCH=arm64/);
+    expect(m).toMatch(/build\s+CGO_ENABLED=0/);
+    expect(m).toMatch(/build\s+-trimpath=true/);
+    expect(m).not.toMatch(/vcs\./);
+    // -trimpath keeps -ldflags out of the build info; the build id itself must be empty.
+    const id = spawnSync('go', ['tool', 'buildid', out], { encoding: 'utf8' });
+    expect(id.status).toBe(0);
+    expect(id.stdout.trim()).toBe('');
+  });
+
+  it('linux/arm/7 gives a 32-bit ARM ELF (e_machine 40) with GOARM=7 recorded', async () => {
+    const r = await runBuild(
+      { goos: 'linux', goarch: 'arm', goarm: '7' },
+      { workspaceRoot: ws, projectRoot: 'apps/hello', env },
+      { logger: new Capture(), ...quiet },
+    );
+    expect(r.success).toBe(true);
+    const out = path.join(ws, 'dist/apps/hello/linux-arm-7/hello');
+    expect(elfHeader(out)).toMatchObject({ cls: 1, data: 1, machine: 40 });
+    expect(goVersionM(out)).toMatch(/build\s+GOARM=7/);
+  });
+
+  it('windows/amd64 gets .exe and a PE image; several mains each get their artifact', async () => {
+    const r = await runBuild(
+      { goos: 'windows', goarch: 'amd64', main: ['.', './cmd/a'] },
+      { workspaceRoot: ws, projectRoot: 'apps/hello', env },
+      { logger: new Capture(), ...quiet },
+    );
+    const dir = path.join(ws, 'dist/apps/hello/windows-amd64');
+    expect(r).toEqual({ success: true, artifacts: [path.join(dir, 'hello.exe'), path.join(dir, 'a.exe')] });
+    for (const f of r.artifacts) {
+      const b = fs.readFileSync(f);
+      expect(b.subarray(0, 2).toString('latin1')).toBe('MZ');
+      const pe = b.readUInt32LE(0x3c);
+      expect(b.subarray(pe, pe + 4)).toEqual(Buffer.from('PE\0\0', 'latin1'));
+      expect(b.readUInt16LE(pe + 4)).toBe(0x8664);
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.exe', 'hello.exe']);
+  });
+
+  it('compileOnly type-checks and compiles a library without writing anything', async () => {
+    const r = await runBuild(
+      { goos: 'linux', goarch: 'riscv64', compileOnly: true },
+      { workspaceRoot: ws, projectRoot: 'libs/mathx', env },
+      { logger: new Capture(), ...quiet },
+    );
+    expect(r).toEqual({ success: true, artifacts: [] });
+    expect(fs.existsSync(path.join(ws, 'dist/libs'))).toBe(false);
+    expect(fs.readdirSync(path.join(ws, 'libs/mathx')).sort()).toEqual(['go.mod', 'inner', 'mathx.go']);
+  });
+
+  it('reproducible: two checkouts in different directories give byte-identical binaries', async () => {
+    const a = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-repro-a-'));
+    const b = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-repro-bb-'));
+    try {
+      makeWorkspace(a);
+      makeWorkspace(b);
+      const build = async (root: string, extra: Partial<BuildExecutorSchema> = {}) => {
+        const r = await runBuild(
+          { goos: 'linux', goarch: 'arm64', ...extra },
+          { workspaceRoot: root, projectRoot: 'apps/hello', env },
+          { logger: new Capture(), ...quiet },
+        );
+        expect(r.success).toBe(true);
+        return fs.readFileSync(r.artifacts[0]);
+      };
+      const ba = await build(a);
+      const bb = await build(b);
+      expect(ba.length).toBeGreaterThan(100_000);
+      expect(ba.equals(bb)).toBe(true);
+      // Control: without -trimpath the checkout paths end up in the binaries, so they differ.
+      const ca = await build(a, { trimpath: false });
+      const cb = await build(b, { trimpath: false });
+      expect(ca.equals(cb)).toBe(false);
+    } finally {
+      fs.rmSync(a, { recursive: true, force: true });
+      fs.rmSync(b, { recursive: true, force: true });
+    }
+  });
+
+  it('a failing build keeps the previous good binary, shows go’s output and the hints', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-atomic-'));
+    try {
+      makeWorkspace(root);
+      const input = { workspaceRoot: root, projectRoot: 'apps/hello', env };
+      const ok = await runBuild({ goos: 'linux', goarch: 'arm64' }, input, { logger: new Capture(), ...quiet });
+      expect(ok.success).toBe(true);
+      const out = ok.artifacts[0];
+      const good = fs.readFileSync(out);
+
+      write(path.join(root, 'apps/hello/arch.go'), 'package main\n\nfunc arch() string { return undefinedThing }\n');
+      const logger = new Capture();
+      const seen: string[] = [];
+      const explain = (output: string): FailureHint[] => {
+        seen.push(output);
+        return [{ id: 'demo', message: 'something is undefined', fix: 'define it', docs: 'docs/failures/demo.md' }];
+      };
+      const bad = await runBuild({ goos: 'linux', goarch: 'arm64' }, input, { logger, explain, ...quiet });
+      expect(bad).toEqual({ success: false, artifacts: [] });
+      expect(fs.readFileSync(out).equals(good)).toBe(true);
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['hello']);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatch(/undefined: undefinedThing/);
+      expect(logger.errors[0]).toMatch(/^go build for linux\/arm64 failed \(\. → .*hello\): exit status 1$/);
+      expect(logger.errors.join('\n')).toMatch(/undefined: undefinedThing/);
+      expect(logger.errors[logger.errors.length - 1]).toBe('hint [demo]: something is undefined — define it (docs/failures/demo.md)');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
