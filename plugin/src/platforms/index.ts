@@ -8,3 +8,4 @@ export * from './dist-list';
 export * from './env';
 export * from './triples';
 export * from './constraints';
+export * from './toolchain';

@@ -24,6 +24,15 @@ if (!goAvailable && process.env.CI === 'true') throw new Error('go is required f
 if (!goAvailable) console.warn('go not found: skipping the real builds of the build executor');
 const describeGo = goAvailable ? describe : describe.skip;
 
+/** A tool the test needs: fails in CI when missing, skips with a message elsewhere. */
+function haveTool(cmd: string): boolean {
+  const found = spawnSync(cmd, ['--version'], { encoding: 'utf8' }).status === 0;
+  if (!found && process.env.CI === 'true') throw new Error(`${cmd} is required in CI`);
+  if (!found) console.warn(`${cmd} not found: skipping the test that needs it`);
+  return found;
+}
+const haveAarch64Gcc = goAvailable && haveTool('aarch64-linux-gnu-gcc');
+
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
@@ -299,6 +308,22 @@ describeGo('runBuild', () => {
       expect(logger.errors[0]).not.toContain('\n');
     });
 
+    it('cgo for a cross target with no C cross compiler on PATH (real resolver)', async () => {
+      const goDir = path.dirname(spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim() + '/bin/go');
+      const bare: NodeJS.ProcessEnv = { PATH: goDir, HOME: env.HOME, GOCACHE: spawnSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).stdout.trim(), GOCROSS_CACHE_DIR: cacheDir };
+      const spawn = jest.fn<Promise<GoRunResult>, Parameters<GoSpawner>>();
+      const logger = new Capture();
+      const r = await runBuild(
+        { goos: 'linux', goarch: 'riscv64', cgo: true },
+        { workspaceRoot: ws, projectRoot: 'apps/hello', env: bare },
+        { spawn, logger, ...quiet },
+      );
+      expect(r.success).toBe(false);
+      expect(spawn).not.toHaveBeenCalled();
+      expect(logger.errors).toHaveLength(1);
+      expect(logger.errors[0]).toMatch(/riscv64/);
+    });
+
     it('go missing from PATH', async () => {
       const spawn = jest.fn<Promise<GoRunResult>, Parameters<GoSpawner>>();
       const logger = new Capture();
@@ -345,6 +370,41 @@ describeGo('runBuild', () => {
     const id = spawnSync('go', ['tool', 'buildid', out], { encoding: 'utf8' });
     expect(id.status).toBe(0);
     expect(id.stdout.trim()).toBe('');
+  });
+
+  /** PT_INTERP of a little-endian ELF64, read from the program headers. */
+  function interpreter64(file: string): string | undefined {
+    const b = fs.readFileSync(file);
+    const phoff = Number(b.readBigUInt64LE(32));
+    const phentsize = b.readUInt16LE(54);
+    const phnum = b.readUInt16LE(56);
+    for (let i = 0; i < phnum; i++) {
+      const o = phoff + i * phentsize;
+      if (b.readUInt32LE(o) !== 3) continue;
+      const off = Number(b.readBigUInt64LE(o + 8));
+      const size = Number(b.readBigUInt64LE(o + 32));
+      return b.subarray(off, off + size).toString('latin1').replace(/\0+$/, '');
+    }
+    return undefined;
+  }
+
+  (haveAarch64Gcc ? it : it.skip)('cgo linux/arm64 links with the cross gcc the resolver finds', async () => {
+    write(
+      path.join(ws, 'apps/hello/cmd/cgo/main.go'),
+      'package main\n\n/*\nstatic int twice(int x) { return 2 * x; }\n*/\nimport "C"\n\nfunc main() { println(int(C.twice(21))) }\n',
+    );
+    const logger = new Capture();
+    const r = await runBuild(
+      { goos: 'linux', goarch: 'arm64', cgo: true, main: './cmd/cgo' },
+      { workspaceRoot: ws, projectRoot: 'apps/hello', env },
+      { logger, ...quiet },
+    );
+    expect(logger.errors).toEqual([]);
+    expect(r.success).toBe(true);
+    const out = r.artifacts[0];
+    expect(elfHeader(out)).toMatchObject({ cls: 2, machine: 183 });
+    expect(interpreter64(out)).toBe('/lib/ld-linux-aarch64.so.1');
+    expect(goVersionM(out)).toMatch(/build\s+CGO_ENABLED=1/);
   });
 
   it('linux/arm/7 gives a 32-bit ARM ELF (e_machine 40) with GOARM=7 recorded', async () => {

@@ -10,7 +10,14 @@ import { platformEnv, validatePlatform } from '../../platforms/env';
 import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
 import { formatPlatform } from '../../platforms/platform';
 import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
-import type { Libc, Platform } from '../../platforms/types';
+import {
+  resolveCToolchain,
+  type CToolchain,
+  type ToolchainRequest,
+  type ToolchainResult,
+} from '../../platforms/toolchain';
+import type { Platform } from '../../platforms/types';
+import { explainGoFailure, type FailureHint } from '../shared/explain';
 import {
   CGO_ENV_PASSTHROUGH,
   findGo,
@@ -23,57 +30,15 @@ import {
 import { mainPackages, resolveBuildOutputs, type BuildOutputs } from './outputs';
 import type { BuildExecutorSchema } from './schema';
 
-// ---------------------------------------------------------------------------------------------
-// Contracts of the C toolchain resolver and the failure explainer (platforms/toolchain.ts and
-// executors/shared/explain.ts). They are loaded lazily so a build without cgo never needs them.
-
-export interface CToolchain {
-  cc: string;
-  cxx: string;
-  cflags: string[];
-  source: 'option' | 'env' | 'path' | 'zig' | 'host';
-  description: string;
-}
-export type ToolchainResult = { ok: true; toolchain: CToolchain } | { ok: false; message: string };
-export type ResolveCToolchain = (req: {
-  platform: Platform;
-  libc?: Libc;
-  cc?: string;
-  cxx?: string;
-  cflags?: string[];
-  env: Record<string, string | undefined>;
-  hostGoos: string;
-  hostGoarch: string;
-  which?: (cmd: string) => string | undefined;
-}) => ToolchainResult;
-export interface FailureHint {
-  id: string;
-  message: string;
-  fix: string;
-  docs: string;
-}
+export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
+export type { FailureHint } from '../shared/explain';
+/** Signature of resolveCToolchain (injectable for tests and other resolvers). */
+export type ResolveCToolchain = (req: ToolchainRequest) => ToolchainResult;
+/** Signature of explainGoFailure. */
 export type ExplainGoFailure = (
   output: string,
   ctx: { goos: string; goarch: string; cgo: boolean; cc?: string },
 ) => FailureHint[];
-
-function loadToolchainResolver(): ResolveCToolchain | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../../platforms/toolchain') as { resolveCToolchain?: ResolveCToolchain }).resolveCToolchain;
-  } catch {
-    return undefined;
-  }
-}
-
-function loadExplainer(): ExplainGoFailure | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../shared/explain') as { explainGoFailure?: ExplainGoFailure }).explainGoFailure;
-  } catch {
-    return undefined;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Planning (pure apart from reading the main package dirs).
@@ -190,8 +155,7 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
   if (cgo) {
     const entry = ctx.table.find(platform.goos, platform.goarch);
     if (entry && !entry.cgoSupported) return fail(`cgo is not supported for ${name} by ${ctx.goVersion}`);
-    const resolve = ctx.resolveToolchain ?? loadToolchainResolver();
-    if (!resolve) return fail('cgo: true needs the C toolchain resolver, which is missing from this installation');
+    const resolve = ctx.resolveToolchain ?? resolveCToolchain;
     const r = resolve({
       platform,
       libc: options.libc,
@@ -376,16 +340,14 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
       const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.code}`;
       logger.error(`go build for ${formatPlatform(plan.platform)} failed (${what}): ${why}`);
       if (deps.stderr === null && r.output) logger.error(r.output.trimEnd());
-      const explain = deps.explain ?? loadExplainer();
-      if (explain) {
-        const hints = explain(r.output, {
-          goos: plan.platform.goos,
-          goarch: plan.platform.goarch,
-          cgo: plan.env.CGO_ENABLED === '1',
-          cc: plan.env.CC,
-        });
-        for (const h of hints) logger.error(`hint [${h.id}]: ${h.message} — ${h.fix} (${h.docs})`);
-      }
+      const explain = deps.explain ?? explainGoFailure;
+      const hints = explain(r.output, {
+        goos: plan.platform.goos,
+        goarch: plan.platform.goarch,
+        cgo: plan.env.CGO_ENABLED === '1',
+        cc: plan.env.CC,
+      });
+      for (const h of hints) logger.error(`hint [${h.id}]: ${h.message} — ${h.fix} (${h.docs})`);
       return { success: false, artifacts };
     }
     if (step.tmpPath && step.finalPath) {
