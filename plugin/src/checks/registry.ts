@@ -2,9 +2,36 @@
  * Every check the plugin ships, binary and source, in the order they run. The engine, the
  * validate executor, the CLI and the policy loader all take their list from here.
  */
+import { archiveArch } from './archive-arch';
+import { buildId } from './build-id';
+import { buildinfo } from './buildinfo';
+import { elfArch } from './elf-arch';
+import { exportsCheck } from './exports';
+import { glibcVersion } from './glibc-version';
+import { hardening } from './hardening';
+import { linkage } from './linkage';
+import { neededLibs } from './needed-libs';
+import { rpath } from './rpath';
 import type { Check } from './types';
 
-export const ALL_CHECKS: Check<any>[] = [];
+/** Binary checks, run once per artifact. */
+export const BINARY_CHECKS: Check<any>[] = [
+  elfArch,
+  linkage,
+  hardening,
+  rpath,
+  neededLibs,
+  glibcVersion,
+  exportsCheck,
+  buildinfo,
+  buildId,
+  archiveArch,
+];
+
+/** Source checks, run once per project and platform. */
+export const SOURCE_CHECKS: Check<any>[] = [];
+
+export const ALL_CHECKS: Check<any>[] = [...BINARY_CHECKS, ...SOURCE_CHECKS];
 
 /** Looks a check up by id. */
 export function findCheck(id: string): Check<any> | undefined {

@@ -1,0 +1,93 @@
+/**
+ * archive-arch: every object inside a project's `.a` archives and every `.syso` object matches
+ * the target machine. The linker silently skips incompatible members ("skipping incompatible
+ * … when searching for -l…"), which turns into undefined references or, worse, nothing at all.
+ */
+import type { BinaryCheckContext } from './context';
+import { ELF_ARCH, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE } from './arch';
+import { formatPlatform } from '../platforms/platform';
+import type { ObjectInfo } from '../binary/types';
+import type { Check, Finding } from './types';
+
+/** Why an object does not fit the target, or undefined when it fits (or cannot be judged). */
+function mismatch(o: ObjectInfo, goos: string, goarch: string): string | undefined {
+  switch (o.format) {
+    case 'elf': {
+      const a = ELF_ARCH[goarch];
+      if (!a || (o.machine === a.machine && o.class === a.class && o.data === a.data)) return undefined;
+      const got = goarchOfElf(o.machine, o.class, o.data);
+      return got ? `an ${got} ELF object` : `an ELF ${o.machineName} ${o.class}-bit ${o.data}-endian object`;
+    }
+    case 'coff': {
+      const m = PE_MACHINE[goarch];
+      if (m === undefined || o.machine === m) return undefined;
+      return `a COFF object for ${goarchOfPe(o.machine) ?? o.machineName}`;
+    }
+    case 'macho': {
+      const c = MACHO_CPU[goarch];
+      if (c === undefined || o.cputype === c) return undefined;
+      return `a Mach-O object for ${goarchOfMachO(o.cputype) ?? o.cpuName}`;
+    }
+    case 'goobj':
+      if ((o.goarch && o.goarch !== goarch) || (o.goos && o.goos !== goos)) return `a Go object for ${o.goos}/${o.goarch}`;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+export const archiveArch: Check<BinaryCheckContext> = {
+  meta: {
+    id: 'archive-arch',
+    title: 'Objects in .a and .syso files match the target machine',
+    kind: 'binary',
+    defaultSeverity: 'error',
+    description:
+      'Checks the machine of every member of an ar archive (.a) and of relocatable objects (.syso) against the target, so no x86-64 object ends up in an arm64 link.',
+    docs: 'docs/checks/archive-arch.md',
+  },
+  run(ctx) {
+    const out: Finding[] = [];
+    const { goos, goarch } = ctx.target.platform;
+    const want = formatPlatform(ctx.target.platform);
+    if (ctx.kind === 'ar') {
+      const ar = ctx.archive();
+      if (!ar) return out;
+      for (const m of ar.members) {
+        const why = mismatch(m.object, goos, goarch);
+        if (!why) continue;
+        out.push({
+          checkId: 'archive-arch',
+          severity: 'error',
+          message: `member ${m.name} is ${why}, target is ${want}`,
+          fix: `rebuild the archive for ${goarch} with the target's C toolchain (never strip foreign members: the code they hold is then missing)`,
+          file: ctx.file,
+          data: { member: m.name, object: m.object },
+        });
+      }
+      return out;
+    }
+    if (ctx.kind === 'elf') {
+      const elf = ctx.elf();
+      if (!elf || elf.header.type !== 1) return out; // relocatable objects only (.syso, .o)
+      const h = elf.header;
+      const why = mismatch(
+        { format: 'elf', class: h.class, data: h.data, type: h.type, typeName: h.typeName, machine: h.machine, machineName: h.machineName, flags: h.flags },
+        goos,
+        goarch,
+      );
+      if (why) {
+        out.push({
+          checkId: 'archive-arch',
+          severity: 'error',
+          message: `object is ${why}, target is ${want}`,
+          fix: `rebuild it for ${goarch}, or name it with a _${goos}_<arch>.syso suffix so only matching builds link it`,
+          file: ctx.file,
+          data: { machine: h.machineName },
+        });
+      }
+    }
+    return out;
+  },
+};
+export default archiveArch;

@@ -1,0 +1,60 @@
+/**
+ * hardening: RELRO (partial by default, full — GNU_RELRO plus immediate binding — when the
+ * policy asks), non-executable stack, no text relocations, and PIE for buildmode=pie. Static
+ * Go programs have no RELRO and no dynamic section by design: not a finding.
+ */
+import type { BinaryCheckContext } from './context';
+import { ET_DYN, isDynamic, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from './elf-util';
+import type { Check, Finding } from './types';
+
+const ET_REL = 1;
+
+export const hardening: Check<BinaryCheckContext> = {
+  meta: {
+    id: 'hardening',
+    title: 'RELRO, non-executable stack, no TEXTREL, PIE',
+    kind: 'binary',
+    defaultSeverity: 'error',
+    description:
+      'Dynamically linked ELF files get RELRO (full with relro: "full": PT_GNU_RELRO and DT_BIND_NOW/DF_BIND_NOW/DF_1_NOW), a non-executable stack (PT_GNU_STACK without PF_X), no text relocations, and are PIE when built with -buildmode=pie.',
+    docs: 'docs/checks/hardening.md',
+  },
+  run(ctx) {
+    const out: Finding[] = [];
+    if (ctx.kind !== 'elf') return out;
+    const elf = ctx.elf();
+    if (!elf || elf.header.type === ET_REL) return out;
+    const relro = (ctx.params.relro as string | undefined) ?? 'partial';
+    const wantNx = ctx.params.nx !== false;
+    const wantNoTextrel = ctx.params.textrel !== true;
+    const add = (message: string, fix: string, data?: Record<string, unknown>) =>
+      out.push({ checkId: 'hardening', severity: 'error', message, fix, file: ctx.file, data });
+
+    const stack = elf.programs.find((p) => p.type === PT_GNU_STACK);
+    if (wantNx && stack && (stack.flags & PF_X) !== 0) {
+      add('executable stack (PT_GNU_STACK has PF_X)', 'remove -z execstack from the link flags and find the object without a .note.GNU-stack section (often hand-written assembly)');
+    }
+    const pie = ctx.target.buildmode === 'pie' || ctx.params.pie === true;
+    if (pie && ctx.target.buildmode !== 'c-shared' && ctx.target.buildmode !== 'c-archive' && elf.header.type !== ET_DYN) {
+      add(`not position independent (e_type ${elf.header.typeName}) though ${ctx.target.buildmode === 'pie' ? 'buildmode is pie' : 'the policy asks for PIE'}`, 'build with -buildmode=pie (buildmode: pie)');
+    }
+    if (!isDynamic(elf)) return out; // static Go program: no RELRO by design
+    const dyn = elf.dynamic();
+    if (wantNoTextrel && dyn?.textrel) {
+      add('text relocations (DT_TEXTREL): code pages are made writable at load time', 'compile the C code with -fPIC and find the object with absolute relocations in .text');
+    }
+    if (relro !== 'off') {
+      const hasRelro = elf.programs.some((p) => p.type === PT_GNU_RELRO);
+      if (!hasRelro) {
+        add('no RELRO (PT_GNU_RELRO missing): GOT and dynamic data stay writable', 'link with -Wl,-z,relro (ldflags: -extldflags=-Wl,-z,relro)');
+      } else if (relro === 'full' && !dyn?.bindNow) {
+        add('partial RELRO: lazy binding leaves the GOT writable (no DT_BIND_NOW, DF_BIND_NOW or DF_1_NOW)', 'link with -Wl,-z,now (ldflags: -bindnow, or -extldflags=-Wl,-z,now)', {
+          flags: dyn?.flags,
+          flags1: dyn?.flags1,
+        });
+      }
+    }
+    return out;
+  },
+};
+export default hardening;

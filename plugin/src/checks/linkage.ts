@@ -1,0 +1,87 @@
+/**
+ * linkage: with cgo off a Go program must be truly static (no PT_INTERP, no DT_NEEDED); with
+ * cgo on, its program loader must belong to the target arch and the expected C library
+ * (glibc or musl). Knows the loaders Go's internal linker writes (/lib/ld-linux.so.3 on arm,
+ * /lib64/ld64.so.1 on s390x).
+ */
+import type { BinaryCheckContext } from './context';
+import { armSoftFloat, identifyLoader, LOADERS } from './arch';
+import { isSharedLibrary } from './elf-util';
+import { formatPlatform } from '../platforms/platform';
+import type { Check, Finding } from './types';
+
+const ET_REL = 1;
+
+export const linkage: Check<BinaryCheckContext> = {
+  meta: {
+    id: 'linkage',
+    title: 'Static when cgo is off; loader matches arch and libc when on',
+    kind: 'binary',
+    defaultSeverity: 'error',
+    description:
+      'A cgo-off Go program must have no program interpreter and no needed libraries; a cgo program must name the loader of the target arch and C library (glibc or musl), or the device answers "no such file or directory".',
+    docs: 'docs/checks/linkage.md',
+  },
+  run(ctx) {
+    const out: Finding[] = [];
+    if (ctx.kind !== 'elf') return out;
+    const elf = ctx.elf();
+    if (!elf || elf.header.type === ET_REL || isSharedLibrary(elf)) return out;
+    const t = ctx.target;
+    const want = formatPlatform(t.platform);
+    const interp = elf.interpreter;
+    const needed = elf.dynamic()?.needed ?? [];
+    const add = (message: string, fix: string, data?: Record<string, unknown>) =>
+      out.push({ checkId: 'linkage', severity: 'error', message, fix, file: ctx.file, data });
+
+    if (!t.cgo && !ctx.params.allowDynamic) {
+      // Go's internal linker gives a PIE an interpreter even without cgo; libraries are what matter then.
+      const pieInternal = t.buildmode === 'pie' && needed.length === 0;
+      if ((interp !== undefined && !pieInternal) || needed.length > 0) {
+        add(
+          `dynamically linked (${interp ? `interpreter ${interp}` : 'no interpreter'}${needed.length ? `, needs ${needed.join(', ')}` : ''}) but the target has cgo off and should be static`,
+          'build with CGO_ENABLED=0 (cgo: false) and without -linkmode=external, or set cgo: true on the target if C code is intended',
+          { interpreter: interp, needed },
+        );
+        return out;
+      }
+    }
+    if (interp === undefined) return out;
+    const libc = t.libc ?? 'glibc';
+    const loaders = LOADERS[t.platform.goarch];
+    if (!loaders) return out;
+    const ok = loaders[libc];
+    if (ok.includes(interp)) {
+      // arm: the loader must fit the float ABI of an externally linked binary.
+      if (t.platform.goarch === 'arm' && libc === 'glibc' && t.linkmode === 'external') {
+        const hard = (elf.header.flags & 0x400) !== 0;
+        const expect = hard ? '/lib/ld-linux-armhf.so.3' : '/lib/ld-linux.so.3';
+        if (interp !== expect && !(armSoftFloat(t.platform) && interp === '/lib/ld-linux.so.3')) {
+          add(`loader ${interp} does not match the ${hard ? 'hard' : 'soft'}-float ABI of this binary (expected ${expect})`, 'link with the C toolchain of the device\'s float ABI (arm-linux-gnueabihf-gcc for armhf)', { interpreter: interp });
+        }
+      }
+      return out;
+    }
+    const who = identifyLoader(interp);
+    if (who.length === 0) {
+      add(`unknown program loader ${interp} for ${want} (${libc}); expected ${ok.join(' or ')}`, `link with the ${libc} C toolchain for ${t.platform.goarch}, or set libc to match the device`, { interpreter: interp });
+    } else if (who.some((w) => w.goarch === t.platform.goarch)) {
+      const other = who.find((w) => w.goarch === t.platform.goarch)!.libc;
+      add(
+        `${other} loader ${interp} but the target expects ${libc} (${ok[0]}): the binary will not start on a ${libc} system`,
+        libc === 'musl'
+          ? 'link with musl-gcc or a musl cross compiler (libc: musl selects one), or build static with cgo: false'
+          : 'link with the glibc cross compiler for the arch, or set libc: musl if the device runs musl (Alpine, OpenWrt)',
+        { interpreter: interp, loaderLibc: other },
+      );
+    } else {
+      add(
+        `loader ${interp} belongs to ${who.map((w) => `${w.goarch}/${w.libc}`).join(', ')}, not ${want}`,
+        `set CC to a ${t.platform.goarch} cross compiler (the host C compiler linked this binary)`,
+        { interpreter: interp },
+      );
+    }
+    return out;
+  },
+};
+export default linkage;

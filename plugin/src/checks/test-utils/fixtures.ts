@@ -1,0 +1,164 @@
+/**
+ * Real artifacts for the check tests, built by `go` (and the cross C compilers for cgo) into a
+ * cache directory shared by every spec file: each recipe is built once, keyed by a hash of its
+ * sources, environment, arguments and the Go version, and moved into place atomically so
+ * parallel test workers can share it.
+ */
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface Recipe {
+  /** Files of the module, relative path → content (go.mod included). */
+  files: Record<string, string>;
+  /** GOOS, GOARCH, CGO_ENABLED, CC, GOAMD64… */
+  env: Record<string, string>;
+  /** Extra `go build` arguments (before the package). */
+  args?: string[];
+  /** Package to build, default '.'. */
+  pkg?: string;
+  /** Output file name, default 'out'. */
+  out?: string;
+}
+
+const CACHE = path.join(os.tmpdir(), 'gocross-check-fixtures');
+
+function which(cmd: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const p = path.join(dir, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+/**
+ * True when every tool is on PATH. When one is missing: throws under CI=true (the test must
+ * fail), otherwise logs why and returns false so the caller can skip.
+ */
+export function haveTools(...tools: string[]): boolean {
+  const missing = tools.filter((t) => !which(t));
+  if (missing.length === 0) return true;
+  const msg = `missing tool(s) on PATH: ${missing.join(', ')}`;
+  if (process.env.CI === 'true') throw new Error(msg);
+  // eslint-disable-next-line no-console
+  console.warn(`skipping: ${msg}`);
+  return false;
+}
+
+let goVersionCache: string | undefined;
+function goVersion(): string {
+  if (!goVersionCache) {
+    const r = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
+    goVersionCache = (r.stdout ?? '').trim() || 'unknown';
+  }
+  return goVersionCache;
+}
+
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'GOCACHE', 'GOPATH', 'GOMODCACHE', 'TMPDIR', 'GOROOT']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  env.GOFLAGS = '-mod=mod';
+  env.GOTOOLCHAIN = 'local';
+  env.GOPROXY = 'off';
+  env.GOWORK = 'off';
+  env.CGO_ENABLED = '0';
+  return env;
+}
+
+/** Builds a recipe (once) and returns the absolute path of the artifact. */
+export function buildFixture(r: Recipe): string {
+  const hash = crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ r, v: goVersion(), n: 2 }))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(CACHE, hash);
+  const out = path.join(dir, r.out ?? 'out');
+  if (fs.existsSync(out)) return out;
+  fs.mkdirSync(CACHE, { recursive: true });
+  const work = fs.mkdtempSync(path.join(CACHE, `tmp-${hash}-`));
+  const src = path.join(work, 'src');
+  for (const [rel, content] of Object.entries(r.files)) {
+    const p = path.join(src, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  const outTmp = path.join(work, r.out ?? 'out');
+  const res = spawnSync('go', ['build', ...(r.args ?? []), '-o', outTmp, r.pkg ?? '.'], {
+    cwd: src,
+    env: { ...baseEnv(), ...r.env },
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw new Error(`go build failed (${JSON.stringify(r.env)} ${(r.args ?? []).join(' ')}):\n${res.stderr}`);
+  }
+  // Keep everything the build wrote next to the artifact (c-shared/c-archive also write a header).
+  try {
+    fs.renameSync(work, dir);
+  } catch {
+    // another worker won the race; its copy is identical
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Compiles one C file to an object with the given compiler (once) and returns its path. */
+export function compileC(cc: string, code: string, name: string): string {
+  const hash = crypto.createHash('sha256').update(JSON.stringify({ cc, code, name })).digest('hex').slice(0, 16);
+  const dir = path.join(CACHE, `c-${hash}`);
+  const out = path.join(dir, name);
+  if (fs.existsSync(out)) return out;
+  fs.mkdirSync(CACHE, { recursive: true });
+  const work = fs.mkdtempSync(path.join(CACHE, `tmp-c-${hash}-`));
+  fs.writeFileSync(path.join(work, 'x.c'), code);
+  const obj = path.join(work, 'x.o');
+  const res = spawnSync(cc, ['-c', '-O2', '-fPIC', '-o', obj, 'x.c'], { cwd: work, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`${cc} failed:\n${res.stderr}`);
+  if (name.endsWith('.a')) {
+    const ar = spawnSync('ar', ['rcs', path.join(work, name), obj], { cwd: work, encoding: 'utf8' });
+    if (ar.status !== 0) throw new Error(`ar failed:\n${ar.stderr}`);
+  } else {
+    fs.renameSync(obj, path.join(work, name));
+  }
+  try {
+    fs.renameSync(work, dir);
+  } catch {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
+
+export const HELLO: Record<string, string> = {
+  'go.mod': 'module example.com/hello\n\ngo 1.22\n',
+  'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n',
+};
+
+export const CGO_HELLO: Record<string, string> = {
+  'go.mod': 'module example.com/cgohello\n\ngo 1.22\n',
+  'main.go':
+    'package main\n\n/*\n#include <stdio.h>\n#include <math.h>\nstatic double half(double x) { return x / 2; }\n*/\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println(float64(C.half(3))) }\n',
+};
+
+/** A c-shared library exporting Add, plus (when `leak`) a non-static C helper. */
+export function cSharedLib(leak: boolean): Record<string, string> {
+  const helper = leak ? 'int leaky_helper(int x) { return x + 1; }\n' : 'static int helper(int x) { return x + 1; }\n';
+  const call = leak ? 'leaky_helper' : 'helper';
+  return {
+    'go.mod': 'module example.com/libadd\n\ngo 1.22\n',
+    'lib.go': `package main\n\n/*\n${helper}static int use(int x) { return ${call}(x); }\n*/\nimport "C"\n\n//export Add\nfunc Add(a, b C.int) C.int { return C.use(a) + b - 1 }\n\nfunc main() {}\n`,
+  };
+}
+
+/** Reproducible flags as the build executor uses them. */
+export const REPRO = ['-trimpath', '-buildvcs=false', '-ldflags=-buildid='];
