@@ -1,0 +1,173 @@
+/**
+ * Shared helpers of the report writers: options, tool identity, paths as URIs, check metadata
+ * lookup (including the synthetic `input` check the engine uses for unreadable artifacts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CheckMeta, Finding, Severity, TargetSpec } from '../checks/types';
+import type { ValidationResult } from '../checks/result';
+import { formatPlatform } from '../platforms/platform';
+
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'junit';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'junit'];
+
+export const TOOL_NAME = 'gocross';
+/** Where the check documentation is published (`docs/checks/<id>.md` is appended). */
+export const DOCS_BASE_URI = 'https://github.com/gocross/gocross/blob/main/';
+export const TOOL_INFORMATION_URI = 'https://github.com/gocross/gocross';
+
+export interface ReportOptions {
+  /** Workspace root, to make SARIF locations relative (`%SRCROOT%`). Default: process.cwd(). */
+  workspaceRoot?: string;
+  /** Version reported for the tool. Default: the @gocross/nx package version. */
+  toolVersion?: string;
+  /** Base URI for check documentation links. Default: DOCS_BASE_URI. */
+  docsBaseUri?: string;
+  /**
+   * Markdown documentation per check id, used as SARIF rule help. Default: read from the
+   * `docs/checks` directory next to the package when it exists (a source checkout), else a
+   * summary built from the check's metadata.
+   */
+  docs?: (checkId: string) => string | undefined;
+  /** Directory holding `<id>.md` check docs (used when `docs` is not given). */
+  docsDir?: string;
+  /** Findings of this severity and worse fail a JUnit test case. Default 'error'. */
+  junitFailOn?: Severity;
+  /** Base name of written files (`<base>.txt`, `.json`, `.sarif`, `.junit.xml`). Default 'gocross'. */
+  baseName?: string;
+}
+
+export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
+  text: '.txt',
+  json: '.json',
+  sarif: '.sarif',
+  junit: '.junit.xml',
+};
+
+let cachedVersion: string | undefined;
+/** The @gocross/nx package version (read once from its package.json). */
+export function packageVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, rel), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@gocross/nx' && pkg.version) return (cachedVersion = pkg.version);
+    } catch {
+      // try the next layout
+    }
+  }
+  return (cachedVersion = '0.0.0');
+}
+
+/** Metadata of the synthetic check under which the engine reports unreadable inputs. */
+export const INPUT_CHECK_META: CheckMeta = {
+  id: 'input',
+  title: 'Artifact can be read',
+  kind: 'binary',
+  defaultSeverity: 'error',
+  description: 'The artifact exists and is an ELF, Mach-O, PE or ar file that can be parsed.',
+  docs: 'docs/checks/input.md',
+};
+
+/** Check metadata for every check id that appears in the result, in a stable order. */
+export function ruleMetas(result: ValidationResult): CheckMeta[] {
+  const out: CheckMeta[] = [...result.checks];
+  const known = new Set(out.map((c) => c.id));
+  for (const f of result.findings) {
+    if (known.has(f.checkId)) continue;
+    known.add(f.checkId);
+    out.push(
+      f.checkId === INPUT_CHECK_META.id
+        ? INPUT_CHECK_META
+        : {
+            id: f.checkId,
+            title: f.checkId,
+            kind: 'binary',
+            defaultSeverity: f.severity,
+            description: f.checkId,
+            docs: `docs/checks/${f.checkId}.md`,
+          },
+    );
+  }
+  return out;
+}
+
+export function docsPathFor(checkId: string, metas: readonly CheckMeta[]): string {
+  return metas.find((m) => m.id === checkId)?.docs ?? `docs/checks/${checkId}.md`;
+}
+
+export function docsUri(docs: string, opts: ReportOptions): string {
+  return new URL(docs.replace(/^\/+/, ''), opts.docsBaseUri ?? DOCS_BASE_URI).href;
+}
+
+/** `linux/arm64` plus cgo/libc/tags, for headings. */
+export function describeTarget(t: TargetSpec): string {
+  const parts = [formatPlatform(t.platform)];
+  parts.push(t.cgo ? `cgo${t.libc ? ` ${t.libc}` : ''}` : 'no cgo');
+  if (t.buildmode && t.buildmode !== 'exe') parts.push(t.buildmode);
+  if (t.tags && t.tags.length) parts.push(`tags ${t.tags.join(',')}`);
+  return parts.join(', ');
+}
+
+/** Findings sorted for output: errors first, then by check id, file, line. Stable for equal keys. */
+export function sortFindings(fs: readonly Finding[]): Finding[] {
+  const rank = (s: Severity) => (s === 'error' ? 0 : 1);
+  return fs
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        rank(a.f.severity) - rank(b.f.severity) ||
+        cmp(a.f.file, b.f.file) ||
+        (a.f.line ?? 0) - (b.f.line ?? 0) ||
+        cmp(a.f.checkId, b.f.checkId) ||
+        a.i - b.i,
+    )
+    .map((x) => x.f);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A finding's file as a URI reference: relative paths become `/`-separated percent-encoded
+ * relative references (resolved against `%SRCROOT%`), absolute paths become `file:` URIs, or
+ * relative ones when they lie inside the workspace.
+ */
+export function fileUri(file: string, workspaceRoot: string): { uri: string; relative: boolean } {
+  const norm = file.split(path.sep).join('/');
+  if (path.isAbsolute(file)) {
+    const rel = path.relative(workspaceRoot, file);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+      return { uri: encodeRelative(rel.split(path.sep).join('/')), relative: true };
+    }
+    return { uri: pathToFileURL(file).href, relative: false };
+  }
+  return { uri: encodeRelative(norm.replace(/^\.\//, '')), relative: true };
+}
+
+function encodeRelative(p: string): string {
+  return p
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+}
+
+/** Atomic write: temp file in the same directory, then rename over the target. */
+export function writeFileAtomic(file: string, data: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw e;
+  }
+}
