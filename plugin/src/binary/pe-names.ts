@@ -1,0 +1,14 @@
+/** PE/COFF constants (winnt.h) by name. */
+export const PE_MACHINES: Record<number, string> = {
+  0x14c: 'IMAGE_FILE_MACHINE_I386', 0x8664: 'IMAGE_FILE_MACHINE_AMD64', 0xaa64: 'IMAGE_FILE_MACHINE_ARM64',
+  0x1c4: 'IMAGE_FILE_MACHINE_ARMNT', 0x1c0: 'IMAGE_FILE_MACHINE_ARM', 0x200: 'IMAGE_FILE_MACHINE_IA64',
+  0x5064: 'IMAGE_FILE_MACHINE_RISCV64', 0x6264: 'IMAGE_FILE_MACHINE_LOONGARCH64', 0xa641: 'IMAGE_FILE_MACHINE_ARM64EC',
+};
+export function peMachineName(m: number): string {
+  return PE_MACHINES[m] ?? (m === 0 ? 'IMAGE_FILE_MACHINE_UNKNOWN' : `IMAGE_FILE_MACHINE(0x${m.toString(16)})`);
+}
+export const IMAGE_SCN_CNT_CODE = 0x20;
+export const IMAGE_SCN_CNT_INITIALIZED_DATA = 0x40;
+export const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
+export const IMAGE_SCN_MEM_READ = 0x40000000;
+export const IMAGE_SCN_MEM_WRITE = 0x80000000;

@@ -1,0 +1,84 @@
+/**
+ * Bounds-checked decoding helpers shared by the readers. Every read of a structure goes through
+ * need(), which raises BinaryFormatError for a range outside the file, so no reader can run off
+ * the end of its input or allocate more than the file holds.
+ */
+import { BinaryFormatError, type ByteSource } from './types';
+
+/** Ceiling for element counts taken from headers (tables bigger than this are rejected). */
+export const MAX_ENTRIES = 1 << 22;
+
+export function fail(format: string, offset: number, expected: string): never {
+  throw new BinaryFormatError(format, offset, expected);
+}
+
+/** Reads exactly [offset, offset+length) or throws BinaryFormatError. */
+export function need(src: ByteSource, format: string, offset: number, length: number, what: string): Buffer {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > src.size) {
+    fail(format, Number.isSafeInteger(offset) ? offset : -1, `${what} within file (${length} bytes at ${offset}, file is ${src.size})`);
+  }
+  const b = src.read(offset, length);
+  if (b.length !== length) fail(format, offset, `${what}: ${length} bytes`);
+  return b;
+}
+
+/** Endian- and width-aware field decoder over one buffer; out-of-range reads raise BinaryFormatError. */
+export class Decoder {
+  constructor(
+    readonly buf: Buffer,
+    readonly bigEndian: boolean,
+    readonly format: string,
+    /** File offset of buf[0], for error messages. */
+    readonly base = 0,
+  ) {}
+
+  private check(off: number, n: number): void {
+    if (off < 0 || off + n > this.buf.length) fail(this.format, this.base + off, `${n}-byte field within structure`);
+  }
+  u8(off: number): number {
+    this.check(off, 1);
+    return this.buf[off];
+  }
+  u16(off: number): number {
+    this.check(off, 2);
+    return this.bigEndian ? this.buf.readUInt16BE(off) : this.buf.readUInt16LE(off);
+  }
+  u32(off: number): number {
+    this.check(off, 4);
+    return this.bigEndian ? this.buf.readUInt32BE(off) : this.buf.readUInt32LE(off);
+  }
+  i32(off: number): number {
+    this.check(off, 4);
+    return this.bigEndian ? this.buf.readInt32BE(off) : this.buf.readInt32LE(off);
+  }
+  /** 64-bit unsigned as a number (values above 2^53 lose precision; sizes that large are rejected elsewhere). */
+  u64(off: number): number {
+    this.check(off, 8);
+    const v = this.bigEndian ? this.buf.readBigUInt64BE(off) : this.buf.readBigUInt64LE(off);
+    return Number(v);
+  }
+  /** Word of the given size (4 or 8). */
+  word(off: number, size: number): number {
+    return size === 8 ? this.u64(off) : this.u32(off);
+  }
+}
+
+/** NUL-terminated string at off in buf (to the end of buf when there is no NUL). */
+export function cstring(buf: Buffer, off: number): string {
+  if (off < 0 || off >= buf.length) return '';
+  let end = buf.indexOf(0, off);
+  if (end < 0) end = buf.length;
+  return buf.toString('latin1', off, end);
+}
+
+/** Same, decoded as UTF-8 (paths and symbol names may be UTF-8). */
+export function cstringUtf8(buf: Buffer, off: number): string {
+  if (off < 0 || off >= buf.length) return '';
+  let end = buf.indexOf(0, off);
+  if (end < 0) end = buf.length;
+  return buf.toString('utf8', off, end);
+}
+
+export function hex(b: Buffer): string {
+  return b.toString('hex');
+}

@@ -1,0 +1,91 @@
+/**
+ * ByteSources: a file read with pread (only the ranges asked for) or an in-memory buffer.
+ * Both count the bytes they hand out.
+ */
+import * as fs from 'node:fs';
+import type { ByteSource, FileSource } from './types';
+
+/** Largest single read a reader may ask for; bigger requests are a reader bug or hostile input. */
+const MAX_READ = 1 << 30;
+
+function clampRange(size: number, offset: number, length: number): [number, number] {
+  if (!Number.isFinite(offset) || !Number.isFinite(length) || offset < 0 || length < 0) return [0, 0];
+  if (offset >= size) return [offset, 0];
+  return [offset, Math.min(length, size - offset, MAX_READ)];
+}
+
+/** Opens a file for random-access reading. The caller must close() it. */
+export function openFile(path: string): FileSource {
+  const fd = fs.openSync(path, 'r');
+  let size: number;
+  try {
+    size = fs.fstatSync(fd).size;
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  let bytesRead = 0;
+  let closed = false;
+  return {
+    path,
+    size,
+    get bytesRead() {
+      return bytesRead;
+    },
+    read(offset: number, length: number): Buffer {
+      if (closed) throw new Error(`${path}: read after close`);
+      const [off, len] = clampRange(size, offset, length);
+      const buf = Buffer.allocUnsafe(len);
+      let done = 0;
+      while (done < len) {
+        const n = fs.readSync(fd, buf, done, len - done, off + done);
+        if (n <= 0) break;
+        done += n;
+      }
+      bytesRead += done;
+      return done === len ? buf : buf.subarray(0, done);
+    },
+    close() {
+      if (!closed) {
+        closed = true;
+        fs.closeSync(fd);
+      }
+    },
+  };
+}
+
+/** A ByteSource over a Buffer (tests, fuzzing, archive members). */
+export function bufferSource(buf: Buffer): ByteSource & { close(): void } {
+  let bytesRead = 0;
+  return {
+    size: buf.length,
+    get bytesRead() {
+      return bytesRead;
+    },
+    read(offset: number, length: number): Buffer {
+      const [off, len] = clampRange(buf.length, offset, length);
+      bytesRead += len;
+      return buf.subarray(off, off + len);
+    },
+    close() {},
+  };
+}
+
+/** A window [base, base+size) of another source, e.g. one member of an archive or one fat slice. */
+export function sliceSource(src: ByteSource, base: number, size: number): ByteSource {
+  const end = Math.min(src.size, base + Math.max(0, size));
+  const n = Math.max(0, end - base);
+  let bytesRead = 0;
+  return {
+    size: n,
+    get bytesRead() {
+      return bytesRead;
+    },
+    read(offset: number, length: number): Buffer {
+      const [off, len] = clampRange(n, offset, length);
+      const b = src.read(base + off, len);
+      bytesRead += b.length;
+      return b;
+    },
+  };
+}
