@@ -150,13 +150,16 @@ export const CGO_HELLO: Record<string, string> = {
     'package main\n\n/*\n#include <stdio.h>\n#include <math.h>\nstatic double half(double x) { return x / 2; }\n*/\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println(float64(C.half(3))) }\n',
 };
 
-/** A c-shared library exporting Add, plus (when `leak`) a non-static C helper. */
+/** A c-shared library exporting Add; with `leak`, its C helper and a C global are not static. */
 export function cSharedLib(leak: boolean): Record<string, string> {
-  const helper = leak ? 'int leaky_helper(int x) { return x + 1; }\n' : 'static int helper(int x) { return x + 1; }\n';
-  const call = leak ? 'leaky_helper' : 'helper';
+  const helper = leak
+    ? 'int helper_add1(int x) { return x + 1; }\nint leaky_global = 3;\n'
+    : '__attribute__((visibility("hidden"))) int helper_add1(int x) { return x + 1; }\n';
   return {
     'go.mod': 'module example.com/libadd\n\ngo 1.22\n',
-    'lib.go': `package main\n\n/*\n${helper}static int use(int x) { return ${call}(x); }\n*/\nimport "C"\n\n//export Add\nfunc Add(a, b C.int) C.int { return C.use(a) + b - 1 }\n\nfunc main() {}\n`,
+    'helper.c': helper,
+    'lib.go':
+      'package main\n\n/*\nint helper_add1(int x);\n*/\nimport "C"\n\n//export Add\nfunc Add(a, b C.int) C.int { return C.helper_add1(a) + b - 1 }\n\nfunc main() {}\n',
   };
 }
 

@@ -1,0 +1,285 @@
+/**
+ * The check engine: opens each artifact with the binary readers, runs every binary check on it
+ * and every source check once per target platform, applies the policy (off / warn / error and
+ * parameters) and returns findings grouped per artifact, with counts and bytes read.
+ *
+ * Unreadable or non-binary inputs give one clear error finding (check id `input`) instead of a
+ * crash; a check that throws gives one error finding naming the check.
+ */
+import * as path from 'node:path';
+import { detectKind, openFile, readAr, readBuildInfo, readElf, readMachO, readPe } from '../binary';
+import type { ByteSource, FileKind } from '../binary/types';
+import { formatPlatform } from '../platforms/platform';
+import { collectExportNames, type BinaryCheckContext, type SourceCheckContext } from './context';
+import type { Policy } from './policy';
+import { ALL_CHECKS } from './registry';
+import type {
+  ArtifactInput,
+  ArtifactResult,
+  SourceFile,
+  SourceResult,
+  ValidationRequest,
+  ValidationResult,
+} from './result';
+import type { Check, Finding, Severity, TargetSpec } from './types';
+
+export * from './result';
+
+/** Id used for findings about the input itself (missing, unreadable, not a binary). */
+export const INPUT_CHECK_ID = 'input';
+
+function settingFor(check: Check<any>, policy: Policy): { severity: Severity | undefined; params: Record<string, unknown> } {
+  const e = policy.checks[check.meta.id];
+  if (!e) return { severity: check.meta.defaultSeverity, params: {} };
+  return { severity: e.setting === 'off' ? undefined : e.setting, params: e.params };
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Memoises a reader call; a throw is remembered and rethrown to every caller. */
+function lazy<T>(fn: () => T): () => T {
+  let done = false;
+  let value: T;
+  let err: unknown;
+  return () => {
+    if (!done) {
+      done = true;
+      try {
+        value = fn();
+      } catch (e) {
+        err = e;
+      }
+    }
+    if (err !== undefined) throw err;
+    return value;
+  };
+}
+
+function displayName(a: ArtifactInput, root: string): string {
+  if (a.displayPath) return a.displayPath;
+  const abs = path.resolve(root, a.path);
+  const rel = path.relative(root, abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+}
+
+function runChecks<C>(
+  checks: Check<any>[],
+  kind: 'binary' | 'source',
+  policy: Policy,
+  file: string,
+  makeCtx: (params: Record<string, unknown>) => C,
+): { checksRun: string[]; findings: Finding[] } {
+  const checksRun: string[] = [];
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    if (check.meta.kind !== kind) continue;
+    const { severity, params } = settingFor(check, policy);
+    if (!severity) continue;
+    checksRun.push(check.meta.id);
+    let out: Finding[];
+    try {
+      out = check.run(makeCtx(params));
+    } catch (e) {
+      out = [
+        {
+          checkId: check.meta.id,
+          severity: 'error',
+          message: `check could not read what it needs: ${errorMessage(e)}`,
+          fix: 'the file is malformed or truncated; rebuild it, and report a bug if a fresh build gives the same error',
+          file,
+        },
+      ];
+      findings.push(...out);
+      continue;
+    }
+    // The policy's severity replaces the check's own (a check may emit 'warn' for softer cases
+    // of an 'error' check; those stay warnings unless the policy downgrades everything).
+    for (const f of out) {
+      const sev: Severity = severity === 'warn' ? 'warn' : f.severity;
+      findings.push({ ...f, severity: sev });
+    }
+  }
+  return { checksRun, findings };
+}
+
+function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any>[], root: string, exportNames: () => Set<string>): ArtifactResult {
+  const file = displayName(a, root);
+  const abs = path.resolve(root, a.path);
+  let src: (ByteSource & { close?: () => void }) | undefined;
+  try {
+    src = openFile(abs) as ByteSource & { close?: () => void };
+  } catch (e) {
+    const msg = `cannot open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(e)}`;
+    return {
+      path: a.path,
+      file,
+      target: a.target,
+      kind: 'missing',
+      size: 0,
+      bytesRead: 0,
+      checksRun: [],
+      error: msg,
+      findings: [
+        {
+          checkId: INPUT_CHECK_ID,
+          severity: 'error',
+          message: msg,
+          fix: `build it first (nx run <project>:build-${a.target.platform.goos}-${a.target.platform.goarch}) or fix the path`,
+          file,
+        },
+      ],
+    };
+  }
+  try {
+    const source = src;
+    let kind: FileKind;
+    try {
+      kind = detectKind(source);
+    } catch {
+      kind = 'unknown';
+    }
+    const base: Omit<ArtifactResult, 'findings' | 'checksRun' | 'bytesRead'> = {
+      path: a.path,
+      file,
+      target: a.target,
+      kind,
+      size: source.size,
+    };
+    if (kind === 'unknown' || kind === 'goobj') {
+      const msg =
+        kind === 'goobj'
+          ? `${file} is a Go object file, not a program, shared library or archive`
+          : `${file} is not an ELF, Mach-O, PE or ar file (${source.size} bytes)`;
+      return {
+        ...base,
+        bytesRead: source.bytesRead,
+        checksRun: [],
+        error: msg,
+        findings: [
+          {
+            checkId: INPUT_CHECK_ID,
+            severity: 'error',
+            message: msg,
+            fix: 'point validate at build outputs only (files option globs), or rebuild the artifact',
+            file,
+          },
+        ],
+      };
+    }
+    const elf = lazy(() => (kind === 'elf' ? readElf(source) : undefined));
+    const macho = lazy(() => (kind === 'macho' || kind === 'macho-fat' ? readMachO(source) : undefined));
+    const pe = lazy(() => (kind === 'pe' ? readPe(source) : undefined));
+    const archive = lazy(() => (kind === 'ar' ? readAr(source) : undefined));
+    const buildInfo = lazy(() => (kind === 'ar' ? undefined : readBuildInfo(source)));
+    const sources = req.sources ?? [];
+    // Parse the container up front so a malformed file gives one clear finding, not one per check.
+    try {
+      elf();
+      macho();
+      pe();
+      archive();
+    } catch (e) {
+      const msg = `${file} cannot be parsed as ${kind}: ${errorMessage(e)}`;
+      return {
+        ...base,
+        bytesRead: source.bytesRead,
+        checksRun: [],
+        error: msg,
+        findings: [{ checkId: INPUT_CHECK_ID, severity: 'error', message: msg, fix: 'the file is truncated or corrupt: rebuild it', file }],
+      };
+    }
+    const { checksRun, findings } = runChecks<BinaryCheckContext>(checks, 'binary', req.policy, file, (params) => ({
+      target: a.target,
+      expectedPlatform: a.expectedPlatform,
+      file,
+      kind,
+      size: source.size,
+      elf,
+      macho,
+      pe,
+      archive,
+      buildInfo,
+      params,
+      sources,
+      exportedNames: exportNames,
+    }));
+    return { ...base, bytesRead: source.bytesRead, checksRun, findings };
+  } finally {
+    try {
+      src.close?.();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function targetKey(t: TargetSpec): string {
+  return `${formatPlatform(t.platform)}|${t.cgo ? 1 : 0}|${[...(t.tags ?? [])].sort().join(',')}`;
+}
+
+/** Validates artifacts (binary checks) and the project's sources per target (source checks). */
+export async function validateArtifacts(req: ValidationRequest): Promise<ValidationResult> {
+  const started = process.hrtime.bigint();
+  const root = path.resolve(req.workspaceRoot ?? process.cwd());
+  const checks = req.checks ?? ALL_CHECKS;
+  const sources: SourceFile[] = req.sources ?? [];
+  let names: Set<string> | undefined;
+  const exportNames = () => (names ??= collectExportNames(sources));
+
+  const artifacts = req.artifacts.map((a) => validateOne(a, req, checks, root, exportNames));
+
+  const sourceResults: SourceResult[] = [];
+  const hasSourceChecks = checks.some((c) => c.meta.kind === 'source');
+  if (hasSourceChecks && sources.length > 0) {
+    const targets = new Map<string, TargetSpec>();
+    for (const t of req.sourceTargets ?? req.artifacts.map((a) => a.target)) {
+      if (!targets.has(targetKey(t))) targets.set(targetKey(t), t);
+    }
+    const projectRoot = req.projectRoot ?? '';
+    for (const t of targets.values()) {
+      const r = runChecks<SourceCheckContext>(checks, 'source', req.policy, projectRoot || '.', (params) => ({
+        target: t,
+        platform: t.platform,
+        projectRoot,
+        sources,
+        params,
+      }));
+      sourceResults.push({ target: t, ...r });
+    }
+  }
+
+  // The same source finding for several platforms is reported once.
+  const seen = new Set<string>();
+  for (const s of sourceResults) {
+    s.findings = s.findings.filter((f) => {
+      const k = `${f.checkId}|${f.file}|${f.line ?? ''}|${f.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  }
+
+  const findings = [...artifacts.flatMap((a) => a.findings), ...sourceResults.flatMap((s) => s.findings)];
+  const ran = new Set([...artifacts.flatMap((a) => a.checksRun), ...sourceResults.flatMap((s) => s.checksRun)]);
+  return {
+    project: req.project,
+    projectRoot: req.projectRoot,
+    policySources: req.policy.sources,
+    artifacts,
+    sources: sourceResults,
+    findings,
+    counts: {
+      error: findings.filter((f) => f.severity === 'error').length,
+      warn: findings.filter((f) => f.severity === 'warn').length,
+      total: findings.length,
+      artifacts: artifacts.length,
+      checksRun: ran.size,
+    },
+    bytesRead: artifacts.reduce((n, a) => n + a.bytesRead, 0),
+    totalBytes: artifacts.reduce((n, a) => n + a.size, 0),
+    durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    checks: checks.filter((c) => ran.has(c.meta.id)).map((c) => c.meta),
+  };
+}
