@@ -2,7 +2,7 @@
  * `@gocross/nx:build`: one `go build` per main package for one platform, with an explicit
  * environment, atomic outputs and a one-line refusal for input that cannot work.
  */
-import { logger as nxLogger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -321,9 +321,10 @@ export interface BuildRunResult {
   artifacts: string[];
 }
 
+/** Plain console output (loading @nx/devkit's logger would cost ~150 ms per task process). */
 const consoleLogger: BuildLogger = {
-  info: (m) => nxLogger.info(m),
-  error: (m) => nxLogger.error(m),
+  info: (m) => console.log(m),
+  error: (m) => console.error(m),
 };
 
 /** Executes a plan: each step writes a temporary file that replaces the artifact only on success. */
