@@ -1,6 +1,13 @@
 /**
- * Explains known go build/test failures (mostly cross-compilation and cgo) with a one-line fix.
+ * Explains known `go build` / `go test` / qemu failures of cross builds with a one-line fix.
+ *
+ * Each signature below was reproduced on a Debian machine with Go, Debian's cross gcc and
+ * qemu-user (see explain.spec.ts, which reproduces every one of them). Output that matches no
+ * signature yields no hints: unknown failures pass through untouched.
  */
+import { cTriple } from '../../platforms/triples';
+import { debianGccPackage, zigTarget } from '../../platforms/toolchain';
+
 export interface FailureHint {
   id: string;
   message: string;
@@ -8,11 +15,194 @@ export interface FailureHint {
   docs: string;
 }
 
-export function explainGoFailure(
-  output: string,
-  ctx: { goos: string; goarch: string; cgo: boolean; cc?: string },
-): FailureHint[] {
-  void output;
-  void ctx;
-  return [];
+export interface ExplainContext {
+  goos: string;
+  goarch: string;
+  cgo: boolean;
+  cc?: string;
+}
+
+interface Signature {
+  id: string;
+  pattern: RegExp;
+  explain(m: RegExpExecArray, ctx: ExplainContext): { message: string; fix: string };
+}
+
+/** Quotes gcc and ld use around names: ASCII, backquote or typographic. */
+const Q = `[‘’'\`"]`;
+
+/** ELF e_machine values that ld prints in "Relocations in generic ELF (EM: n)". */
+const EM_NAMES: Readonly<Record<number, string>> = {
+  3: 'x86 (386)',
+  8: 'MIPS',
+  20: 'PowerPC',
+  21: 'PowerPC 64',
+  22: 's390',
+  40: 'ARM (32-bit)',
+  62: 'x86-64',
+  183: 'AArch64',
+  243: 'RISC-V',
+  258: 'LoongArch',
+};
+
+function platformName(ctx: ExplainContext): string {
+  return `${ctx.goos}/${ctx.goarch}`;
+}
+
+function ccName(ctx: ExplainContext): string {
+  return ctx.cc ? `"${ctx.cc}"` : 'the default C compiler';
+}
+
+/** "apt-get install -y gcc-aarch64-linux-gnu (or zig)" for the context's platform, when known. */
+function installCrossCc(ctx: ExplainContext): string {
+  const triple = cTriple({ goos: ctx.goos, goarch: ctx.goarch });
+  const zt = zigTarget({ goos: ctx.goos, goarch: ctx.goarch });
+  const parts: string[] = [];
+  if (triple) parts.push(`apt-get install -y ${debianGccPackage(triple)} (gocross then uses ${triple}-gcc)`);
+  if (zt) parts.push(`install zig (zig cc -target ${zt})`);
+  parts.push(`set cc / CC_FOR_${ctx.goos}_${ctx.goarch} to a C compiler for ${platformName(ctx)}`);
+  return parts.join(', or ');
+}
+
+function sysrootLib(ctx: ExplainContext): string | undefined {
+  const triple = cTriple({ goos: ctx.goos, goarch: ctx.goarch });
+  return triple ? `/usr/${triple}/lib` : undefined;
+}
+
+const SIGNATURES: readonly Signature[] = [
+  {
+    id: 'cgo-foreign-asm',
+    // runtime/cgo's gcc_<arch>.S handed to a compiler for another arch.
+    pattern: /\bgcc_(\w+)\.S:(?:\d+:)? (?:Error|Assembler messages)/,
+    explain: (m, ctx) => ({
+      message: `${ccName(ctx)} does not compile for ${m[1] === ctx.goarch ? platformName(ctx) : m[1]}: runtime/cgo's gcc_${m[1]}.S was assembled by a compiler for another architecture (usually the host gcc)`,
+      fix: installCrossCc(ctx),
+    }),
+  },
+  {
+    id: 'cgo-wrong-cc',
+    // Go passes arch flags (-marm, -m64, -m32, -march=z13 …) that only the right compiler accepts.
+    pattern: new RegExp(
+      `(?:unrecognized command[- ]line option ${Q}(-m(?:arm|thumb|64|32|abi=[\\w]+|fpu=[\\w-]+|float-abi=\\w+)|-mno-[\\w-]+)${Q})|(?:bad value ${Q}([\\w.-]+)${Q} for ${Q}-march=${Q} switch)`,
+    ),
+    explain: (m, ctx) => ({
+      message: `${ccName(ctx)} is not a C compiler for ${platformName(ctx)}: it rejects ${m[1] ? `${m[1]}, which go passes for GOARCH=${ctx.goarch}` : `-march=${m[2]}`}`,
+      fix: installCrossCc(ctx),
+    }),
+  },
+  {
+    id: 'cc-not-found',
+    pattern: /cgo: C compiler "([^"]+)" not found|exec: "([^"]*(?:gcc|clang|cc|zig)[^"]*)": executable file not found/,
+    explain: (m, ctx) => ({
+      message: `the C compiler "${m[1] ?? m[2]}" used for ${platformName(ctx)} is not installed or not on PATH`,
+      fix: installCrossCc(ctx),
+    }),
+  },
+  {
+    id: 'missing-function-body',
+    pattern: /(\S+\.go):(\d+):(?:\d+:)? missing function body/,
+    explain: (m, ctx) => ({
+      message: `${m[1]}:${m[2]} declares a function without a body and nothing implements it for ${platformName(ctx)} (its assembly exists only for other architectures)`,
+      fix: `add a pure-Go fallback for GOARCH=${ctx.goarch} (\`nx g @gocross/nx:asm\` generates guarded assembly plus the fallback) or an implementation in a _${ctx.goarch}.s file`,
+    }),
+  },
+  {
+    id: 'build-constraints-exclude',
+    pattern: /build constraints exclude all Go files in (\S+)/,
+    explain: (m, ctx) => {
+      const cgoOff = !ctx.cgo;
+      return {
+        message: `no Go file of ${m[1]} is selected for ${platformName(ctx)}${cgoOff ? ' with CGO_ENABLED=0' : ''} (file-name suffixes and //go:build lines exclude them all${cgoOff ? '; files that import "C" are left out when cgo is off' : ''})`,
+        fix: `add a file whose build constraint matches ${platformName(ctx)}${cgoOff ? ', or enable cgo for this target (cgo: true) if the package needs C' : ''}, or drop ${platformName(ctx)} from this project's platforms`,
+      };
+    },
+  },
+  {
+    id: 'incompatible-library',
+    pattern: /skipping incompatible (\S+) when searching for (-l\S+)/,
+    explain: (m, ctx) => {
+      const lib = sysrootLib(ctx);
+      return {
+        message: `${m[1]} is built for another architecture, so the linker skipped it while looking for ${m[2]} for ${platformName(ctx)}`,
+        fix: `rebuild ${m[1]} with the ${platformName(ctx)} cross compiler${lib ? `, or point -L at the target's libraries (${lib})` : ''}; \`nx run <project>:validate\` (archive-arch) names the foreign objects`,
+      };
+    },
+  },
+  {
+    id: 'file-wrong-format',
+    pattern: /(?:Relocations in generic ELF \(EM: (\d+)\)[\s\S]*?)?(\S+): error adding symbols: file in wrong format/,
+    explain: (m, ctx) => {
+      const em = m[1] ? Number(m[1]) : undefined;
+      const what = em !== undefined ? ` (its objects are ${EM_NAMES[em] ?? `ELF machine ${em}`})` : '';
+      return {
+        message: `${m[2].replace(/:$/, '')} is not an object or library for ${platformName(ctx)}${what}`,
+        fix: `rebuild it with the ${platformName(ctx)} cross compiler (or link the target's build of the library); \`nx run <project>:validate\` (archive-arch) lists every foreign member`,
+      };
+    },
+  },
+  {
+    id: 'glibc-symbol-version',
+    pattern: new RegExp(`undefined reference to ${Q}([\\w.$]+)@(GLIBC_[\\d.]+)${Q}`),
+    explain: (m, ctx) => {
+      const zt = zigTarget({ goos: ctx.goos, goarch: ctx.goarch });
+      return {
+        message: `object code references ${m[1]}@${m[2]}, a glibc version the libc being linked (${platformName(ctx)} sysroot) does not provide`,
+        fix: `rebuild that object or library against the target's glibc (or an older one), link statically against musl (libc: musl)${zt ? `, or pin the glibc with zig cc -target ${zt}.<version>` : ''}`,
+      };
+    },
+  },
+  {
+    id: 'pie-relocation',
+    pattern: new RegExp(
+      `(\\S+?):? ?relocation (R_\\w+) against (${Q}?[^\\s]+${Q}?|symbol ${Q}[^'’\`]+${Q}) can not be used when making a (PIE|shared) object(?:; recompile with (-f\\w+))?`,
+    ),
+    explain: (m, ctx) => ({
+      message: `${m[1]} contains position-dependent code (${m[2]}) that cannot go into a ${m[4] === 'PIE' ? 'PIE executable' : 'shared object'} for ${platformName(ctx)}`,
+      fix: `recompile that C code with ${m[5] ?? '-fPIC'} (add it to its CFLAGS), or build this target with buildmode "exe"`,
+    }),
+  },
+  {
+    id: 'qemu-no-loader',
+    pattern: new RegExp(`qemu-([\\w]+): Could not open ${Q}(/[^'’\`]+)${Q}`),
+    explain: (m, ctx) => {
+      const triple = cTriple({ goos: ctx.goos, goarch: ctx.goarch });
+      return {
+        message: `qemu-${m[1]} cannot find the dynamic loader ${m[2]} of this ${platformName(ctx)} binary`,
+        fix: triple
+          ? `install the target's libc (apt-get install -y libc6-${debArch(ctx.goarch)}-cross) and run with qemu-${m[1]} -L /usr/${triple} (test-/run- targets do this), or build with cgo off`
+          : `pass the target's sysroot with qemu-${m[1]} -L <sysroot>, or build with cgo off`,
+      };
+    },
+  },
+];
+
+/** Debian architecture names for the `libc6-<arch>-cross` packages. */
+function debArch(goarch: string): string {
+  return (
+    ({ amd64: 'amd64', '386': 'i386', arm64: 'arm64', arm: 'armhf', riscv64: 'riscv64', ppc64le: 'ppc64el', ppc64: 'ppc64', s390x: 's390x', mips: 'mips', mipsle: 'mipsel', mips64: 'mips64', mips64le: 'mips64el', loong64: 'loong64' } as Record<string, string>)[goarch] ??
+    goarch
+  );
+}
+
+/** Ids of every signature the explainer knows, in matching order. */
+export const FAILURE_IDS: readonly string[] = SIGNATURES.map((s) => s.id);
+
+/** Hints for the known failure signatures found in `output` (at most one per id), in table order. */
+export function explainGoFailure(output: string, ctx: ExplainContext): FailureHint[] {
+  const hints: FailureHint[] = [];
+  if (!output) return hints;
+  for (const s of SIGNATURES) {
+    const m = s.pattern.exec(output);
+    if (!m) continue;
+    // The wrong-cc flag message also accompanies the foreign-asm one; keep the more precise hint only.
+    if (s.id === 'cgo-wrong-cc' && hints.some((h) => h.id === 'cgo-foreign-asm')) continue;
+    const { message, fix } = s.explain(m, ctx);
+    hints.push({ id: s.id, message, fix, docs: `docs/failures/${s.id}.md` });
+  }
+  return hints;
+}
+
+/** One line per hint, as executors print them. */
+export function formatHints(hints: readonly FailureHint[]): string[] {
+  return hints.map((h) => `hint [${h.id}]: ${h.message} — ${h.fix} (${h.docs})`);
 }

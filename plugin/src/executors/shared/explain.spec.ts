@@ -1,0 +1,256 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { explainGoFailure, ExplainContext, FAILURE_IDS, formatHints } from './explain';
+import { which } from './go';
+
+/**
+ * Every signature is reproduced for real: go (or qemu) is run with a bad setup in a temp module,
+ * and the explainer is fed its actual output.
+ */
+
+const workspace = path.resolve(__dirname, '../../../..');
+let root: string;
+const go = which('go');
+
+function need(tool: string): boolean {
+  if (which(tool)) return true;
+  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
+  console.warn(`skipped: ${tool} is not installed`);
+  return false;
+}
+
+function module(name: string, files: Record<string, string>): string {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'go.mod'), `module example.com/${name}\n\ngo 1.22\n`);
+  for (const [f, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), content);
+  return dir;
+}
+
+function baseEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.tmpdir(),
+    GOCACHE: process.env.GOCACHE ?? path.join(os.homedir(), '.cache/go-build'),
+    GOWORK: 'off',
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: '',
+    LANG: 'C.UTF-8',
+  };
+  for (const k of ['GOPATH', 'GOMODCACHE', 'GOROOT']) if (process.env[k]) env[k] = process.env[k] as string;
+  return { ...env, ...extra };
+}
+
+/** Runs go, expects it to fail, returns stdout+stderr. */
+function goFails(dir: string, env: Record<string, string>, args: string[] = ['build', '-o', os.devNull, '.']): string {
+  if (!go) throw new Error('go is required');
+  const r = spawnSync(go, args, { cwd: dir, env: baseEnv(env), encoding: 'utf8' });
+  expect(r.status).not.toBe(0);
+  return `${r.stdout}${r.stderr}`;
+}
+
+function ids(output: string, ctx: ExplainContext): string[] {
+  return explainGoFailure(output, ctx).map((h) => h.id);
+}
+
+const CGO_MAIN = 'package main\n\n/*\nstatic int add(int a, int b) { return a + b; }\n*/\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println(C.add(1, 2)) }\n';
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-explain-'));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('compiler for the wrong architecture', () => {
+  it('host gcc assembling runtime/cgo gcc_arm64.S', () => {
+    if (!need('gcc')) return;
+    const dir = module('foreignasm', { 'main.go': CGO_MAIN });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'gcc' });
+    expect(out).toMatch(/gcc_arm64\.S/);
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['cgo-foreign-asm']);
+    expect(hints[0].message).toContain('"gcc"');
+    expect(hints[0].fix).toContain('apt-get install -y gcc-aarch64-linux-gnu');
+    expect(hints[0].docs).toBe('docs/failures/cgo-foreign-asm.md');
+  });
+
+  it("host gcc given -marm for GOARCH=arm", () => {
+    if (!need('gcc')) return;
+    const dir = module('marm', { 'main.go': CGO_MAIN });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm', GOARM: '7', CC: 'gcc' });
+    expect(out).toContain("unrecognized command-line option '-marm'");
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm', cgo: true, cc: 'gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['cgo-wrong-cc']);
+    expect(hints[0].message).toContain('-marm');
+    expect(hints[0].fix).toContain('gcc-arm-linux-gnueabihf');
+  });
+
+  it('aarch64 gcc given -m64 for GOARCH=amd64', () => {
+    if (!need('aarch64-linux-gnu-gcc')) return;
+    const dir = module('m64', { 'main.go': CGO_MAIN });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'amd64', CC: 'aarch64-linux-gnu-gcc' });
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'aarch64-linux-gnu-gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['cgo-wrong-cc']);
+    expect(hints[0].message).toContain('-m64');
+    expect(hints[0].fix).toContain('gcc-x86-64-linux-gnu');
+  });
+
+  it('a C compiler that is not installed', () => {
+    const dir = module('nocc', { 'main.go': CGO_MAIN });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'riscv64', CC: 'riscv64-nowhere-gcc' });
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'riscv64-nowhere-gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['cc-not-found']);
+    expect(hints[0].message).toContain('riscv64-nowhere-gcc');
+    expect(hints[0].fix).toContain('gcc-riscv64-linux-gnu');
+  });
+});
+
+describe('Go source not covering the platform', () => {
+  it('missing function body on riscv64 (assembly for amd64 only)', () => {
+    const dir = module('asm', {
+      'sum.go': 'package asm\n\nfunc Sum(x []uint64) uint64\n',
+      'sum_amd64.s': '#include "textflag.h"\n\nTEXT ·Sum(SB),NOSPLIT,$0-32\n\tRET\n',
+    });
+    const out = goFails(dir, { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'riscv64' }, ['build', './...']);
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'riscv64', cgo: false });
+    expect(hints.map((h) => h.id)).toEqual(['missing-function-body']);
+    expect(hints[0].message).toContain('sum.go:3');
+    expect(hints[0].fix).toContain('nx g @gocross/nx:asm');
+  });
+
+  it('build constraints exclude all Go files (GOOS)', () => {
+    const dir = module('excl', { 'x.go': '//go:build linux\n\npackage excl\n' });
+    const out = goFails(dir, { CGO_ENABLED: '0', GOOS: 'windows', GOARCH: 'amd64' });
+    const hints = explainGoFailure(out, { goos: 'windows', goarch: 'amd64', cgo: false });
+    expect(hints.map((h) => h.id)).toEqual(['build-constraints-exclude']);
+    expect(hints[0].message).toContain('windows/amd64');
+  });
+
+  it('build constraints exclude all Go files (cgo-only package with cgo off)', () => {
+    const dir = module('cgoonly', { 'main.go': CGO_MAIN });
+    const out = goFails(dir, { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'arm64' });
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: false });
+    expect(hints.map((h) => h.id)).toEqual(['build-constraints-exclude']);
+    expect(hints[0].message).toContain('import "C"');
+    expect(hints[0].fix).toContain('cgo: true');
+  });
+});
+
+describe('linking foreign or unfit C code', () => {
+  let libDir: string;
+  beforeAll(() => {
+    if (!which('gcc')) return;
+    // An x86-64 static library, the kind vendored next to Go code.
+    libDir = path.join(root, 'x86lib');
+    fs.mkdirSync(libDir, { recursive: true });
+    fs.writeFileSync(path.join(libDir, 'foo.c'), 'int foo(int x) { return x + 1; }\n');
+    const cc = spawnSync('gcc', ['-c', '-O2', 'foo.c', '-o', 'foo.o'], { cwd: libDir, encoding: 'utf8' });
+    expect(cc.status).toBe(0);
+    expect(spawnSync('ar', ['rcs', 'libfoo.a', 'foo.o'], { cwd: libDir }).status).toBe(0);
+  });
+  const useFoo = (ldflags: string) =>
+    `package main\n\n/*\n#cgo LDFLAGS: ${ldflags}\nint foo(int);\n*/\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println(C.foo(1)) }\n`;
+
+  it('skipping incompatible libfoo.a when searching for -lfoo', () => {
+    if (!need('gcc') || !need('aarch64-linux-gnu-gcc')) return;
+    const dir = module('incompat', { 'main.go': useFoo(`-L${libDir} -lfoo`) });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'aarch64-linux-gnu-gcc' });
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'aarch64-linux-gnu-gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['incompatible-library']);
+    expect(hints[0].message).toContain(path.join(libDir, 'libfoo.a'));
+    expect(hints[0].message).toContain('-lfoo');
+    expect(hints[0].fix).toContain('/usr/aarch64-linux-gnu/lib');
+  });
+
+  it('file in wrong format', () => {
+    if (!need('gcc') || !need('aarch64-linux-gnu-gcc')) return;
+    const dir = module('wrongfmt', { 'main.go': useFoo(path.join(libDir, 'libfoo.a')) });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'aarch64-linux-gnu-gcc' });
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'aarch64-linux-gnu-gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['file-wrong-format']);
+    expect(hints[0].message).toContain(`${path.join(libDir, 'libfoo.a')} is not an object or library for linux/arm64`);
+    expect(hints[0].message).toContain('x86-64');
+  });
+
+  it('undefined reference to a symbol of a glibc version the sysroot lacks', () => {
+    if (!need('gcc') || process.arch !== 'x64') return;
+    // The object asks for memcpy@GLIBC_2.99, as code compiled against a newer glibc asks for memcpy@GLIBC_2.34.
+    const dir = module('glibcver', {
+      'main.go':
+        'package main\n\n/*\n#include <string.h>\n__asm__(".symver memcpy, memcpy@GLIBC_2.99");\nstatic void cp(char *d, const char *s, size_t n) { memcpy(d, s, n); }\n*/\nimport "C"\n\nfunc main() { var a, b [4]C.char; C.cp(&a[0], &b[0], 4) }\n',
+    });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'amd64', CC: 'gcc' });
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['glibc-symbol-version']);
+    expect(hints[0].message).toContain('memcpy@GLIBC_2.99');
+  });
+
+  it('relocation … can not be used when making a PIE object', () => {
+    if (!need('gcc') || process.arch !== 'x64') return;
+    const pieDir = path.join(root, 'nopic');
+    fs.mkdirSync(pieDir, { recursive: true });
+    fs.writeFileSync(path.join(pieDir, 'bar.c'), 'static const char msg[] = "hi";\nconst char *bar(void) { return msg; }\n');
+    expect(spawnSync('gcc', ['-c', '-fno-pic', '-O0', 'bar.c', '-o', 'bar.o'], { cwd: pieDir }).status).toBe(0);
+    expect(spawnSync('ar', ['rcs', 'libbar.a', 'bar.o'], { cwd: pieDir }).status).toBe(0);
+    const dir = module('pie', {
+      'main.go': `package main\n\n/*\n#cgo LDFLAGS: ${path.join(pieDir, 'libbar.a')}\nconst char *bar(void);\n*/\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println(C.GoString(C.bar())) }\n`,
+    });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'amd64', CC: 'gcc' }, ['build', '-buildmode=pie', '-o', os.devNull, '.']);
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'gcc' });
+    expect(hints.map((h) => h.id)).toEqual(['pie-relocation']);
+    expect(hints[0].message).toContain('libbar.a(bar.o)');
+    expect(hints[0].message).toContain('R_X86_64_32');
+    expect(hints[0].fix).toContain('-fPIE');
+  });
+});
+
+describe('running under qemu', () => {
+  it('dynamic binary run without the target sysroot', () => {
+    if (!need('aarch64-linux-gnu-gcc') || !need('qemu-aarch64')) return;
+    if (fs.existsSync('/lib/ld-linux-aarch64.so.1')) {
+      console.warn('skipped: /lib/ld-linux-aarch64.so.1 exists on this machine, qemu finds the loader without -L');
+      return;
+    }
+    const dir = module('qemuloader', { 'main.go': CGO_MAIN });
+    const bin = path.join(root, 'qemuloader.bin');
+    const b = spawnSync(go as string, ['build', '-o', bin, '.'], {
+      cwd: dir,
+      env: baseEnv({ CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'aarch64-linux-gnu-gcc' }),
+      encoding: 'utf8',
+    });
+    expect(b.stderr).toBe('');
+    const r = spawnSync('qemu-aarch64', [bin], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    const hints = explainGoFailure(`${r.stdout}${r.stderr}`, { goos: 'linux', goarch: 'arm64', cgo: true });
+    expect(hints.map((h) => h.id)).toEqual(['qemu-no-loader']);
+    expect(hints[0].fix).toContain('-L /usr/aarch64-linux-gnu');
+    expect(hints[0].fix).toContain('libc6-arm64-cross');
+  });
+});
+
+describe('unknown failures', () => {
+  it('pass through with no hints', () => {
+    const dir = module('syntax', { 'main.go': 'package main\n\nfunc main() { x := }\n' });
+    const out = goFails(dir, { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'arm64' });
+    expect(out).toContain('syntax error');
+    expect(ids(out, { goos: 'linux', goarch: 'arm64', cgo: false })).toEqual([]);
+    expect(ids('', { goos: 'linux', goarch: 'arm64', cgo: false })).toEqual([]);
+    expect(ids('ok  \texample.com/x\t0.01s\n', { goos: 'linux', goarch: 'arm64', cgo: false })).toEqual([]);
+  });
+
+  it('formats one line per hint', () => {
+    const lines = formatHints([{ id: 'a', message: 'm', fix: 'f', docs: 'docs/failures/a.md' }]);
+    expect(lines).toEqual(['hint [a]: m — f (docs/failures/a.md)']);
+  });
+});
+
+describe('docs', () => {
+  it.each(FAILURE_IDS.map((id) => [id]))('docs/failures/%s.md exists and names its id', (id) => {
+    const file = path.join(workspace, 'docs/failures', `${id}.md`);
+    expect(fs.existsSync(file)).toBe(true);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain(id);
+    expect(text).toMatch(/## Fix/);
+  });
+});
