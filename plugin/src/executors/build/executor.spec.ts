@@ -8,6 +8,7 @@ import {
   checkMainPackage,
   mergeLdflags,
   packageClause,
+  removeStaleTemporaries,
   planBuild,
   runBuild,
   temporaryPath,
@@ -32,6 +33,8 @@ function haveTool(cmd: string): boolean {
   return found;
 }
 const haveAarch64Gcc = goAvailable && haveTool('aarch64-linux-gnu-gcc');
+const hostIsLinuxAmd64 = process.platform === 'linux' && process.arch === 'x64';
+const haveHostGcc = goAvailable && hostIsLinuxAmd64 && haveTool('gcc');
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -265,6 +268,15 @@ describe('planBuild', () => {
     expect(plan({ main: './cmd/tagged', tags: ['special'] }).ok).toBe(true);
   });
 
+  it('removeStaleTemporaries removes only dead processes’ temporaries of that artifact', () => {
+    const dir = path.join(ws, 'stale');
+    const keep = [`.hello.tmp-${process.ppid}`, 'hello', '.hello.tmp-x', '.other.tmp-999999999', '.hello.tmp-999999999.so'];
+    const gone = ['.hello.tmp-999999999', '.hello.tmp-999999998.h', `.hello.tmp-${process.pid}`];
+    for (const n of [...keep, ...gone]) write(path.join(dir, n), 'x');
+    expect(removeStaleTemporaries(path.join(dir, 'hello')).sort()).toEqual([...gone].sort());
+    expect(fs.readdirSync(dir).sort()).toEqual([...keep].sort());
+  });
+
   it('packageClause skips comments and BOM', () => {
     expect(packageClause('\ufeff// x\n/* y\n*/ package  main // z\n')).toBe('main');
     expect(packageClause('//go:build linux\n\npackage foo_bar\n')).toBe('foo_bar');
@@ -405,6 +417,27 @@ describeGo('runBuild', () => {
     expect(elfHeader(out)).toMatchObject({ cls: 2, machine: 183 });
     expect(interpreter64(out)).toBe('/lib/ld-linux-aarch64.so.1');
     expect(goVersionM(out)).toMatch(/build\s+CGO_ENABLED=1/);
+  });
+
+  (haveHostGcc ? it : it.skip)('c-archive: the archive and its header are renamed into place together', async () => {
+    write(
+      path.join(ws, 'apps/hello/cmd/clib/main.go'),
+      'package main\n\nimport "C"\n\n//export Twice\nfunc Twice(x C.int) C.int { return 2 * x }\n\nfunc main() {}\n',
+    );
+    const dir = path.join(ws, 'dist/apps/hello/linux-amd64');
+    write(path.join(dir, '.clib.tmp-999999999.a'), 'left by an interrupted build');
+    write(path.join(dir, '.clib.tmp-999999999.h'), 'left by an interrupted build');
+    const logger = new Capture();
+    const r = await runBuild(
+      { goos: 'linux', goarch: 'amd64', cgo: true, buildmode: 'c-archive', main: './cmd/clib' },
+      { workspaceRoot: ws, projectRoot: 'apps/hello', env },
+      { logger, ...quiet },
+    );
+    expect(logger.errors).toEqual([]);
+    expect(r.artifacts).toEqual([path.join(dir, 'clib.a')]);
+    expect(fs.readFileSync(path.join(dir, 'clib.a')).subarray(0, 8).toString('latin1')).toBe('!<arch>\n');
+    expect(fs.readFileSync(path.join(dir, 'clib.h'), 'utf8')).toMatch(/extern int Twice\(int x\);|Twice\(GoInt32 x\)|Twice\(int/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['clib.a', 'clib.h']);
   });
 
   it('linux/arm/7 gives a 32-bit ARM ELF (e_machine 40) with GOARM=7 recorded', async () => {

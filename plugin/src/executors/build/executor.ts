@@ -333,6 +333,7 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
   const logger = deps.logger ?? consoleLogger;
   const artifacts: string[] = [];
   if (plan.steps.some((s) => s.finalPath)) fs.mkdirSync(plan.outputs.dir, { recursive: true });
+  for (const step of plan.steps) if (step.finalPath) removeStaleTemporaries(step.finalPath);
   for (const step of plan.steps) {
     const r = await spawn(plan.go, step.args, { cwd: plan.cwd, env: plan.env, stdout: deps.stdout, stderr: deps.stderr });
     if (r.code !== 0 || r.error) {
@@ -359,6 +360,45 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
     }
   }
   return { success: true, artifacts };
+}
+
+/**
+ * Removes temporary outputs an interrupted build left next to `finalPath` (`.hello.tmp-<pid>`,
+ * and its `.h`), unless the process that owns them is still running.
+ */
+export function removeStaleTemporaries(finalPath: string): string[] {
+  const dir = path.dirname(finalPath);
+  const base = path.basename(finalPath);
+  const ext = /\.(exe|so|dylib|dll|a)$/.exec(base)?.[0] ?? '';
+  const stem = base.slice(0, base.length - ext.length);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const prefix = `.${stem}.tmp-`;
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const m = /^(\d+)(\.[a-z]+)?$/.exec(n.slice(prefix.length));
+    if (!m) continue;
+    if (m[2] !== undefined && m[2] !== ext && m[2] !== '.h') continue;
+    if (pidAlive(Number(m[1]))) continue;
+    fs.rmSync(path.join(dir, n), { force: true });
+    removed.push(n);
+  }
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** C header go writes next to a c-archive / c-shared output. */
