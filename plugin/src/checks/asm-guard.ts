@@ -1,0 +1,91 @@
+/**
+ * asm-guard: Go assembly (`.s`) files with no architecture guard. Assembly is written for one
+ * instruction set; a `.s` file that is not restricted to its arch by a file-name suffix
+ * (`sum_amd64.s`), an arch term in its `//go:build` line, or an `#ifdef GOARCH_<arch>` block
+ * (the assembler predefines GOOS_<os> and GOARCH_<arch>) is assembled for every GOARCH, and the
+ * build for the other architectures fails with "unrecognized instruction" or "illegal
+ * register" errors — or, worse, links the wrong routine.
+ *
+ * Runs per target platform and reports files that would be assembled for it. Source only: the
+ * files come from the engine.
+ */
+import type { SourceCheckContext } from './context';
+import type { Check, Finding } from './types';
+import { constraintTags, fileConstraint } from '../platforms/constraints';
+import { KNOWN_ARCH } from '../platforms/known';
+import { formatPlatform } from '../platforms/platform';
+import { baseOf, builtFor, constraintContext, fileNameArch, isIgnoredPath, lineAt, workspacePath } from './source-scan';
+
+const ARCH_FEATURE = /^([a-z0-9]+)\.[a-z0-9.]+$/; // amd64.v3, arm64.v8.1…
+
+/** Whether the //go:build / // +build constraint mentions an architecture. */
+function constraintNamesArch(content: string): boolean {
+  let x;
+  try {
+    x = fileConstraint(content);
+  } catch {
+    return false;
+  }
+  if (!x) return false;
+  return constraintTags(x).some((t) => KNOWN_ARCH.has(t) || (ARCH_FEATURE.test(t) && KNOWN_ARCH.has(t.split('.')[0])));
+}
+
+/** `#ifdef GOARCH_amd64`, `#if defined(GOARCH_arm64)`, `#ifndef GOARCH_386` before the first TEXT/DATA/GLOBL. */
+function preprocessorGuard(content: string): boolean {
+  const firstCode = content.search(/^[ \t]*(TEXT|DATA|GLOBL)\b/m);
+  const head = firstCode < 0 ? content : content.slice(0, firstCode);
+  return /^[ \t]*#[ \t]*(ifdef|ifndef|if|elif)\b[^\n]*\bGOARCH_[a-z0-9]+/m.test(head);
+}
+
+/** A best guess at the arch a file's instructions are written for (for the fix hint). */
+export function guessAsmArch(content: string): string | undefined {
+  const code = content.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
+  const has = (re: RegExp) => re.test(code);
+  if (has(/\b(MOVQ|ADDQ|SUBQ|XORQ|CMPQ|LEAQ|VPXOR|VMOVDQU|PXOR)\b/) || has(/\b(AX|BX|CX|DX|SI|DI|BP)\b/) && has(/\bR1[0-5]\b|\bX[0-9]+\b/) && has(/[A-Z]+Q\b/)) return 'amd64';
+  if (has(/\b(LDP|STP|VLD1|VST1|MOVD|CBZ|CBNZ)\b/) && has(/\bR(2[0-9]|1[0-9]|[0-9])\b|\bZR\b/) && !has(/\b(MOVBZ|STMG|LMG)\b/) && !has(/\bCR[0-7]\b/)) return 'arm64';
+  if (has(/\b(ADDI|LUI|AUIPC|JALR|SLLI)\b/) || has(/\bX(1[0-9]|2[0-9]|3[01]|[5-9])\b/) && has(/\bMOV\b/)) return 'riscv64';
+  if (has(/\b(MOVL|ADDL|SUBL|XORL)\b/) && has(/\b(AX|BX|CX|DX)\b/)) return '386';
+  if (has(/\bMOVW\b/) && has(/\bR(1[0-5]|[0-9])\b/) && !has(/\bMOVD\b/)) return 'arm';
+  if (has(/\b(STMG|LMG|MOVBZ|VL|VST)\b/)) return 's390x';
+  return undefined;
+}
+
+export const asmGuard: Check<SourceCheckContext> = {
+  meta: {
+    id: 'asm-guard',
+    title: 'Assembly files are restricted to their architecture',
+    kind: 'source',
+    defaultSeverity: 'error',
+    description:
+      'Reports .s files that have no architecture guard (no _<arch> file-name suffix, no arch term in //go:build, no #ifdef GOARCH_<arch>) and are therefore assembled for every GOARCH.',
+    docs: 'docs/checks/asm-guard.md',
+  },
+  run(ctx) {
+    const out: Finding[] = [];
+    const cctx = constraintContext(ctx.target);
+    for (const f of ctx.sources) {
+      if (!f.path.endsWith('.s') || isIgnoredPath(f.path)) continue;
+      if (fileNameArch(f.path)) continue;
+      if (!builtFor(f, cctx)) continue;
+      if (constraintNamesArch(f.content) || preprocessorGuard(f.content)) continue;
+      const textAt = f.content.search(/^[ \t]*(TEXT|DATA|GLOBL)\b/m);
+      if (textAt < 0) continue; // only macros/includes: nothing to assemble
+      const arch = guessAsmArch(f.content);
+      const base = baseOf(f.path);
+      const stem = base.slice(0, -2);
+      const fix = arch
+        ? `rename it to ${stem}_${arch}.s, or put "//go:build ${arch}" and a blank line at the top`
+        : `rename it to ${stem}_<arch>.s, or put "//go:build <arch>" and a blank line at the top`;
+      out.push({
+        checkId: 'asm-guard',
+        severity: 'error',
+        message: `${base} has no architecture guard: it is assembled for every GOARCH${arch ? ` but looks like ${arch} assembly` : ''}`,
+        fix,
+        file: workspacePath(ctx.projectRoot, f.path),
+        line: lineAt(f.content, textAt),
+        data: { platform: formatPlatform(ctx.platform), guessedArch: arch ?? null },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,276 @@
+/**
+ * Helpers of the source checks (asm-guard, asm-coverage, build-tags): which files the go
+ * command looks at, which are built for a platform, Go declarations without bodies, assembly
+ * TEXT symbols, `//go:linkname` directives. Text only; nothing here reads the disk.
+ */
+import type { SourceFile } from './result';
+import type { TargetSpec } from './types';
+import { fileMatches, type ConstraintContext } from '../platforms/constraints';
+import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
+
+/** go ignores `testdata`, `vendor` (for the main module's packages) and dirs starting with `.` or `_`. */
+export function isIgnoredPath(p: string): boolean {
+  const parts = p.split('/');
+  for (const seg of parts.slice(0, -1)) {
+    if (seg === 'testdata' || seg === 'vendor' || seg.startsWith('.') || seg.startsWith('_')) return true;
+  }
+  const base = parts[parts.length - 1];
+  return base.startsWith('.') || base.startsWith('_');
+}
+
+export function dirOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+export function baseOf(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Workspace-relative path of a project file, for findings. */
+export function workspacePath(projectRoot: string, p: string): string {
+  const root = projectRoot.replace(/\/+$/, '');
+  return root && root !== '.' ? `${root}/${p}` : p;
+}
+
+export function constraintContext(target: TargetSpec): ConstraintContext {
+  return {
+    goos: target.platform.goos,
+    goarch: target.platform.goarch,
+    variant: target.platform.variant,
+    tags: target.tags ?? [],
+    cgo: target.cgo,
+  };
+}
+
+/** Whether the go command builds this file for the context; files with headers go rejects count as built. */
+export function builtFor(f: SourceFile, ctx: ConstraintContext): boolean {
+  try {
+    return fileMatches(baseOf(f.path), f.content, ctx);
+  } catch {
+    return true;
+  }
+}
+
+/** The arch a file name restricts a file to (`x_arm64.s`, `x_linux_arm64.s`), if any. */
+export function fileNameArch(fileName: string): string | undefined {
+  const stem = baseOf(fileName).split('.', 1)[0];
+  const i = stem.indexOf('_');
+  if (i < 0) return undefined;
+  let parts = stem.slice(i).split('_');
+  if (parts[parts.length - 1] === 'test') parts = parts.slice(0, -1);
+  const n = parts.length;
+  if (n >= 2 && KNOWN_OS.has(parts[n - 2]) && KNOWN_ARCH.has(parts[n - 1])) return parts[n - 1];
+  if (n >= 1 && KNOWN_ARCH.has(parts[n - 1])) return parts[n - 1];
+  return undefined;
+}
+
+/** 1-based line number of a string index. */
+export function lineAt(content: string, index: number): number {
+  let n = 1;
+  for (let i = content.indexOf('\n'); i >= 0 && i < index; i = content.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Replaces comments, string, rune and raw-string literals of Go source with spaces (newlines
+ * kept), so that positions and line numbers stay valid and braces inside them do not count.
+ */
+export function blankGoLiterals(src: string): string {
+  const out = src.split('');
+  let i = 0;
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+  };
+  while (i < src.length) {
+    const c = src[i];
+    if (c === '/' && src[i + 1] === '/') {
+      const end = src.indexOf('\n', i);
+      const stop = end < 0 ? src.length : end;
+      blank(i, stop);
+      i = stop;
+    } else if (c === '/' && src[i + 1] === '*') {
+      const end = src.indexOf('*/', i + 2);
+      const stop = end < 0 ? src.length : end + 2;
+      blank(i, stop);
+      i = stop;
+    } else if (c === '`') {
+      const end = src.indexOf('`', i + 1);
+      const stop = end < 0 ? src.length : end + 1;
+      blank(i + 1, stop - 1);
+      i = stop;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
+      blank(i + 1, Math.min(j, src.length));
+      i = j + 1;
+    } else i++;
+  }
+  return out.join('');
+}
+
+/** A top-level function declaration. */
+export interface GoFuncDecl {
+  name: string;
+  /** Receiver type for methods (`T`, `*T`), undefined for functions. */
+  receiver?: string;
+  hasBody: boolean;
+  line: number;
+}
+
+/** Top-level `func` declarations of a Go file, with whether each has a body. */
+export function goFuncDecls(src: string): GoFuncDecl[] {
+  const s = blankGoLiterals(src);
+  const decls: GoFuncDecl[] = [];
+  let depth = 0;
+  let i = 0;
+  const n = s.length;
+  const isIdent = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{Nd}_]/u.test(ch);
+  const skipSpaces = (k: number, newlines: boolean) => {
+    while (k < n && (s[k] === ' ' || s[k] === '\t' || s[k] === '\r' || (newlines && s[k] === '\n'))) k++;
+    return k;
+  };
+  /** Index just after the bracket matching s[k]. */
+  const skipBalanced = (k: number) => {
+    let d = 0;
+    for (; k < n; k++) {
+      const ch = s[k];
+      if (ch === '(' || ch === '[' || ch === '{') d++;
+      else if (ch === ')' || ch === ']' || ch === '}') {
+        d--;
+        if (d === 0) return k + 1;
+      }
+    }
+    return n;
+  };
+  /** Skips one type expression on the current line; returns the index after it. */
+  const skipType = (k: number): number => {
+    for (;;) {
+      k = skipSpaces(k, false);
+      const ch = s[k];
+      if (ch === '*') {
+        k++;
+        continue;
+      }
+      if (ch === '[') {
+        k = skipBalanced(k);
+        continue;
+      }
+      if (ch === '(') return skipBalanced(k);
+      if (s.startsWith('<-', k)) {
+        k += 2;
+        continue;
+      }
+      if (isIdent(ch)) {
+        let j = k;
+        while (isIdent(s[j])) j++;
+        const word = s.slice(k, j);
+        if (word === 'struct' || word === 'interface') {
+          j = skipSpaces(j, false);
+          return s[j] === '{' ? skipBalanced(j) : j;
+        }
+        if (word === 'func') {
+          j = skipSpaces(j, false);
+          if (s[j] === '(') j = skipBalanced(j);
+          return skipResult(j);
+        }
+        if (word === 'map') {
+          j = skipSpaces(j, false);
+          if (s[j] === '[') j = skipBalanced(j);
+          k = j;
+          continue;
+        }
+        if (word === 'chan') {
+          k = j;
+          continue;
+        }
+        // Qualified name, then optional type arguments.
+        j = skipSpaces(j, false);
+        if (s[j] === '.' && isIdent(s[skipSpaces(j + 1, false)])) {
+          k = skipSpaces(j + 1, false);
+          while (isIdent(s[k])) k++;
+          j = skipSpaces(k, false);
+        }
+        if (s[j] === '[') j = skipBalanced(j);
+        return j;
+      }
+      return k;
+    }
+  };
+  /** After a parameter list: an optional result (list or type). */
+  const skipResult = (k: number): number => {
+    const j = skipSpaces(k, false);
+    if (s[j] === '(') return skipBalanced(j);
+    if (s[j] === '{' || s[j] === '\n' || s[j] === ';' || s[j] === undefined || s[j] === ')' || s[j] === ',') return j;
+    return skipType(j);
+  };
+
+  while (i < n) {
+    const ch = s[i];
+    if (ch === '{' || ch === '(' || ch === '[') depth++;
+    else if (ch === '}' || ch === ')' || ch === ']') depth--;
+    else if (depth === 0 && ch === 'f' && s.startsWith('func', i) && !isIdent(s[i - 1]) && !isIdent(s[i + 4])) {
+      const start = i;
+      let k = skipSpaces(i + 4, true);
+      let receiver: string | undefined;
+      if (s[k] === '(') {
+        const end = skipBalanced(k);
+        receiver = s
+          .slice(k + 1, end - 1)
+          .trim()
+          .split(/\s+/)
+          .pop()
+          ?.replace(/\[.*$/, '');
+        k = skipSpaces(end, true);
+      }
+      let j = k;
+      while (isIdent(s[j])) j++;
+      const name = s.slice(k, j);
+      if (!name) {
+        i = j > i ? j : i + 1;
+        continue;
+      }
+      k = skipSpaces(j, false);
+      if (s[k] === '[') k = skipSpaces(skipBalanced(k), false); // type parameters
+      if (s[k] !== '(') {
+        i = k;
+        continue;
+      }
+      k = skipBalanced(k);
+      k = skipSpaces(skipResult(k), false);
+      const hasBody = s[k] === '{';
+      decls.push({ name, receiver, hasBody, line: lineAt(src, start) });
+      if (hasBody) {
+        i = skipBalanced(k);
+        continue;
+      }
+      i = k;
+      continue;
+    }
+    i++;
+  }
+  return decls;
+}
+
+/** Names pulled in or pushed with `//go:linkname local [target]` (the local names). */
+export function goLinknames(src: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of src.matchAll(/^[ \t]*\/\/go:linkname[ \t]+([\p{L}\p{Nd}_.]+)/gmu)) out.add(m[1]);
+  return out;
+}
+
+/** The package's own TEXT symbols of an assembly file: `TEXT ·Sum(SB)`, `TEXT ·Sum<ABIInternal>(SB)`. */
+export function asmTextSymbols(src: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const re = /^[ \t]*TEXT[ \t]+([^\s(·]*)(?:·|\\u00b7)([\p{L}\p{Nd}_]+)(?:<[^>]*>)?[ \t]*\(SB\)/gmu;
+  for (const m of src.matchAll(re)) {
+    if (!out.has(m[2])) out.set(m[2], lineAt(src, m.index ?? 0));
+  }
+  return out;
+}
+
+/** The package clause name of a Go file. */
+export function goPackageName(src: string): string | undefined {
+  const m = /^[ \t]*package[ \t]+([\p{L}_][\p{L}\p{Nd}_]*)/mu.exec(blankGoLiterals(src));
+  return m?.[1];
+}
