@@ -373,6 +373,8 @@ describeGo('runBuild', () => {
     expect(r).toEqual({ success: true, artifacts: [out] });
     expect(elfHeader(out)).toEqual({ cls: 2, data: 1, machine: 183, type: 2 });
     expect(fs.readdirSync(path.dirname(out))).toEqual(['hello']);
+    // the platform table of this Go was cached where GOCROSS_CACHE_DIR points
+    expect(fs.readdirSync(cacheDir)).toEqual([expect.stringMatching(/^dist-list-go1\.\d+.*\.json$/)]);
     const m = goVersionM(out);
     expect(m).toMatch(/build\s+GOARCH=arm64/);
     expect(m).toMatch(/build\s+CGO_ENABLED=0/);

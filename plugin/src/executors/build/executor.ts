@@ -439,7 +439,9 @@ export async function runBuild(options: BuildExecutorSchema, input: BuildInput, 
     logger.error((e as Error).message.split('\n')[0]);
     return { success: false, artifacts: [] };
   }
-  const table = input.table ?? loadPlatformTable({ go, env: passthroughEnv(env), goVersion: goEnv.GOVERSION });
+  const table =
+    input.table ??
+    loadPlatformTable({ go, env: passthroughEnv(env), goVersion: goEnv.GOVERSION, cacheDir: env.GOCROSS_CACHE_DIR });
   const plan = planBuild(options, {
     workspaceRoot: input.workspaceRoot,
     projectRoot: input.projectRoot,
