@@ -99,7 +99,8 @@ export const buildinfo: Check<BinaryCheckContext> = {
     const allowReplace = new Set((ctx.params.allowReplace as string[] | undefined) ?? []);
     for (const d of bi.deps) {
       if (!d.replace || allowReplace.has(d.path) || !isSensitiveModule(d.path)) continue;
-      const to = d.replace.version ? `${d.replace.path}@${d.replace.version}` : d.replace.path;
+      const v = d.replace.version;
+      const to = v && v !== '(devel)' ? `${d.replace.path}@${v}` : d.replace.path;
       add(
         `module ${d.path} is replaced by ${to}: a local or unofficial copy of a low-level module`,
         `remove the replace of ${d.path} from go.mod (or list it in buildinfo "allowReplace" if intended)`,
