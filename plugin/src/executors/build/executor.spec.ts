@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as fc from 'fast-check';
+import { VARIANTS, VARIANT_VARIABLE } from '../../platforms';
 import { builtinPlatformTable } from '../../platforms/table';
-import type { GoRunResult, GoSpawner } from '../shared/go';
+import { GO_ENV_PASSTHROUGH, type GoRunResult, type GoSpawner } from '../shared/go';
 import {
   checkMainPackage,
   mergeLdflags,
@@ -262,6 +264,47 @@ describe('planBuild', () => {
     const p = plan(o, c);
     expect(p.ok).toBe(false);
     if (!p.ok) expect(p.message).toMatch(msg);
+  });
+
+  it('property: any platform of the table plans one go build whose env holds only allowed variables', () => {
+    const table = builtinPlatformTable();
+    const allowed = new Set([...GO_ENV_PASSTHROUGH, 'GOOS', 'GOARCH', 'CGO_ENABLED', ...Object.keys(VARIANTS)]);
+    const noisyEnv: NodeJS.ProcessEnv = { ...callerEnv, GOAMD64: 'v4', GORISCV64: 'rva23u64', NPM_TOKEN: 'x', LD_PRELOAD: '/evil.so' };
+    const arb = fc.record({
+      entry: fc.constantFrom(...table.entries),
+      variantIndex: fc.nat(),
+      tags: fc.array(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), { maxLength: 3 }),
+      trimpath: fc.boolean(),
+      reproducible: fc.boolean(),
+      ldflags: fc.option(fc.constantFrom('-s', '-s -w', '-X main.v=1'), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(arb, ({ entry, variantIndex, tags, trimpath, reproducible, ldflags }) => {
+        const o: BuildExecutorSchema = { goos: entry.goos, goarch: entry.goarch, tags, trimpath, reproducible, ldflags };
+        const variable = VARIANT_VARIABLE[entry.goarch];
+        if (variable) {
+          const values = Object.keys(VARIANTS[variable].values);
+          (o as unknown as Record<string, string>)[variable.toLowerCase()] = values[variantIndex % values.length];
+        }
+        const p = planBuild(o, { ...ctx, env: noisyEnv });
+        if (!p.ok) throw new Error(p.message);
+        expect(Object.keys(p.env).filter((k) => !allowed.has(k))).toEqual([]);
+        expect(p.env.GOOS).toBe(entry.goos);
+        expect(p.env.GOARCH).toBe(entry.goarch);
+        expect(p.env.CGO_ENABLED).toBe('0');
+        const setVariants = Object.keys(VARIANTS).filter((v) => p.env[v] !== undefined);
+        expect(setVariants).toEqual(variable ? [variable] : []);
+        expect(p.steps).toHaveLength(1);
+        const st = p.steps[0];
+        expect(st.args.slice(-3)).toEqual(['-o', st.tmpPath, '.']);
+        expect(path.dirname(st.tmpPath as string)).toBe(path.dirname(st.finalPath as string));
+        expect(st.args.includes('-trimpath')).toBe(trimpath);
+        expect(st.args.includes('-buildvcs=false')).toBe(reproducible);
+        expect(st.args.some((a) => a.startsWith('-ldflags=') && a.endsWith('-buildid='))).toBe(reproducible);
+        expect(st.finalPath?.endsWith('/hello' + (entry.goos === 'windows' ? '.exe' : ''))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('a tagged main is found when its tag is set', () => {
