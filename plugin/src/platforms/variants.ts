@@ -2,12 +2,15 @@ import { goVersionAtLeast } from './go-version';
 import { VARIANT_VARIABLE } from './types';
 
 /**
- * Values each variant variable accepts, with the first Go release that accepts them. Sources:
- * internal/buildcfg/cfg.go of the installed Go for the value sets; Go release notes for
- * versions: GO386=softfloat 1.16 (go1.16 notes), GOAMD64 1.18, GOARM `,softfloat`/`,hardfloat`
- * 1.22, GOARM64 1.23, GORISCV64 rva20u64/rva22u64 1.23, rva23u64 1.25. Values with no `since`
- * predate every Go release the plugin supports or their first release is not recorded here;
- * the go command still rejects them itself if it does not know them.
+ * Values each variant variable accepts, with the first Go release that accepts them.
+ * Value sets: internal/buildcfg/cfg.go of Go 1.26 (and the tests check every value against the
+ * installed go). First releases: GO386=softfloat 1.16 (Go 1.16 release notes); GOARM64 1.23
+ * (documented for the 1.23 release, CL 591875); GORISCV64=rva23u64 1.25 (Go 1.25 release notes);
+ * GOAMD64 1.18, the GOARM `,softfloat`/`,hardfloat` suffix 1.22 and GORISCV64 rva20u64/rva22u64
+ * 1.23 as recorded in the project's reference sheet. Values with no `since` are not gated:
+ * either they predate every Go release the plugin supports, or their first release is not
+ * established here (GOPPC64 power9/power10); the go command still refuses values it does not
+ * know.
  */
 export interface VariantSpec {
   variable: string;
