@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { clearGoEnvMemo, findGo, passthroughEnv, readGoEnv, readGoVersion, runGo, which } from './go';
+
+const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
+if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for these tests in CI');
+const itGo = goAvailable ? it : it.skip;
+
+describe('shared go helpers', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-go-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function script(name: string, body: string): string {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, `#!/bin/sh\n${body}\n`);
+    fs.chmodSync(p, 0o755);
+    return p;
+  }
+
+  it('passthroughEnv keeps only the allow-list', () => {
+    expect(
+      passthroughEnv({ PATH: '/bin', GOCACHE: '/c', GOOS: 'windows', GOARM: '5', CC: 'gcc', TOKEN: 'secret', HOME: '/h' }),
+    ).toEqual({ PATH: '/bin', GOCACHE: '/c', HOME: '/h' });
+    expect(passthroughEnv({ CGO_LDFLAGS: '-L/x', PATH: '/bin' }, ['CGO_LDFLAGS'])).toEqual({ CGO_LDFLAGS: '-L/x' });
+  });
+
+  it('which finds executables on PATH only', () => {
+    const exe = script('fake-tool', 'exit 0');
+    fs.writeFileSync(path.join(dir, 'not-exec'), '');
+    expect(which('fake-tool', { PATH: `/nonexistent${path.delimiter}${dir}` })).toBe(exe);
+    expect(which('not-exec', { PATH: dir })).toBeUndefined();
+    expect(which('fake-tool', { PATH: '' })).toBeUndefined();
+    expect(which(exe, { PATH: '' })).toBe(exe);
+  });
+
+  it('findGo: GOCROSS_GO, then PATH, then GOROOT/bin', () => {
+    const goroot = path.join(dir, 'goroot');
+    fs.mkdirSync(path.join(goroot, 'bin'), { recursive: true });
+    const rootGo = path.join(goroot, 'bin', 'go');
+    fs.writeFileSync(rootGo, '#!/bin/sh\n');
+    fs.chmodSync(rootGo, 0o755);
+    const other = script('my-go', 'exit 0');
+    expect(findGo({ PATH: '', GOROOT: goroot })).toBe(rootGo);
+    expect(findGo({ PATH: path.join(goroot, 'bin'), GOCROSS_GO: other })).toBe(other);
+    expect(findGo({ PATH: '' })).toBeUndefined();
+  });
+
+  itGo('readGoEnv reads go env -json once per process', () => {
+    clearGoEnvMemo();
+    const go = findGo() as string;
+    const a = readGoEnv(go);
+    expect(a.GOVERSION).toMatch(/^go1\.\d+/);
+    expect(a.GOHOSTOS).toBe(spawnSync('go', ['env', 'GOHOSTOS'], { encoding: 'utf8' }).stdout.trim());
+    expect(readGoEnv(go)).toBe(a);
+    expect(readGoVersion(go)).toBe(a.GOVERSION);
+  });
+
+  it('readGoEnv reports a failing go with its message', () => {
+    clearGoEnvMemo();
+    const bad = script('bad-go', 'echo "go: broken install" >&2; exit 3');
+    expect(() => readGoEnv(bad, { PATH: '/bin:/usr/bin' })).toThrow(/bad-go env -json failed: go: broken install/);
+  });
+
+  it('runGo streams and captures, passes argv verbatim and only the given env', async () => {
+    const prog = script(
+      'echoer',
+      'printf "out:%s|" "$@"; printf "\\n"; echo "err:$FOO:${SECRET:-none}" >&2; echo done; exit 4',
+    );
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let streamedOut = '';
+    let streamedErr = '';
+    out.on('data', (d: Buffer) => (streamedOut += d.toString()));
+    err.on('data', (d: Buffer) => (streamedErr += d.toString()));
+    process.env.SECRET = 'leak';
+    try {
+      const r = await runGo(prog, ['a b', '$HOME', ';rm -rf /'], {
+        cwd: dir,
+        env: { FOO: 'bar', PATH: '/bin:/usr/bin' },
+        stdout: out,
+        stderr: err,
+      });
+      expect(r.code).toBe(4);
+      expect(r.error).toBeUndefined();
+      expect(r.stdout).toBe('out:a b|out:$HOME|out:;rm -rf /|\ndone\n');
+      expect(r.stderr).toBe('err:bar:none\n');
+      expect(r.output).toContain('err:bar:none\n');
+      expect(r.output.length).toBe(r.stdout.length + r.stderr.length);
+      expect(streamedOut).toBe(r.stdout);
+      expect(streamedErr).toBe(r.stderr);
+    } finally {
+      delete process.env.SECRET;
+    }
+  });
+
+  it('runGo reports a program that cannot start', async () => {
+    const r = await runGo(path.join(dir, 'missing'), [], { cwd: dir, env: {}, stdout: null, stderr: null });
+    expect(r.code).toBeNull();
+    expect(r.error?.message).toMatch(/ENOENT/);
+  });
+});
