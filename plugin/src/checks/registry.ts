@@ -3,6 +3,7 @@
  * validate executor, the CLI and the policy loader all take their list from here.
  */
 import { archiveArch } from './archive-arch';
+import { asmGuard } from './asm-guard';
 import { buildId } from './build-id';
 import { buildinfo } from './buildinfo';
 import { elfArch } from './elf-arch';
@@ -29,7 +30,7 @@ export const BINARY_CHECKS: Check<any>[] = [
 ];
 
 /** Source checks, run once per project and platform. */
-export const SOURCE_CHECKS: Check<any>[] = [];
+export const SOURCE_CHECKS: Check<any>[] = [asmGuard];
 
 export const ALL_CHECKS: Check<any>[] = [...BINARY_CHECKS, ...SOURCE_CHECKS];
 

@@ -1,0 +1,262 @@
+/**
+ * `@gocross/nx:validate`: finds the artifacts of one or several build targets (from their
+ * options, through the build executor's output resolution), plus prebuilt files matched by
+ * globs, runs the check engine on them and the project's sources, prints findings grouped per
+ * binary and writes the requested reports.
+ */
+import type { ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { validateArtifacts } from '../../checks/engine';
+import { resolvePolicy, type Policy } from '../../checks/policy';
+import { ALL_CHECKS } from '../../checks/registry';
+import type { ArtifactInput, SourceFile, ValidationResult } from '../../checks/result';
+import type { TargetSpec } from '../../checks/types';
+import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
+import type { Platform } from '../../platforms/types';
+import { writeReports } from '../../report';
+import { resolveBuildOutputs } from '../build/outputs';
+import type { BuildExecutorSchema } from '../build/schema';
+import type { ValidateExecutorSchema } from './schema';
+
+export interface ValidationPlan {
+  project: string;
+  projectRoot: string;
+  artifacts: ArtifactInput[];
+  targets: TargetSpec[];
+  /** Report directory, absolute. */
+  reportsDir: string;
+}
+
+/** The TargetSpec a build target's options describe. */
+export function targetSpecFromBuildOptions(o: BuildExecutorSchema, platform: Platform): TargetSpec {
+  const buildmode = o.buildmode ?? 'exe';
+  const ld = o.ldflags ?? '';
+  const external =
+    /-linkmode[= ]external/.test(ld) || (!/-linkmode[= ]internal/.test(ld) && (o.cgo === true || buildmode === 'c-shared' || buildmode === 'c-archive'));
+  const spec: TargetSpec = {
+    platform,
+    cgo: o.cgo === true,
+    buildmode,
+    linkmode: external ? 'external' : 'internal',
+    tags: o.tags ?? [],
+    trimpath: o.trimpath ?? true,
+  };
+  if (o.cgo) spec.libc = o.libc ?? 'glibc';
+  return spec;
+}
+
+function splitTarget(ref: string, project: string): { project: string; target: string; configuration?: string } {
+  const parts = ref.split(':');
+  if (parts.length === 1) return { project, target: parts[0] };
+  return { project: parts[0] || project, target: parts[1], configuration: parts[2] };
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        const slash = glob[i + 2] === '/';
+        re += slash ? '(?:.*/)?' : '.*';
+        i += slash ? 2 : 1;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = glob.indexOf('}', i);
+      if (end > i) {
+        re += `(?:${glob
+          .slice(i + 1, end)
+          .split(',')
+          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&'))
+          .join('|')})`;
+        i = end;
+      } else re += '\\{';
+    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.nx', 'testdata']);
+
+/** Files under `dir` (relative, `/`-separated), skipping VCS, node_modules and hidden dirs. */
+function walk(dir: string, rel = '', out: string[] = [], skipDist = false): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name) || e.name.startsWith('.') || (skipDist && (e.name === 'dist' || e.name === 'vendor'))) continue;
+      walk(dir, r, out, skipDist);
+    } else if (e.isFile()) out.push(r);
+  }
+  return out;
+}
+
+/** Files of the project matching any glob (relative to the project root). */
+export function matchGlobs(absProjectRoot: string, globs: string[]): string[] {
+  if (globs.length === 0) return [];
+  const res = globs.map(globToRegExp);
+  return walk(absProjectRoot)
+    .filter((f) => res.some((r) => r.test(f)))
+    .sort();
+}
+
+/** Go, assembly and module files of the project, read for source checks and //export names. */
+export function readProjectSources(absProjectRoot: string): SourceFile[] {
+  return walk(absProjectRoot, '', [], true)
+    .filter((f) => /\.(go|s|S)$/.test(f) || /(^|\/)go\.(mod|work)$/.test(f))
+    .map((f) => ({ path: f, content: fs.readFileSync(path.join(absProjectRoot, f), 'utf8') }));
+}
+
+/** A platform slug (`linux-arm64`, `linux-arm-7`) in a path, when one of the known targets matches. */
+function platformFromPath(rel: string, targets: TargetSpec[]): TargetSpec | undefined {
+  const segs = rel.split('/');
+  for (const t of targets) if (segs.includes(platformSlug(t.platform))) return t;
+  for (const s of segs) {
+    const m = /^([a-z0-9]+)-([a-z0-9]+)(?:-([a-z0-9.]+))?$/.exec(s);
+    if (!m) continue;
+    try {
+      const p = parsePlatform(m[3] ? `${m[1]}/${m[2]}/${m[3]}` : `${m[1]}/${m[2]}`);
+      if (['linux', 'darwin', 'windows', 'freebsd', 'netbsd', 'openbsd', 'android', 'ios', 'illumos', 'solaris'].includes(p.goos)) {
+        return { platform: p, cgo: false, buildmode: 'exe', linkmode: 'internal' };
+      }
+    } catch {
+      // not a slug
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Works out what to validate from the executor options and the Nx context: artifacts of the
+ * named build targets with their TargetSpec, prebuilt files, and the report directory.
+ */
+export function planValidation(options: ValidateExecutorSchema, context: ExecutorContext): ValidationPlan {
+  const project = context.projectName;
+  if (!project) throw new Error('validate: no project in the executor context');
+  const projects = context.projectsConfigurations?.projects ?? {};
+  const projectConfig = projects[project];
+  if (!projectConfig) throw new Error(`validate: project "${project}" not found in the workspace`);
+  const projectRoot = projectConfig.root;
+  const refs = [...(options.buildTarget ? [options.buildTarget] : []), ...(options.buildTargets ?? [])];
+  const artifacts: ArtifactInput[] = [];
+  const targets: TargetSpec[] = [];
+  for (const ref of refs) {
+    const { project: p, target, configuration } = splitTarget(ref, project);
+    const cfg = projects[p];
+    const t = cfg?.targets?.[target];
+    if (!cfg || !t) throw new Error(`validate: build target "${p}:${target}" not found`);
+    let opts = { ...(t.options ?? {}) } as BuildExecutorSchema;
+    const conf = configuration ?? t.defaultConfiguration;
+    if (conf && t.configurations?.[conf]) opts = { ...opts, ...(t.configurations[conf] as Partial<BuildExecutorSchema>) };
+    if (!opts.goos || !opts.goarch) throw new Error(`validate: build target "${p}:${target}" has no goos/goarch options`);
+    const outs = resolveBuildOutputs(opts, { workspaceRoot: context.root, projectRoot: cfg.root });
+    const spec = targetSpecFromBuildOptions(opts, outs.platform);
+    targets.push(spec);
+    for (const f of outs.files) {
+      artifacts.push({ path: f.path, target: spec, expectedPlatform: outs.platform });
+    }
+  }
+  const absProjectRoot = path.resolve(context.root, projectRoot);
+  for (const rel of matchGlobs(absProjectRoot, options.files ?? [])) {
+    const t = platformFromPath(rel, targets) ?? (targets.length === 1 ? targets[0] : undefined);
+    if (!t) {
+      throw new Error(
+        `validate: cannot tell the target platform of ${rel}: put it under a platform directory (e.g. linux-arm64/) or name exactly one buildTarget`,
+      );
+    }
+    artifacts.push({ path: path.join(absProjectRoot, rel), target: t });
+  }
+  const slug = targets.length === 1 ? platformSlug(targets[0].platform) : 'all';
+  const reportsDir = path.resolve(context.root, options.reportsDir ?? path.join('reports', 'gocross', project, slug));
+  return { project, projectRoot, artifacts, targets, reportsDir };
+}
+
+function severityRank(s: string): number {
+  return s === 'error' ? 2 : s === 'warn' ? 1 : 0;
+}
+
+/** Console text: findings grouped per binary, then source findings, then a summary line. */
+export function consoleText(result: ValidationResult): string {
+  const lines: string[] = [];
+  for (const a of result.artifacts) {
+    const head = `${a.file} (${formatPlatform(a.target.platform)}${a.target.cgo ? ', cgo' : ''}, ${a.kind})`;
+    if (a.findings.length === 0) {
+      lines.push(`✔ ${head}: ${a.checksRun.length} checks passed`);
+      continue;
+    }
+    lines.push(`✖ ${head}`);
+    for (const f of a.findings) {
+      lines.push(`  ${f.severity.padEnd(5)} ${f.checkId}: ${f.message}`);
+      lines.push(`        fix: ${f.fix}`);
+    }
+  }
+  for (const s of result.sources) {
+    for (const f of s.findings) {
+      lines.push(`  ${f.severity.padEnd(5)} ${f.checkId}: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}`);
+      lines.push(`        fix: ${f.fix}`);
+    }
+  }
+  const pct = result.totalBytes ? ((100 * result.bytesRead) / result.totalBytes).toFixed(2) : '0';
+  lines.push(
+    `${result.counts.artifacts} artifact(s), ${result.counts.error} error(s), ${result.counts.warn} warning(s); read ${result.bytesRead} of ${result.totalBytes} bytes (${pct}%) in ${result.durationMs.toFixed(1)} ms`,
+  );
+  return lines.join('\n');
+}
+
+/** Runs validation; exported for tests and the CLI. */
+export async function runValidation(
+  options: ValidateExecutorSchema,
+  context: ExecutorContext,
+  log: (line: string) => void = (l) => console.log(l),
+): Promise<{ success: boolean; result?: ValidationResult; reports: string[]; error?: string }> {
+  let plan: ValidationPlan;
+  let policy: Policy;
+  try {
+    plan = planValidation(options, context);
+    policy = resolvePolicy({
+      workspaceRoot: context.root,
+      projectRoot: plan.projectRoot,
+      explicit: options.policy,
+      extraCheckIds: ALL_CHECKS.map((c) => c.meta.id),
+    });
+  } catch (e) {
+    const msg = (e as Error).message;
+    log(msg);
+    return { success: false, reports: [], error: msg };
+  }
+  if (plan.artifacts.length === 0) {
+    log('validate: nothing to validate: set buildTarget/buildTargets (with main packages) or files');
+    return { success: false, reports: [], error: 'nothing to validate' };
+  }
+  const result = await validateArtifacts({
+    workspaceRoot: context.root,
+    project: plan.project,
+    projectRoot: plan.projectRoot,
+    artifacts: plan.artifacts,
+    sources: readProjectSources(path.resolve(context.root, plan.projectRoot)),
+    sourceTargets: plan.targets.length ? plan.targets : undefined,
+    policy,
+  });
+  log(consoleText(result));
+  const formats = options.formats ?? ['text'];
+  const reports = writeReports(result, formats, plan.reportsDir);
+  const failOn = options.failOn ?? 'error';
+  const worst = Math.max(0, ...result.findings.map((f) => severityRank(f.severity)));
+  const success = failOn === 'never' || worst < severityRank(failOn);
+  return { success, result, reports };
+}
+
+export default async function validateExecutor(
+  options: ValidateExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const r = await runValidation(options, context);
+  return { success: r.success };
+}
