@@ -412,6 +412,7 @@ describeGo('runBuild', () => {
     const logger = new Capture();
     const r = await runBuild({ goos: 'linux', goarch: 'arm64' }, { workspaceRoot: ws, projectRoot: 'apps/hello', env }, { logger, ...quiet });
     expect(logger.errors).toEqual([]);
+    expect(logger.infos).toEqual([expect.stringMatching(/^linux\/arm64: \. → .*dist\/apps\/hello\/linux-arm64\/hello \(\d+\.\d MiB\)$/)]);
     const out = path.join(ws, 'dist/apps/hello/linux-arm64/hello');
     expect(r).toEqual({ success: true, artifacts: [out] });
     expect(elfHeader(out)).toEqual({ cls: 2, data: 1, machine: 183, type: 2 });

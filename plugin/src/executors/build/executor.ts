@@ -338,7 +338,7 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
     const r = await spawn(plan.go, step.args, { cwd: plan.cwd, env: plan.env, stdout: deps.stdout, stderr: deps.stderr });
     if (r.code !== 0 || r.error) {
       cleanup(step);
-      const what = step.finalPath ? `${step.main} → ${path.relative(process.cwd(), step.finalPath) || step.finalPath}` : step.main;
+      const what = step.finalPath ? `${step.main} → ${displayPath(step.finalPath)}` : step.main;
       const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.code}`;
       logger.error(`go build for ${formatPlatform(plan.platform)} failed (${what}): ${why}`);
       if (deps.stderr === null && r.output) logger.error(r.output.trimEnd());
@@ -357,9 +357,23 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
       const tmpHeader = headerOf(step.tmpPath);
       if (tmpHeader && fs.existsSync(tmpHeader)) fs.renameSync(tmpHeader, headerOf(step.finalPath) as string);
       artifacts.push(step.finalPath);
+      const size = fs.statSync(step.finalPath).size;
+      logger.info(`${formatPlatform(plan.platform)}: ${step.main} → ${displayPath(step.finalPath)} (${formatSize(size)})`);
     }
   }
+  if (plan.steps.length > 0 && !plan.steps[0].finalPath) logger.info(`${formatPlatform(plan.platform)}: compiled ./... (no artifact)`);
   return { success: true, artifacts };
+}
+
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+function formatSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 /**
