@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { asmCoverage } from './asm-coverage';
+import type { SourceCheckContext } from './context';
+import { goFuncDecls } from './source-scan';
+import { haveTools } from './test-utils/fixtures';
+import type { Finding, TargetSpec } from './types';
+
+const SUM_AMD64 = `#include "textflag.h"
+
+// func Sum(xs []int) int
+TEXT ·Sum(SB),NOSPLIT,$0-32
+	MOVQ xs_base+0(FP), SI
+	MOVQ xs_len+8(FP), CX
+	XORQ AX, AX
+loop:
+	TESTQ CX, CX
+	JZ done
+	ADDQ (SI), AX
+	ADDQ $8, SI
+	DECQ CX
+	JMP loop
+done:
+	MOVQ AX, ret+24(FP)
+	RET
+`;
+
+const SUM_ARM64 = `#include "textflag.h"
+
+// func Sum(xs []int) int
+TEXT ·Sum(SB),NOSPLIT,$0-32
+	MOVD xs_base+0(FP), R0
+	MOVD xs_len+8(FP), R1
+	MOVD $0, R2
+loop:
+	CBZ R1, done
+	MOVD.P 8(R0), R3
+	ADD R3, R2, R2
+	SUB $1, R1, R1
+	B loop
+done:
+	MOVD R2, ret+24(FP)
+	RET
+`;
+
+const GENERIC = `//go:build !amd64 && !arm64
+
+package mathx
+
+// Sum adds xs.
+func Sum(xs []int) int {
+	s := 0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+`;
+
+/** Package variants: files of the module (besides go.mod). */
+const VARIANTS: Record<string, Record<string, string>> = {
+  // Declaration for the asm arches, assembly for each, pure-Go fallback for the rest.
+  good: {
+    'mathx/sum_asm.go': '//go:build amd64 || arm64\n\npackage mathx\n\n// Sum adds xs.\n//\n//go:noescape\nfunc Sum(xs []int) int\n',
+    'mathx/sum_amd64.s': SUM_AMD64,
+    'mathx/sum_arm64.s': SUM_ARM64,
+    'mathx/sum_generic.go': GENERIC,
+  },
+  // Unconstrained declaration and no fallback: riscv64 has no Sum.
+  noFallback: {
+    'mathx/sum.go': 'package mathx\n\n// Sum adds xs.\nfunc Sum(xs []int) int\n',
+    'mathx/sum_amd64.s': SUM_AMD64,
+    'mathx/sum_arm64.s': SUM_ARM64,
+  },
+  // Assembly only for amd64; arm64 and riscv64 lack it.
+  amd64Only: {
+    'mathx/sum.go': 'package mathx\n\nfunc Sum(xs []int) (total int)\n\nfunc helper() interface{} { return nil }\n',
+    'mathx/sum_amd64.s': SUM_AMD64,
+  },
+  // Body pulled from the runtime with //go:linkname.
+  linkname: {
+    'mathx/sum.go': 'package mathx\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n\nfunc Now() int64 { return nanotime() }\n',
+  },
+};
+
+const PLATFORMS = [
+  { goos: 'linux', goarch: 'amd64' },
+  { goos: 'linux', goarch: 'arm64' },
+  { goos: 'linux', goarch: 'riscv64' },
+];
+
+function sources(files: Record<string, string>) {
+  return Object.entries(files).map(([p, content]) => ({ path: p, content }));
+}
+
+function run(files: Record<string, string>, goos: string, goarch: string): Finding[] {
+  const target: TargetSpec = { platform: { goos, goarch }, cgo: false, buildmode: 'exe' };
+  const ctx: SourceCheckContext = { target, platform: target.platform, projectRoot: 'libs/mathx', sources: sources(files), params: {} };
+  return asmCoverage.run(ctx);
+}
+
+describe('goFuncDecls', () => {
+  it('finds body-less declarations and skips bodies, methods and literals', () => {
+    const src = [
+      'package p',
+      'func A(x int) int',
+      'func B() { s := "func C()"; _ = s }',
+      'func D() (a, b int)',
+      'func E() interface{}',
+      'func F() interface{} { return nil }',
+      'func G[T any](x T) T',
+      'func (r *R) M()',
+      'var _ = func() {}',
+      '/* func H() */',
+      'func I() func() int',
+      'func J() map[string]struct{}',
+      'func K() struct{ a int } { return struct{ a int }{} }',
+    ].join('\n');
+    const got = goFuncDecls(src).map((d) => `${d.receiver ? d.receiver + '.' : ''}${d.name}:${d.hasBody ? 'body' : 'none'}:${d.line}`);
+    expect(got).toEqual(['A:none:2', 'B:body:3', 'D:none:4', 'E:none:5', 'F:body:6', 'G:none:7', '*R.M:none:8', 'I:none:11', 'J:none:12', 'K:body:13']);
+  });
+});
+
+describe('asm-coverage', () => {
+  it('reports the platform lacking an implementation, naming the function', () => {
+    const f = run(VARIANTS.noFallback, 'linux', 'riscv64');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ checkId: 'asm-coverage', severity: 'error', file: 'libs/mathx/mathx/sum.go', line: 4 });
+    expect(f[0].message).toMatch(/^Sum \(sum\.go\) has no body and no implementation for linux\/riscv64: no assembly file is built for it/);
+    expect(f[0].fix).toMatch(/sum_riscv64\.s.*TEXT ·Sum\(SB\).*sum_generic\.go/);
+    expect(run(VARIANTS.noFallback, 'linux', 'amd64')).toEqual([]);
+    const arm = run(VARIANTS.amd64Only, 'linux', 'arm64');
+    expect(arm.map((x) => x.data?.function)).toEqual(['Sum']);
+    expect(run(VARIANTS.amd64Only, 'linux', 'amd64')).toEqual([]);
+  });
+
+  it('names the assembly files that lack the symbol', () => {
+    const files = { ...VARIANTS.good, 'mathx/sum_arm64.s': SUM_ARM64.replace('·Sum', '·Total') };
+    const f = run(files, 'linux', 'arm64');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain('the assembly built for it (sum_arm64.s) has no TEXT ·Sum(SB)');
+  });
+
+  it('ignores test files, testdata and files of other platforms', () => {
+    const files = {
+      'mathx/x_test.go': 'package mathx\n\nfunc T()\n',
+      'mathx/testdata/y.go': 'package y\n\nfunc U()\n',
+      'mathx/z_windows.go': 'package mathx\n\nfunc V()\n',
+      'mathx/ok.go': 'package mathx\n',
+    };
+    expect(run(files, 'linux', 'riscv64')).toEqual([]);
+    expect(run(files, 'windows', 'amd64').map((x) => x.data?.function)).toEqual(['V']);
+  });
+});
+
+// Differential: the check says "fine" exactly when `go build` for the platform succeeds.
+const haveGo = haveTools('go');
+(haveGo ? describe : describe.skip)('asm-coverage agrees with go build', () => {
+  let root: string;
+  const builds = new Map<string, { ok: boolean; stderr: string }>();
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmcov-'));
+    for (const [name, files] of Object.entries(VARIANTS)) {
+      const dir = path.join(root, name);
+      for (const [p, content] of Object.entries({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', ...files })) {
+        fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+        fs.writeFileSync(path.join(dir, p), content);
+      }
+      for (const p of PLATFORMS) {
+        const env: Record<string, string> = {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? os.tmpdir(),
+          GOOS: p.goos,
+          GOARCH: p.goarch,
+          CGO_ENABLED: '0',
+          GOFLAGS: '',
+          GOTOOLCHAIN: 'local',
+          GOWORK: 'off',
+          GOPROXY: 'off',
+        };
+        for (const k of ['GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOROOT', 'TMPDIR']) if (process.env[k]) env[k] = process.env[k]!;
+        const r = spawnSync('go', ['build', './...'], { cwd: dir, env, encoding: 'utf8' });
+        builds.set(`${name} ${p.goarch}`, { ok: r.status === 0, stderr: r.stderr });
+      }
+    }
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('riscv64 without a fallback really fails with "missing function body"', () => {
+    const b = builds.get('noFallback riscv64')!;
+    expect(b.ok).toBe(false);
+    expect(b.stderr).toMatch(/missing function body/);
+    expect(builds.get('good riscv64')!.ok).toBe(true);
+  });
+
+  it.each(Object.keys(VARIANTS))('%s: findings exactly on the platforms go build rejects', (name) => {
+    for (const p of PLATFORMS) {
+      const b = builds.get(`${name} ${p.goarch}`)!;
+      const findings = run(VARIANTS[name], p.goos, p.goarch);
+      expect({ platform: p.goarch, flagged: findings.length > 0 }).toEqual({ platform: p.goarch, flagged: !b.ok });
+      if (!b.ok) expect(b.stderr).toMatch(/missing function body/);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * asmdecl: assembly that disagrees with its Go declaration (argument offsets and sizes, frame
+ * size, result names, move widths), as `go vet -asmdecl` finds it. A wrong offset reads the
+ * wrong argument; a MOVQ of an int32 reads 4 bytes of garbage; both "work" on the developer's
+ * machine and fail on another arch.
+ *
+ * Split in two because checks never spawn processes: ./asmdecl-runner.ts `runAsmdecl()` runs
+ * vet per GOARCH (the validate executor or CLI does that, once per arch of the matrix) and the
+ * resulting runs reach this check through the context's `asmdecl` field; this check maps the
+ * diagnostics of the runs for its platform's arch to findings. With no runs it reports nothing.
+ */
+import type { SourceCheckContext } from './context';
+import type { Check, Finding } from './types';
+import type { AsmdeclRun } from './asmdecl-runner';
+import { workspacePath } from './source-scan';
+
+export type AsmdeclCheckContext = SourceCheckContext & { asmdecl?: readonly AsmdeclRun[] };
+
+/** A one-line fix for the common asmdecl messages. */
+export function asmdeclFix(message: string): string {
+  if (/invalid (MOV|[A-Z]+) of .*\d+-byte value/.test(message)) {
+    return 'use the move width of the argument (MOVB/MOVW/MOVL/MOVQ for 1/2/4/8 bytes on amd64; MOVB/MOVH/MOVW/MOVD on arm64), or change the Go type';
+  }
+  if (/invalid offset/.test(message)) return 'use the offset vet expects for that argument (name+offset(FP)), or fix the Go declaration';
+  if (/wrong argument size/.test(message)) return 'set the argument size after the dash in the TEXT line ($frame-argsize) to what the Go signature needs';
+  if (/unknown variable/.test(message)) return 'refer to arguments by their Go parameter names (name+offset(FP)); results are ret, ret1… unless named';
+  if (/function .* missing Go declaration/.test(message)) return 'declare the function in Go (func Name(args) results, without a body) in a file built for the same arch';
+  if (/RET without writing/.test(message)) return 'store the result (ret+N(FP)) before RET, or mark the function NOFRAME/NOSPLIT and write it';
+  return 'make the assembly agree with the Go declaration; go vet -asmdecl with the same GOARCH shows the expected frame layout';
+}
+
+export const asmdecl: Check<AsmdeclCheckContext> = {
+  meta: {
+    id: 'asmdecl',
+    title: 'Assembly matches its Go declarations',
+    kind: 'source',
+    defaultSeverity: 'error',
+    description:
+      'Reports go vet -asmdecl diagnostics for each GOARCH of the matrix: argument offsets and sizes, frame sizes and move widths in assembly that disagree with the Go function declaration.',
+    docs: 'docs/checks/asmdecl.md',
+  },
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const run of ctx.asmdecl ?? []) {
+      if (run.goarch !== ctx.platform.goarch) continue;
+      for (const d of run.diagnostics) {
+        out.push({
+          checkId: 'asmdecl',
+          severity: 'error',
+          message: `${d.message} (go vet -asmdecl, GOARCH=${run.goarch})`,
+          fix: asmdeclFix(d.message),
+          file: workspacePath(ctx.projectRoot, d.file),
+          line: d.line || undefined,
+          data: { goarch: run.goarch, package: d.package, column: d.column, ...(d.function ? { function: d.function } : {}) },
+        });
+      }
+      if (run.error && run.diagnostics.length === 0) {
+        out.push({
+          checkId: 'asmdecl',
+          severity: 'warn',
+          message: `assembly declarations were not checked for GOARCH=${run.goarch}: ${run.error}`,
+          fix: `run go vet -asmdecl ./... with GOARCH=${run.goarch} in the module and fix what it reports`,
+          file: workspacePath(ctx.projectRoot, 'go.mod'),
+          data: { goarch: run.goarch },
+        });
+      }
+    }
+    return out;
+  },
+};

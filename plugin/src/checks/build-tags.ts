@@ -1,0 +1,162 @@
+/**
+ * build-tags: build constraint lines that do not say what the author thinks.
+ *
+ *  - `// +build` lines that disagree with the `//go:build` line (Go ≥ 1.17 reads only
+ *    `//go:build`; older tools and readers go by `// +build`): compared by meaning, over every
+ *    combination of the tags the two mention, with a counterexample in the message;
+ *  - a `//go:build` line that does not parse, or two of them (go build rejects the package);
+ *  - `// +build` lines go ignores because no blank line separates them from the package
+ *    clause, and `//go:build` lines after the package clause (both silently do nothing);
+ *  - files with `// +build` lines only (gofmt adds the `//go:build` line).
+ *
+ * The result does not depend on the platform; the engine reports each finding once.
+ */
+import type { SourceCheckContext } from './context';
+import type { Check, Finding } from './types';
+import {
+  andExpr,
+  ConstraintExpr,
+  constraintTags,
+  formatConstraint,
+  isGoBuildLine,
+  plusBuildLines,
+  scanConstraintHeader,
+  ConstraintTooComplexError,
+} from '../platforms/constraints';
+import { formatPlatform } from '../platforms/platform';
+import { baseOf, isIgnoredPath, workspacePath } from './source-scan';
+
+const MAX_EXHAUSTIVE_TAGS = 16;
+
+function evalWith(x: ConstraintExpr, on: ReadonlySet<string>): boolean {
+  switch (x.kind) {
+    case 'tag':
+      return on.has(x.tag);
+    case 'not':
+      return !evalWith(x.x, on);
+    case 'and':
+      return evalWith(x.x, on) && evalWith(x.y, on);
+    case 'or':
+      return evalWith(x.x, on) || evalWith(x.y, on);
+  }
+}
+
+/**
+ * A tag assignment on which the two expressions differ, or undefined when they are equivalent.
+ * Exhaustive up to MAX_EXHAUSTIVE_TAGS tags; beyond that, compares the // +build lines Go
+ * would generate.
+ */
+export function constraintDifference(a: ConstraintExpr, b: ConstraintExpr): { on: string[]; off: string[]; a: boolean } | undefined | 'unknown' {
+  const tags = constraintTags(b, constraintTags(a));
+  if (tags.length > MAX_EXHAUSTIVE_TAGS) {
+    try {
+      return plusBuildLines(a).join('\n') === plusBuildLines(b).join('\n') ? undefined : 'unknown';
+    } catch (e) {
+      if (e instanceof ConstraintTooComplexError) return 'unknown';
+      throw e;
+    }
+  }
+  const total = 1 << tags.length;
+  for (let m = 0; m < total; m++) {
+    const on = new Set<string>();
+    tags.forEach((t, i) => {
+      if (m & (1 << i)) on.add(t);
+    });
+    const va = evalWith(a, on);
+    if (va !== evalWith(b, on)) return { on: [...on], off: tags.filter((t) => !on.has(t)), a: va };
+  }
+  return undefined;
+}
+
+function lines(ls: readonly { line: number }[]): string {
+  return ls.length === 1 ? `line ${ls[0].line}` : `lines ${ls.map((l) => l.line).join(', ')}`;
+}
+
+export const buildTags: Check<SourceCheckContext> = {
+  meta: {
+    id: 'build-tags',
+    title: 'Build constraint lines mean what they say',
+    kind: 'source',
+    defaultSeverity: 'error',
+    description:
+      'Reports // +build lines that disagree with //go:build, unparsable or duplicate //go:build lines, constraint lines go ignores because of where they are, and files with only // +build lines.',
+    docs: 'docs/checks/build-tags.md',
+  },
+  run(ctx) {
+    const out: Finding[] = [];
+    const platform = formatPlatform(ctx.platform);
+    for (const f of ctx.sources) {
+      if (!(f.path.endsWith('.go') || f.path.endsWith('.s')) || isIgnoredPath(f.path)) continue;
+      const h = scanConstraintHeader(f.content);
+      const file = workspacePath(ctx.projectRoot, f.path);
+      const base = baseOf(f.path);
+      const push = (severity: 'error' | 'warn', line: number, message: string, fix: string, data?: Record<string, unknown>) =>
+        out.push({ checkId: 'build-tags', severity, message, fix, file, line, data: { platform, ...data } });
+
+      if (h.multipleGoBuild !== undefined) {
+        push('error', h.multipleGoBuild, `${base} has more than one //go:build line; go build rejects the package`, 'combine them into one //go:build line with &&');
+      }
+      if (h.goBuildError) {
+        push(
+          'error',
+          h.goBuildError.line,
+          `${base}: //go:build line does not parse (${h.goBuildError.error.reason}); go build rejects the package`,
+          'fix the expression: tags joined with &&, ||, ! and parentheses, e.g. //go:build linux && (arm64 || amd64)',
+          { text: h.goBuildError.text },
+        );
+      }
+      const counted = h.plusBuild.filter((p) => p.expr);
+      if (h.goBuild && counted.length) {
+        const plus = counted.map((p) => p.expr!).reduce((x, y) => andExpr(x, y));
+        const diff = constraintDifference(h.goBuild.expr, plus);
+        if (diff) {
+          const example =
+            diff === 'unknown'
+              ? ''
+              : `: with ${[...diff.on, ...diff.off.map((t) => `!${t}`)].join(' ') || 'no tags set'} //go:build ${diff.a ? 'includes' : 'excludes'} the file and // +build ${diff.a ? 'excludes' : 'includes'} it`;
+          let want: string[] | undefined;
+          try {
+            want = plusBuildLines(h.goBuild.expr);
+          } catch {
+            want = undefined;
+          }
+          push(
+            'error',
+            counted[0].line,
+            `${base}: // +build ${lines(counted)} disagree${counted.length === 1 ? 's' : ''} with //go:build ${formatConstraint(h.goBuild.expr)} (line ${h.goBuild.line})${example}`,
+            want
+              ? `run gofmt -w ${base} (it rewrites the // +build lines to "${want.join(' / ')}"), or delete them: Go 1.17+ reads only //go:build`
+              : 'delete the // +build lines: Go 1.17+ reads only //go:build',
+            { goBuild: formatConstraint(h.goBuild.expr), plusBuild: counted.map((p) => p.text), expected: want ?? null },
+          );
+        }
+      }
+      if (!h.goBuild && !h.goBuildError && counted.length) {
+        push(
+          'warn',
+          counted[0].line,
+          `${base} has only // +build ${lines(counted)} and no //go:build line`,
+          `run gofmt -w ${base} to add the //go:build line (or go fix with the buildtag fixer)`,
+        );
+      }
+      for (const p of h.ignoredPlusBuild) {
+        push(
+          'warn',
+          p.line,
+          `${base}: "${p.text}" is ignored: // +build lines only count when a blank line follows them before the package clause`,
+          'put a blank line after the constraint lines, or replace them with a //go:build line at the top of the file',
+        );
+      }
+      if (h.bodyLine !== undefined) {
+        const body = f.content.split('\n');
+        for (let i = h.bodyLine; i < body.length; i++) {
+          const t = body[i].trim();
+          if (t.startsWith('//go:build') && isGoBuildLine(t)) {
+            push('warn', i + 1, `${base}: //go:build on line ${i + 1} is after the package clause and is ignored`, 'move it to the top of the file, followed by a blank line');
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
