@@ -18,7 +18,7 @@ import { BinaryFormatError, type ByteSource, type GoBuildInfo, type GoBuildSetti
 
 const F = 'buildinfo';
 export const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
-const CHUNK = 64 * 1024;
+const CHUNK = 1 << 20;
 /** How far into a data region the header is searched for (it is at the start in practice). */
 const MAX_SEARCH = 32 << 20;
 /** Largest version or module string accepted. */
@@ -94,8 +94,9 @@ function peLayout(src: ByteSource): Layout {
 /** Finds the 16-byte aligned header inside a region; returns its file offset. */
 function findHeader(src: ByteSource, r: Region): number | undefined {
   const end = Math.min(r.offset + r.size, src.size, r.offset + MAX_SEARCH);
-  for (let at = r.offset; at < end; at += CHUNK) {
-    const len = Math.min(CHUNK + 16, end - at);
+  // The header is normally at the very start of the region: read a small chunk first, then grow.
+  for (let at = r.offset, chunk = 4096; at < end; at += chunk, chunk = Math.min(chunk * 4, CHUNK)) {
+    const len = Math.min(chunk + 16, end - at);
     const b = src.read(at, len);
     let i = b.indexOf(BUILDINFO_MAGIC);
     while (i >= 0) {

@@ -428,8 +428,9 @@ class Elf implements ElfFile {
       const descsz = d.u32(o + 4);
       const type = d.u32(o + 8);
       const nameOff = o + 12;
-      const descOff = nameOff + pad(namesz);
-      if (namesz > raw.length || descsz > raw.length || descOff + descsz > raw.length) fail(F, base + o, 'note within its section');
+      if (namesz > raw.length || descsz > raw.length) fail(F, base + o, 'note within its section');
+      const descOff = pad(nameOff + namesz);
+      if (descOff + descsz > raw.length) fail(F, base + o, 'note within its section');
       const owner = raw.toString('latin1', nameOff, nameOff + namesz).replace(/\0+$/, '');
       out.push({ owner, type, desc: Buffer.from(raw.subarray(descOff, descOff + descsz)), section });
       o = descOff + pad(descsz);

@@ -59,16 +59,16 @@ class Pe implements PeFile {
     const secOff = optOff + optSize;
     const table = need(src, F, secOff, nsections * 40, 'section table');
     // Long section names ("/123") live in the COFF string table after the symbol table.
-    let strtab: Buffer | undefined;
+    // Only the names themselves are read, not the whole table (it also holds every symbol name).
     const strOff = symPtr + nsyms * 18;
+    let strLen: number | undefined;
     const longName = (n: number): string => {
-      if (!strtab) {
+      if (strLen === undefined) {
         if (symPtr === 0 || nsyms > MAX_ENTRIES) fail(F, secOff, 'COFF string table for a long section name');
-        const len = need(src, F, strOff, 4, 'COFF string table size').readUInt32LE(0);
-        strtab = need(src, F, strOff, Math.max(4, len), 'COFF string table');
+        strLen = need(src, F, strOff, 4, 'COFF string table size').readUInt32LE(0);
       }
-      if (n >= strtab.length) fail(F, strOff, `string offset ${n} within COFF string table`);
-      return cstring(strtab, n);
+      if (n < 4 || n >= strLen || strOff + n >= src.size) fail(F, strOff, `string offset ${n} within COFF string table`);
+      return cstring(src.read(strOff + n, Math.min(256, strLen - n)), 0);
     };
     for (let i = 0; i < nsections; i++) {
       const o = i * 40;

@@ -1,0 +1,129 @@
+/**
+ * Real binaries for the reader tests and the fuzz script, built by `go` (and the C cross
+ * compilers for cgo) into a directory. Builds share the user's GOCACHE, so a second run is fast.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface Fixture {
+  name: string;
+  file: string;
+  goos: string;
+  goarch: string;
+  /** Extra environment of the build (GOARM, CGO_ENABLED, CC). */
+  env: Record<string, string>;
+  buildmode: string;
+  cgo: boolean;
+}
+
+export interface FixtureSpec {
+  name: string;
+  goos: string;
+  goarch: string;
+  env?: Record<string, string>;
+  /** Package dir inside the module: 'hello' (pure Go), 'chello' (cgo), 'clib' (c-shared/c-archive), 'lib'. */
+  pkg: 'hello' | 'chello' | 'clib' | 'lib';
+  buildmode?: 'exe' | 'pie' | 'c-shared' | 'c-archive' | 'archive';
+  ldflags?: string;
+  /** Required C compiler, when cgo is on. */
+  cc?: string;
+  ext?: string;
+}
+
+/** Which of the fixtures the differential test and the fuzz corpus build. */
+export const PURE_LINUX: FixtureSpec[] = [
+  { name: 'linux-amd64', goos: 'linux', goarch: 'amd64', pkg: 'hello' },
+  { name: 'linux-arm64', goos: 'linux', goarch: 'arm64', pkg: 'hello' },
+  { name: 'linux-arm-7', goos: 'linux', goarch: 'arm', env: { GOARM: '7' }, pkg: 'hello' },
+  { name: 'linux-386', goos: 'linux', goarch: '386', pkg: 'hello' },
+  { name: 'linux-riscv64', goos: 'linux', goarch: 'riscv64', pkg: 'hello' },
+  { name: 'linux-mips', goos: 'linux', goarch: 'mips', pkg: 'hello' },
+  { name: 'linux-mips64le', goos: 'linux', goarch: 'mips64le', pkg: 'hello' },
+  { name: 'linux-ppc64le', goos: 'linux', goarch: 'ppc64le', pkg: 'hello' },
+  { name: 'linux-s390x', goos: 'linux', goarch: 's390x', pkg: 'hello' },
+];
+export const CGO_LINUX: FixtureSpec[] = [
+  { name: 'linux-arm64-cgo', goos: 'linux', goarch: 'arm64', pkg: 'chello', cc: 'aarch64-linux-gnu-gcc' },
+  { name: 'linux-amd64-c-shared', goos: 'linux', goarch: 'amd64', pkg: 'clib', buildmode: 'c-shared', cc: 'gcc', ext: '.so' },
+  { name: 'linux-amd64-c-archive', goos: 'linux', goarch: 'amd64', pkg: 'clib', buildmode: 'c-archive', cc: 'gcc', ext: '.a' },
+  { name: 'linux-arm64-c-archive', goos: 'linux', goarch: 'arm64', pkg: 'clib', buildmode: 'c-archive', cc: 'aarch64-linux-gnu-gcc', ext: '.a' },
+  { name: 'linux-amd64-rpath', goos: 'linux', goarch: 'amd64', pkg: 'chello', cc: 'gcc', ldflags: '-r=/tmp/x' },
+  { name: 'linux-amd64-pie-bindnow', goos: 'linux', goarch: 'amd64', pkg: 'chello', cc: 'gcc', buildmode: 'pie', ldflags: '-bindnow' },
+];
+export const OTHER_OS: FixtureSpec[] = [
+  { name: 'darwin-arm64', goos: 'darwin', goarch: 'arm64', pkg: 'hello' },
+  { name: 'darwin-amd64', goos: 'darwin', goarch: 'amd64', pkg: 'hello' },
+  { name: 'windows-amd64', goos: 'windows', goarch: 'amd64', pkg: 'hello', ext: '.exe' },
+  { name: 'windows-arm64', goos: 'windows', goarch: 'arm64', pkg: 'hello', ext: '.exe' },
+  { name: 'windows-386', goos: 'windows', goarch: '386', pkg: 'hello', ext: '.exe' },
+];
+export const GO_ARCHIVES: FixtureSpec[] = [
+  { name: 'goarchive-linux-arm64', goos: 'linux', goarch: 'arm64', pkg: 'lib', buildmode: 'archive', ext: '.a' },
+];
+
+const FILES: Record<string, string> = {
+  'go.mod': 'module example.com/fixture\n\ngo 1.22\n\nrequire example.com/dep v1.2.3\n\nreplace example.com/dep => ./dep\n',
+  'dep/go.mod': 'module example.com/dep\n\ngo 1.22\n',
+  'dep/dep.go': 'package dep\n\nfunc Greeting() string { return "hello from dep" }\n',
+  'lib/lib.go': 'package lib\n\nimport "example.com/dep"\n\nfunc Message() string { return dep.Greeting() + "!" }\n',
+  'hello/main.go':
+    'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/fixture/lib"\n)\n\nfunc main() { fmt.Println(lib.Message()) }\n',
+  'chello/main.go':
+    'package main\n\n/*\n#include <stdio.h>\nstatic int twice(int x) { return 2 * x; }\n*/\nimport "C"\n\nimport (\n\t"fmt"\n\n\t"example.com/fixture/lib"\n)\n\nfunc main() { fmt.Println(lib.Message(), int(C.twice(21))) }\n',
+  'clib/main.go':
+    'package main\n\n/*\nstatic int helper(int x) { return x + 1; }\n*/\nimport "C"\n\nimport "example.com/fixture/lib"\n\n//export GoAdd\nfunc GoAdd(a, b C.int) C.int { return a + b + C.helper(0) - 1 }\n\n//export GoMessageLen\nfunc GoMessageLen() C.int { return C.int(len(lib.Message())) }\n\nfunc main() {}\n',
+};
+
+/** Writes the fixture module (a main module with a replaced dependency) into dir. */
+export function writeFixtureModule(dir: string): void {
+  for (const [rel, content] of Object.entries(FILES)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+}
+
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOROOT', 'TMPDIR']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  env.GOFLAGS = '-mod=mod';
+  env.GOPROXY = 'off';
+  env.GOTOOLCHAIN = 'local';
+  env.GOWORK = 'off';
+  return env;
+}
+
+/** true when a command is on PATH. */
+export function hasTool(cmd: string): boolean {
+  for (const d of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (d && fs.existsSync(path.join(d, cmd))) return true;
+  }
+  return false;
+}
+
+/** Builds one fixture; throws with go's output when the build fails. */
+export function buildFixture(dir: string, spec: FixtureSpec): Fixture {
+  const cgo = spec.cc !== undefined;
+  const env: Record<string, string> = { GOOS: spec.goos, GOARCH: spec.goarch, CGO_ENABLED: cgo ? '1' : '0', ...(spec.env ?? {}) };
+  if (spec.cc) env.CC = spec.cc;
+  const out = path.join(dir, 'out', spec.name + (spec.ext ?? ''));
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const args = ['build', '-trimpath', '-tags', 'fixture,netgo', '-o', out];
+  if (spec.buildmode && spec.buildmode !== 'exe') args.push(`-buildmode=${spec.buildmode}`);
+  if (spec.ldflags) args.push(`-ldflags=${spec.ldflags}`);
+  args.push(`./${spec.pkg}`);
+  const r = spawnSync('go', args, { cwd: dir, env: { ...baseEnv(), ...env }, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`go ${args.join(' ')} (${JSON.stringify(env)}) failed:\n${r.stderr}${r.error ?? ''}`);
+  return { name: spec.name, file: out, goos: spec.goos, goarch: spec.goarch, env, buildmode: spec.buildmode ?? 'exe', cgo };
+}
+
+/** Runs a tool with an argv array and returns stdout; throws on failure. */
+export function run(cmd: string, args: string[], cwd?: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...baseEnv(), LC_ALL: 'C' }, maxBuffer: 256 << 20, timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}${r.error ?? ''}`);
+  return r.stdout;
+}
