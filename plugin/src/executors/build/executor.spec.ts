@@ -259,6 +259,7 @@ describe('planBuild', () => {
     ['main excluded by tag', { main: './cmd/tagged' }, {}, /is not a main package \(package other/],
     ['outputPath outside', { outputPath: '../elsewhere/hello' }, {}, /^outputPath "\.\.\/elsewhere\/hello" is outside the workspace/],
     ['outputDir outside', { outputDir: '/tmp/out' }, {}, /^outputDir "\/tmp\/out" is outside the workspace/],
+    ['-o in args', { args: ['-v', '-o=/tmp/x'] }, {}, /^args must not contain -o=\/tmp\/x: the output is set by outputPath or outputDir/],
     ['outputPath with two mains', { outputPath: 'bin/x', main: ['./cmd/a', './cmd/b'] }, {}, /^outputPath names one file but main lists 2 packages/],
   ])('refuses: %s', (_name, o, c, msg) => {
     const p = plan(o, c);

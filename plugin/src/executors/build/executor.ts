@@ -134,6 +134,11 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
     return fail(`outputDir "${options.outputDir}" is outside the workspace ${ctx.workspaceRoot}`);
   }
 
+  const badArg = (options.args ?? []).find((a) => /^--?o(=|$)/.test(a));
+  if (badArg !== undefined) {
+    return fail(`args must not contain ${badArg}: the output is set by outputPath or outputDir (and written atomically)`);
+  }
+
   const cwd = path.resolve(ctx.workspaceRoot, ctx.projectRoot);
   if (!options.compileOnly) {
     for (const m of mains) {
