@@ -1,0 +1,99 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { asmdecl, asmdeclFix, type AsmdeclCheckContext } from './asmdecl';
+import { parseVetJson, runAsmdecl, splitJsonStream, type AsmdeclRun } from './asmdecl-runner';
+import { haveTools } from './test-utils/fixtures';
+import type { TargetSpec } from './types';
+
+const FILES: Record<string, string> = {
+  'go.mod': 'module example.com/avet\n\ngo 1.22\n',
+  'add.go': 'package avet\n\nfunc Add(a, b int32) int32\n',
+  // Wrong width on amd64: MOVQ of a 4-byte argument.
+  'add_amd64.s': '#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-12\n\tMOVQ a+0(FP), AX\n\tADDL b+4(FP), AX\n\tMOVL AX, ret+8(FP)\n\tRET\n',
+  // Correct on arm64.
+  'add_arm64.s': '#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-12\n\tMOVW a+0(FP), R0\n\tMOVW b+4(FP), R1\n\tADDW R1, R0, R0\n\tMOVW R0, ret+8(FP)\n\tRET\n',
+  'sub/f.go': 'package sub\n\nfunc F(x int64) int64\n',
+  // Wrong argument size in the TEXT line on arm64.
+  'sub/f_arm64.s': 'TEXT ·F(SB),0,$0-8\n\tMOVD x+0(FP), R0\n\tMOVD R0, ret+8(FP)\n\tRET\n',
+  'sub/f_amd64.s': 'TEXT ·F(SB),0,$0-16\n\tMOVQ x+0(FP), AX\n\tMOVQ AX, ret+8(FP)\n\tRET\n',
+};
+
+function check(runs: AsmdeclRun[], goarch: string) {
+  const target: TargetSpec = { platform: { goos: 'linux', goarch }, cgo: false, buildmode: 'exe' };
+  const ctx: AsmdeclCheckContext = { target, platform: target.platform, projectRoot: 'libs/avet', sources: [], params: {}, asmdecl: runs };
+  return asmdecl.run(ctx);
+}
+
+describe('asmdecl output parsing', () => {
+  it('splits concatenated JSON values and keeps braces inside strings', () => {
+    expect(splitJsonStream('{}\n{"a": {"b": "x}{"}}\n# noise {\n')).toEqual([{}, { a: { b: 'x}{' } }]);
+  });
+
+  it('parses vet -json diagnostics relative to the module', () => {
+    const out = '{}\n{\n\t"example.com/m": {\n\t\t"asmdecl": [\n\t\t\t{"posn": "/mod/x/a_amd64.s:4:1", "message": "[amd64] Add: invalid MOVQ of a+0(FP); int32 is 4-byte value"}\n\t\t]\n\t}\n}\n';
+    expect(parseVetJson(out, '/mod')).toEqual([
+      { package: 'example.com/m', file: 'x/a_amd64.s', line: 4, column: 1, message: 'Add: invalid MOVQ of a+0(FP); int32 is 4-byte value', function: 'Add' },
+    ]);
+  });
+
+  it('has fix hints for the usual messages', () => {
+    expect(asmdeclFix('Add: invalid MOVQ of a+0(FP); int32 is 4-byte value')).toMatch(/move width/);
+    expect(asmdeclFix('F: wrong argument size 8; expected $...-16')).toMatch(/argument size/);
+    expect(asmdeclFix('F: unknown variable y')).toMatch(/parameter names/);
+  });
+});
+
+const haveGo = haveTools('go');
+(haveGo ? describe : describe.skip)('asmdecl on real go vet runs', () => {
+  let dir: string;
+  let runs: AsmdeclRun[];
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmdecl-'));
+    for (const [p, c] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      fs.writeFileSync(path.join(dir, p), c);
+    }
+    const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
+    runs = ['amd64', 'arm64', 'riscv64'].map((a) => runAsmdecl(dir, a, { env }));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs vet per arch and finds each arch its own problems', () => {
+    const [amd64, arm64, riscv64] = runs;
+    expect(amd64.error).toBeUndefined();
+    expect(amd64.diagnostics.map((d) => `${d.file}:${d.line} ${d.function}`)).toEqual(['add_amd64.s:4 Add']);
+    expect(amd64.diagnostics[0].message).toMatch(/invalid MOVQ of a\+0\(FP\); int32 is 4-byte value/);
+    expect(arm64.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['sub/f_arm64.s:1']);
+    expect(arm64.diagnostics[0].message).toMatch(/wrong argument size 8; expected \$\.\.\.-16/);
+    expect(riscv64.diagnostics).toEqual([]);
+  });
+
+  it('maps the runs of the platform arch to findings', () => {
+    const amd = check(runs, 'amd64');
+    expect(amd).toHaveLength(1);
+    expect(amd[0]).toMatchObject({ checkId: 'asmdecl', severity: 'error', file: 'libs/avet/add_amd64.s', line: 4 });
+    expect(amd[0].message).toMatch(/\(go vet -asmdecl, GOARCH=amd64\)$/);
+    expect(check(runs, 'arm64').map((f) => f.file)).toEqual(['libs/avet/sub/f_arm64.s']);
+    expect(check(runs, 'riscv64')).toEqual([]);
+    expect(check([], 'amd64')).toEqual([]);
+  });
+
+  it('reports a run that could not check anything', () => {
+    fs.writeFileSync(path.join(dir, 'broken.go'), 'package avet\n\nfunc X( {\n');
+    try {
+      const run = runAsmdecl(dir, 'amd64', { env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' } });
+      expect(run.error).toMatch(/go vet -asmdecl \(GOOS=linux GOARCH=amd64\) failed/);
+      const f = check([run], 'amd64');
+      expect(f).toMatchObject([{ severity: 'warn', file: 'libs/avet/go.mod' }]);
+    } finally {
+      fs.unlinkSync(path.join(dir, 'broken.go'));
+    }
+  });
+
+  it('fails cleanly when go cannot be run', () => {
+    const run = runAsmdecl(dir, 'amd64', { go: path.join(dir, 'no-such-go') });
+    expect(run.error).toMatch(/cannot run go vet/);
+  });
+});

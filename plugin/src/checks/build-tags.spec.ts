@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { splitJsonStream } from './asmdecl-runner';
+import { buildTags, constraintDifference } from './build-tags';
+import type { SourceCheckContext } from './context';
+import { haveTools } from './test-utils/fixtures';
+import type { Finding, TargetSpec } from './types';
+import { parseGoBuildExpr } from '../platforms/constraints';
+
+function check(files: Record<string, string>): Finding[] {
+  const target: TargetSpec = { platform: { goos: 'linux', goarch: 'amd64' }, cgo: false, buildmode: 'exe' };
+  const ctx: SourceCheckContext = {
+    target,
+    platform: target.platform,
+    projectRoot: 'apps/x',
+    sources: Object.entries(files).map(([p, content]) => ({ path: p, content })),
+    params: {},
+  };
+  return buildTags.run(ctx);
+}
+
+const FILES: Record<string, string> = {
+  'base.go': 'package bt\n',
+  // Same meaning, different spelling: fine by meaning (vet complains about the text).
+  'same.go': '//go:build linux && amd64\n// +build amd64,linux\n\npackage bt\n',
+  'agree.go': '//go:build (linux || darwin) && !cgo\n// +build linux darwin\n// +build !cgo\n\npackage bt\n',
+  'disagree.go': '//go:build linux || amd64\n// +build linux,amd64\n\npackage bt\n',
+  'disagree2.go': '//go:build linux && !cgo\n// +build linux\n\npackage bt\n',
+  'misplaced.go': '// Package doc.\n// +build linux\npackage bt\n',
+  'plusonly.go': '// +build linux\n\npackage bt\n',
+  'late.go': 'package bt\n\n//go:build linux\n',
+  'asm.s': '//go:build amd64\n// +build arm64\n\n#include "textflag.h"\n',
+};
+
+describe('build-tags', () => {
+  const byFile = (fs: Finding[], f: string) => fs.filter((x) => x.file === `apps/x/${f}`);
+  let findings: Finding[];
+  beforeAll(() => {
+    findings = check(FILES);
+  });
+
+  it('accepts matching lines, however they are spelled', () => {
+    expect(byFile(findings, 'base.go')).toEqual([]);
+    expect(byFile(findings, 'same.go')).toEqual([]);
+    expect(byFile(findings, 'agree.go')).toEqual([]);
+  });
+
+  it('reports // +build lines that disagree, with a counterexample and the lines gofmt would write', () => {
+    const [d] = byFile(findings, 'disagree.go');
+    expect(d).toMatchObject({ severity: 'error', line: 2 });
+    expect(d.message).toMatch(/^disagree\.go: \/\/ \+build line 2 disagrees with \/\/go:build linux \|\| amd64 \(line 1\): with .* \/\/go:build includes the file and \/\/ \+build excludes it$/);
+    expect(d.fix).toContain('"// +build linux amd64"');
+    const [d2] = byFile(findings, 'disagree2.go');
+    expect(d2.message).toContain('with linux cgo //go:build excludes the file and // +build includes it');
+    expect(byFile(findings, 'asm.s')[0].message).toMatch(/disagrees with \/\/go:build amd64/);
+  });
+
+  it('warns about lines go ignores and files with only // +build', () => {
+    expect(byFile(findings, 'misplaced.go')).toMatchObject([{ severity: 'warn', line: 2, message: expect.stringContaining('is ignored') }]);
+    expect(byFile(findings, 'plusonly.go')).toMatchObject([{ severity: 'warn', line: 1, message: 'plusonly.go has only // +build line 1 and no //go:build line' }]);
+    expect(byFile(findings, 'late.go')).toMatchObject([{ severity: 'warn', line: 3, message: expect.stringContaining('after the package clause') }]);
+  });
+
+  it('reports //go:build lines go build rejects', () => {
+    const f = check({ 'a.go': '//go:build linux &&\n\npackage a\n', 'b.go': '//go:build linux\n//go:build amd64\n\npackage a\n' });
+    expect(f.map((x) => `${x.file}:${x.line} ${x.severity}`)).toEqual(['apps/x/a.go:1 error', 'apps/x/b.go:2 error']);
+    expect(f[0].message).toContain('does not parse (unexpected end of expression)');
+  });
+
+  it('compares by meaning', () => {
+    const p = parseGoBuildExpr;
+    expect(constraintDifference(p('a && (b || c)'), p('(a && b) || (a && c)'))).toBeUndefined();
+    expect(constraintDifference(p('!(a || b)'), p('!a && !b'))).toBeUndefined();
+    expect(constraintDifference(p('a || b'), p('a'))).toEqual({ on: ['b'], off: ['a'], a: true });
+  });
+});
+
+// Differential against `go vet -buildtag`: vet compares the text of the lines, this check their
+// meaning. Every file this check reports as disagreeing, vet reports too; every file vet
+// reports that this check accepts must really be equivalent; misplaced lines match.
+const haveGo = haveTools('go');
+(haveGo ? describe : describe.skip)('build-tags against go vet -buildtag', () => {
+  let dir: string;
+  let vet: { file: string; line: number; message: string }[] = [];
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-buildtag-'));
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/bt\n\ngo 1.22\n');
+    for (const [p, c] of Object.entries(FILES)) if (p.endsWith('.go') && p !== 'late.go') fs.writeFileSync(path.join(dir, p), c);
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), GOFLAGS: '', GOTOOLCHAIN: 'local', GOWORK: 'off', GOPROXY: 'off', CGO_ENABLED: '0' };
+    for (const k of ['GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOROOT', 'TMPDIR']) if (process.env[k]) env[k] = process.env[k]!;
+    const r = spawnSync('go', ['vet', '-json', '-buildtag', '.'], { cwd: dir, env, encoding: 'utf8' });
+    const text = r.stdout + r.stderr;
+    const json = splitJsonStream(text).find((v) => (v as Record<string, unknown>)['example.com/bt']) as Record<string, { buildtag: { posn: string; message: string }[] }>;
+    vet = json['example.com/bt'].buildtag.map((d: { posn: string; message: string }) => {
+      const m = /([^/]+\.go):(\d+):\d+$/.exec(d.posn)!;
+      return { file: m[1], line: Number(m[2]), message: d.message };
+    });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('vet ran and found the mismatches', () => {
+    expect(vet.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('agrees on mismatches, up to spelling', () => {
+    const findings = check(Object.fromEntries(Object.entries(FILES).filter(([p]) => p.endsWith('.go') && p !== 'late.go')));
+    const ours = new Set(findings.filter((f) => f.message.includes('disagree')).map((f) => f.file.replace('apps/x/', '')));
+    const theirs = new Set(vet.filter((v) => v.message.includes('do not match')).map((v) => v.file));
+    for (const f of ours) expect(theirs.has(f)).toBe(true);
+    for (const f of theirs) {
+      if (ours.has(f)) continue;
+      // vet flags a spelling difference; the lines must mean the same.
+      expect(f).toBe('same.go');
+    }
+    expect(ours).toEqual(new Set(['disagree.go', 'disagree2.go']));
+  });
+
+  it('agrees on misplaced // +build lines', () => {
+    const ours = check({ 'misplaced.go': FILES['misplaced.go'] }).map((f) => f.line);
+    const theirs = vet.filter((v) => v.message.includes('misplaced +build')).map((v) => v.line);
+    expect(ours).toEqual(theirs);
+  });
+});
