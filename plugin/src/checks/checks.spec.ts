@@ -308,6 +308,18 @@ describe('defects produced for real are reported by their check', () => {
     expect((await validate(file, target('linux/arm64'), { checks: [buildinfo], policy: { checks: { buildinfo: ['error', { allowReplace: ['golang.org/x/sys'] }] } } })).findings).toEqual([]);
   });
 
+  it('buildinfo: vcs.modified=true fails a policy that forbids dirty builds', async () => {
+    if (!haveTools('git')) return;
+    const dirty = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'arm64' }, args: ['-trimpath', '-buildvcs=true'], git: 'dirty' });
+    const clean = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'arm64' }, args: ['-trimpath', '-buildvcs=true'], git: 'clean' });
+    const strict = { checks: { buildinfo: ['error', { allowDirty: false }] } };
+    expect(lines(await validate(dirty, target('linux/arm64'), { checks: [buildinfo], policy: strict }))).toEqual([
+      expect.stringMatching(/^error buildinfo: built from a modified working tree \(vcs\.modified=true, revision [0-9a-f]{40}\)$/),
+    ]);
+    expect(lines(await validate(clean, target('linux/arm64'), { checks: [buildinfo], policy: strict }))).toEqual([]);
+    expect(lines(await validate(dirty, target('linux/arm64'), { checks: [buildinfo] }))).toEqual([]);
+  });
+
   it('build-id: present vs empty as the policy demands', async () => {
     const withId = hello({ GOOS: 'linux', GOARCH: 'arm64' }, ['-trimpath', '-buildvcs=false']);
     const noId = hello({ GOOS: 'linux', GOARCH: 'arm64' });

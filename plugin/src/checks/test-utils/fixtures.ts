@@ -21,6 +21,8 @@ export interface Recipe {
   pkg?: string;
   /** Output file name, default 'out'. */
   out?: string;
+  /** Commit the files to a fresh git repository first; with 'dirty', change one file afterwards. */
+  git?: 'clean' | 'dirty';
 }
 
 const CACHE = path.join(os.tmpdir(), 'gocross-check-fixtures');
@@ -92,6 +94,20 @@ export function buildFixture(r: Recipe): string {
     const p = path.join(src, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, content);
+  }
+  if (r.git) {
+    const git = (...a: string[]) => {
+      const g = spawnSync('git', a, {
+        cwd: src,
+        encoding: 'utf8',
+        env: { ...baseEnv(), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+      });
+      if (g.status !== 0) throw new Error(`git ${a.join(' ')} failed:\n${g.stderr}`);
+    };
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'fixture');
+    if (r.git === 'dirty') fs.appendFileSync(path.join(src, 'go.mod'), '\n// local change\n');
   }
   const outTmp = path.join(work, r.out ?? 'out');
   const res = spawnSync('go', ['build', ...(r.args ?? []), '-o', outTmp, r.pkg ?? '.'], {
