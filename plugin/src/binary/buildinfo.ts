@@ -321,7 +321,8 @@ export function formatBuildInfo(bi: Pick<GoBuildInfo, 'path' | 'main' | 'deps' |
   if (bi.path) out.push(`path\t${bi.path}`);
   const mod = (word: string, m: GoModule) => {
     out.push(`${word}\t${m.path}\t${m.version}${m.replace ? '' : `\t${m.sum}`}`);
-    if (m.replace) out.push(`=>\t${m.replace.path}\t${m.replace.version}\t${m.replace.sum}`);
+    // Go ends a replaced module with an extra newline, so `go version -m` shows an empty line there.
+    if (m.replace) out.push(`=>\t${m.replace.path}\t${m.replace.version}\t${m.replace.sum}`, '');
   };
   if (bi.main) mod('mod', bi.main);
   for (const d of bi.deps) mod('dep', d);

@@ -2,7 +2,7 @@
  * Real binaries for the reader tests and the fuzz script, built by `go` (and the C cross
  * compilers for cgo) into a directory. Builds share the user's GOCACHE, so a second run is fast.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -126,4 +126,45 @@ export function run(cmd: string, args: string[], cwd?: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...baseEnv(), LC_ALL: 'C' }, maxBuffer: 256 << 20, timeout: 120_000 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}${r.error ?? ''}`);
   return r.stdout;
+}
+
+/** Builds fixtures two at a time (the CI machine has two cores). */
+export async function buildFixtures(dir: string, specs: FixtureSpec[], parallel = 2): Promise<Map<string, Fixture>> {
+  const out = new Map<string, Fixture>();
+  const queue = [...specs];
+  const worker = async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      const spec = s;
+      const f = await new Promise<Fixture>((resolve, reject) => {
+        const cgo = spec.cc !== undefined;
+        const env: Record<string, string> = { GOOS: spec.goos, GOARCH: spec.goarch, CGO_ENABLED: cgo ? '1' : '0', ...(spec.env ?? {}) };
+        if (spec.cc) env.CC = spec.cc;
+        const file = path.join(dir, 'out', spec.name + (spec.ext ?? ''));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const args = ['build', '-trimpath', '-tags', 'fixture,netgo', '-o', file];
+        if (spec.buildmode && spec.buildmode !== 'exe') args.push(`-buildmode=${spec.buildmode}`);
+        if (spec.ldflags) args.push(`-ldflags=${spec.ldflags}`);
+        args.push(`./${spec.pkg}`);
+        const child = spawn('go', args, { cwd: dir, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          if (code !== 0) reject(new Error(`go ${args.join(' ')} (${JSON.stringify(env)}) failed:\n${err}`));
+          else resolve({ name: spec.name, file, goos: spec.goos, goarch: spec.goarch, env, buildmode: spec.buildmode ?? 'exe', cgo });
+        });
+      });
+      out.set(spec.name, f);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  return out;
+}
+
+/**
+ * For tests that need external tools: in CI a missing tool is a failure, elsewhere the tests are
+ * skipped with a message. Returns the missing tools.
+ */
+export function missingTools(tools: string[]): string[] {
+  return tools.filter((t) => !hasTool(t));
 }

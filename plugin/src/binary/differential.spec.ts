@@ -1,0 +1,300 @@
+/**
+ * Differential tests: for real binaries built here by `go` (and the C cross compilers for cgo),
+ * the readers must agree with binutils' readelf on ELF structure and with `go version -m` on
+ * build information. Mach-O and PE machines are checked against the GOARCH they were built for.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  detectKind,
+  formatBuildInfo,
+  openFile,
+  readAr,
+  readBuildInfo,
+  readElf,
+  readMachO,
+  readPe,
+  type ElfFile,
+  type FileSource,
+} from './index';
+import {
+  CGO_LINUX,
+  GO_ARCHIVES,
+  OTHER_OS,
+  PURE_LINUX,
+  buildFixtures,
+  missingTools,
+  run,
+  writeFixtureModule,
+  type Fixture,
+} from './test-utils/fixtures';
+
+const TOOLS = ['go', 'readelf', 'ar', 'gcc', 'aarch64-linux-gnu-gcc'];
+const missing = missingTools(TOOLS);
+const inCI = process.env.CI === 'true';
+
+if (missing.length > 0) {
+  if (inCI) {
+    test('tools needed by the differential tests are installed', () => {
+      throw new Error(`missing on PATH: ${missing.join(', ')} (install binutils-multiarch, gcc-aarch64-linux-gnu, go)`);
+    });
+  } else {
+    // eslint-disable-next-line no-console
+    console.warn(`binary differential tests skipped: missing ${missing.join(', ')}`);
+  }
+}
+const d = missing.length === 0 ? describe : describe.skip;
+
+/** readelf's machine descriptions for the EM_* values the fixtures use. */
+const READELF_MACHINE: Record<string, number> = {
+  'Advanced Micro Devices X86-64': 62,
+  AArch64: 183,
+  ARM: 40,
+  'Intel 80386': 3,
+  'RISC-V': 243,
+  'MIPS R3000': 8,
+  PowerPC64: 21,
+  'IBM S/390': 22,
+};
+const DF_NAMES = ['ORIGIN', 'SYMBOLIC', 'TEXTREL', 'BIND_NOW', 'STATIC_TLS'];
+const DF_1_NAMES = [
+  'NOW', 'GLOBAL', 'GROUP', 'NODELETE', 'LOADFLTR', 'INITFIRST', 'NOOPEN', 'ORIGIN', 'DIRECT', 'TRANS', 'INTERPOSE',
+  'NODEFLIB', 'NODUMP', 'CONFALT', 'ENDFILTEE', 'DISPRELDNE', 'DISPRELPND', 'NODIRECT', 'IGNMULDEF', 'NOKSYMS', 'NOHDR',
+  'EDITED', 'NORELOC', 'SYMINTPOSE', 'GLOBAUDIT', 'SINGLETON', 'STUB', 'PIE',
+];
+function flagNames(v: number | undefined, names: string[]): string[] {
+  if (v === undefined) return [];
+  return names.filter((_, i) => (v >>> i) & 1).sort();
+}
+
+interface ReadelfView {
+  machine: number;
+  class: number;
+  data: string;
+  flags: number;
+  interpreter?: string;
+  needed: string[];
+  rpath: string[];
+  runpath: string[];
+  dtFlags: string[];
+  dtFlags1: string[];
+  sections: string[];
+  /** Defined GLOBAL FUNC dynamic symbols. */
+  exported: string[];
+  /** Undefined dynamic symbols as name@version. */
+  imported: string[];
+}
+
+function readelfView(file: string): ReadelfView {
+  const h = run('readelf', ['-h', '-W', file]);
+  const field = (name: string) => new RegExp(`^\\s*${name}:\\s*(.*)$`, 'm').exec(h)?.[1].trim() ?? '';
+  const machineText = field('Machine');
+  expect(READELF_MACHINE).toHaveProperty([machineText]);
+  const v: ReadelfView = {
+    machine: READELF_MACHINE[machineText],
+    class: field('Class') === 'ELF64' ? 64 : 32,
+    data: field('Data').includes('big') ? 'big' : 'little',
+    flags: parseInt(field('Flags').split(/[ ,]/)[0], 16),
+    needed: [], rpath: [], runpath: [], dtFlags: [], dtFlags1: [], sections: [], exported: [], imported: [],
+  };
+  const l = run('readelf', ['-l', '-W', file]);
+  v.interpreter = /\[Requesting program interpreter: (.*)\]/.exec(l)?.[1];
+  const dyn = run('readelf', ['-d', '-W', file]);
+  for (const m of dyn.matchAll(/^\s*0x[0-9a-f]+\s+\((\w+)\)\s+(.*)$/gm)) {
+    const [, tag, rest] = m;
+    const br = /\[(.*)\]/.exec(rest)?.[1];
+    if (tag === 'NEEDED') v.needed.push(br!);
+    else if (tag === 'RPATH') v.rpath.push(br!);
+    else if (tag === 'RUNPATH') v.runpath.push(br!);
+    else if (tag === 'FLAGS') v.dtFlags = rest.trim().split(/\s+/).sort();
+    else if (tag === 'FLAGS_1') v.dtFlags1 = rest.replace(/^Flags:/, '').trim().split(/\s+/).sort();
+  }
+  const s = run('readelf', ['-S', '-W', file]);
+  for (const m of s.matchAll(/^\s*\[\s*(\d+)\]\s+(\S+)\s+\S+/gm)) if (m[1] !== '0') v.sections.push(m[2]);
+  const ds = run('readelf', ['--dyn-syms', '-W', file]);
+  for (const line of ds.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8 || !/^\d+:$/.test(f[0]) || f[0] === '0:') continue;
+    const [, , , type, bind, , ndx, name] = f;
+    if (ndx === 'UND') v.imported.push(name);
+    else if (bind === 'GLOBAL' && type === 'FUNC') v.exported.push(name.replace(/@.*$/, ''));
+  }
+  v.exported.sort();
+  v.imported.sort();
+  return v;
+}
+
+function readerView(elf: ElfFile): ReadelfView {
+  const dyn = elf.dynamic();
+  const syms = elf.dynamicSymbols();
+  return {
+    machine: elf.header.machine,
+    class: elf.header.class,
+    data: elf.header.data,
+    flags: elf.header.flags,
+    interpreter: elf.interpreter,
+    needed: dyn?.needed ?? [],
+    rpath: dyn?.rpath ?? [],
+    runpath: dyn?.runpath ?? [],
+    dtFlags: flagNames(dyn?.flags, DF_NAMES),
+    dtFlags1: flagNames(dyn?.flags1, DF_1_NAMES),
+    sections: elf.sections.slice(1).map((s) => s.name),
+    exported: syms.filter((s) => s.defined && s.bindName === 'STB_GLOBAL' && s.typeName === 'STT_FUNC').map((s) => s.name).sort(),
+    imported: syms.filter((s) => !s.defined).map((s) => (s.version ? `${s.name}@${s.version}` : s.name)).sort(),
+  };
+}
+
+/** `go version -m` output without its first line, each line without its leading tab. */
+function goVersionM(file: string): { goVersion: string; text: string } {
+  const out = run('go', ['version', '-m', file]).replace(/\n$/, '');
+  const [first, ...rest] = out.split('\n');
+  return { goVersion: first.slice(first.lastIndexOf(': ') + 2), text: rest.map((l) => l.replace(/^\t/, '')).join('\n') };
+}
+
+const ELF_SPECS = [...PURE_LINUX, ...CGO_LINUX.filter((s) => s.buildmode !== 'c-archive')];
+const EM_FOR_GOARCH: Record<string, number> = { amd64: 62, arm64: 183, arm: 40, '386': 3, riscv64: 243, mips: 8, mips64le: 8, ppc64le: 21, s390x: 22 };
+
+d('binary readers agree with readelf and go version -m', () => {
+  let dir: string;
+  let fx: Map<string, Fixture>;
+  const open: FileSource[] = [];
+  const src = (name: string) => {
+    const s = openFile(fx.get(name)!.file);
+    open.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-readers-'));
+    writeFixtureModule(dir);
+    fx = await buildFixtures(dir, [...PURE_LINUX, ...CGO_LINUX, ...OTHER_OS, ...GO_ARCHIVES]);
+  }, 600_000);
+  afterAll(() => {
+    for (const s of open) s.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test.each(ELF_SPECS.map((s) => s.name))('%s: ELF header, program headers, dynamic section and symbols match readelf', (name) => {
+    const s = src(name);
+    expect(detectKind(s)).toBe('elf');
+    const elf = readElf(s);
+    const mine = readerView(elf);
+    const theirs = readelfView(fx.get(name)!.file);
+    expect(mine).toEqual(theirs);
+    expect(elf.header.machine).toBe(EM_FOR_GOARCH[fx.get(name)!.goarch]);
+  });
+
+  test.each([...ELF_SPECS, ...OTHER_OS].map((s) => s.name))('%s: build info matches go version -m', (name) => {
+    const f = fx.get(name)!;
+    const s = src(name);
+    const bi = readBuildInfo(s);
+    expect(bi).toBeDefined();
+    const want = goVersionM(f.file);
+    expect(bi!.goVersion).toBe(want.goVersion);
+    expect(formatBuildInfo(bi!)).toBe(want.text);
+    expect(bi!.setting('GOOS')).toBe(f.goos);
+    expect(bi!.setting('GOARCH')).toBe(f.goarch);
+    expect(bi!.setting('CGO_ENABLED')).toBe(f.cgo ? '1' : '0');
+    expect(bi!.deps.map((x) => [x.path, x.version, x.replace?.path])).toEqual([['example.com/dep', 'v1.2.3', './dep']]);
+  });
+
+  test('the cgo arm64 binary: dynamic, glibc loader, versioned imports', () => {
+    const elf = readElf(src('linux-arm64-cgo'));
+    expect(elf.interpreter).toBe('/lib/ld-linux-aarch64.so.1');
+    expect(elf.dynamic()!.needed).toContain('libc.so.6');
+    const versioned = elf.dynamicSymbols().filter((x) => !x.defined && x.version);
+    expect(versioned.length).toBeGreaterThan(0);
+    for (const v of versioned) expect(v.versionLibrary).toBe('libc.so.6');
+    expect(elf.versionNeeds().map((n) => n.file)).toContain('libc.so.6');
+    expect(elf.goBuildId()).toMatch(/\//);
+  });
+
+  test('the external link with -r gives a run path readelf also sees', () => {
+    const dyn = readElf(src('linux-amd64-rpath')).dynamic()!;
+    expect([...dyn.rpath, ...dyn.runpath]).toEqual(['/tmp/x']);
+  });
+
+  test('-bindnow PIE: DF_BIND_NOW / DF_1_NOW and DF_1_PIE seen', () => {
+    const elf = readElf(src('linux-amd64-pie-bindnow'));
+    expect(elf.header.typeName).toBe('ET_DYN');
+    const dyn = elf.dynamic()!;
+    expect(dyn.bindNow).toBe(true);
+    expect(elf.programs.some((p) => p.typeName === 'PT_GNU_RELRO')).toBe(true);
+  });
+
+  test('a static Go binary is validated reading under 5% of its bytes', () => {
+    const s = src('linux-arm64');
+    const elf = readElf(s);
+    elf.dynamic();
+    elf.dynamicSymbols();
+    elf.notes();
+    expect(readBuildInfo(s)).toBeDefined();
+    expect(s.bytesRead / s.size).toBeLessThan(0.05);
+    // .symtab is only read when asked for.
+    const before = s.bytesRead;
+    expect(elf.symbols().length).toBeGreaterThan(1000);
+    expect(s.bytesRead).toBeGreaterThan(before);
+  });
+
+  test.each(['linux-amd64-c-archive', 'linux-arm64-c-archive'])('%s: member names match ar t, machines match readelf', (name) => {
+    const f = fx.get(name)!;
+    const s = src(name);
+    expect(detectKind(s)).toBe('ar');
+    const a = readAr(s);
+    expect(a.members.map((m) => m.name)).toEqual(run('ar', ['t', f.file]).trim().split('\n'));
+    const h = run('readelf', ['-h', '-W', f.file]);
+    const machines = new Map<string, number>();
+    let cur = '';
+    for (const line of h.split('\n')) {
+      const file = /^File: .*\((.*)\)$/.exec(line);
+      if (file) cur = file[1];
+      const m = /^\s*Machine:\s*(.*)$/.exec(line);
+      if (m) machines.set(cur, READELF_MACHINE[m[1].trim()]);
+    }
+    for (const m of a.members) {
+      expect(m.object.format).toBe('elf');
+      if (m.object.format === 'elf') expect(m.object.machine).toBe(machines.get(m.name));
+    }
+    expect(new Set(a.members.map((m) => (m.object.format === 'elf' ? m.object.machine : 0)))).toEqual(new Set([EM_FOR_GOARCH[f.goarch]]));
+    const syms = a.symbols().map((x) => x.name);
+    expect(syms).toEqual(expect.arrayContaining(['GoAdd', 'GoMessageLen']));
+    const offsets = new Set(a.members.map((m) => m.headerOffset));
+    for (const x of a.symbols()) expect(offsets.has(x.memberOffset)).toBe(true);
+  });
+
+  test('a Go package archive: __.PKGDEF and _go_.o carry goos/goarch', () => {
+    const a = readAr(src('goarchive-linux-arm64'));
+    expect(a.members.map((m) => m.name)).toEqual(['__.PKGDEF', '_go_.o']);
+    const goVersion = goVersionM(fx.get('linux-arm64')!.file).goVersion;
+    for (const m of a.members) {
+      expect(m.object).toMatchObject({ format: 'goobj', goos: 'linux', goarch: 'arm64', version: goVersion });
+    }
+  });
+
+  test.each([
+    ['darwin-arm64', 0x0100000c, 'arm64'],
+    ['darwin-amd64', 0x01000007, 'x86_64'],
+  ])('%s: Mach-O cputype', (name, cputype, cpuName) => {
+    const s = src(name as string);
+    expect(detectKind(s)).toBe('macho');
+    const m = readMachO(s);
+    expect(m.fat).toBe(false);
+    expect(m.images[0]).toMatchObject({ cputype, cpuName, is64: true, bigEndian: false, filetypeName: 'MH_EXECUTE' });
+    expect(m.images[0].section('__go_buildinfo') ?? m.images[0].section('__data')).toBeDefined();
+  });
+
+  test.each([
+    ['windows-amd64', 0x8664, 0x20b],
+    ['windows-arm64', 0xaa64, 0x20b],
+    ['windows-386', 0x14c, 0x10b],
+  ])('%s: PE machine and optional header magic', (name, machine, magic) => {
+    const s = src(name as string);
+    expect(detectKind(s)).toBe('pe');
+    const pe = readPe(s);
+    expect(pe.machine).toBe(machine);
+    expect(pe.optionalMagic).toBe(magic);
+    expect(pe.importedDlls().map((x) => x.toLowerCase())).toContain('kernel32.dll');
+    expect(pe.sections.map((x) => x.name)).toEqual(expect.arrayContaining(['.text', '.data']));
+  });
+});
