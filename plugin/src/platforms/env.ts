@@ -57,6 +57,33 @@ export function archAlias(p: Platform | string, prefix = 'build'): string {
   return `${prefix}-${arch}`;
 }
 
+/**
+ * Arch-only aliases for a matrix (`build-arm64` → linux/arm64). An arch gets an alias when one
+ * platform of the matrix has it, or else when exactly one linux platform without a variant has
+ * it (linux/arm64 wins over darwin/arm64); otherwise the alias would be ambiguous and none is
+ * given. Returns alias → platform, in matrix order.
+ */
+export function archAliases(platforms: readonly Platform[], prefix = 'build'): Map<string, Platform> {
+  const byArch = new Map<string, Platform[]>();
+  for (const p of platforms) {
+    const list = byArch.get(p.goarch) ?? [];
+    if (!list.some((q) => q.goos === p.goos && (q.variant ?? '') === (p.variant ?? ''))) list.push(p);
+    byArch.set(p.goarch, list);
+  }
+  const out = new Map<string, Platform>();
+  for (const [arch, list] of byArch) {
+    let pick: Platform | undefined;
+    if (list.length === 1) pick = list[0];
+    else {
+      const linux = list.filter((p) => p.goos === 'linux' && p.variant === undefined);
+      if (linux.length === 1) pick = linux[0];
+    }
+    const name = archAlias(arch, prefix);
+    if (pick) out.set(name, pick);
+  }
+  return out;
+}
+
 /** Option fields carrying variant values (`goarm`, `goarm64`, …), as the build executor spells them. */
 export type VariantOptions = Partial<
   Record<'goarm' | 'goarm64' | 'goamd64' | 'go386' | 'gomips' | 'gomips64' | 'goppc64' | 'goriscv64', string>

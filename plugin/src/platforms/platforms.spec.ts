@@ -8,6 +8,7 @@ import {
   VARIANTS,
   VARIANT_VARIABLE,
   archAlias,
+  archAliases,
   binarySuffix,
   builtinPlatformTable,
   cTriple,
@@ -318,6 +319,25 @@ describe('environment and names', () => {
     expect(platformTargetName({ goos: 'linux', goarch: 'arm64', variant: 'v8.2,lse' }, 'validate')).toBe('validate-linux-arm64-v8.2-lse');
     expect(archAlias({ goos: 'linux', goarch: 'arm64' })).toBe('build-arm64');
     expect(archAlias('riscv64', 'test')).toBe('test-riscv64');
+  });
+
+  it('archAliases: unique arches, linux preferred, ambiguous ones left out', () => {
+    const m = archAliases([
+      { goos: 'linux', goarch: 'arm64' },
+      { goos: 'darwin', goarch: 'arm64' },
+      { goos: 'linux', goarch: 'amd64' },
+      { goos: 'linux', goarch: 'arm', variant: '6' },
+      { goos: 'linux', goarch: 'arm', variant: '7' },
+      { goos: 'linux', goarch: 'riscv64', variant: 'rva22u64' },
+      { goos: 'windows', goarch: 'amd64' },
+      { goos: 'darwin', goarch: 'arm64' },
+    ]);
+    expect([...m.entries()]).toEqual([
+      ['build-arm64', { goos: 'linux', goarch: 'arm64' }],
+      ['build-amd64', { goos: 'linux', goarch: 'amd64' }],
+      ['build-riscv64', { goos: 'linux', goarch: 'riscv64', variant: 'rva22u64' }],
+    ]);
+    expect([...archAliases([{ goos: 'darwin', goarch: 'arm64' }, { goos: 'ios', goarch: 'arm64' }], 'test').keys()]).toEqual([]);
   });
 
   it('C triples follow the float ABI of the variant', () => {
