@@ -79,6 +79,11 @@ const VARIANTS: Record<string, Record<string, string>> = {
     'mathx/sum.go': 'package mathx\n\nfunc Sum(xs []int) (total int)\n\nfunc helper() interface{} { return nil }\n',
     'mathx/sum_amd64.s': SUM_AMD64,
   },
+  // Go body and amd64 assembly both built for amd64.
+  duplicate: {
+    'mathx/sum.go': GENERIC.replace('//go:build !amd64 && !arm64\n\n', ''),
+    'mathx/sum_amd64.s': SUM_AMD64,
+  },
   // Body pulled from the runtime with //go:linkname.
   linkname: {
     'mathx/sum.go': 'package mathx\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n\nfunc Now() int64 { return nanotime() }\n',
@@ -143,6 +148,13 @@ describe('asm-coverage', () => {
     expect(f[0].message).toContain('the assembly built for it (sum_arm64.s) has no TEXT ·Sum(SB)');
   });
 
+  it('reports a function defined in both Go and assembly', () => {
+    const f = run(VARIANTS.duplicate, 'linux', 'amd64');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toBe('Sum is defined in both Go (sum.go) and assembly (sum_amd64.s) for linux/amd64; go build fails with "Sum defined in both Go and assembly"');
+    expect(run(VARIANTS.duplicate, 'linux', 'arm64')).toEqual([]);
+  });
+
   it('ignores test files, testdata and files of other platforms', () => {
     const files = {
       'mathx/x_test.go': 'package mathx\n\nfunc T()\n',
@@ -201,7 +213,7 @@ const haveGo = haveTools('go');
       const b = builds.get(`${name} ${p.goarch}`)!;
       const findings = run(VARIANTS[name], p.goos, p.goarch);
       expect({ platform: p.goarch, flagged: findings.length > 0 }).toEqual({ platform: p.goarch, flagged: !b.ok });
-      if (!b.ok) expect(b.stderr).toMatch(/missing function body/);
+      if (!b.ok) expect(b.stderr).toMatch(name === 'duplicate' ? /defined in both Go and assembly/ : /missing function body/);
     }
   });
 });

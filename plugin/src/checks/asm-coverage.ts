@@ -58,14 +58,36 @@ export const asmCoverage: Check<SourceCheckContext> = {
       const implemented = new Set<string>();
       const linknamed = new Set<string>();
       const asmFiles = files.filter((f) => f.path.endsWith('.s'));
-      for (const f of asmFiles) for (const name of asmTextSymbols(f.content).keys()) implemented.add(name);
+      const asmDefined = new Map<string, SourceFile>();
+      for (const f of asmFiles) {
+        for (const name of asmTextSymbols(f.content).keys()) {
+          implemented.add(name);
+          if (!asmDefined.has(name)) asmDefined.set(name, f);
+        }
+      }
       const bodyless: { file: SourceFile; name: string; line: number }[] = [];
       for (const f of goFiles) {
         for (const n of goLinknames(f.content)) linknamed.add(n);
         for (const d of goFuncDecls(f.content)) {
           if (d.receiver) continue; // methods implemented in assembly are out of scope
-          if (d.hasBody) implemented.add(d.name);
-          else bodyless.push({ file: f, name: d.name, line: d.line });
+          if (!d.hasBody) {
+            bodyless.push({ file: f, name: d.name, line: d.line });
+            continue;
+          }
+          implemented.add(d.name);
+          const asm = asmDefined.get(d.name);
+          if (asm && d.name !== '_') {
+            const base = baseOf(f.path);
+            out.push({
+              checkId: 'asm-coverage',
+              severity: 'error',
+              message: `${d.name} is defined in both Go (${base}) and assembly (${baseOf(asm.path)}) for ${platform}; go build fails with "${d.name} defined in both Go and assembly"`,
+              fix: `give the Go definition a //go:build line that excludes ${ctx.platform.goarch} (or move it to a _generic.go fallback file), and keep a body-less declaration for the assembly`,
+              file: workspacePath(ctx.projectRoot, f.path),
+              line: d.line,
+              data: { function: d.name, platform, package: dir || '.', asmFile: asm.path, duplicate: true },
+            });
+          }
         }
       }
       for (const b of bodyless) {
