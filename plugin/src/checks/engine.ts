@@ -245,6 +245,7 @@ export async function validateArtifacts(req: ValidationRequest): Promise<Validat
         projectRoot,
         sources,
         params,
+        asmdecl: req.asmdecl,
       }));
       sourceResults.push({ target: t, ...r });
     }

@@ -3,8 +3,11 @@
  * validate executor, the CLI and the policy loader all take their list from here.
  */
 import { archiveArch } from './archive-arch';
+import { asmCoverage } from './asm-coverage';
 import { asmGuard } from './asm-guard';
+import { asmdecl } from './asmdecl';
 import { buildId } from './build-id';
+import { buildTags } from './build-tags';
 import { buildinfo } from './buildinfo';
 import { elfArch } from './elf-arch';
 import { exportsCheck } from './exports';
@@ -30,7 +33,7 @@ export const BINARY_CHECKS: Check<any>[] = [
 ];
 
 /** Source checks, run once per project and platform. */
-export const SOURCE_CHECKS: Check<any>[] = [asmGuard];
+export const SOURCE_CHECKS: Check<any>[] = [asmGuard, asmCoverage, buildTags, asmdecl];
 
 export const ALL_CHECKS: Check<any>[] = [...BINARY_CHECKS, ...SOURCE_CHECKS];
 

@@ -4,6 +4,7 @@
  */
 import type { FileKind } from '../binary/types';
 import type { Platform } from '../platforms/types';
+import type { AsmdeclRun } from './asmdecl-runner';
 import type { Policy } from './policy';
 import type { Check, Finding, TargetSpec } from './types';
 
@@ -45,6 +46,8 @@ export interface ValidationRequest {
    */
   sourceTargets?: TargetSpec[];
   policy: Policy;
+  /** Results of `go vet -asmdecl` per GOARCH (see ./asmdecl-runner), handed to the asmdecl check. */
+  asmdecl?: AsmdeclRun[];
   /** Checks to run. Default: ALL_CHECKS from ./registry. */
   checks?: Check<any>[];
 }

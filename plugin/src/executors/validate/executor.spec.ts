@@ -118,6 +118,34 @@ describe('validate executor', () => {
     }
   });
 
+  it('a library (compileOnly) gets the source checks, go vet -asmdecl included, per platform', async () => {
+    if (!haveTools('go')) return;
+    const lib = path.join(root, 'libs/m');
+    fs.mkdirSync(lib, { recursive: true });
+    fs.writeFileSync(path.join(lib, 'go.mod'), 'module example.com/m\n\ngo 1.22\n');
+    fs.writeFileSync(path.join(lib, 'decl_amd64.go'), 'package m\n\nfunc Add(a, b int64) int64\n');
+    fs.writeFileSync(path.join(lib, 'generic.go'), '//go:build !amd64\n\npackage m\n\nfunc Add(a, b int64) int64 { return a + b }\n');
+    fs.writeFileSync(
+      path.join(lib, 'add_amd64.s'),
+      '#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-16\n\tMOVQ a+0(FP), AX\n\tADDQ b+8(FP), AX\n\tMOVQ AX, ret+16(FP)\n\tRET\n',
+    );
+    const ctx = context(root, {});
+    (ctx.projectsConfigurations.projects as Record<string, unknown>).m = {
+      root: 'libs/m',
+      targets: {
+        'build-linux-amd64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', compileOnly: true } },
+        'build-linux-arm64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64', compileOnly: true } },
+      },
+    };
+    ctx.projectName = 'm';
+    const r = await runValidation({ buildTargets: ['build-linux-amd64', 'build-linux-arm64'] }, ctx, log);
+    expect(r.result!.artifacts).toEqual([]);
+    expect(r.result!.sources.map((s) => s.target.platform.goarch)).toEqual(['amd64', 'arm64']);
+    const asm = r.result!.findings.filter((f) => f.checkId === 'asmdecl');
+    expect(asm).toEqual([expect.objectContaining({ severity: 'error', file: 'libs/m/add_amd64.s', message: expect.stringMatching(/wrong argument size 16; expected \$\.\.\.-24/) })]);
+    expect(r.success).toBe(false);
+  });
+
   it('planValidation: project:target references, configurations, unknown targets', () => {
     const ctx = context(root, {
       'build-linux-arm': { options: { goos: 'linux', goarch: 'arm', goarm: '6' }, configurations: { v7: { goarm: '7', cgo: true } } },

@@ -7,6 +7,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runAsmdecl, type AsmdeclRun } from '../../checks/asmdecl-runner';
 import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy, type Policy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
@@ -231,18 +232,32 @@ export async function runValidation(
     log(msg);
     return { success: false, reports: [], error: msg };
   }
-  if (plan.artifacts.length === 0) {
+  if (plan.artifacts.length === 0 && plan.targets.length === 0) {
     log('validate: nothing to validate: set buildTarget/buildTargets (with main packages) or files');
     return { success: false, reports: [], error: 'nothing to validate' };
+  }
+  const absProjectRoot = path.resolve(context.root, plan.projectRoot);
+  const sources = readProjectSources(absProjectRoot);
+  // go vet -asmdecl, once per platform of the targets, when the module has assembly.
+  const asmdecl: AsmdeclRun[] = [];
+  if (policy.checks.asmdecl?.setting !== 'off' && sources.some((f) => /\.s$/.test(f.path)) && fs.existsSync(path.join(absProjectRoot, 'go.mod'))) {
+    const seen = new Set<string>();
+    for (const t of plan.targets) {
+      const key = `${t.platform.goos}/${t.platform.goarch}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      asmdecl.push(runAsmdecl(absProjectRoot, t.platform.goarch, { goos: t.platform.goos }));
+    }
   }
   const result = await validateArtifacts({
     workspaceRoot: context.root,
     project: plan.project,
     projectRoot: plan.projectRoot,
     artifacts: plan.artifacts,
-    sources: readProjectSources(path.resolve(context.root, plan.projectRoot)),
+    sources,
     sourceTargets: plan.targets.length ? plan.targets : undefined,
     policy,
+    asmdecl,
   });
   log(consoleText(result));
   const formats = options.formats ?? ['text'];
