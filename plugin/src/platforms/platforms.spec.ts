@@ -4,6 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import {
+  KNOWN_ARCH,
+  KNOWN_OS,
+  UNIX_OS,
+  fileNameMatchesPlatform,
   BUILTIN_DIST_LIST,
   VARIANTS,
   VARIANT_VARIABLE,
@@ -358,5 +362,54 @@ describe('environment and names', () => {
       .filter((e) => e.goos === 'linux' && e.cgoSupported)
       .filter((e) => !cTriple({ goos: 'linux', goarch: e.goarch }));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('known OS/arch lists and the file-name rule', () => {
+  itGo('KNOWN_OS, UNIX_OS and KNOWN_ARCH equal internal/syslist of the installed Go', () => {
+    const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
+    const src = fs.readFileSync(path.join(goroot, 'src', 'internal', 'syslist', 'syslist.go'), 'utf8');
+    const mapKeys = (name: string): string[] => {
+      const m = new RegExp(`var ${name} = map\\[string\\]bool\\{([^}]*)\\}`).exec(src);
+      if (!m) throw new Error(`${name} not found in syslist.go`);
+      return [...m[1].matchAll(/"([^"]+)":\s*true/g)].map((x) => x[1]).sort();
+    };
+    expect([...KNOWN_OS].sort()).toEqual(mapKeys('KnownOS'));
+    expect([...UNIX_OS].sort()).toEqual(mapKeys('UnixOS'));
+    expect([...KNOWN_ARCH].sort()).toEqual(mapKeys('KnownArch'));
+  });
+
+  itGo('fileNameMatchesPlatform selects the same files as go list', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-names-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/names\n\ngo 1.22\n');
+      const names = [
+        'a.go', 'linux.go', 'amd64.go', 'x_linux.go', 'x_arm64.go', 'x_linux_arm64.go', 'x_darwin_arm64.go',
+        'x_windows.go', 'x_android.go', 'x_illumos.go', 'x_solaris.go', 'x_ios.go', 'x_darwin.go', 'x_unix.go',
+        'x_linux_arm.go', 'x_arm64_linux.go', 'x_foo_linux.go', 'x_linux_foo.go', 'x_riscv64.go', 'x_mips64p32le.go',
+        'x_linux.s.go', 'multi_part_linux_amd64.go', 'x_nacl.go', 'x_wasm.go', 'x_js_wasm.go',
+      ];
+      for (const n of names) fs.writeFileSync(path.join(dir, n), 'package names\n');
+      const platforms = [
+        ['linux', 'amd64'], ['linux', 'arm64'], ['linux', 'arm'], ['android', 'arm64'], ['darwin', 'arm64'],
+        ['ios', 'arm64'], ['illumos', 'amd64'], ['windows', 'amd64'], ['js', 'wasm'], ['linux', 'riscv64'],
+      ];
+      const seen = new Set<string>();
+      for (const [goos, goarch] of platforms) {
+        const r = spawnSync('go', ['list', '-f', '{{join .GoFiles " "}} {{join .IgnoredGoFiles " "}}|{{join .GoFiles " "}}', '.'], {
+          cwd: dir,
+          env: { ...process.env, GOOS: goos, GOARCH: goarch, CGO_ENABLED: '0', GOFLAGS: '' },
+          encoding: 'utf8',
+        });
+        expect(r.status).toBe(0);
+        const included = r.stdout.trim().split('|')[1].split(' ').filter(Boolean).sort();
+        const ours = names.filter((n) => fileNameMatchesPlatform(n, goos, goarch)).sort();
+        expect({ goos, goarch, files: ours }).toEqual({ goos, goarch, files: included });
+        seen.add(included.join(' '));
+      }
+      expect(seen.size).toBeGreaterThanOrEqual(8); // the oracle really discriminates between platforms
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
