@@ -194,6 +194,61 @@ describe('header scanning', () => {
   });
 });
 
+describe('properties', () => {
+  const fc = require('fast-check') as typeof import('fast-check');
+  const tagArb = fc.constantFrom('a', 'b', 'c', 'd', 'linux', 'amd64', 'go1.21', 'x.y');
+  const exprArb: import('fast-check').Arbitrary<ConstraintExpr> = fc.letrec((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      tagArb.map((tag) => ({ kind: 'tag' as const, tag })),
+      // Go rejects `!!x`, so NOT never wraps a NOT.
+      tie('e')
+        .filter((x) => (x as ConstraintExpr).kind !== 'not')
+        .map((x) => ({ kind: 'not' as const, x: x as ConstraintExpr })),
+      fc.tuple(tie('e'), tie('e')).map(([x, y]) => ({ kind: 'and' as const, x: x as ConstraintExpr, y: y as ConstraintExpr })),
+      fc.tuple(tie('e'), tie('e')).map(([x, y]) => ({ kind: 'or' as const, x: x as ConstraintExpr, y: y as ConstraintExpr })),
+    ),
+  })).e;
+  const assignments = (x: ConstraintExpr): ConstraintContext[] => {
+    const tags = ['a', 'b', 'c', 'd', 'linux', 'amd64', 'go1.21', 'x.y'];
+    const out: ConstraintContext[] = [];
+    for (let m = 0; m < 1 << tags.length; m += 7) {
+      const on = tags.filter((_, i) => m & (1 << i));
+      out.push({ goos: on.includes('linux') ? 'linux' : 'plan9', goarch: on.includes('amd64') ? 'amd64' : 'wasm', tags: on, goVersion: on.includes('go1.21') ? 'go1.21' : 'go1.20' });
+    }
+    void x;
+    return out;
+  };
+  const same = (x: ConstraintExpr, y: ConstraintExpr) => assignments(x).every((c) => evalConstraint(x, c) === evalConstraint(y, c));
+
+  it('printing then parsing keeps the meaning, and printing is a fixed point', () => {
+    fc.assert(
+      fc.property(exprArb, (x) => {
+        const printed = formatConstraint(x);
+        const back = parseGoBuildExpr(printed);
+        return formatConstraint(back) === printed && same(x, back);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('// +build lines, when they exist, mean the same as the expression', () => {
+    fc.assert(
+      fc.property(exprArb, (x) => {
+        let lines: string[];
+        try {
+          lines = plusBuildLines(x);
+        } catch (e) {
+          return e instanceof ConstraintTooComplexError;
+        }
+        const back = fileConstraint(`${lines.join('\n')}\n\npackage p\n`)!;
+        return same(x, back);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Differential tests against the real go command.
 
@@ -236,7 +291,8 @@ function rng(seed: number): () => number {
 const TAG_POOL = [
   'linux', 'darwin', 'windows', 'android', 'ios', 'illumos', 'solaris', 'unix', 'arm64', 'amd64', 'arm',
   'riscv64', 'cgo', 'gc', 'gccgo', 'foo', 'bar', 'go1.18', 'go1.26', 'go1.99', 'amd64.v2', 'amd64.v3', 'arm.6',
-  'arm.7', 'arm64.v8.1', 'riscv64.rva22u64',
+  'arm.7', 'arm64.v8.1', 'riscv64.rva22u64', 'js', 'wasm', 'mips', 'mips.softfloat', 'mips.hardfloat', '386',
+  '386.sse2', '386.softfloat', 'ppc64le.power9', 'ppc64le.power10', 'arm64.v8.6', 'arm64.v9.1', 'arm.5', 'freebsd',
 ];
 
 /** Random `//go:build` expression text with irregular spacing and redundant parentheses. */
@@ -341,6 +397,14 @@ describeGo('file selection matches go list', () => {
     { label: 'android/arm64', ctx: { goos: 'android', goarch: 'arm64' }, env: {}, tags: [] },
     { label: 'illumos/amd64', ctx: { goos: 'illumos', goarch: 'amd64' }, env: {}, tags: [] },
     { label: 'windows/amd64', ctx: { goos: 'windows', goarch: 'amd64' }, env: {}, tags: [] },
+    { label: 'windows/arm64 bar', ctx: { goos: 'windows', goarch: 'arm64', tags: ['bar'] }, env: {}, tags: ['bar'] },
+    { label: 'linux/arm/5', ctx: { goos: 'linux', goarch: 'arm', variant: '5' }, env: { GOARM: '5' }, tags: [] },
+    { label: 'linux/mips/softfloat', ctx: { goos: 'linux', goarch: 'mips', variant: 'softfloat' }, env: { GOMIPS: 'softfloat' }, tags: [] },
+    { label: 'linux/386/softfloat', ctx: { goos: 'linux', goarch: '386', variant: 'softfloat' }, env: { GO386: 'softfloat' }, tags: [] },
+    { label: 'linux/ppc64le/power9', ctx: { goos: 'linux', goarch: 'ppc64le', variant: 'power9' }, env: { GOPPC64: 'power9' }, tags: [] },
+    { label: 'linux/arm64/v9.1', ctx: { goos: 'linux', goarch: 'arm64', variant: 'v9.1' }, env: { GOARM64: 'v9.1' }, tags: [] },
+    { label: 'js/wasm', ctx: { goos: 'js', goarch: 'wasm' }, env: {}, tags: [] },
+    { label: 'freebsd/riscv64 gccgo-tag', ctx: { goos: 'freebsd', goarch: 'riscv64', tags: ['gccgo'] }, env: {}, tags: ['gccgo'] },
   ];
   const listed = new Map<string, Set<string>>();
 
@@ -369,7 +433,7 @@ describeGo('file selection matches go list', () => {
     }
     // Random constraints, some combined with file-name suffixes.
     const suffixes = ['', '', '', '_linux', '_arm64', '_darwin_arm64', '_test'];
-    for (let i = 0; i < 140; i++) {
+    for (let i = 0; i < 260; i++) {
       const suffix = suffixes[Math.floor(r() * suffixes.length)];
       const asm = i % 7 === 0;
       const header = r() < 0.75 ? `//go:build ${randomExprText(r, 3)}` : [randomPlusBuild(r), r() < 0.3 ? randomPlusBuild(r) : ''].filter(Boolean).join('\n');
@@ -408,8 +472,8 @@ describeGo('file selection matches go list', () => {
     }
     expect(mismatches).toEqual([]);
     // The corpus must exercise both outcomes substantially.
-    expect(included).toBeGreaterThan(300);
-    expect(excluded).toBeGreaterThan(300);
+    expect(included).toBeGreaterThan(1000);
+    expect(excluded).toBeGreaterThan(1000);
   });
 
   it('used a real go list run per platform', () => {
