@@ -453,7 +453,8 @@ export async function runBuild(options: BuildExecutorSchema, input: BuildInput, 
   }
   let goEnv: Record<string, string>;
   try {
-    goEnv = readGoEnv(go, env);
+    const projectDir = path.resolve(input.workspaceRoot, input.projectRoot);
+    goEnv = readGoEnv(go, env, fs.existsSync(projectDir) ? projectDir : input.workspaceRoot);
   } catch (e) {
     logger.error((e as Error).message.split('\n')[0]);
     return { success: false, artifacts: [] };

@@ -61,6 +61,20 @@ describe('shared go helpers', () => {
     expect(readGoVersion(go)).toBe(a.GOVERSION);
   });
 
+  itGo('readGoEnv answers for the directory it is asked about (go.work found there)', () => {
+    clearGoEnvMemo();
+    const go = findGo() as string;
+    const withWork = path.join(dir, 'with-work');
+    const without = path.join(dir, 'without');
+    fs.mkdirSync(withWork, { recursive: true });
+    fs.mkdirSync(without, { recursive: true });
+    fs.writeFileSync(path.join(withWork, 'go.work'), 'go 1.22\n');
+    const env = { ...process.env };
+    delete env.GOWORK;
+    expect(readGoEnv(go, env, withWork).GOWORK).toBe(path.join(fs.realpathSync(withWork), 'go.work'));
+    expect(readGoEnv(go, env, without).GOWORK).toBe('');
+  });
+
   it('readGoEnv reports a failing go with its message', () => {
     clearGoEnvMemo();
     const bad = script('bad-go', 'echo "go: broken install" >&2; exit 3');

@@ -86,15 +86,17 @@ export type GoEnv = Record<string, string>;
 const goEnvMemo = new Map<string, GoEnv>();
 
 /**
- * `go env -json` of a go binary, read once per process (per go binary and caller-visible go
- * settings). Throws with go's own message when it fails.
+ * `go env -json` of a go binary, read once per process (per go binary, directory and
+ * caller-visible go settings). Run it in the module's directory when that matters: a go.mod or
+ * go.work there can select another toolchain (GOTOOLCHAIN). Throws with go's own message when
+ * it fails.
  */
-export function readGoEnv(go: string, env: NodeJS.ProcessEnv = process.env): GoEnv {
+export function readGoEnv(go: string, env: NodeJS.ProcessEnv = process.env, cwd?: string): GoEnv {
   const base = passthroughEnv(env);
-  const key = JSON.stringify([go, base.GOROOT, base.GOTOOLCHAIN, base.GOENV, base.GOFLAGS, base.PATH]);
+  const key = JSON.stringify([go, cwd, base.GOROOT, base.GOTOOLCHAIN, base.GOENV, base.GOFLAGS, base.GOWORK, base.PATH]);
   const hit = goEnvMemo.get(key);
   if (hit) return hit;
-  const r = spawnSync(go, ['env', '-json'], { env: base, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(go, ['env', '-json'], { env: base, cwd, encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw new Error(`cannot run ${go}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${go} env -json failed: ${(r.stderr || r.stdout).trim()}`);
   const parsed = JSON.parse(r.stdout) as GoEnv;
@@ -103,8 +105,8 @@ export function readGoEnv(go: string, env: NodeJS.ProcessEnv = process.env): GoE
 }
 
 /** GOVERSION of a go binary (`go1.26.8`), read once per process. */
-export function readGoVersion(go: string, env: NodeJS.ProcessEnv = process.env): string {
-  return readGoEnv(go, env).GOVERSION;
+export function readGoVersion(go: string, env: NodeJS.ProcessEnv = process.env, cwd?: string): string {
+  return readGoEnv(go, env, cwd).GOVERSION;
 }
 
 /** Forgets memoized `go env` answers (tests). */
