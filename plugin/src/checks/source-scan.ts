@@ -5,7 +5,7 @@
  */
 import type { SourceFile } from './result';
 import type { TargetSpec } from './types';
-import { fileMatches, type ConstraintContext } from '../platforms/constraints';
+import { fileIncluded, type ConstraintContext } from '../platforms/constraints';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
 
 /** go ignores `testdata`, `vendor` (for the main module's packages) and dirs starting with `.` or `_`. */
@@ -43,10 +43,10 @@ export function constraintContext(target: TargetSpec): ConstraintContext {
   };
 }
 
-/** Whether the go command builds this file for the context; files with headers go rejects count as built. */
+/** Whether the go command builds this file for the context (cgo files need cgo); files with headers go rejects count as built. */
 export function builtFor(f: SourceFile, ctx: ConstraintContext): boolean {
   try {
-    return fileMatches(baseOf(f.path), f.content, ctx);
+    return fileIncluded(baseOf(f.path), f.content, ctx);
   } catch {
     return true;
   }

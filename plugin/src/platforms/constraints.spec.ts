@@ -12,7 +12,9 @@ import {
   constraintGoVersion,
   evalConstraint,
   fileConstraint,
+  fileIncluded,
   fileMatches,
+  goFileImportsC,
   formatConstraint,
   isGoBuildLine,
   isPlusBuildLine,
@@ -182,6 +184,15 @@ describe('header scanning', () => {
     expect(fileMatches('x_arm64.s', '#include "textflag.h"\n', ctx)).toBe(false);
     expect(fileMatches('x_linux.s', '//go:build amd64\n\n#include "textflag.h"\n', ctx)).toBe(true);
     expect(fileMatches('x_amd64.s', '//go:build !linux\n\nTEXT ·f(SB),0,$0\n', ctx)).toBe(false);
+  });
+
+  it('recognises cgo files by their imports only', () => {
+    expect(goFileImportsC('package p\n\n/*\n#include <x.h>\n*/\nimport "C"\n')).toBe(true);
+    expect(goFileImportsC('package p\n\nimport (\n\t"os"\n\t"C"\n)\n')).toBe(true);
+    expect(goFileImportsC('package p\n\n// import "C"\nimport "os"\n')).toBe(false);
+    expect(goFileImportsC('package p\n\nfunc f() { _ = `import "C"` }\n')).toBe(false);
+    expect(fileIncluded('a.go', 'package p\n\nimport "C"\n', ctx)).toBe(false);
+    expect(fileIncluded('a.go', 'package p\n\nimport "C"\n', { ...ctx, cgo: true })).toBe(true);
   });
 
   it('rejects headers go/build rejects', () => {
@@ -423,6 +434,11 @@ describeGo('file selection matches go list', () => {
     files.set('h7.go', '//go:build   darwin   \n\npackage p\n');
     files.set('h8.go', '  //go:build android\r\n\r\npackage p\r\n');
     files.set('h9.go', '// +build linux,!!arm64 darwin\n\npackage p\n');
+    // cgo files: dropped when cgo is off.
+    files.set('c1.go', 'package p\n\n// #include <stdio.h>\nimport "C"\n');
+    files.set('c2.go', 'package p\n\nimport (\n\t"fmt"\n\t"C"\n)\n\nvar _ = fmt.Sprint\n');
+    files.set('c3.go', 'package p\n\n// import "C"\nimport "fmt"\n\nvar _ = fmt.Sprint\nvar s = `import "C"`\n');
+    files.set('c4_linux.go', '//go:build cgo\n\npackage p\n\nimport "C"\n');
     // File-name rules.
     for (const n of [
       'n_linux.go', 'n_arm64.go', 'n_linux_arm64.go', 'n_darwin_amd64.go', 'n_unix.go', 'linux.go', 'n_solaris.go',
@@ -443,7 +459,7 @@ describeGo('file selection matches go list', () => {
     for (const [n, src] of files) writeFileSync(join(dir, n), src);
 
     for (const p of platforms) {
-      const args = ['list', '-e', '-f', '{{range .GoFiles}}{{.}} {{end}}{{range .SFiles}}{{.}} {{end}}{{range .TestGoFiles}}{{.}} {{end}}'];
+      const args = ['list', '-e', '-f', '{{range .GoFiles}}{{.}} {{end}}{{range .CgoFiles}}{{.}} {{end}}{{range .SFiles}}{{.}} {{end}}{{range .TestGoFiles}}{{.}} {{end}}'];
       if (p.tags.length) args.push('-tags', p.tags.join(','));
       args.push('.');
       const res = spawnSync('go', args, {
@@ -464,7 +480,7 @@ describeGo('file selection matches go list', () => {
     for (const p of platforms) {
       const goSet = listed.get(p.label)!;
       for (const [n, src] of files) {
-        const ours = fileMatches(n, src, { ...p.ctx, goVersion: GO_VERSION });
+        const ours = fileIncluded(n, src, { ...p.ctx, goVersion: GO_VERSION });
         if (ours) included++;
         else excluded++;
         if (ours !== goSet.has(n)) mismatches.push(`${p.label} ${n}: go ${goSet.has(n)} ours ${ours}\n${src}`);

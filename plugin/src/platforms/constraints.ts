@@ -641,3 +641,28 @@ export function fileMatches(fileName: string, content: string, ctx: ConstraintCo
 export function isOsArchTag(tag: string): boolean {
   return tag === 'unix' || KNOWN_OS.has(tag) || KNOWN_ARCH.has(tag);
 }
+
+/**
+ * Whether a Go file imports "C" (a cgo file). Looks at the import declarations only, with
+ * comments removed (the cgo preamble is a comment).
+ */
+export function goFileImportsC(content: string): boolean {
+  const noComments = content.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
+  const decl = /^[ \t]*(func|type|var|const)\b/m.exec(noComments);
+  const head = decl ? noComments.slice(0, decl.index) : noComments;
+  for (const m of head.matchAll(/\bimport\s*(\(([^)]*)\)|[A-Za-z_.]*\s*"[^"]*")/g)) {
+    const specs = m[2] ?? m[1];
+    if (/(^|[\s;(])(?:[A-Za-z_.][\w.]*\s+)?"C"/.test(specs)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the go command compiles the file for the context: `fileMatches`, and for `.go` files
+ * importing "C", cgo enabled (go/build drops cgo files when CGO_ENABLED=0).
+ */
+export function fileIncluded(fileName: string, content: string, ctx: ConstraintContext): boolean {
+  if (!fileMatches(fileName, content, ctx)) return false;
+  if (!ctx.cgo && fileName.endsWith('.go') && goFileImportsC(content)) return false;
+  return true;
+}
