@@ -1,0 +1,164 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { resolveBuildOutputs } from '../build/outputs';
+import type { BuildExecutorSchema } from '../build/schema';
+import { resolveCToolchain } from '../../platforms/toolchain';
+import { which } from '../shared/go';
+import type { Logger } from '../test/executor';
+import { parseTargetRef, readTargetOptionsFrom, runBinary } from './executor';
+
+function need(tool: string): boolean {
+  if (which(tool)) return true;
+  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
+  console.warn(`skipped: ${tool} is not installed`);
+  return false;
+}
+
+function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (m) => lines.push(`info: ${m}`), error: (m) => lines.push(`error: ${m}`) };
+}
+
+describe('target references and options', () => {
+  const projects = {
+    projects: {
+      api: {
+        root: 'apps/api',
+        targets: {
+          'build-linux-arm64': {
+            executor: '@gocross/nx:build',
+            options: { goos: 'linux', goarch: 'arm64', outputDir: 'dist/{projectRoot}/arm64', tags: ['{projectRoot}'] },
+            configurations: { production: { ldflags: '-s -w' } },
+          },
+        },
+      },
+    },
+  };
+  it('parses target, project:target and project:target:configuration', () => {
+    expect(parseTargetRef('build-linux-arm64', 'api')).toEqual({ project: 'api', target: 'build-linux-arm64' });
+    expect(parseTargetRef('web:build-arm64', 'api')).toEqual({ project: 'web', target: 'build-arm64' });
+    expect(parseTargetRef('web:build:production', undefined)).toEqual({ project: 'web', target: 'build', configuration: 'production' });
+    expect(parseTargetRef('build', undefined)).toBeUndefined();
+    expect(parseTargetRef('a::b', 'x')).toBeUndefined();
+  });
+  it('merges a configuration and replaces {projectRoot}', () => {
+    const r = readTargetOptionsFrom(projects, { project: 'api', target: 'build-linux-arm64', configuration: 'production' }, '/ws');
+    expect(r).toEqual({
+      ok: true,
+      projectRoot: 'apps/api',
+      executor: '@gocross/nx:build',
+      options: { goos: 'linux', goarch: 'arm64', outputDir: 'dist/apps/api/arm64', tags: ['apps/api'], ldflags: '-s -w' },
+    });
+  });
+  it('names the build targets when the one asked for does not exist', () => {
+    const r = readTargetOptionsFrom(projects, { project: 'api', target: 'build-linux-riscv64' }, '/ws');
+    expect(r).toEqual({ ok: false, message: 'project "api" has no target "build-linux-riscv64" (build targets: build-linux-arm64)' });
+  });
+});
+
+describe('running built binaries, for real', () => {
+  let ws: string;
+  const projectRoot = 'apps/echo';
+  const targets: Record<string, { executor: string; options: BuildExecutorSchema }> = {
+    'build-linux-arm64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64', cgo: true } },
+    'build-linux-arm-7': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm', goarm: '7', cgo: true } },
+    'build-linux-riscv64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'riscv64' } },
+    'build-linux-s390x': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 's390x' } },
+    'build-linux-mips64le': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'mips64le' } },
+    'build-linux-amd64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64' } },
+  };
+  const projects = () => ({ projects: { echo: { root: projectRoot, targets } } });
+  const env = () => ({ ...process.env, GOWORK: 'off' });
+
+  /** Builds a target's binary with go directly into the path the build executor would use. */
+  function build(target: string, override?: Partial<BuildExecutorSchema>): string {
+    const options = { ...targets[target].options, ...override };
+    const out = resolveBuildOutputs(options, { workspaceRoot: ws, projectRoot });
+    const e: Record<string, string> = { ...(env() as Record<string, string>), GOOS: options.goos, GOARCH: options.goarch, CGO_ENABLED: options.cgo ? '1' : '0' };
+    if (options.goarm) e.GOARM = options.goarm;
+    if (options.cgo) {
+      const tc = resolveCToolchain({ platform: out.platform, env: process.env, hostGoos: 'linux', hostGoarch: 'amd64' });
+      if (!tc.ok) throw new Error(tc.message);
+      e.CC = tc.toolchain.cc;
+      e.CGO_CFLAGS = ['-O2', ...tc.toolchain.cflags].join(' ');
+    }
+    const file = out.files[0].path;
+    const r = spawnSync('go', ['build', '-trimpath', '-o', file, '.'], { cwd: path.join(ws, projectRoot), env: e, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return file;
+  }
+
+  beforeAll(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-run-'));
+    const dir = path.join(ws, projectRoot);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/echo\n\ngo 1.22\n');
+    fs.writeFileSync(
+      path.join(dir, 'main.go'),
+      'package main\n\nimport (\n\t"fmt"\n\t"os"\n\t"runtime"\n\t"strings"\n)\n\nvar extra = ""\n\nfunc main() {\n\tfmt.Printf("%s/%s%s args=%s\\n", runtime.GOOS, runtime.GOARCH, extra, strings.Join(os.Args[1:], ","))\n\tif len(os.Args) > 1 && os.Args[1] == "fail" {\n\t\tos.Exit(3)\n\t}\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'cgo.go'),
+      '//go:build cgo\n\npackage main\n\n/*\nstatic int add(int a, int b) { return a + b; }\n*/\nimport "C"\n\nimport "fmt"\n\nfunc init() { extra = fmt.Sprintf(" cgo=%d", int(C.add(2, 3))) }\n',
+    );
+  });
+  afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  const cases = [
+    { target: 'build-linux-arm64', tools: ['aarch64-linux-gnu-gcc', 'qemu-aarch64'], expect: 'linux/arm64 cgo=5 args=a,b c\n', l: true },
+    { target: 'build-linux-arm-7', tools: ['arm-linux-gnueabihf-gcc', 'qemu-arm'], expect: 'linux/arm cgo=5 args=a,b c\n', l: true },
+    { target: 'build-linux-riscv64', tools: ['qemu-riscv64'], expect: 'linux/riscv64 args=a,b c\n', l: false },
+    { target: 'build-linux-amd64', tools: [], expect: 'linux/amd64 args=a,b c\n', l: false },
+  ];
+  it.each(cases)('$target runs with args', async (c) => {
+    if (!need('go') || !c.tools.every(need)) return;
+    if (c.target === 'build-linux-amd64' && process.arch !== 'x64') return;
+    build(c.target);
+    const logger = memoryLogger();
+    const r = await runBinary(
+      { buildTarget: c.target, args: ['a', 'b c'] },
+      { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() },
+      { logger, stdout: null, stderr: null },
+    );
+    expect(r.output).toBe(c.expect);
+    expect(r.success).toBe(true);
+    expect(r.ran).toBe(c.target === 'build-linux-amd64' ? 'native' : 'qemu');
+    expect(r.argv?.includes('-L')).toBe(c.l);
+  });
+
+  it('passes a non-zero exit status through as a failure', async () => {
+    if (!need('go') || !need('qemu-s390x')) return;
+    build('build-linux-s390x');
+    const logger = memoryLogger();
+    const r = await runBinary(
+      { buildTarget: 'echo:build-linux-s390x', args: ['fail'] },
+      { workspaceRoot: ws, projects: projects(), env: env() },
+      { logger, stdout: null, stderr: null },
+    );
+    expect(r.output).toBe('linux/s390x args=fail\n');
+    expect(r).toMatchObject({ success: false, ran: 'qemu', exitCode: 3 });
+    expect(logger.lines.join('\n')).toContain('exited with status 3');
+  });
+
+  it('refuses a missing artifact, naming the build command', async () => {
+    const logger = memoryLogger();
+    const r = await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() }, { logger });
+    expect(r.success).toBe(false);
+    expect(logger.lines.join('\n')).toContain('build it first with nx run echo:build-linux-mips64le');
+  });
+
+  it('refuses a binary of the wrong architecture', async () => {
+    if (!need('go') || !need('qemu-mips64el')) return;
+    // The riscv64 binary sitting where the mips64le one should be.
+    const wrong = build('build-linux-riscv64');
+    const mipsPath = resolveBuildOutputs(targets['build-linux-mips64le'].options, { workspaceRoot: ws, projectRoot }).files[0].path;
+    fs.mkdirSync(path.dirname(mipsPath), { recursive: true });
+    fs.copyFileSync(wrong, mipsPath);
+    const logger = memoryLogger();
+    const r = await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() }, { logger });
+    expect(r.success).toBe(false);
+    expect(logger.lines.join('\n')).toContain('is a riscv64 binary, not linux/mips64le');
+  });
+});

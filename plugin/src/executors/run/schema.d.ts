@@ -1,0 +1,14 @@
+/** Options of `@gocross/nx:run`. See schema.json for the descriptions shown by Nx. */
+export interface RunExecutorSchema {
+  /** `build-linux-arm64` (same project) or `project:target[:configuration]`. */
+  buildTarget: string;
+  /** Which artifact when the build has several main packages: main package dir or file name. */
+  binary?: string;
+  /** Arguments passed to the binary. */
+  args?: string[];
+  /** Working directory relative to the workspace root; default the project root. */
+  cwd?: string;
+  env?: Record<string, string>;
+  qemu?: string;
+  sysroot?: string;
+}
