@@ -41,6 +41,20 @@ describe('good builds of the default matrix', () => {
     expect(r.artifacts[0].kind).toBe(platform.startsWith('darwin') ? 'macho' : platform.startsWith('windows') ? 'pe' : 'elf');
   });
 
+  it.each([
+    ['linux/386', { GOARCH: '386' }],
+    ['linux/mipsle', { GOARCH: 'mipsle' }],
+    ['linux/s390x', { GOARCH: 's390x' }],
+  ])('%s (beyond the default matrix): zero findings; a near twin is rejected', async (platform, env) => {
+    const file = hello({ GOOS: 'linux', ...env });
+    expect(lines(await validate(file, target(platform)))).toEqual([]);
+    const twin: Record<string, string> = { mipsle: 'linux/mips', '386': 'linux/arm', s390x: 'linux/ppc64' };
+    const other = twin[env.GOARCH];
+    expect(lines(await validate(file, target(other), { checks: [elfArch] }))).toEqual([
+      expect.stringMatching(new RegExp(`^error elf-arch: built for GOARCH=${env.GOARCH}, target is ${other}`)),
+    ]);
+  });
+
   it('a PIE built by Go\'s internal linker (interpreter, no libraries) passes with buildmode pie', async () => {
     const file = hello({ GOOS: 'linux', GOARCH: 'amd64' }, [...REPRO, '-buildmode=pie']);
     expect(lines(await validate(file, target('linux/amd64', { buildmode: 'pie' })))).toEqual([]);
