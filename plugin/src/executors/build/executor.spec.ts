@@ -6,7 +6,8 @@ import * as fc from 'fast-check';
 import { VARIANTS, VARIANT_VARIABLE } from '../../platforms';
 import { builtinPlatformTable } from '../../platforms/table';
 import { GO_ENV_PASSTHROUGH, type GoRunResult, type GoSpawner } from '../shared/go';
-import {
+import type { ExecutorContext } from '@nx/devkit';
+import buildExecutor, {
   checkMainPackage,
   mergeLdflags,
   packageClause,
@@ -485,6 +486,32 @@ describeGo('runBuild', () => {
     expect(fs.readFileSync(path.join(dir, 'clib.a')).subarray(0, 8).toString('latin1')).toBe('!<arch>\n');
     expect(fs.readFileSync(path.join(dir, 'clib.h'), 'utf8')).toMatch(/extern int Twice\(int x\);|Twice\(GoInt32 x\)|Twice\(int/);
     expect(fs.readdirSync(dir).sort()).toEqual(['clib.a', 'clib.h']);
+  });
+
+  it('as an Nx executor: finds the project root in the context', async () => {
+    const context = {
+      root: ws,
+      cwd: ws,
+      isVerbose: false,
+      projectName: 'hello',
+      projectsConfigurations: { version: 2, projects: { hello: { root: 'apps/hello' } } },
+      nxJsonConfiguration: {},
+      projectGraph: { nodes: {}, dependencies: {} },
+    } as unknown as ExecutorContext;
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const r = await buildExecutor({ goos: 'linux', goarch: 'arm64', main: './cmd/b', outputPath: 'bin/b-arm64' }, context);
+      expect(r).toEqual({ success: true });
+      expect(elfHeader(path.join(ws, 'bin/b-arm64')).machine).toBe(183);
+      expect(log.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^linux\/arm64: \.\/cmd\/b → .*bin\/b-arm64 \(/)]);
+      const missing = await buildExecutor({ goos: 'linux', goarch: 'arm64' }, { ...context, projectName: 'nope' } as ExecutorContext);
+      expect(missing).toEqual({ success: false });
+      expect(err.mock.calls.map((c) => String(c[0]))).toEqual(['@gocross/nx:build: project nope not found in the workspace']);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
   });
 
   it('linux/arm/7 gives a 32-bit ARM ELF (e_machine 40) with GOARM=7 recorded', async () => {
