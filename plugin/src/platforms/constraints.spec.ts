@@ -434,6 +434,9 @@ describeGo('file selection matches go list', () => {
     files.set('h7.go', '//go:build   darwin   \n\npackage p\n');
     files.set('h8.go', '  //go:build android\r\n\r\npackage p\r\n');
     files.set('h9.go', '// +build linux,!!arm64 darwin\n\npackage p\n');
+    // A byte-order mark hides the constraint from go/build.
+    files.set('bom.go', '\uFEFF//go:build windows\n\npackage p\n');
+    files.set('nel.go', '//go:build windows\u0085\n\npackage p\n');
     // cgo files: dropped when cgo is off.
     files.set('c1.go', 'package p\n\n// #include <stdio.h>\nimport "C"\n');
     files.set('c2.go', 'package p\n\nimport (\n\t"fmt"\n\t"C"\n)\n\nvar _ = fmt.Sprint\n');

@@ -67,11 +67,14 @@ export class ConstraintHeaderError extends Error {
 }
 
 const MAX_SIZE = 1000;
+const SPLIT_FIELDS_RE = /[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/;
 const MAX_OLD_SIZE = 100;
 
-// Go's strings.TrimSpace trims Unicode white space; String.prototype.trim is the same set for
-// everything that appears in source files.
-const trimSpace = (s: string): string => s.trim();
+// Go's strings.TrimSpace trims unicode.IsSpace characters. String.prototype.trim differs: it
+// also trims U+FEFF and does not trim U+0085.
+const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
+const TRIM_RE = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
+const trimSpace = (s: string): string => s.replace(TRIM_RE, '');
 
 const TAG_CHAR = /[\p{L}\p{Nd}_.]/u;
 
@@ -223,7 +226,7 @@ export function parseGoBuildExpr(text: string): ConstraintExpr {
 export function parsePlusBuildExpr(text: string): ConstraintExpr {
   let size = 0;
   let x: ConstraintExpr | undefined;
-  for (const clause of text.split(/\s+/).filter((f) => f !== '')) {
+  for (const clause of text.split(SPLIT_FIELDS_RE).filter((f) => f !== '')) {
     let y: ConstraintExpr | undefined;
     for (let lit of clause.split(',')) {
       let z: ConstraintExpr;
@@ -533,6 +536,8 @@ export interface ConstraintHeader {
  * first non-`//` line.
  */
 export function scanConstraintHeader(content: string): ConstraintHeader {
+  // go/build's reader skips one leading byte-order mark.
+  if (content.startsWith('\uFEFF')) content = content.slice(1);
   const lines = content.split('\n');
   const header: ConstraintHeader = { plusBuild: [], ignoredPlusBuild: [], binaryOnly: false };
   let endLine = 0; // lines [0, endLine) are the part where +build lines count
