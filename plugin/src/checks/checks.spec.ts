@@ -222,6 +222,14 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(await validate(exe, target('linux/amd64'), { checks: [hardening], policy: { checks: { hardening: ['error', { relro: 'full' }] } } }))).toEqual([]);
   });
 
+  it('hardening: a windows image built with -buildmode=exe has no ASLR', async () => {
+    const exe = hello({ GOOS: 'windows', GOARCH: 'amd64' }, [...REPRO, '-buildmode=exe']);
+    expect(lines(await validate(exe, target('windows/amd64'), { checks: [hardening] }))).toEqual([
+      'error hardening: no ASLR (IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE not set): the image always loads at its preferred base',
+    ]);
+    expect(lines(await validate(exe, target('windows/amd64'), { checks: [hardening], policy: { checks: { hardening: ['error', { aslr: false }] } } }))).toEqual([]);
+  });
+
   it('exports: a non-static C helper and a C global leak from a c-shared library; a clean one passes', async () => {
     if (!haveTools('gcc')) return;
     const leak = cSharedLib(true);

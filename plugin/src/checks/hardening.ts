@@ -9,6 +9,31 @@ import type { Check, Finding } from './types';
 
 const ET_REL = 1;
 
+const IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA = 0x20;
+const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40;
+const IMAGE_DLLCHARACTERISTICS_NX_COMPAT = 0x100;
+
+/** Windows: DEP (NX_COMPAT) and ASLR (DYNAMIC_BASE, plus HIGH_ENTROPY_VA for PE32+). */
+function peHardening(ctx: BinaryCheckContext): Finding[] {
+  const out: Finding[] = [];
+  const pe = ctx.pe();
+  if (!pe || pe.optionalMagic === 0) return out;
+  const dc = pe.dllCharacteristics;
+  const add = (message: string, fix: string) =>
+    out.push({ checkId: 'hardening', severity: 'error', message, fix, file: ctx.file, data: { dllCharacteristics: dc } });
+  if (ctx.params.nx !== false && (dc & IMAGE_DLLCHARACTERISTICS_NX_COMPAT) === 0) {
+    add('not marked NX compatible (IMAGE_DLLCHARACTERISTICS_NX_COMPAT): no DEP', 'build with Go\'s default windows build mode (pie); drop -buildmode=exe');
+  }
+  if (ctx.params.aslr !== false) {
+    if ((dc & IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE) === 0) {
+      add('no ASLR (IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE not set): the image always loads at its preferred base', 'build with -buildmode=pie (Go\'s default on windows); drop -buildmode=exe');
+    } else if (pe.optionalMagic === 0x20b && (dc & IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA) === 0) {
+      add('64-bit image without high-entropy ASLR (IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA)', 'build with -buildmode=pie (Go\'s default on windows)');
+    }
+  }
+  return out;
+}
+
 export const hardening: Check<BinaryCheckContext> = {
   meta: {
     id: 'hardening',
@@ -16,11 +41,12 @@ export const hardening: Check<BinaryCheckContext> = {
     kind: 'binary',
     defaultSeverity: 'error',
     description:
-      'Dynamically linked ELF files get RELRO (full with relro: "full": PT_GNU_RELRO and DT_BIND_NOW/DF_BIND_NOW/DF_1_NOW), a non-executable stack (PT_GNU_STACK without PF_X), no text relocations, and are PIE when built with -buildmode=pie.',
+      'Windows images must have DEP and ASLR (NX_COMPAT, DYNAMIC_BASE, HIGH_ENTROPY_VA). Dynamically linked ELF files get RELRO (full with relro: "full": PT_GNU_RELRO and DT_BIND_NOW/DF_BIND_NOW/DF_1_NOW), a non-executable stack (PT_GNU_STACK without PF_X), no text relocations, and are PIE when built with -buildmode=pie.',
     docs: 'docs/checks/hardening.md',
   },
   run(ctx) {
     const out: Finding[] = [];
+    if (ctx.kind === 'pe') return peHardening(ctx);
     if (ctx.kind !== 'elf') return out;
     const elf = ctx.elf();
     if (!elf || elf.header.type === ET_REL) return out;

@@ -54,6 +54,7 @@ export const CHECK_PARAMS: Readonly<Record<string, Readonly<Record<string, Param
     nx: { type: 'boolean' },
     pie: { type: 'boolean' },
     textrel: { type: 'boolean' },
+    aslr: { type: 'boolean' },
   },
   rpath: { allow: { type: 'string[]' }, allowRpath: { type: 'boolean' } },
   'needed-libs': { allow: { type: 'string[]' }, extra: { type: 'string[]' } },
