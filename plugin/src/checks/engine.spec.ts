@@ -27,7 +27,7 @@ describe('validateArtifacts', () => {
     const t = target('linux/arm64');
     const r = await validateArtifacts({
       workspaceRoot: dir,
-      artifacts: ['missing', 'notes.txt', 'empty', 'truncated'].map((p) => ({ path: p, target: t })),
+      artifacts: ['missing', 'notes.txt', 'empty', 'truncated', '.'].map((p) => ({ path: p, target: t })),
       policy: defaultPolicy(),
     });
     expect(r.artifacts.map((a) => [a.file, a.kind, a.findings.length, a.findings[0]?.checkId])).toEqual([
@@ -35,11 +35,13 @@ describe('validateArtifacts', () => {
       ['notes.txt', 'unknown', 1, INPUT_CHECK_ID],
       ['empty', 'unknown', 1, INPUT_CHECK_ID],
       ['truncated', 'elf', 1, INPUT_CHECK_ID],
+      [dir, 'missing', 1, INPUT_CHECK_ID],
     ]);
+    expect(r.artifacts[4].error).toBe(`cannot open ${dir}: it is a directory`);
     expect(r.artifacts[0].error).toBe('cannot open missing: no such file');
     expect(r.artifacts[1].error).toMatch(/notes\.txt is not an ELF, Mach-O, PE or ar file \(20 bytes\)/);
     expect(r.artifacts[3].error).toMatch(/^truncated cannot be parsed as elf: elf: at offset \d+: expected/);
-    expect(r.counts).toEqual({ error: 4, warn: 0, total: 4, artifacts: 4, checksRun: 0 });
+    expect(r.counts).toEqual({ error: 5, warn: 0, total: 5, artifacts: 5, checksRun: 0 });
   });
 
   it('counts, bytes read (a small share of the file) and per-artifact grouping', async () => {
@@ -109,6 +111,34 @@ describe('validateArtifacts', () => {
     expect(r.sources).toHaveLength(2);
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0]).toMatchObject({ file: 'libs/m/x.s', line: 1 });
+  });
+
+  it('corrupted binaries (bytes flipped in the headers and tables, random truncation) never crash the engine', async () => {
+    const orig = fs.readFileSync(good);
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const t = target('linux/arm64');
+    const file = path.join(dir, 'mutant');
+    for (let i = 0; i < 60; i++) {
+      const buf = Buffer.from(orig);
+      // The ELF header, program headers and section headers are where parsing decisions happen.
+      const shoff = Number(buf.readBigUInt64LE(0x28));
+      for (let k = 0; k < 1 + rnd(8); k++) {
+        const at = rnd(3) === 0 ? shoff + rnd(Math.max(1, buf.length - shoff)) : rnd(4096);
+        if (at < buf.length) buf[at] = rnd(256);
+      }
+      const cut = rnd(4) === 0 ? rnd(buf.length) : buf.length;
+      fs.writeFileSync(file, buf.subarray(0, cut));
+      const r = await validateArtifacts({ artifacts: [{ path: file, target: t }], policy: defaultPolicy() });
+      expect(r.artifacts).toHaveLength(1);
+      for (const f of r.findings) {
+        expect(typeof f.message).toBe('string');
+        expect(f.fix.length).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('collectExportNames reads //export directives at column 0 of Go files only', () => {

@@ -6,6 +6,7 @@
  * Unreadable or non-binary inputs give one clear error finding (check id `input`) instead of a
  * crash; a check that throws gives one error finding naming the check.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectKind, openFile, readAr, readBuildInfo, readElf, readMachO, readPe } from '../binary';
 import type { ByteSource, FileKind } from '../binary/types';
@@ -109,9 +110,11 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any
   const abs = path.resolve(root, a.path);
   let src: (ByteSource & { close?: () => void }) | undefined;
   try {
+    if (fs.statSync(abs).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     src = openFile(abs) as ByteSource & { close?: () => void };
   } catch (e) {
-    const msg = `cannot open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(e)}`;
+    const code = (e as NodeJS.ErrnoException).code;
+    const msg = `cannot open ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errorMessage(e)}`;
     return {
       path: a.path,
       file,
