@@ -4,6 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { asmCoverage } from './asm-coverage';
 import type { SourceCheckContext } from './context';
+import { validateArtifacts } from './engine';
+import { defaultPolicy } from './policy';
+import { SOURCE_CHECKS } from './registry';
 import { goFuncDecls } from './source-scan';
 import { haveTools } from './test-utils/fixtures';
 import type { Finding, TargetSpec } from './types';
@@ -164,6 +167,26 @@ describe('asm-coverage', () => {
     };
     expect(run(files, 'linux', 'riscv64')).toEqual([]);
     expect(run(files, 'windows', 'amd64').map((x) => x.data?.function)).toEqual(['V']);
+  });
+});
+
+describe('through the engine, over a matrix', () => {
+  it('reports each platform lacking the function once, and platform-independent findings once', async () => {
+    const targets = PLATFORMS.map((p) => ({ platform: p, cgo: false, buildmode: 'exe' as const }));
+    const files = { ...VARIANTS.amd64Only, 'mathx/extra.s': 'TEXT ·Extra(SB),0,$0\n\tMOVQ AX, BX\n\tRET\n', 'mathx/extra.go': 'package mathx\n\nfunc Extra()\n' };
+    const result = await validateArtifacts({
+      artifacts: [],
+      sources: sources(files),
+      sourceTargets: targets,
+      projectRoot: 'libs/mathx',
+      policy: defaultPolicy(),
+      checks: SOURCE_CHECKS,
+    });
+    const cov = result.findings.filter((f) => f.checkId === 'asm-coverage').map((f) => `${f.data?.function}@${f.data?.platform}`);
+    expect(cov.sort()).toEqual(['Sum@linux/arm64', 'Sum@linux/riscv64']);
+    // extra.s is unguarded: one asm-guard finding, not one per platform.
+    expect(result.findings.filter((f) => f.checkId === 'asm-guard').map((f) => f.file)).toEqual(['libs/mathx/mathx/extra.s']);
+    expect(result.sources).toHaveLength(3);
   });
 });
 
