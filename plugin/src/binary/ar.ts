@@ -4,7 +4,7 @@
  * Each member is classified from its first bytes (ELF, COFF, Mach-O, Go object).
  */
 import { classifyObject } from './detect';
-import { MAX_ENTRIES, cstring, fail, need } from './reader';
+import { MAX_CSTRING, MAX_ENTRIES, cstring, fail, need } from './reader';
 import type { ArArchive, ArMember, ArSymbol, ByteSource, ObjectInfo } from './types';
 
 const F = 'ar';
@@ -86,10 +86,12 @@ class Ar implements ArArchive {
         if (!longNames) fail(F, off, 'long-name table "//" before a "/<n>" name');
         const at = parseInt(rawName.slice(1), 10);
         if (at >= longNames.length) fail(F, off, `long-name offset ${at} within table (${longNames.length} bytes)`);
-        let end = longNames.indexOf('/\n', at, 'latin1');
-        if (end < 0) end = longNames.indexOf(0x0a, at);
-        if (end < 0) end = longNames.length;
-        name = longNames.toString('utf8', at, end);
+        // Names end with "/\n" (GNU) or "\n"; look at most MAX_CSTRING bytes ahead.
+        const window = longNames.subarray(at, Math.min(longNames.length, at + MAX_CSTRING));
+        let end = window.indexOf('/\n', 0, 'latin1');
+        if (end < 0) end = window.indexOf(0x0a);
+        if (end < 0) end = window.length;
+        name = window.toString('utf8', 0, end);
         if (thin) dataInFile = false;
       } else {
         name = rawName.endsWith('/') ? rawName.slice(0, -1) : rawName;

@@ -406,12 +406,26 @@ class Elf implements ElfFile {
   notes(): ElfNote[] {
     return this.memo('notes', () => {
       const out: ElfNote[] = [];
+      // Overlapping or repeated note areas in a hostile file must not multiply the work: read
+      // each area once and at most the file's size in total.
+      let budget = this.src.size;
+      const seen = new Set<string>();
+      const area = (offset: number, size: number): boolean => {
+        const key = `${offset}:${size}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        budget -= size;
+        if (budget < 0) fail(F, offset, 'note areas no larger in total than the file');
+        return true;
+      };
       const secs = this.sections.filter((s) => s.type === N.SHT_NOTE);
       if (secs.length > 0) {
-        for (const s of secs) this.parseNotes(this.sectionData(s), s.offset, s.addralign === 8 ? 8 : 4, s.name, out);
+        for (const s of secs) {
+          if (area(s.offset, s.size)) this.parseNotes(this.sectionData(s), s.offset, s.addralign === 8 ? 8 : 4, s.name, out);
+        }
       } else {
         for (const p of this.programs) {
-          if (p.type !== N.PT_NOTE) continue;
+          if (p.type !== N.PT_NOTE || !area(p.offset, p.filesz)) continue;
           this.parseNotes(need(this.src, F, p.offset, p.filesz, 'PT_NOTE'), p.offset, p.align === 8 ? 8 : 4, '', out);
         }
       }

@@ -3,12 +3,14 @@
  * 64-bit fat_arch tables, always big-endian) with one image per slice.
  */
 import * as M from './macho-names';
-import { Decoder, MAX_ENTRIES, cstring, fail, need } from './reader';
+import { Decoder, cstring, fail, need } from './reader';
 import type { ByteSource, MachOFile, MachOImage, MachOLoadCommand, MachOSection, MachOSegment } from './types';
 
 const F = 'macho';
 /** Upper bound on the load-command area (real files have a few kilobytes). */
 const MAX_CMDS_SIZE = 16 << 20;
+/** Universal files carry a handful of slices; more is hostile (each slice is parsed). */
+const MAX_FAT_ARCHES = 64;
 
 function ver(v: number): string {
   return `${v >>> 16}.${(v >> 8) & 0xff}.${v & 0xff}`;
@@ -108,7 +110,7 @@ export function readMachO(src: ByteSource): MachOFile {
     const fat64 = magic === 0xcafebabf;
     const n = head.readUInt32BE(4);
     const es = fat64 ? 32 : 20;
-    if (n === 0 || n > MAX_ENTRIES || 8 + n * es > src.size) fail(F, 4, `fat_arch table (${n} entries) within file`);
+    if (n === 0 || n > MAX_FAT_ARCHES || 8 + n * es > src.size) fail(F, 4, `fat_arch table (${n} entries) within file`);
     const d = new Decoder(need(src, F, 8, n * es, 'fat_arch table'), true, F, 8);
     const images: MachOImage[] = [];
     for (let i = 0; i < n; i++) {

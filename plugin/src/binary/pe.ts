@@ -53,7 +53,7 @@ class Pe implements PeFile {
       this.imageBase = plus ? Number(opt.readBigUInt64LE(24)) : opt.readUInt32LE(28);
       this.subsystem = opt.readUInt16LE(68);
       this.dllCharacteristics = opt.readUInt16LE(70);
-      const ndirs = Math.min(opt.readUInt32LE(plus ? 108 : 92), (optSize - min) / 8, 16);
+      const ndirs = Math.min(opt.readUInt32LE(plus ? 108 : 92), Math.floor((optSize - min) / 8), 16);
       for (let i = 0; i < ndirs; i++) this.dirs.push({ rva: opt.readUInt32LE(min + i * 8), size: opt.readUInt32LE(min + i * 8 + 4) });
     }
     const secOff = optOff + optSize;

@@ -63,20 +63,28 @@ export class Decoder {
   }
 }
 
-/** NUL-terminated string at off in buf (to the end of buf when there is no NUL). */
+/**
+ * Longest NUL-terminated string looked at. Bounds the work when a hostile table has no NULs and
+ * many entries point into it.
+ */
+export const MAX_CSTRING = 64 * 1024;
+
+function cend(buf: Buffer, off: number): number {
+  const lim = Math.min(buf.length, off + MAX_CSTRING);
+  const end = buf.subarray(off, lim).indexOf(0);
+  return end < 0 ? lim : off + end;
+}
+
+/** NUL-terminated string at off in buf (to the end of buf, or MAX_CSTRING bytes, when there is no NUL). */
 export function cstring(buf: Buffer, off: number): string {
   if (off < 0 || off >= buf.length) return '';
-  let end = buf.indexOf(0, off);
-  if (end < 0) end = buf.length;
-  return buf.toString('latin1', off, end);
+  return buf.toString('latin1', off, cend(buf, off));
 }
 
 /** Same, decoded as UTF-8 (paths and symbol names may be UTF-8). */
 export function cstringUtf8(buf: Buffer, off: number): string {
   if (off < 0 || off >= buf.length) return '';
-  let end = buf.indexOf(0, off);
-  if (end < 0) end = buf.length;
-  return buf.toString('utf8', off, end);
+  return buf.toString('utf8', off, cend(buf, off));
 }
 
 export function hex(b: Buffer): string {

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Fuzzes the binary readers (plugin/src/binary) with seeded mutations of real Go binaries and
+// archives built here by `go`. Prints inputs, typed errors, successes and time per input; any
+// input that makes a reader throw something other than BinaryFormatError is a crash: exit 1.
+//
+// usage: node bench/fuzz-readers.js [--inputs 100000] [--seed 1] [--keep]
+require('./fuzz-ts-register');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const fx = require('../plugin/src/binary/test-utils/fixtures.ts');
+const { fuzz, hotRanges, memberSeeds } = require('../plugin/src/binary/test-utils/fuzz.ts');
+
+function arg(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
+
+async function main() {
+  const inputs = Number(arg('inputs', '100000'));
+  const seed = Number(arg('seed', '1'));
+  const missing = fx.missingTools(['go', 'gcc', 'aarch64-linux-gnu-gcc']);
+  if (missing.length) {
+    console.error(`missing tools: ${missing.join(', ')}`);
+    process.exit(2);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-fuzz-'));
+  try {
+    fx.writeFixtureModule(dir);
+    const names = ['linux-amd64', 'linux-arm-7', 'linux-mips', 'linux-s390x', 'linux-386', 'linux-arm64-cgo', 'linux-amd64-c-shared',
+      'linux-amd64-c-archive', 'goarchive-linux-arm64', 'darwin-arm64', 'windows-386', 'windows-amd64', 'linux-amd64-pie-bindnow'];
+    const all = [...fx.PURE_LINUX, ...fx.CGO_LINUX, ...fx.OTHER_OS, ...fx.GO_ARCHIVES];
+    const specs = names.map((n) => all.find((s) => s.name === n));
+    const t0 = Date.now();
+    const built = await fx.buildFixtures(dir, specs);
+    console.log(`built ${built.size} seeds in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const seeds = [];
+    for (const f of built.values()) {
+      const data = fs.readFileSync(f.file);
+      seeds.push({ name: f.name, data, hot: hotRanges(data) });
+    }
+    // Small seeds: object members of the archives (ELF relocatables, Go objects).
+    for (const n of ['linux-amd64-c-archive', 'goarchive-linux-arm64']) {
+      seeds.push(...memberSeeds(n, fs.readFileSync(built.get(n).file), 4));
+    }
+    console.log(`seeds: ${seeds.length} (${seeds.map((s) => `${s.name}:${s.data.length}`).join(', ')})`);
+    const st = fuzz(seeds, inputs, seed);
+    console.log(`inputs: ${st.inputs}`);
+    console.log(`successes: ${st.ok}`);
+    console.log(`typed errors: ${st.typedErrors} ${JSON.stringify(st.byFormat)}`);
+    console.log(`crashes: ${st.crashes.length}`);
+    console.log(`time: ${(st.ms / 1000).toFixed(1)} s, ${(st.ms / st.inputs).toFixed(3)} ms/input, max ${st.maxMs.toFixed(1)} ms`);
+    const kinds = new Map();
+    for (const c of st.crashes) {
+      const key = c.error.split("\n").slice(0, 3).join(" | ");
+      if (!kinds.has(key)) kinds.set(key, c);
+    }
+    for (const [k, c] of kinds) console.log(`CRASH seed=${c.seed} iteration=${c.iteration}: ${k}`);
+    if (st.crashes.length) process.exitCode = 1;
+  } finally {
+    if (!process.argv.includes('--keep')) fs.rmSync(dir, { recursive: true, force: true });
+    else console.log(`fixtures kept in ${dir}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
