@@ -79,11 +79,26 @@ describe('good cgo builds', () => {
       libc: 'glibc',
     },
     { name: 'linux/amd64 musl (musl-gcc)', tools: ['musl-gcc'], build: () => cgo('musl-gcc', { GOARCH: 'amd64' }), platform: 'linux/amd64', libc: 'musl' },
+    {
+      name: 'linux/arm/7 cgo linked by Go\'s internal linker (-linkmode=internal)',
+      tools: ['arm-linux-gnueabihf-gcc'],
+      build: () => cgo('arm-linux-gnueabihf-gcc', { GOARCH: 'arm', GOARM: '7' }, ['-trimpath', '-ldflags=-linkmode=internal']),
+      platform: 'linux/arm/7',
+      libc: 'glibc',
+      linkmode: 'internal' as const,
+    },
   ];
-  it.each(cases)('$name: zero findings', async ({ tools, build, platform, libc }) => {
+  it.each(cases)('$name: zero findings', async ({ tools, build, platform, libc, ...rest }) => {
     if (!haveTools(...tools)) return;
-    const r = await validate(build(), target(platform, { cgo: true, libc }));
+    const linkmode = 'linkmode' in rest ? rest.linkmode : 'external';
+    const file = build();
+    const r = await validate(file, target(platform, { cgo: true, libc, linkmode }));
     expect(lines(r)).toEqual([]);
+    if (linkmode === 'internal') {
+      // Go's internal linker writes no PT_GNU_RELRO for an executable: only a full-RELRO policy objects.
+      const full = await validate(file, target(platform, { cgo: true, libc, linkmode }), { policy: { checks: { hardening: ['error', { relro: 'full' }] } } });
+      expect(lines(full)).toEqual(['error hardening: no RELRO (PT_GNU_RELRO missing): GOT and dynamic data stay writable']);
+    }
   });
 });
 
@@ -247,6 +262,16 @@ describe('defects produced for real are reported by their check', () => {
     const cleanFile = buildFixture({ files: clean, env: { CGO_ENABLED: '1', CC: 'gcc' }, args: ['-trimpath', '-buildmode=c-shared'], out: 'libadd.so' });
     const all = await validate(cleanFile, t, { sources: Object.entries(clean).map(([path, content]) => ({ path, content })) });
     expect(lines(all)).toEqual([]);
+    if (haveTools('aarch64-linux-gnu-gcc')) {
+      const arm64 = buildFixture({
+        files: clean,
+        env: { CGO_ENABLED: '1', CC: 'aarch64-linux-gnu-gcc', GOARCH: 'arm64' },
+        args: ['-trimpath', '-buildmode=c-shared'],
+        out: 'libadd.so',
+      });
+      const srcs = Object.entries(clean).map(([path, content]) => ({ path, content }));
+      expect(lines(await validate(arm64, target('linux/arm64', { cgo: true, buildmode: 'c-shared' }), { sources: srcs }))).toEqual([]);
+    }
     // Sources declaring an export the library lacks: the artifact is stale.
     const stale = await validate(cleanFile, t, { checks: [exportsCheck], sources: [{ path: 'x.go', content: '//export Sub\nfunc Sub() {}\n' }] });
     expect(lines(stale)).toEqual([

@@ -71,7 +71,11 @@ export const hardening: Check<BinaryCheckContext> = {
     }
     if (relro !== 'off') {
       const hasRelro = elf.programs.some((p) => p.type === PT_GNU_RELRO);
-      if (!hasRelro) {
+      // Go's internal linker gives a dynamically linked executable no PT_GNU_RELRO at all (it
+      // only emits one for PIE and shared objects): that is Go's design, reported only when the
+      // policy asks for full RELRO.
+      const goInternalExe = ctx.target.linkmode === 'internal' && ctx.target.buildmode === 'exe' && elf.header.type !== ET_DYN;
+      if (!hasRelro && (relro === 'full' || !goInternalExe)) {
         add('no RELRO (PT_GNU_RELRO missing): GOT and dynamic data stay writable', 'link with -Wl,-z,relro (ldflags: -extldflags=-Wl,-z,relro)');
       } else if (relro === 'full' && !dyn?.bindNow) {
         add('partial RELRO: lazy binding leaves the GOT writable (no DT_BIND_NOW, DF_BIND_NOW or DF_1_NOW)', 'link with -Wl,-z,now (ldflags: -bindnow, or -extldflags=-Wl,-z,now)', {
