@@ -74,6 +74,12 @@ describe('build-tags', () => {
     expect(constraintDifference(p('a && (b || c)'), p('(a && b) || (a && c)'))).toBeUndefined();
     expect(constraintDifference(p('!(a || b)'), p('!a && !b'))).toBeUndefined();
     expect(constraintDifference(p('a || b'), p('a'))).toEqual({ on: ['b'], off: ['a'], a: true });
+    // Beyond the exhaustive limit: equivalent spellings pass, a difference is still found.
+    const many = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const x = p(many.join(' && '));
+    expect(constraintDifference(x, p([...many].reverse().join(' && ')))).toBeUndefined();
+    const d = constraintDifference(p(`${many.join(' || ')}`), p(`${many.slice(1).join(' || ')}`));
+    expect(d && d.on).toContain('t0');
   });
 });
 
