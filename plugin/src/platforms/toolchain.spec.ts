@@ -128,6 +128,14 @@ describe('resolveCToolchain order', () => {
     expect(debianGccPackage('mips64el-linux-gnuabi64')).toBe('gcc-mips64el-linux-gnuabi64');
   });
 
+  it('finds MinGW-w64 for windows and names its Debian package', () => {
+    const r = resolveCToolchain(req('windows/amd64', { which: fakeWhich('x86_64-w64-mingw32-gcc') }));
+    expect(r.ok && r.toolchain).toMatchObject({ cc: 'x86_64-w64-mingw32-gcc', cxx: 'x86_64-w64-mingw32-g++', source: 'path' });
+    const none = resolveCToolchain(req('windows/amd64'));
+    expect(!none.ok && none.message).toContain('apt-get install -y gcc-mingw-w64-x86-64');
+    expect(!none.ok && none.message).toContain('zig cc -target x86_64-windows-gnu');
+  });
+
   it('refuses musl for non-linux targets', () => {
     const r = resolveCToolchain(req('darwin/arm64', { libc: 'musl', which: fakeWhich('zig') }));
     expect(r.ok).toBe(false);

@@ -79,7 +79,7 @@ export function resolveCToolchain(req: ToolchainRequest): ToolchainResult {
   }
 
   // 3. cross compilers on PATH, by triple
-  const triple = cTriple(platform, libc);
+  const triple = cTriple(platform, libc) ?? MINGW_TRIPLES[platform.goos === 'windows' ? platform.goarch : ''];
   if (triple) {
     const gcc = `${triple}-gcc`;
     const found = which(gcc);
@@ -215,6 +215,13 @@ function zigCflags(p: Platform): string[] {
   return [];
 }
 
+/** MinGW-w64 cross compilers for windows targets (Debian: gcc-mingw-w64-x86-64, gcc-mingw-w64-i686). */
+const MINGW_TRIPLES: Readonly<Record<string, string>> = {
+  amd64: 'x86_64-w64-mingw32',
+  '386': 'i686-w64-mingw32',
+  arm64: 'aarch64-w64-mingw32',
+};
+
 const ZIG_ARCH: Readonly<Record<string, string>> = {
   amd64: 'x86_64',
   '386': 'x86',
@@ -253,6 +260,8 @@ export function zigTarget(p: Platform, libc: Libc = 'glibc'): string | undefined
 
 /** The Debian/Ubuntu package that provides `<triple>-gcc` (`gcc-aarch64-linux-gnu`, `gcc-x86-64-linux-gnu`). */
 export function debianGccPackage(triple: string): string {
+  if (triple === 'x86_64-w64-mingw32') return 'gcc-mingw-w64-x86-64';
+  if (triple === 'i686-w64-mingw32') return 'gcc-mingw-w64-i686';
   return `gcc-${triple.replace(/_/g, '-')}`;
 }
 
@@ -261,7 +270,7 @@ function noToolchainMessage(p: Platform, libc: Libc, isHost: boolean): string {
   const zt = zigTarget(p, libc);
   const zigHint = zt ? `install zig and it is used as "zig cc -target ${zt}"` : undefined;
   const envHint = `set the target's cc option or $CC_FOR_${p.goos}_${p.goarch}`;
-  const triple = cTriple(p, libc);
+  const triple = cTriple(p, libc) ?? (p.goos === 'windows' && p.goarch !== 'arm64' ? MINGW_TRIPLES[p.goarch] : undefined);
   if (libc === 'musl' && p.goos === 'linux') {
     const parts = [
       isHost ? 'apt-get install -y musl-tools (musl-gcc)' : `put a musl cross compiler ${triple ?? ''}-gcc (musl-cross-make) on PATH`,

@@ -142,7 +142,7 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
     } else if (method.kind === 'qemu') {
       if (m.cgo && !method.sysroot) {
         const triple = cTriple(p, m.libc ?? 'glibc');
-        const deb = DEB_ARCH[p.goarch];
+        const deb = triple === 'arm-linux-gnueabi' ? 'armel' : DEB_ARCH[p.goarch];
         gap('tests', {
           status: 'gap',
           summary: `${method.qemu} (no sysroot)`,
