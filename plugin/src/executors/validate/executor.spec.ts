@@ -65,7 +65,7 @@ describe('validate executor', () => {
     }
     const json = JSON.parse(fs.readFileSync(r.reports.find((f) => f.endsWith('.json'))!, 'utf8'));
     expect(JSON.stringify(json)).toContain('dist/apps/api/linux-arm64/hello');
-    expect(logs.join('\n')).toMatch(/✔ dist\/apps\/api\/linux-arm64\/hello \(linux\/arm64, elf\): \d+ checks passed/);
+    expect(logs.join('\n')).toMatch(/^ok +dist\/apps\/api\/linux-arm64\/hello .*\d+ checks passed$/m);
   });
 
   it('several build targets go to the "all" report dir; project policy applies; failOn decides success', async () => {
@@ -77,7 +77,7 @@ describe('validate executor', () => {
     expect(warnOnly.result!.counts).toMatchObject({ warn: 2, error: 0, artifacts: 2 });
     expect(warnOnly.result!.policySources).toEqual(['apps/api/gocross.policy.json']);
     expect(warnOnly.reports).toEqual([path.join(root, 'reports/gocross/api/all/gocross.json')]);
-    expect(logs.join('\n')).toMatch(/✖ dist\/apps\/api\/linux-amd64\/hello[^\n]*\n\s+warn\s+build-id: has no Go build id/);
+    expect(logs.join('\n')).toMatch(/^WARN +dist\/apps\/api\/linux-amd64\/hello[^\n]*\n +warn +build-id +has no Go build id/m);
     expect((await runValidation({ ...opts, failOn: 'warn' }, ctx, log)).success).toBe(false);
     expect((await runValidation({ ...opts, failOn: 'never' }, ctx, log)).success).toBe(true);
   });

@@ -13,9 +13,9 @@ import { resolvePolicy, type Policy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
 import type { ArtifactInput, SourceFile, ValidationResult } from '../../checks/result';
 import type { TargetSpec } from '../../checks/types';
-import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
+import { parsePlatform, platformSlug } from '../../platforms/platform';
 import type { Platform } from '../../platforms/types';
-import { writeReports } from '../../report';
+import { formatText, writeReports } from '../../report';
 import { resolveBuildOutputs } from '../build/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import type { ValidateExecutorSchema } from './schema';
@@ -183,34 +183,6 @@ function severityRank(s: string): number {
   return s === 'error' ? 2 : s === 'warn' ? 1 : 0;
 }
 
-/** Console text: findings grouped per binary, then source findings, then a summary line. */
-export function consoleText(result: ValidationResult): string {
-  const lines: string[] = [];
-  for (const a of result.artifacts) {
-    const head = `${a.file} (${formatPlatform(a.target.platform)}${a.target.cgo ? ', cgo' : ''}, ${a.kind})`;
-    if (a.findings.length === 0) {
-      lines.push(`✔ ${head}: ${a.checksRun.length} checks passed`);
-      continue;
-    }
-    lines.push(`✖ ${head}`);
-    for (const f of a.findings) {
-      lines.push(`  ${f.severity.padEnd(5)} ${f.checkId}: ${f.message}`);
-      lines.push(`        fix: ${f.fix}`);
-    }
-  }
-  for (const s of result.sources) {
-    for (const f of s.findings) {
-      lines.push(`  ${f.severity.padEnd(5)} ${f.checkId}: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}`);
-      lines.push(`        fix: ${f.fix}`);
-    }
-  }
-  const pct = result.totalBytes ? ((100 * result.bytesRead) / result.totalBytes).toFixed(2) : '0';
-  lines.push(
-    `${result.counts.artifacts} artifact(s), ${result.counts.error} error(s), ${result.counts.warn} warning(s); read ${result.bytesRead} of ${result.totalBytes} bytes (${pct}%) in ${result.durationMs.toFixed(1)} ms`,
-  );
-  return lines.join('\n');
-}
-
 /** Runs validation; exported for tests and the CLI. */
 export async function runValidation(
   options: ValidateExecutorSchema,
@@ -259,7 +231,7 @@ export async function runValidation(
     policy,
     asmdecl,
   });
-  log(consoleText(result));
+  log(formatText(result).trimEnd());
   const formats = options.formats ?? ['text'];
   const reports = writeReports(result, formats, plan.reportsDir);
   const failOn = options.failOn ?? 'error';
