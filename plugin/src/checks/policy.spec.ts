@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadPolicy, mergePolicies, PolicyError, resolvePolicy } from './policy';
+import Ajv from 'ajv';
+import { loadPolicy, mergePolicies, PolicyError, policyJsonSchema, resolvePolicy } from './policy';
 
 function err(fn: () => unknown): PolicyError {
   try {
@@ -98,5 +99,39 @@ describe('mergePolicies / resolvePolicy', () => {
     expect(m.checks.exports.setting).toBe('error');
     expect(m.checks.rpath.setting).toBe('error');
     expect(m.sources).toEqual(['a', 'b']);
+  });
+});
+
+describe('policyJsonSchema', () => {
+  it('accepts and rejects the same documents as loadPolicy', () => {
+    const validate = new Ajv({ strict: false }).compile(policyJsonSchema(['asm-guard']));
+    const docs: unknown[] = [
+      {},
+      { checks: {} },
+      { $schema: './schema.json', checks: { rpath: 'warn', 'asm-guard': ['error', { x: 1 }] } },
+      { checks: { 'glibc-version': ['error', { max: '2.17' }], hardening: ['warn', { relro: 'full', nx: false, aslr: true }] } },
+      { checks: { buildinfo: ['error', { minGoVersion: 'go1.22.3', allowReplace: ['golang.org/x/sys'] }] } },
+      { checks: { 'build-id': ['error'] } },
+      { checks: { rpath: 'loud' } },
+      { checks: { rpath: [] } },
+      { checks: { rpath: ['error', {}, 3] } },
+      { checks: { 'glibc-version': ['error', { max: 'two' }] } },
+      { checks: { hardening: ['error', { relro: 'most' }] } },
+      { checks: { rpath: ['error', { allow: ['/a', 1] }] } },
+      { checks: { rpath: ['error', { alow: [] }] } },
+      { checks: { 'no-such': 'off' } },
+      { check: {} },
+      [],
+    ];
+    for (const d of docs) {
+      let ok = true;
+      try {
+        loadPolicy(d, 'p.json', { extraCheckIds: ['asm-guard'] });
+      } catch (e) {
+        if (!(e instanceof PolicyError)) throw e;
+        ok = false;
+      }
+      expect([JSON.stringify(d), validate(d)]).toEqual([JSON.stringify(d), ok]);
+    }
   });
 });

@@ -223,3 +223,48 @@ export function resolvePolicy(req: {
   }
   return policy;
 }
+
+/**
+ * A JSON Schema (draft-07) of the policy file, built from the same parameter table loadPolicy
+ * uses, for editor completion (`"$schema"` in gocross.policy.json) and documentation.
+ */
+export function policyJsonSchema(extraCheckIds: readonly string[] = []): Record<string, unknown> {
+  const setting = { enum: ['off', 'warn', 'error'] };
+  const paramSchema = (t: ParamType): Record<string, unknown> => {
+    switch (t.type) {
+      case 'boolean':
+        return { type: 'boolean' };
+      case 'string':
+        return t.pattern ? { type: 'string', pattern: t.pattern.source } : { type: 'string' };
+      case 'enum':
+        return { enum: [...t.values] };
+      case 'string[]':
+        return { type: 'array', items: { type: 'string' } };
+    }
+  };
+  const properties: Record<string, unknown> = {};
+  for (const [id, params] of Object.entries(CHECK_PARAMS)) {
+    const paramsObj = {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.entries(params).map(([k, t]) => [k, paramSchema(t)])),
+    };
+    properties[id] = {
+      oneOf: [setting, { type: 'array', minItems: 1, maxItems: 2, items: [setting, paramsObj], additionalItems: false }],
+    };
+  }
+  for (const id of extraCheckIds) {
+    if (properties[id]) continue;
+    properties[id] = { oneOf: [setting, { type: 'array', minItems: 1, maxItems: 2, items: [setting, { type: 'object' }], additionalItems: false }] };
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'gocross validation policy',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      checks: { type: 'object', additionalProperties: false, properties },
+    },
+  };
+}
