@@ -294,6 +294,44 @@ describe('real cgo cross builds with the resolved toolchain', () => {
   });
 });
 
+describe('musl on the host, for real', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-musl-'));
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/muslhello\n\ngo 1.22\n');
+    fs.writeFileSync(
+      path.join(dir, 'main.go'),
+      'package main\n\n/*\n#include <stdio.h>\nstatic void hello(void) { puts("hello from musl"); fflush(stdout); }\n*/\nimport "C"\n\nfunc main() { C.hello() }\n',
+    );
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('links against musl: musl loader when dynamic, no loader with -extldflags -static', () => {
+    if (process.arch !== 'x64') return;
+    if (!requireTool('musl-gcc')) return;
+    const r = resolveCToolchain({ platform: parsePlatform('linux/amd64'), libc: 'musl', env: process.env, hostGoos: 'linux', hostGoarch: 'amd64' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.toolchain.cc).toMatch(/^(x86_64-linux-musl-gcc|musl-gcc)$/);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      GOCACHE: process.env.GOCACHE ?? path.join(os.homedir(), '.cache/go-build'),
+      GOWORK: 'off',
+      CGO_ENABLED: '1',
+      CC: r.toolchain.cc,
+    };
+    const dyn = path.join(dir, 'dyn');
+    const st = path.join(dir, 'static');
+    expect(spawnSync('go', ['build', '-o', dyn, '.'], { cwd: dir, env, encoding: 'utf8' }).stderr).toBe('');
+    expect(elfFacts(dyn).interp).toBe('/lib/ld-musl-x86_64.so.1');
+    const b = spawnSync('go', ['build', '-ldflags=-linkmode=external -extldflags=-static', '-o', st, '.'], { cwd: dir, env, encoding: 'utf8' });
+    expect(b.stderr).toBe('');
+    expect(elfFacts(st).interp).toBeUndefined();
+    expect(spawnSync(st, [], { encoding: 'utf8' }).stdout).toBe('hello from musl\n');
+  });
+});
+
 function hostGoarch(): string {
   return ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm', s390x: 's390x', ppc64: 'ppc64le', riscv64: 'riscv64' } as Record<string, string>)[
     process.arch
