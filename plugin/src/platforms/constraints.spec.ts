@@ -13,6 +13,7 @@ import {
   evalConstraint,
   fileConstraint,
   fileIncluded,
+  fixBuildLines,
   fileMatches,
   goFileImportsC,
   formatConstraint,
@@ -390,6 +391,77 @@ describeGo('printing matches gofmt', () => {
     }
     expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThan(60);
+  });
+});
+
+describeGo('fixBuildLines matches gofmt', () => {
+  let dir: string;
+  const inputs = new Map<string, string>();
+  const outputs = new Map<string, string>();
+
+  /** A gofmt-clean file apart from its constraint lines. */
+  function randomFile(r: () => number): string {
+    const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+    const parts: string[] = [];
+    const n = 1 + Math.floor(r() * 6);
+    for (let i = 0; i < n; i++) {
+      parts.push(
+        pick([
+          '// Copyright 2024 The Authors.\n',
+          '\n',
+          '\n',
+          `//go:build ${randomExprText(r, 3).replace(/[ \t]+/g, ' ')}\n`,
+          `${randomPlusBuild(r)}\n`,
+          `${randomPlusBuild(r)}\n`,
+          '// +build ignore\n',
+          '//go:build linux &&\n',
+        ]),
+      );
+    }
+    if (r() < 0.5) parts.push('\n// Package p does things.\n');
+    else parts.push('\n');
+    parts.push('package p\n');
+    if (r() < 0.3) parts.push(`\n${randomPlusBuild(r)}\n`);
+    if (r() < 0.3) parts.push('\nvar s = `\n// +build nope\n`\n');
+    if (r() < 0.3) parts.push('\n/*\n//go:build nope\n*/\nvar t = 1\n');
+    return parts.join('').replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '');
+  }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gocross-fixbuild-'));
+    const r = rng(777);
+    for (let i = 0; i < 250; i++) inputs.set(`f${i}.go`, randomFile(r));
+    // Hand-written layouts.
+    inputs.set('l1.go', '// Copyright 2020 X.\n\n// +build linux darwin\n// +build !cgo\n\n// Package p does.\npackage p\n');
+    inputs.set('l2.go', '// +build linux\n\n//go:build darwin\n\npackage p\n');
+    inputs.set('l3.go', '//go:build linux && (arm64 || amd64)\n\n// +build linux\n\npackage p\n');
+    inputs.set('l4.go', '// Copyright\n// +build linux\n\npackage p\n');
+    inputs.set('l5.go', '// +build linux\n// +build !foo\n// Doc comment\n\npackage p\n');
+    inputs.set('l6.go', '//go:build a\n//go:build b\n// +build c\n\npackage p\n');
+    for (const [n, c] of inputs) writeFileSync(join(dir, n), c);
+    const res = spawnSync('gofmt', ['-w', dir], { encoding: 'utf8', env: goEnv({}) });
+    if (res.status !== 0) throw new Error(`gofmt failed: ${res.stderr}`);
+    for (const n of inputs.keys()) outputs.set(n, readFileSync(join(dir, n), 'utf8'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('rewrites constraint lines exactly as gofmt does', () => {
+    const mismatches: string[] = [];
+    let changed = 0;
+    for (const [n, input] of inputs) {
+      const ours = fixBuildLines(input);
+      const theirs = outputs.get(n)!;
+      if (theirs !== input) changed++;
+      if (ours !== theirs) mismatches.push(`${n}\n--- input\n${input}--- gofmt\n${theirs}--- ours\n${ours}`);
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(changed).toBeGreaterThan(150);
+  });
+
+  it('can drop the // +build lines', () => {
+    const out = fixBuildLines('// Copyright\n\n// +build linux,arm64 darwin\n\npackage p\n', { dropPlusBuild: true });
+    expect(out).toBe('// Copyright\n\n//go:build (linux && arm64) || darwin\n\npackage p\n');
+    expect(fixBuildLines('package p\n')).toBe('package p\n');
   });
 });
 
