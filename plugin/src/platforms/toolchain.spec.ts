@@ -198,6 +198,31 @@ describe('variant flags against the installed cross gcc', () => {
   });
 });
 
+describe('GOARM=6 C code is ARMv6 code (readelf as an independent oracle)', () => {
+  it('defaults emit v7/Thumb-2, derived flags emit v6 with VFPv2 and the hard-float ABI', () => {
+    if (!requireTool('arm-linux-gnueabihf-gcc') || !requireTool('readelf')) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-armv6-'));
+    try {
+      fs.writeFileSync(path.join(dir, 't.c'), 'double f(double x, int n) { return x * n; }\n');
+      const attrs = (flags: string[]) => {
+        const o = path.join(dir, `t${flags.length}.o`);
+        expect(spawnSync('arm-linux-gnueabihf-gcc', ['-c', ...flags, 't.c', '-o', o], { cwd: dir }).status).toBe(0);
+        return spawnSync('readelf', ['-A', o], { encoding: 'utf8' }).stdout;
+      };
+      const plain = attrs([]);
+      expect(plain).toMatch(/Tag_CPU_arch: v7\b/);
+      expect(plain).toMatch(/Tag_THUMB_ISA_use: Thumb-2/);
+      const v6 = attrs(variantCflags(parsePlatform('linux/arm/6')));
+      expect(v6).toMatch(/Tag_CPU_arch: v6\b/);
+      expect(v6).not.toMatch(/Thumb-2/);
+      expect(v6).toMatch(/Tag_FP_arch: VFPv2/);
+      expect(v6).toMatch(/Tag_ABI_VFP_args: VFP registers/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 function requireTool(tool: string): boolean {
   if (realWhich(tool)) return true;
   if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
