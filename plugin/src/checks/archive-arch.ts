@@ -4,13 +4,19 @@
  * … when searching for -l…"), which turns into undefined references or, worse, nothing at all.
  */
 import type { BinaryCheckContext } from './context';
-import { ELF_ARCH, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE } from './arch';
+import { ELF_ARCH, formatForGoos, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE } from './arch';
 import { formatPlatform } from '../platforms/platform';
 import type { ObjectInfo } from '../binary/types';
 import type { Check, Finding } from './types';
 
 /** Why an object does not fit the target, or undefined when it fits (or cannot be judged). */
 function mismatch(o: ObjectInfo, goos: string, goarch: string): string | undefined {
+  const want = formatForGoos(goos);
+  const fmt = o.format === 'coff' ? 'pe' : o.format;
+  if (want && (fmt === 'elf' || fmt === 'pe' || fmt === 'macho') && fmt !== want) {
+    const name: Record<string, string> = { elf: 'ELF', pe: 'COFF', macho: 'Mach-O' };
+    return `${fmt === 'elf' ? 'an' : 'a'} ${name[fmt]} object, but GOOS=${goos} links ${name[want]} objects`;
+  }
   switch (o.format) {
     case 'elf': {
       const a = ELF_ARCH[goarch];
@@ -63,6 +69,22 @@ export const archiveArch: Check<BinaryCheckContext> = {
           fix: `rebuild the archive for ${goarch} with the target's C toolchain (never strip foreign members: the code they hold is then missing)`,
           file: ctx.file,
           data: { member: m.name, object: m.object },
+        });
+      }
+      return out;
+    }
+    if (ctx.kind === 'pe') {
+      const pe = ctx.pe();
+      if (!pe || pe.optionalMagic !== 0) return out; // bare COFF objects only (.syso)
+      const why = mismatch({ format: 'coff', machine: pe.machine, machineName: pe.machineName }, goos, goarch);
+      if (why) {
+        out.push({
+          checkId: 'archive-arch',
+          severity: 'error',
+          message: `object is ${why}, target is ${want}`,
+          fix: `regenerate it for ${goarch} (e.g. the resource compiler's -arch), or name it with a _windows_<arch>.syso suffix`,
+          file: ctx.file,
+          data: { machine: pe.machineName },
         });
       }
       return out;

@@ -3,6 +3,10 @@
  * and each defect, produced for real by `go` and the (cross) C compilers, is reported by its
  * check. Artifacts are built once into a cache shared by the spec files (test-utils/fixtures).
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { archiveArch } from './archive-arch';
 import { buildId } from './build-id';
 import { buildinfo } from './buildinfo';
@@ -391,6 +395,25 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(await validate(arX86, t))).toEqual(['error archive-arch: member x.o is an amd64 ELF object, target is linux/arm64']);
     expect(lines(await validate(sysoArm, t))).toEqual([]);
     expect(lines(await validate(arArm, t))).toEqual([]);
+  });
+
+  it('archive-arch: a COFF .syso for amd64 in a windows/arm64 build, and an ELF .syso in a windows build', async () => {
+    if (!haveTools('llvm-mc', 'gcc')) return;
+    const coff = (triple: string) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-coff-'));
+      const out = path.join(dir, 'rsrc.syso');
+      const r = spawnSync('llvm-mc', ['-filetype=obj', `-triple=${triple}`, '-o', out], { input: '.text\nnop\n', encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`llvm-mc failed: ${r.stderr}`);
+      return out;
+    };
+    const x64 = coff('x86_64-pc-windows-msvc');
+    const a64 = coff('aarch64-pc-windows-msvc');
+    expect(lines(await validate(x64, target('windows/arm64')))).toEqual(['error archive-arch: object is a COFF object for amd64, target is windows/arm64']);
+    expect(lines(await validate(a64, target('windows/arm64')))).toEqual([]);
+    expect(lines(await validate(x64, target('linux/amd64')))).toEqual(['error archive-arch: object is a COFF object, but GOOS=linux links ELF objects, target is linux/amd64']);
+    const elfObj = compileC('gcc', 'int f(void) { return 1; }\n', 'x.syso');
+    expect(lines(await validate(elfObj, target('windows/amd64')))).toEqual(['error archive-arch: object is an ELF object, but GOOS=windows links COFF objects, target is windows/amd64']);
+    for (const f of [x64, a64]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
   });
 
   it('archive-arch: a c-archive built for arm64 validated as amd64 names Go and C members', async () => {

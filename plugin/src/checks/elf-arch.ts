@@ -34,8 +34,10 @@ export const elfArch: Check<BinaryCheckContext> = {
         'keep each platform\'s artifacts in its own output directory (outputDir per build target)',
       );
     }
-    // Archives and relocatable objects are judged member by member by archive-arch.
+    // Archives and relocatable objects (.syso, .o) are judged by archive-arch.
     if (ctx.kind === 'ar') return out;
+    if (ctx.kind === 'elf' && ctx.elf()?.header.type === ET_REL) return out;
+    if (ctx.kind === 'pe' && ctx.pe()?.optionalMagic === 0) return out;
     const expectedFormat = formatForGoos(t.goos);
     const actualFormat = ctx.kind === 'macho-fat' ? 'macho' : ctx.kind;
     if (expectedFormat && actualFormat !== expectedFormat) {
