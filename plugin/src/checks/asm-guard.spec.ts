@@ -41,6 +41,11 @@ const VARIANTS: Record<string, Record<string, string>> = {
     'addx/add.s': `#include "textflag.h"\n\n#ifdef GOARCH_amd64\n${ADD_AMD64_BODY}#endif\n`,
     'addx/add_other.go': FALLBACK,
   },
+  // A JMP trampoline assembles for every arch.
+  portable: {
+    'addx/add.go': 'package addx\n\nfunc Add(a, b int) int\n\nfunc addGo(a, b int) int { return a + b }\n',
+    'addx/add.s': '#include "textflag.h"\n\n// Add jumps to the Go code.\nTEXT ·Add(SB),NOSPLIT,$0-24\n\tJMP ·addGo(SB)\n',
+  },
   macrosOnly: { 'addx/add.go': 'package addx\n\nfunc Add(a, b int) int { return a + b }\n', 'addx/defs.s': '#define ZERO $0\n' },
 };
 
@@ -68,7 +73,7 @@ describe('asm-guard', () => {
     expect(check(VARIANTS.unguardedArm64, 'amd64')[0].fix).toContain('add_arm64.s');
   });
 
-  it.each(['suffix', 'goBuild', 'plusBuild', 'ifdef', 'macrosOnly'])('accepts %s', (name) => {
+  it.each(['suffix', 'goBuild', 'plusBuild', 'ifdef', 'portable', 'macrosOnly'])('accepts %s', (name) => {
     for (const a of ARCHES) expect(check(VARIANTS[name], a)).toEqual([]);
   });
 

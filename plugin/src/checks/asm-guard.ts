@@ -6,8 +6,9 @@
  * build for the other architectures fails with "unrecognized instruction" or "illegal
  * register" errors — or, worse, links the wrong routine.
  *
- * Runs per target platform and reports files that would be assembled for it. Source only: the
- * files come from the engine.
+ * Files whose instructions every Go assembler accepts (JMP/CALL/RET trampolines, DATA/GLOBL
+ * tables) are portable and not reported. Runs per target platform and reports files that would
+ * be assembled for it. Source only: the files come from the engine.
  */
 import type { SourceCheckContext } from './context';
 import type { Check, Finding } from './types';
@@ -35,6 +36,27 @@ function preprocessorGuard(content: string): boolean {
   const firstCode = content.search(/^[ \t]*(TEXT|DATA|GLOBL)\b/m);
   const head = firstCode < 0 ? content : content.slice(0, firstCode);
   return /^[ \t]*#[ \t]*(ifdef|ifndef|if|elif)\b[^\n]*\bGOARCH_[a-z0-9]+/m.test(head);
+}
+
+const PORTABLE = new Set(['JMP', 'RET', 'CALL', 'NOP', 'PCDATA', 'FUNCDATA', 'NO_LOCAL_POINTERS', 'TEXT', 'DATA', 'GLOBL', 'UNDEF']);
+
+/**
+ * Whether every instruction of the file is one every Go assembler accepts (JMP/CALL/RET
+ * trampolines, DATA/GLOBL tables): such a file assembles for every arch and needs no guard.
+ */
+export function isPortableAsm(content: string): boolean {
+  const code = content.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, '');
+  for (const raw of code.split('\n')) {
+    let line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    line = line.replace(/^[A-Za-z_][\w]*:\s*/, ''); // label
+    for (const stmt of line.split(';')) {
+      const op = /^([A-Z_][A-Z0-9_.]*)/.exec(stmt.trim())?.[1];
+      if (!op) continue;
+      if (!PORTABLE.has(op.split('.')[0])) return false;
+    }
+  }
+  return true;
 }
 
 /** A best guess at the arch a file's instructions are written for (for the fix hint). */
@@ -70,6 +92,7 @@ export const asmGuard: Check<SourceCheckContext> = {
       if (constraintNamesArch(f.content) || preprocessorGuard(f.content)) continue;
       const textAt = f.content.search(/^[ \t]*(TEXT|DATA|GLOBL)\b/m);
       if (textAt < 0) continue; // only macros/includes: nothing to assemble
+      if (isPortableAsm(f.content)) continue; // JMP/CALL trampolines assemble everywhere
       const arch = guessAsmArch(f.content);
       const base = baseOf(f.path);
       const stem = base.slice(0, -2);
