@@ -398,16 +398,18 @@ describe('defects produced for real are reported by their check', () => {
   });
 
   it('archive-arch: a COFF .syso for amd64 in a windows/arm64 build, and an ELF .syso in a windows build', async () => {
-    if (!haveTools('llvm-mc', 'gcc')) return;
-    const coff = (triple: string) => {
+    if (!haveTools('gcc', 'aarch64-linux-gnu-gcc', 'objcopy')) return;
+    // COFF objects made from ELF ones by objcopy (the way resource .syso files are COFF).
+    const coff = (cc: string, bfd: string) => {
+      const elfObj = compileC(cc, 'int resource_blob(void) { return 1; }\n', 'r.o');
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-coff-'));
       const out = path.join(dir, 'rsrc.syso');
-      const r = spawnSync('llvm-mc', ['-filetype=obj', `-triple=${triple}`, '-o', out], { input: '.text\nnop\n', encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`llvm-mc failed: ${r.stderr}`);
+      const r = spawnSync('objcopy', ['-O', bfd, elfObj, out], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`objcopy failed: ${r.stderr}`);
       return out;
     };
-    const x64 = coff('x86_64-pc-windows-msvc');
-    const a64 = coff('aarch64-pc-windows-msvc');
+    const x64 = coff('gcc', 'pe-x86-64');
+    const a64 = coff('aarch64-linux-gnu-gcc', 'pe-aarch64-little');
     expect(lines(await validate(x64, target('windows/arm64')))).toEqual(['error archive-arch: object is a COFF object for amd64, target is windows/arm64']);
     expect(lines(await validate(a64, target('windows/arm64')))).toEqual([]);
     expect(lines(await validate(x64, target('linux/amd64')))).toEqual(['error archive-arch: object is a COFF object, but GOOS=linux links ELF objects, target is linux/amd64']);
