@@ -418,6 +418,18 @@ describe('defects produced for real are reported by their check', () => {
     for (const f of [x64, a64]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
   });
 
+  it('archive-arch: a Go package archive compiled for linux/arm64 in a linux/amd64 or windows/arm64 link', async () => {
+    const files = { 'go.mod': 'module example.com/lib\n\ngo 1.22\n', 'lib.go': 'package lib\n\nfunc Twice(x int) int { return 2 * x }\n' };
+    const file = buildFixture({ files, env: { GOOS: 'linux', GOARCH: 'arm64' }, args: ['-trimpath'], out: 'lib.a' });
+    expect(lines(await validate(file, target('linux/arm64')))).toEqual([]);
+    // The export data (__.PKGDEF) and the code (_go_.o) both carry the header.
+    expect(lines(await validate(file, target('linux/amd64'), { checks: [archiveArch] })).sort()).toEqual([
+      'error archive-arch: member __.PKGDEF is a Go object for linux/arm64, target is linux/amd64',
+      'error archive-arch: member _go_.o is a Go object for linux/arm64, target is linux/amd64',
+    ]);
+    expect(lines(await validate(file, target('windows/arm64'), { checks: [archiveArch] }))[0]).toMatch(/is a Go object for linux\/arm64, target is windows\/arm64/);
+  });
+
   it('archive-arch: a c-archive built for arm64 validated as amd64 names Go and C members', async () => {
     if (!haveTools('aarch64-linux-gnu-gcc')) return;
     const file = buildFixture({
