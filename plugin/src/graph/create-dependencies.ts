@@ -1,0 +1,158 @@
+/**
+ * createDependencies: edges between Go projects from the imports of their packages.
+ *
+ * An import resolves to a workspace module the way `go` resolves it:
+ *   - with a go.work at the workspace root, every `use`d module is found by its module path;
+ *   - a `replace` to a local directory (in go.work, or in the importing module's go.mod) that is
+ *     a project root points the replaced module path at that project;
+ *   - otherwise the import is of a downloaded module version, not a workspace edge.
+ * The longest matching module path wins (nested modules). Files are selected as `go list ./...`
+ * selects them (see scan.ts); build constraints are not evaluated, so an import needed on any
+ * platform is an edge.
+ *
+ * Imports of `_test.go` files become edges too (option `testDependencies`, default true), with
+ * the test file as source file: `nx affected -t test` must see them. They are static edges like
+ * the others; Nx has no separate edge kind for test-only imports.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CreateDependencies, CreateDependenciesContext, DependencyType, RawProjectGraphDependency, validateDependency } from '@nx/devkit';
+import { GoMod, isLocalReplacement, parseGoMod, Replace } from './gomod';
+import { normaliseRoot, readGoWorkspace } from './discovery';
+import { scanModule } from './scan';
+
+export interface GoDependencyOptions {
+  testDependencies?: boolean;
+}
+
+interface GoProject {
+  name: string;
+  root: string;
+  modulePath: string;
+  mod: GoMod;
+}
+
+/** `a` is `p` or a path under `p`. */
+const underPath = (imp: string, mp: string): boolean => imp === mp || imp.startsWith(`${mp}/`);
+
+export function goProjects(context: Pick<CreateDependenciesContext, 'projects' | 'workspaceRoot'>): GoProject[] {
+  const out: GoProject[] = [];
+  for (const [name, cfg] of Object.entries(context.projects)) {
+    const root = normaliseRoot(cfg.root);
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(context.workspaceRoot, root, 'go.mod'), 'utf8');
+    } catch {
+      continue;
+    }
+    const mod = parseGoMod(text);
+    if (!mod.module) continue;
+    out.push({ name, root, modulePath: mod.module, mod });
+  }
+  return out;
+}
+
+export interface GoEdge {
+  source: string;
+  target: string;
+  /** Workspace-relative file with the import. */
+  sourceFile: string;
+  test: boolean;
+}
+
+/** Module-level edges (pure: no Nx types), one per (source, target) pair. */
+export function goEdges(workspaceRoot: string, projects: GoProject[], opts: GoDependencyOptions = {}): GoEdge[] {
+  const ws = readGoWorkspace(workspaceRoot);
+  const byRoot = new Map(projects.map((p) => [p.root, p]));
+  const inWorkspace = ws.used ? projects.filter((p) => ws.used!.has(p.root)) : [];
+
+  const replaceTargets = (replaces: Replace[], baseDir: string): [string, GoProject][] => {
+    const out: [string, GoProject][] = [];
+    for (const r of replaces) {
+      if (!isLocalReplacement(r.newPath)) continue;
+      const abs = path.resolve(workspaceRoot, baseDir, r.newPath);
+      const rel = path.relative(workspaceRoot, abs);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const target = byRoot.get(normaliseRoot(rel));
+      if (target) out.push([r.oldPath, target]);
+    }
+    return out;
+  };
+  const workReplaces = ws.goWork ? replaceTargets(ws.goWork.replaces, '.') : [];
+
+  const edges: GoEdge[] = [];
+  const testEdges = opts.testDependencies !== false;
+  for (const src of projects) {
+    // module path → project, most specific last wins after sorting by length
+    const table: [string, GoProject][] = [];
+    if (ws.used?.has(src.root)) {
+      for (const p of inWorkspace) table.push([p.modulePath, p]);
+      // go.mod replaces of the workspace modules apply in workspace mode; go.work's override them.
+      for (const m of inWorkspace) table.push(...replaceTargets(m.mod.replaces, m.root));
+      table.push(...workReplaces);
+    } else {
+      table.push(...replaceTargets(src.mod.replaces, src.root));
+    }
+    // Workspace modules themselves take precedence over replacements of the same path.
+    const resolve = (imp: string): GoProject | undefined => {
+      let best: GoProject | undefined;
+      let bestLen = -1;
+      for (const [mp, p] of table) {
+        if (mp.length >= bestLen && underPath(imp, mp)) {
+          if (mp.length > bestLen || !best || p.modulePath === mp) best = p;
+          bestLen = mp.length;
+        }
+      }
+      return best;
+    };
+    const scan = scanModule(path.join(workspaceRoot, src.root), src.modulePath);
+    const found = new Map<string, GoEdge>();
+    for (const pkg of scan.packages) {
+      const consider = (imp: string, test: boolean): void => {
+        if (underPath(imp, src.modulePath)) {
+          // own package, unless a nested workspace module owns that path
+          const t = resolve(imp);
+          if (!t || t.modulePath.length <= src.modulePath.length) return;
+        }
+        const target = resolve(imp);
+        if (!target || target.name === src.name) return;
+        const prev = found.get(target.name);
+        if (prev && (!prev.test || test)) return;
+        const file = pkg.importedBy[imp];
+        found.set(target.name, {
+          source: src.name,
+          target: target.name,
+          sourceFile: path.posix.join(src.root === '.' ? '' : src.root, file),
+          test,
+        });
+      };
+      for (const imp of pkg.imports) consider(imp, false);
+      if (testEdges) for (const imp of pkg.testImports) consider(imp, true);
+    }
+    edges.push(...[...found.values()].sort((a, b) => (a.target < b.target ? -1 : 1)));
+  }
+  return edges;
+}
+
+export const createGoDependencies: CreateDependencies<GoDependencyOptions> = (options, context) => {
+  const projects = goProjects(context);
+  const deps: RawProjectGraphDependency[] = [];
+  for (const e of goEdges(context.workspaceRoot, projects, options ?? {})) {
+    const dep: RawProjectGraphDependency = {
+      source: e.source,
+      target: e.target,
+      sourceFile: e.sourceFile,
+      type: DependencyType.static,
+    };
+    try {
+      validateDependency(dep, context);
+    } catch {
+      // The file is not attributed to the source project (e.g. it belongs to a nested non-Go
+      // project); keep the edge without a source file rather than dropping it.
+      deps.push({ source: e.source, target: e.target, type: DependencyType.implicit });
+      continue;
+    }
+    deps.push(dep);
+  }
+  return deps;
+};

@@ -1,0 +1,82 @@
+/**
+ * Which go.mod files are Nx projects. Modules under node_modules, vendor, testdata, dist and
+ * `_`/`.`-prefixed directories are skipped. When the workspace root has a go.work, only the
+ * modules it `use`s are projects; otherwise every go.mod is.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GoMod, GoWork, parseGoMod, parseGoWork } from './gomod';
+import { isSkippedDirName } from './scan';
+
+export interface GoModule {
+  /** Project root, relative to the workspace root with `/` separators (`.` for the root). */
+  root: string;
+  /** Module path from go.mod (falls back to the directory name when go.mod has none). */
+  modulePath: string;
+  mod: GoMod;
+}
+
+export interface GoWorkspace {
+  goWork?: GoWork;
+  /** Roots `use`d by go.work, normalised like GoModule.root. */
+  used?: Set<string>;
+}
+
+const toPosix = (p: string): string => p.split(path.sep).join('/');
+
+/** `a/b/../c` → `a/c`; `` → `.`. */
+export function normaliseRoot(p: string): string {
+  const n = toPosix(path.posix.normalize(toPosix(p)));
+  const s = n.replace(/\/+$/, '');
+  return s === '' ? '.' : s;
+}
+
+export function isSkippedModuleDir(root: string): boolean {
+  if (root === '.') return false;
+  return root.split('/').some((seg) => seg === 'dist' || isSkippedDirName(seg));
+}
+
+export function readGoWorkspace(workspaceRoot: string): GoWorkspace {
+  const file = path.join(workspaceRoot, 'go.work');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const goWork = parseGoWork(text);
+  const used = new Set<string>();
+  for (const u of goWork.use) {
+    const abs = path.resolve(workspaceRoot, u);
+    const rel = path.relative(workspaceRoot, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    used.add(normaliseRoot(rel));
+  }
+  return { goWork, used };
+}
+
+/** The go.mod files (workspace-relative) that are projects, read and parsed. */
+export function discoverModules(goModFiles: readonly string[], workspaceRoot: string, ws: GoWorkspace): GoModule[] {
+  const out: GoModule[] = [];
+  for (const f of goModFiles) {
+    const root = normaliseRoot(path.posix.dirname(toPosix(f)));
+    if (isSkippedModuleDir(root)) continue;
+    if (ws.used && !ws.used.has(root)) continue;
+    const mod = readModule(workspaceRoot, root);
+    if (mod) out.push(mod);
+  }
+  out.sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+  return out;
+}
+
+export function readModule(workspaceRoot: string, root: string): GoModule | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(workspaceRoot, root, 'go.mod'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const mod = parseGoMod(text);
+  const modulePath = mod.module ?? path.basename(path.resolve(workspaceRoot, root));
+  return { root, modulePath, mod };
+}

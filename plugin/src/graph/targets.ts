@@ -1,0 +1,173 @@
+/**
+ * The targets inferred for one Go module. See options.ts for the configuration they come from.
+ *
+ *   build                  host platform (same options as the matrix entry for the host, if any)
+ *   build-<slug>           one per platform of the matrix (`build-linux-arm-7`)
+ *   build-<arch>           alias when the arch picks one platform (see archAliases)
+ *   build-all              nx:noop depending on every build-<slug> (they run in parallel)
+ *   validate-<slug>        @gocross/nx:validate of build-<slug>
+ *   validate               @gocross/nx:validate of every build-<slug>
+ *   test-<slug>            @gocross/nx:test for the platform
+ *   run-<slug>             @gocross/nx:run of build-<slug> (modules with a main package)
+ *   doctor                 @gocross/nx:doctor for the matrix
+ */
+import type { TargetConfiguration } from '@nx/devkit';
+import { archAliases } from '../platforms/env';
+import { formatPlatform, platformSlug } from '../platforms/platform';
+import { Platform, VARIANT_VARIABLE } from '../platforms/types';
+import { envInputs, goFileInputs } from './inputs';
+import type { ResolvedProjectOptions } from './options';
+
+export const PLUGIN = '@gocross/nx';
+
+/** Name of the project-level named input holding a platform's Go files (`gocross-linux-arm64`). */
+export const namedInputFor = (p: Platform): string => `gocross-${platformSlug(p)}`;
+
+export function variantOptions(p: Platform): Record<string, string> {
+  const v = VARIANT_VARIABLE[p.goarch];
+  return v && p.variant !== undefined ? { [v.toLowerCase()]: p.variant } : {};
+}
+
+export interface InferredProject {
+  targets: Record<string, TargetConfiguration>;
+  namedInputs: Record<string, string[]>;
+  metadata: Record<string, unknown>;
+}
+
+export function inferTargets(
+  opts: ResolvedProjectOptions,
+  mains: string[],
+  host: Platform,
+  /** Every platform of any project in the workspace: named inputs exist for all of them so `^` inputs resolve. */
+  allPlatforms: readonly Platform[],
+): InferredProject {
+  const t = (name: string): string => `${opts.prefix}${name}`;
+  const library = mains.length === 0;
+  const targets: Record<string, TargetConfiguration> = {};
+  const namedInputs: Record<string, string[]> = { gocross: goFileInputs(undefined) };
+  for (const p of allPlatforms) namedInputs[namedInputFor(p)] = goFileInputs(p);
+
+  const buildOptions = (p: Platform): Record<string, unknown> => {
+    const o: Record<string, unknown> = { goos: p.goos, goarch: p.goarch, ...variantOptions(p) };
+    if (library) o.compileOnly = true;
+    else o.main = mains.length === 1 ? mains[0] : [...mains];
+    if (opts.cgo) o.cgo = true;
+    if (opts.libc) o.libc = opts.libc;
+    if (opts.buildmode && !library) o.buildmode = opts.buildmode;
+    if (opts.tags?.length) o.tags = [...opts.tags];
+    return o;
+  };
+  const inputsFor = (p: Platform) => [namedInputFor(p), `^${namedInputFor(p)}`, ...envInputs(p, opts.cgo)];
+  const buildTarget = (p: Platform): TargetConfiguration => ({
+    executor: `${PLUGIN}:build`,
+    options: buildOptions(p),
+    inputs: inputsFor(p),
+    outputs: library ? [] : [`{workspaceRoot}/dist/{projectRoot}/${platformSlug(p)}`],
+    cache: true,
+    metadata: {
+      technologies: ['go'],
+      description: library
+        ? `Compile every package for ${formatPlatform(p)} (library: no artifact)`
+        : `Build ${mains.join(', ')} for ${formatPlatform(p)}`,
+    },
+  });
+
+  const slugs: string[] = [];
+  for (const p of opts.platforms) {
+    const slug = platformSlug(p);
+    slugs.push(slug);
+    const b = t(`build-${slug}`);
+    targets[b] = buildTarget(p);
+    targets[t(`validate-${slug}`)] = {
+      executor: `${PLUGIN}:validate`,
+      options: { buildTarget: b },
+      dependsOn: [b],
+      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, { dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json'],
+      outputs: [`{workspaceRoot}/reports/gocross/{projectName}/${slug}`],
+      cache: true,
+      metadata: { technologies: ['go'], description: `Validate the ${formatPlatform(p)} build${library ? ' (source checks; library)' : ''}` },
+    };
+    targets[t(`test-${slug}`)] = {
+      executor: `${PLUGIN}:test`,
+      options: { goos: p.goos, goarch: p.goarch, ...variantOptions(p), ...(opts.cgo ? { cgo: true } : {}), ...(opts.tags?.length ? { tags: [...opts.tags] } : {}) },
+      inputs: inputsFor(p),
+      cache: true,
+      metadata: { technologies: ['go'], description: `go test for ${formatPlatform(p)} (under qemu-user when foreign)` },
+    };
+    if (!library) {
+      targets[t(`run-${slug}`)] = {
+        executor: `${PLUGIN}:run`,
+        options: { buildTarget: b },
+        dependsOn: [b],
+        metadata: { technologies: ['go'], description: `Run the ${formatPlatform(p)} binary` },
+      };
+    }
+  }
+  const buildTargets = slugs.map((s) => t(`build-${s}`));
+
+  // Host build: same configuration as the matrix entry for this machine when there is one.
+  const hostEntry = opts.platforms.find((p) => p.goos === host.goos && p.goarch === host.goarch) ?? host;
+  targets[t('build')] = buildTarget(hostEntry);
+  (targets[t('build')].metadata as Record<string, unknown>).description = `Build for this machine (${formatPlatform(hostEntry)})`;
+
+  const aliases = archAliases(opts.platforms, `${opts.prefix}build`);
+  const aliasNotes: string[] = [];
+  const arches = [...new Set(opts.platforms.map((p) => p.goarch))];
+  for (const arch of arches) {
+    const name = t(`build-${arch}`);
+    const pick = aliases.get(name);
+    const withArch = opts.platforms.filter((p) => p.goarch === arch);
+    if (pick && !targets[name]) {
+      targets[name] = {
+        executor: 'nx:noop',
+        dependsOn: [t(`build-${platformSlug(pick)}`)],
+        cache: false,
+        metadata: { technologies: ['go'], description: `Alias of ${t(`build-${platformSlug(pick)}`)}` },
+      };
+      if (withArch.length > 1) aliasNotes.push(`${name} → ${formatPlatform(pick)} (the linux entry among ${withArch.map(formatPlatform).join(', ')})`);
+    } else if (!pick) {
+      aliasNotes.push(`no ${name}: ${withArch.map(formatPlatform).join(', ')} share arch ${arch}; use ${withArch.map((p) => t(`build-${platformSlug(p)}`)).join(' or ')}`);
+    }
+  }
+
+  targets[t('build-all')] = {
+    executor: 'nx:noop',
+    dependsOn: buildTargets,
+    cache: false,
+    metadata: {
+      technologies: ['go'],
+      description: `Build every platform: ${opts.platforms.map(formatPlatform).join(', ')}${aliasNotes.length ? `. Aliases: ${aliasNotes.join('; ')}` : ''}`,
+    },
+  };
+  targets[t('validate')] = {
+    executor: `${PLUGIN}:validate`,
+    options: { buildTargets },
+    dependsOn: buildTargets,
+    inputs: ['gocross', '^gocross', { dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json'],
+    outputs: ['{workspaceRoot}/reports/gocross/{projectName}/all'],
+    cache: true,
+    metadata: { technologies: ['go'], description: `Validate the builds of every platform` },
+  };
+  targets[t('doctor')] = {
+    executor: `${PLUGIN}:doctor`,
+    options: { platforms: opts.platforms.map(formatPlatform) },
+    cache: false,
+    metadata: { technologies: ['go'], description: 'What can be built, linked with cgo and tested here, per platform' },
+  };
+
+  return {
+    targets,
+    namedInputs,
+    metadata: {
+      technologies: ['go'],
+      gocross: {
+        platforms: opts.platforms.map(formatPlatform),
+        kind: library ? 'library' : 'application',
+        mains,
+        aliases: Object.fromEntries([...aliases].map(([k, v]) => [k, formatPlatform(v)])),
+        aliasNotes,
+      },
+    },
+  };
+}
+
