@@ -82,6 +82,13 @@ describe('good cgo builds', () => {
       platform: 'linux/arm/7',
       libc: 'glibc',
     },
+    {
+      name: 'linux/riscv64 glibc (riscv64-linux-gnu-gcc, RVC + double-float flags)',
+      tools: ['riscv64-linux-gnu-gcc'],
+      build: () => cgo('riscv64-linux-gnu-gcc', { GOARCH: 'riscv64' }),
+      platform: 'linux/riscv64',
+      libc: 'glibc',
+    },
     { name: 'linux/amd64 musl (musl-gcc)', tools: ['musl-gcc'], build: () => cgo('musl-gcc', { GOARCH: 'amd64' }), platform: 'linux/amd64', libc: 'musl' },
     {
       name: 'linux/arm/7 cgo linked by Go\'s internal linker (-linkmode=internal)',
