@@ -23,6 +23,7 @@ import {
   GO_ARCHIVES,
   OTHER_OS,
   PURE_LINUX,
+  SETTINGS,
   buildFixtures,
   missingTools,
   run,
@@ -30,7 +31,7 @@ import {
   type Fixture,
 } from './test-utils/fixtures';
 
-const TOOLS = ['go', 'readelf', 'ar', 'gcc', 'aarch64-linux-gnu-gcc'];
+const TOOLS = ['go', 'git', 'readelf', 'ar', 'gcc', 'aarch64-linux-gnu-gcc'];
 const missing = missingTools(TOOLS);
 const inCI = process.env.CI === 'true';
 
@@ -168,7 +169,7 @@ d('binary readers agree with readelf and go version -m', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-readers-'));
     writeFixtureModule(dir);
-    fx = await buildFixtures(dir, [...PURE_LINUX, ...CGO_LINUX, ...OTHER_OS, ...GO_ARCHIVES]);
+    fx = await buildFixtures(dir, [...PURE_LINUX, ...CGO_LINUX, ...OTHER_OS, ...GO_ARCHIVES, ...SETTINGS]);
   }, 600_000);
   afterAll(() => {
     for (const s of open) s.close();
@@ -185,7 +186,7 @@ d('binary readers agree with readelf and go version -m', () => {
     expect(elf.header.machine).toBe(EM_FOR_GOARCH[fx.get(name)!.goarch]);
   });
 
-  test.each([...ELF_SPECS, ...OTHER_OS].map((s) => s.name))('%s: build info matches go version -m', (name) => {
+  test.each([...ELF_SPECS, ...OTHER_OS, ...SETTINGS].map((s) => s.name))('%s: build info matches go version -m', (name) => {
     const f = fx.get(name)!;
     const s = src(name);
     const bi = readBuildInfo(s);
@@ -197,6 +198,19 @@ d('binary readers agree with readelf and go version -m', () => {
     expect(bi!.setting('GOARCH')).toBe(f.goarch);
     expect(bi!.setting('CGO_ENABLED')).toBe(f.cgo ? '1' : '0');
     expect(bi!.deps.map((x) => [x.path, x.version, x.replace?.path])).toEqual([['example.com/dep', 'v1.2.3', './dep']]);
+  });
+
+  test('quoted -ldflags, variant variables and VCS stamping are parsed', () => {
+    const bi = readBuildInfo(src('linux-amd64-v3-ldflags'))!;
+    expect(bi.setting('-ldflags')).toBe('-X "main.version=1.0 beta" -X main.quote=a"b -s');
+    expect(bi.setting('GOAMD64')).toBe('v3');
+    expect(bi.setting('vcs')).toBe('git');
+    expect(bi.setting('vcs.revision')).toMatch(/^[0-9a-f]{40}$/);
+    expect(bi.setting('vcs.time')).toBe('2026-01-02T03:04:05Z');
+    expect(bi.setting('-trimpath')).toBeUndefined();
+    expect(readBuildInfo(src('linux-arm64-v8.2-lse'))!.setting('GOARM64')).toBe('v8.2,lse');
+    expect(readBuildInfo(src('linux-riscv64-rva22'))!.setting('GORISCV64')).toBe('rva22u64');
+    expect(readBuildInfo(src('linux-arm-6-softfloat'))!.setting('GOARM')).toBe('6,softfloat');
   });
 
   test('the cgo arm64 binary: dynamic, glibc loader, versioned imports', () => {

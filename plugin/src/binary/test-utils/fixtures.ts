@@ -29,6 +29,10 @@ export interface FixtureSpec {
   /** Required C compiler, when cgo is on. */
   cc?: string;
   ext?: string;
+  /** Default true. Without -trimpath Go also records -ldflags. */
+  trimpath?: boolean;
+  /** Make the module a git repository first, so the build records vcs.* settings. */
+  vcs?: boolean;
 }
 
 /** Which of the fixtures the differential test and the fuzz corpus build. */
@@ -58,11 +62,22 @@ export const OTHER_OS: FixtureSpec[] = [
   { name: 'windows-arm64', goos: 'windows', goarch: 'arm64', pkg: 'hello', ext: '.exe' },
   { name: 'windows-386', goos: 'windows', goarch: '386', pkg: 'hello', ext: '.exe' },
 ];
+/** Build settings worth comparing: quoted values, variant variables, VCS stamping. */
+export const SETTINGS: FixtureSpec[] = [
+  {
+    name: 'linux-amd64-v3-ldflags', goos: 'linux', goarch: 'amd64', env: { GOAMD64: 'v3' }, pkg: 'hello', trimpath: false,
+    ldflags: '-X "main.version=1.0 beta" -X main.quote=a"b -s', vcs: true,
+  },
+  { name: 'linux-arm64-v8.2-lse', goos: 'linux', goarch: 'arm64', env: { GOARM64: 'v8.2,lse' }, pkg: 'hello' },
+  { name: 'linux-riscv64-rva22', goos: 'linux', goarch: 'riscv64', env: { GORISCV64: 'rva22u64' }, pkg: 'hello' },
+  { name: 'linux-arm-6-softfloat', goos: 'linux', goarch: 'arm', env: { GOARM: '6,softfloat' }, pkg: 'hello' },
+];
 export const GO_ARCHIVES: FixtureSpec[] = [
   { name: 'goarchive-linux-arm64', goos: 'linux', goarch: 'arm64', pkg: 'lib', buildmode: 'archive', ext: '.a' },
 ];
 
 const FILES: Record<string, string> = {
+  '.gitignore': 'out/\n',
   'go.mod': 'module example.com/fixture\n\ngo 1.22\n\nrequire example.com/dep v1.2.3\n\nreplace example.com/dep => ./dep\n',
   'dep/go.mod': 'module example.com/dep\n\ngo 1.22\n',
   'dep/dep.go': 'package dep\n\nfunc Greeting() string { return "hello from dep" }\n',
@@ -105,22 +120,6 @@ export function hasTool(cmd: string): boolean {
   return false;
 }
 
-/** Builds one fixture; throws with go's output when the build fails. */
-export function buildFixture(dir: string, spec: FixtureSpec): Fixture {
-  const cgo = spec.cc !== undefined;
-  const env: Record<string, string> = { GOOS: spec.goos, GOARCH: spec.goarch, CGO_ENABLED: cgo ? '1' : '0', ...(spec.env ?? {}) };
-  if (spec.cc) env.CC = spec.cc;
-  const out = path.join(dir, 'out', spec.name + (spec.ext ?? ''));
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const args = ['build', '-trimpath', '-tags', 'fixture,netgo', '-o', out];
-  if (spec.buildmode && spec.buildmode !== 'exe') args.push(`-buildmode=${spec.buildmode}`);
-  if (spec.ldflags) args.push(`-ldflags=${spec.ldflags}`);
-  args.push(`./${spec.pkg}`);
-  const r = spawnSync('go', args, { cwd: dir, env: { ...baseEnv(), ...env }, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`go ${args.join(' ')} (${JSON.stringify(env)}) failed:\n${r.stderr}${r.error ?? ''}`);
-  return { name: spec.name, file: out, goos: spec.goos, goarch: spec.goarch, env, buildmode: spec.buildmode ?? 'exe', cgo };
-}
-
 /** Runs a tool with an argv array and returns stdout; throws on failure. */
 export function run(cmd: string, args: string[], cwd?: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...baseEnv(), LC_ALL: 'C' }, maxBuffer: 256 << 20, timeout: 120_000 });
@@ -135,13 +134,18 @@ export async function buildFixtures(dir: string, specs: FixtureSpec[], parallel 
   const worker = async () => {
     for (let s = queue.shift(); s; s = queue.shift()) {
       const spec = s;
+      if (spec.vcs) gitInit(dir);
       const f = await new Promise<Fixture>((resolve, reject) => {
         const cgo = spec.cc !== undefined;
         const env: Record<string, string> = { GOOS: spec.goos, GOARCH: spec.goarch, CGO_ENABLED: cgo ? '1' : '0', ...(spec.env ?? {}) };
         if (spec.cc) env.CC = spec.cc;
         const file = path.join(dir, 'out', spec.name + (spec.ext ?? ''));
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        const args = ['build', '-trimpath', '-tags', 'fixture,netgo', '-o', file];
+        const args = ['build', ...(spec.trimpath === false ? [] : ['-trimpath']), '-tags', 'fixture,netgo', '-o', file];
+        if (spec.vcs) {
+          args.push('-buildvcs=true');
+          env.GIT_CONFIG_GLOBAL = '/dev/null';
+        } else args.push('-buildvcs=false');
         if (spec.buildmode && spec.buildmode !== 'exe') args.push(`-buildmode=${spec.buildmode}`);
         if (spec.ldflags) args.push(`-ldflags=${spec.ldflags}`);
         args.push(`./${spec.pkg}`);
@@ -159,6 +163,21 @@ export async function buildFixtures(dir: string, specs: FixtureSpec[], parallel 
   };
   await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
   return out;
+}
+
+const gitDone = new Set<string>();
+/** Turns the fixture module into a git repository with one commit (once per directory). */
+function gitInit(dir: string): void {
+  if (gitDone.has(dir)) return;
+  gitDone.add(dir);
+  {
+    const env = { ...baseEnv(), GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z' };
+    const git = ['-c', 'user.name=Fixture', '-c', 'user.email=fixture@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false'];
+    for (const args of [['init', '-q'], ['add', '.'], ['commit', '-q', '-m', 'fixture']]) {
+      const r = spawnSync('git', [...git, ...args], { cwd: dir, env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+    }
+  }
 }
 
 /**
