@@ -79,7 +79,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
   },
   // Assembly only for amd64; arm64 and riscv64 lack it.
   amd64Only: {
-    'mathx/sum.go': 'package mathx\n\nfunc Sum(xs []int) (total int)\n\nfunc helper() interface{} { return nil }\n',
+    'mathx/sum.go': 'package mathx\n\nfunc Sum(xs []int) (total int)\n\nfunc zero() interface{} { return nil }\n',
     'mathx/sum_amd64.s': SUM_AMD64,
   },
   // Go body and amd64 assembly both built for amd64.

@@ -1,5 +1,5 @@
 /**
- * Helpers of the source checks (asm-guard, asm-coverage, build-tags): which files the go
+ * Shared code of the source checks (asm-guard, asm-coverage, build-tags): which files the go
  * command looks at, which are built for a platform, Go declarations without bodies, assembly
  * TEXT symbols, `//go:linkname` directives. Text only; nothing here reads the disk.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared helpers of the report writers: options, tool identity, paths as URIs, check metadata
+ * Shared code of the report writers: options, tool identity, paths as URIs, check metadata
  * lookup (including the synthetic `input` check the engine uses for unreadable artifacts).
  */
 import * as fs from 'node:fs';
