@@ -181,6 +181,19 @@ describe('defects produced for real are reported by their check', () => {
     );
   });
 
+  it('linkage: a c-shared library linked against musl for a glibc target (and the reverse)', async () => {
+    if (!haveTools('gcc', 'musl-gcc')) return;
+    const files = { 'go.mod': 'module example.com/libadd\n\ngo 1.22\n', 'lib.go': 'package main\n\nimport "C"\n\n//export Add\nfunc Add(a, b C.int) C.int { return a + b }\n\nfunc main() {}\n' };
+    const musl = buildFixture({ files, env: { CGO_ENABLED: '1', CC: 'musl-gcc' }, args: ['-trimpath', '-buildmode=c-shared'], out: 'libadd.so' });
+    const glibc = buildFixture({ files, env: { CGO_ENABLED: '1', CC: 'gcc' }, args: ['-trimpath', '-buildmode=c-shared'], out: 'libadd.so' });
+    const t = (libc: 'glibc' | 'musl') => target('linux/amd64', { cgo: true, libc, buildmode: 'c-shared' });
+    expect(lines(await validate(musl, t('glibc'), { checks: [linkage] }))).toEqual(['error linkage: needs libc.so, the musl C library, but the target expects glibc']);
+    expect(lines(await validate(glibc, t('musl'), { checks: [linkage] }))).toEqual(['error linkage: needs libc.so.6, the glibc C library, but the target expects musl']);
+    const sources = Object.entries(files).map(([path, content]) => ({ path, content }));
+    expect(lines(await validate(musl, t('musl'), { sources }))).toEqual([]);
+    expect(lines(await validate(glibc, t('glibc'), { sources }))).toEqual([]);
+  });
+
   it('linkage: a loader of another arch (host-linked arm64 binary validated as arm64 target)', async () => {
     if (!haveTools('gcc', 'aarch64-linux-gnu-gcc')) return;
     // elf-arch catches the machine; linkage names the foreign loader on its own.

@@ -26,8 +26,25 @@ export const linkage: Check<BinaryCheckContext> = {
     const out: Finding[] = [];
     if (ctx.kind !== 'elf') return out;
     const elf = ctx.elf();
-    if (!elf || elf.header.type === ET_REL || isSharedLibrary(elf)) return out;
+    if (!elf || elf.header.type === ET_REL) return out;
     const t = ctx.target;
+    if (isSharedLibrary(elf)) {
+      // A shared library has no loader of its own; its C library shows in DT_NEEDED.
+      const libc = t.libc ?? 'glibc';
+      const needed = elf.dynamic()?.needed ?? [];
+      const wrong = libc === 'glibc' ? needed.find((n) => n === 'libc.so') : needed.find((n) => n === 'libc.so.6');
+      if (t.cgo && wrong) {
+        out.push({
+          checkId: 'linkage',
+          severity: 'error',
+          message: `needs ${wrong}, the ${libc === 'glibc' ? 'musl' : 'glibc'} C library, but the target expects ${libc}`,
+          fix: libc === 'musl' ? 'link with musl-gcc or a musl cross compiler (libc: musl selects one)' : 'link with the glibc C toolchain for the arch, or set libc: musl',
+          file: ctx.file,
+          data: { needed },
+        });
+      }
+      return out;
+    }
     const want = formatPlatform(t.platform);
     const interp = elf.interpreter;
     const needed = elf.dynamic()?.needed ?? [];
