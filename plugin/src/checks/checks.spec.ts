@@ -59,6 +59,14 @@ describe('good builds of the default matrix', () => {
     ]);
   });
 
+  it('cgo enabled but no C code: Go links internally and statically; no finding for a cgo target', async () => {
+    if (!haveTools('arm-linux-gnueabihf-gcc', 'aarch64-linux-gnu-gcc')) return;
+    const arm = buildFixture({ files: HELLO, env: { CGO_ENABLED: '1', CC: 'arm-linux-gnueabihf-gcc', GOOS: 'linux', GOARCH: 'arm', GOARM: '7' }, args: REPRO });
+    expect(lines(await validate(arm, target('linux/arm/7', { cgo: true })))).toEqual([]);
+    const arm64 = buildFixture({ files: HELLO, env: { CGO_ENABLED: '1', CC: 'aarch64-linux-gnu-gcc', GOOS: 'linux', GOARCH: 'arm64' }, args: REPRO });
+    expect(lines(await validate(arm64, target('linux/arm64', { cgo: true })))).toEqual([]);
+  });
+
   it('a PIE built by Go\'s internal linker (interpreter, no libraries) passes with buildmode pie', async () => {
     const file = hello({ GOOS: 'linux', GOARCH: 'amd64' }, [...REPRO, '-buildmode=pie']);
     expect(lines(await validate(file, target('linux/amd64', { buildmode: 'pie' })))).toEqual([]);

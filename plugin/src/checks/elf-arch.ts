@@ -6,6 +6,7 @@
 import type { BinaryCheckContext } from './context';
 import { armSoftFloat, ELF_ARCH, formatForGoos, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE, EM } from './arch';
 import { formatPlatform } from '../platforms/platform';
+import { linkMode } from './elf-util';
 import type { Check, Finding } from './types';
 
 const ET_REL = 1;
@@ -76,7 +77,7 @@ export const elfArch: Check<BinaryCheckContext> = {
         const wantSoft = armSoftFloat(t);
         if (hard && wantSoft) {
           add(`hard-float ABI binary (e_flags 0x${flags.toString(16)}) for a soft-float target ${want}`, 'use a soft-float C toolchain (arm-linux-gnueabi-gcc) or GOARM=7 for hard-float boards');
-        } else if (ctx.target.cgo && ctx.target.linkmode === 'external' && !wantSoft && !hard) {
+        } else if (ctx.target.cgo && linkMode(elf, ctx.target.linkmode) === 'external' && !wantSoft && !hard) {
           add(
             `externally linked cgo binary without the hard-float ABI flag (e_flags 0x${flags.toString(16)}) for ${want}`,
             'link with arm-linux-gnueabihf-gcc (CC) for hard-float boards, or set goarm to 5/softfloat',

@@ -21,3 +21,14 @@ export function isSharedLibrary(elf: ElfFile): boolean {
 export function isDynamic(elf: ElfFile): boolean {
   return elf.interpreter !== undefined || elf.programs.some((p) => p.type === PT_DYNAMIC);
 }
+
+/**
+ * Which linker produced the file. An external C linker run through gcc/clang leaves the
+ * compilers' `.comment` section (from crt objects and C code); Go's internal linker writes
+ * none. Falls back to what the target says when the file has no section headers (stripped with
+ * sstrip and the like).
+ */
+export function linkMode(elf: ElfFile, fallback: 'internal' | 'external' | undefined): 'internal' | 'external' | undefined {
+  if (elf.sections.length === 0) return fallback;
+  return elf.section('.comment') ? 'external' : 'internal';
+}

@@ -4,7 +4,7 @@
  * Go programs have no RELRO and no dynamic section by design: not a finding.
  */
 import type { BinaryCheckContext } from './context';
-import { ET_DYN, isDynamic, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from './elf-util';
+import { ET_DYN, isDynamic, linkMode, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from './elf-util';
 import type { Check, Finding } from './types';
 
 const ET_REL = 1;
@@ -74,7 +74,7 @@ export const hardening: Check<BinaryCheckContext> = {
       // Go's internal linker gives a dynamically linked executable no PT_GNU_RELRO at all (it
       // only emits one for PIE and shared objects): that is Go's design, reported only when the
       // policy asks for full RELRO.
-      const goInternalExe = ctx.target.linkmode === 'internal' && ctx.target.buildmode === 'exe' && elf.header.type !== ET_DYN;
+      const goInternalExe = linkMode(elf, ctx.target.linkmode) === 'internal' && ctx.target.buildmode === 'exe' && elf.header.type !== ET_DYN;
       if (!hasRelro && (relro === 'full' || !goInternalExe)) {
         add('no RELRO (PT_GNU_RELRO missing): GOT and dynamic data stay writable', 'link with -Wl,-z,relro (ldflags: -extldflags=-Wl,-z,relro)');
       } else if (relro === 'full' && !dyn?.bindNow) {

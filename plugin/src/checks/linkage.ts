@@ -6,7 +6,7 @@
  */
 import type { BinaryCheckContext } from './context';
 import { armSoftFloat, identifyLoader, LOADERS } from './arch';
-import { isSharedLibrary } from './elf-util';
+import { isSharedLibrary, linkMode } from './elf-util';
 import { formatPlatform } from '../platforms/platform';
 import type { Check, Finding } from './types';
 
@@ -70,7 +70,7 @@ export const linkage: Check<BinaryCheckContext> = {
     const ok = loaders[libc];
     if (ok.includes(interp)) {
       // arm: the loader must fit the float ABI of an externally linked binary.
-      if (t.platform.goarch === 'arm' && libc === 'glibc' && t.linkmode === 'external') {
+      if (t.platform.goarch === 'arm' && libc === 'glibc' && linkMode(elf, t.linkmode) === 'external') {
         const hard = (elf.header.flags & 0x400) !== 0;
         const expect = hard ? '/lib/ld-linux-armhf.so.3' : '/lib/ld-linux.so.3';
         if (interp !== expect && !(armSoftFloat(t.platform) && interp === '/lib/ld-linux.so.3')) {
