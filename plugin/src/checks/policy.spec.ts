@@ -54,6 +54,10 @@ describe('loadPolicy', () => {
   it('accepts extra (source) check ids without validating their parameters', () => {
     const p = loadPolicy({ checks: { 'asm-guard': ['warn', { anything: 1 }] } }, 'p.json', { extraCheckIds: ['asm-guard'] });
     expect(p.checks['asm-guard']).toEqual({ setting: 'warn', params: { anything: 1 } });
+    // by default every registered check id is known
+    const d = loadPolicy({ checks: { 'asm-coverage': 'off', 'build-tags': 'warn', asmdecl: 'error' } }, 'p.json');
+    expect(Object.keys(d.checks)).toEqual(['asm-coverage', 'build-tags', 'asmdecl']);
+    expect(err(() => loadPolicy({ checks: { 'asm-guard': 'x' } }, 'p.json', { extraCheckIds: [] })).problem).toMatch(/unknown check/);
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ALL_CHECKS } from './registry';
 import type { CheckSetting } from './types';
 
 export const POLICY_FILE_NAME = 'gocross.policy.json';
@@ -112,7 +113,10 @@ function checkParam(src: string, p: string, t: ParamType, v: unknown): void {
 }
 
 export interface LoadPolicyOptions {
-  /** Check ids accepted besides the binary checks listed in CHECK_PARAMS (e.g. source checks). */
+  /**
+   * Check ids accepted besides the binary checks listed in CHECK_PARAMS. Default: every check
+   * of the registry (the source checks' parameters are theirs to validate).
+   */
   extraCheckIds?: readonly string[];
 }
 
@@ -136,7 +140,7 @@ export function loadPolicy(json: string | unknown, sourceName: string, opts: Loa
   const checks: Record<string, CheckPolicyEntry> = {};
   const raw = doc.checks ?? {};
   if (!isPlainObject(raw)) throw new PolicyError(sourceName, '$.checks', `expected an object, got ${describe(raw)}`);
-  const extra = new Set(opts.extraCheckIds ?? []);
+  const extra = new Set(opts.extraCheckIds ?? ALL_CHECKS.map((c) => c.meta.id));
   for (const [id, value] of Object.entries(raw)) {
     const p = key('$.checks', id);
     const known = CHECK_PARAMS[id];
@@ -228,7 +232,7 @@ export function resolvePolicy(req: {
  * A JSON Schema (draft-07) of the policy file, built from the same parameter table loadPolicy
  * uses, for editor completion (`"$schema"` in gocross.policy.json) and documentation.
  */
-export function policyJsonSchema(extraCheckIds: readonly string[] = []): Record<string, unknown> {
+export function policyJsonSchema(extraCheckIds: readonly string[] = ALL_CHECKS.map((c) => c.meta.id)): Record<string, unknown> {
   const setting = { enum: ['off', 'warn', 'error'] };
   const paramSchema = (t: ParamType): Record<string, unknown> => {
     switch (t.type) {
