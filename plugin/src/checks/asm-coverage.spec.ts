@@ -7,7 +7,7 @@ import type { SourceCheckContext } from './context';
 import { validateArtifacts } from './engine';
 import { defaultPolicy } from './policy';
 import { SOURCE_CHECKS } from './registry';
-import { goFuncDecls } from './source-scan';
+import { asmTextSymbols, goFuncDecls } from './source-scan';
 import { haveTools } from './test-utils/fixtures';
 import type { Finding, TargetSpec } from './types';
 
@@ -128,6 +128,29 @@ describe('goFuncDecls', () => {
     ].join('\n');
     const got = goFuncDecls(src).map((d) => `${d.receiver ? d.receiver + '.' : ''}${d.name}:${d.hasBody ? 'body' : 'none'}:${d.line}`);
     expect(got).toEqual(['A:none:2', 'B:body:3', 'D:none:4', 'E:none:5', 'F:body:6', 'G:none:7', '*R.M:none:8', 'I:none:11', 'J:none:12', 'K:body:13']);
+  });
+});
+
+describe('asmTextSymbols', () => {
+  it('finds TEXT symbols, also those defined through macros', () => {
+    const src = [
+      '#include "textflag.h"',
+      '#define ROUNDFN(NAME, MODE) \\',
+      '\tTEXT NAME(SB),NOSPLIT,$0; \\',
+      '\tMOVD MODE, R1; \\',
+      '\tRET',
+      '',
+      '// func archCeil(x float64) float64',
+      'ROUNDFN(·archCeil, $1)',
+      'TEXT ·plain<ABIInternal>(SB),NOSPLIT,$0',
+      '\tCALL ·notDefined(SB)',
+      '\tRET',
+    ].join('\n');
+    expect([...asmTextSymbols(src).entries()]).toEqual([
+      ['plain', 9],
+      ['archCeil', 8],
+    ]);
+    expect([...asmTextSymbols('TEXT ·a(SB),0,$0\n\tJMP ·b(SB)\n').keys()]).toEqual(['a']);
   });
 });
 

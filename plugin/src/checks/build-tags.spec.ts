@@ -31,6 +31,8 @@ const FILES: Record<string, string> = {
   'misplaced.go': '// Package doc.\n// +build linux\npackage bt\n',
   'plusonly.go': '// +build linux\n\npackage bt\n',
   'late.go': 'package bt\n\n//go:build linux\n',
+  // Generator programs carry constraint lines inside raw strings: not comments.
+  'gen.go': '//go:build ignore\n\npackage main\n\nvar tmpl = `\n//go:build !purego\n`\n\n/*\n//go:build x\n*/\n',
   'asm.s': '//go:build amd64\n// +build arm64\n\n#include "textflag.h"\n',
 };
 
@@ -61,6 +63,7 @@ describe('build-tags', () => {
     expect(byFile(findings, 'misplaced.go')).toMatchObject([{ severity: 'warn', line: 2, message: expect.stringContaining('is ignored') }]);
     expect(byFile(findings, 'plusonly.go')).toMatchObject([{ severity: 'warn', line: 1, message: 'plusonly.go has only // +build line 1 and no //go:build line' }]);
     expect(byFile(findings, 'late.go')).toMatchObject([{ severity: 'warn', line: 3, message: expect.stringContaining('after the package clause') }]);
+    expect(byFile(findings, 'gen.go')).toEqual([]);
   });
 
   it('reports //go:build lines go build rejects', () => {

@@ -19,12 +19,13 @@ import {
   constraintTags,
   formatConstraint,
   isGoBuildLine,
+  lineCommentStarts,
   plusBuildLines,
   scanConstraintHeader,
   ConstraintTooComplexError,
 } from '../platforms/constraints';
 import { formatPlatform } from '../platforms/platform';
-import { baseOf, isIgnoredPath, workspacePath } from './source-scan';
+import { baseOf, isIgnoredPath, lineAt, workspacePath } from './source-scan';
 
 const MAX_EXHAUSTIVE_TAGS = 16;
 
@@ -170,11 +171,13 @@ export const buildTags: Check<SourceCheckContext> = {
         );
       }
       if (h.bodyLine !== undefined) {
-        const body = f.content.split('\n');
-        for (let i = h.bodyLine; i < body.length; i++) {
-          const t = body[i].trim();
+        for (const pos of lineCommentStarts(f.content)) {
+          const line = lineAt(f.content, pos);
+          if (line <= h.bodyLine) continue;
+          const end = f.content.indexOf('\n', pos);
+          const t = f.content.slice(pos, end < 0 ? undefined : end).trim();
           if (t.startsWith('//go:build') && isGoBuildLine(t)) {
-            push('warn', i + 1, `${base}: //go:build on line ${i + 1} is after the package clause and is ignored`, 'move it to the top of the file, followed by a blank line');
+            push('warn', line, `${base}: //go:build on line ${line} is after the package clause and is ignored`, 'move it to the top of the file, followed by a blank line');
           }
         }
       }

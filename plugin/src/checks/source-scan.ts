@@ -259,12 +259,36 @@ export function goLinknames(src: string): Set<string> {
   return out;
 }
 
-/** The package's own TEXT symbols of an assembly file: `TEXT ·Sum(SB)`, `TEXT ·Sum<ABIInternal>(SB)`. */
+/**
+ * The package's own TEXT symbols of an assembly file: `TEXT ·Sum(SB)`, `TEXT ·Sum<ABIInternal>(SB)`.
+ * When the file defines TEXT inside a `#define` macro (`ROUNDFN(·archCeil, RUP)`), every `·Name`
+ * passed to a macro outside the definitions counts as defined too.
+ */
 export function asmTextSymbols(src: string): Map<string, number> {
   const out = new Map<string, number>();
   const re = /^[ \t]*TEXT[ \t]+([^\s(·]*)(?:·|\\u00b7)([\p{L}\p{Nd}_]+)(?:<[^>]*>)?[ \t]*\(SB\)/gmu;
   for (const m of src.matchAll(re)) {
     if (!out.has(m[2])) out.set(m[2], lineAt(src, m.index ?? 0));
+  }
+  // Macro definitions, with their backslash-continued lines.
+  const lines = src.split('\n');
+  const inMacro: boolean[] = [];
+  let macroHasText = false;
+  for (let i = 0; i < lines.length; i++) {
+    const starts = /^[ \t]*#[ \t]*define\b/.test(lines[i]);
+    const continued = i > 0 && inMacro[i - 1] && /\\[ \t]*$/.test(lines[i - 1]);
+    inMacro[i] = starts || continued;
+    if (inMacro[i] && /\bTEXT\b/.test(lines[i])) macroHasText = true;
+  }
+  if (macroHasText) {
+    for (let i = 0; i < lines.length; i++) {
+      if (inMacro[i] || /^[ \t]*(\/\/|TEXT\b)/.test(lines[i])) continue;
+      const code = lines[i].replace(/\/\/.*$/, '');
+      if (!/^[ \t]*[A-Za-z_][\w]*[ \t]*\(/.test(code)) continue; // a macro invocation
+      for (const m of code.matchAll(/(?:^|[^\p{L}\p{Nd}_])(?:·|\\u00b7)([\p{L}\p{Nd}_]+)/gu)) {
+        if (!out.has(m[1])) out.set(m[1], i + 1);
+      }
+    }
   }
   return out;
 }

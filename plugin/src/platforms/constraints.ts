@@ -672,8 +672,11 @@ export function fileIncluded(fileName: string, content: string, ctx: ConstraintC
   return true;
 }
 
-/** Offsets of the `//` of every comment that starts a line (after spaces/tabs) in Go source. */
-function lineCommentStarts(src: string): number[] {
+/**
+ * Offsets of the `//` of every comment that starts a line (after spaces/tabs) in Go source,
+ * skipping string, rune and raw-string literals and block comments.
+ */
+export function lineCommentStarts(src: string): number[] {
   const out: number[] = [];
   let i = 0;
   let lineStart = 0;
