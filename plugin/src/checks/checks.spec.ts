@@ -159,6 +159,35 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(r)).toEqual(['error elf-arch: artifact lives in the linux/arm64 output directory but its target is linux/amd64']);
   });
 
+  it('elf-arch: ABI flags patched into copies of real binaries (RISC-V soft-float, ARM EABI4, MIPS O64 ABI field)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-flags-'));
+    const patch = (src: string, name: string, flags: number) => {
+      const b = fs.readFileSync(src);
+      const off = b[4] === 2 ? 0x30 : 0x24; // e_flags in ELF64 / ELF32 headers
+      if (b[5] === 2) b.writeUInt32BE(flags >>> 0, off);
+      else b.writeUInt32LE(flags >>> 0, off);
+      const out = path.join(dir, name);
+      fs.writeFileSync(out, b);
+      return out;
+    };
+    try {
+      const rv = patch(hello({ GOOS: 'linux', GOARCH: 'riscv64' }), 'rv', 0x1);
+      expect(lines(await validate(rv, target('linux/riscv64'), { checks: [elfArch] }))).toEqual([
+        'error elf-arch: RISC-V soft-float ABI (e_flags 0x1); Go on riscv64 uses the double-float (lp64d) ABI',
+      ]);
+      const arm = patch(hello({ GOOS: 'linux', GOARCH: 'arm', GOARM: '7' }), 'arm', 0x04000002);
+      expect(lines(await validate(arm, target('linux/arm/7'), { checks: [elfArch] }))).toEqual([
+        'error elf-arch: ARM EABI version 4 (e_flags 0x4000002), expected EABI5',
+      ]);
+      const mipsle = patch(hello({ GOOS: 'linux', GOARCH: 'mipsle' }), 'mipsle', 0x50002004);
+      expect(lines(await validate(mipsle, target('linux/mipsle'), { checks: [elfArch] }))).toEqual([
+        'error elf-arch: MIPS ABI field 0x2000 (e_flags 0x50002004); Go on mipsle uses O32',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('elf-arch: an armhf cgo binary for a soft-float target', async () => {
     if (!haveTools('arm-linux-gnueabihf-gcc')) return;
     const file = cgo('arm-linux-gnueabihf-gcc', { GOARCH: 'arm', GOARM: '7' });
