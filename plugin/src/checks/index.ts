@@ -1,0 +1,21 @@
+/**
+ * Public surface of the checks: the engine, the policy loader, the registry and the contract
+ * types. The validate executor and the CLI both go through validateArtifacts().
+ */
+export * from './types';
+export * from './result';
+export { validateArtifacts, INPUT_CHECK_ID } from './engine';
+export {
+  loadPolicy,
+  mergePolicies,
+  resolvePolicy,
+  defaultPolicy,
+  policyJsonSchema,
+  PolicyError,
+  POLICY_FILE_NAME,
+  CHECK_PARAMS,
+} from './policy';
+export type { Policy, CheckPolicyEntry, LoadPolicyOptions } from './policy';
+export { ALL_CHECKS, BINARY_CHECKS, SOURCE_CHECKS, findCheck } from './registry';
+export type { BinaryCheckContext, SourceCheckContext } from './context';
+export { collectExportNames } from './context';
