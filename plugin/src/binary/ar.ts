@@ -5,6 +5,7 @@
  */
 import { classifyObject } from './detect';
 import { MAX_CSTRING, MAX_ENTRIES, cstring, fail, need } from './reader';
+import { sliceSource } from './source';
 import type { ArArchive, ArMember, ArSymbol, ByteSource, ObjectInfo } from './types';
 
 const F = 'ar';
@@ -159,6 +160,11 @@ class Ar implements ArArchive {
     this.symCache = out;
     return out;
   }
+}
+
+/** The bytes of one member, as a source any reader (readElf, readPe, readMachO) can open. */
+export function arMemberSource(src: ByteSource, member: ArMember): ByteSource {
+  return sliceSource(src, member.offset, member.size);
 }
 
 /** Reads an archive's member table (member contents are only peeked at for classification). */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bufferSource, classifyObject, detectKind, readAr, readBuildInfo, readElf, readMachO, readPe } from './index';
+import { arMemberSource, bufferSource, classifyObject, detectKind, readAr, readBuildInfo, readElf, readMachO, readPe } from './index';
 import { BinaryFormatError } from './types';
 import { OTHER_OS, PURE_LINUX, buildFixtures, missingTools, run, writeFixtureModule, type Fixture } from './test-utils/fixtures';
 
@@ -67,6 +67,10 @@ d('archives, COFF objects and universal Mach-O', () => {
     ]);
     const syms = ar.symbols();
     expect(syms.map((s) => s.name).sort()).toEqual(['gocross_add', 'gocross_add', 'gocross_counter', 'gocross_counter', 'gocross_mul']);
+    // A member opens as a file of its own.
+    const arm = readElf(arMemberSource(bufferSource(fs.readFileSync(a)), ar.members[2]));
+    expect(arm.header.machineName).toBe('EM_AARCH64');
+    expect(arm.symbols().map((s) => s.name)).toContain('gocross_add');
     const byOffset = new Map(ar.members.map((m) => [m.headerOffset, m.name]));
     expect(byOffset.get(syms.find((s) => s.name === 'gocross_mul')!.memberOffset)).toBe('a_rather_long_member_name_mul_amd64.o');
   });

@@ -6,7 +6,7 @@ export * from './types';
 export { openFile, bufferSource, sliceSource } from './source';
 export { detectKind, classifyObject, parseGoObjectHeader } from './detect';
 export { readElf, readElfHeader } from './elf';
-export { readAr } from './ar';
+export { readAr, arMemberSource } from './ar';
 export { readBuildInfo, parseModInfo, formatBuildInfo, goUnquote } from './buildinfo';
 export { readMachO } from './macho';
 export { readPe } from './pe';
