@@ -1,0 +1,93 @@
+/**
+ * Wrong build options fail with a one-line message and a non-zero exit before `go build` runs.
+ * Each case is an explicit target of the build executor in a project.json; a `go` wrapper first
+ * on PATH records every go invocation, and a control target with valid options proves that the
+ * wrapper does see builds.
+ */
+import * as path from 'node:path';
+import {
+  copyModule,
+  expectSuccess,
+  goVersionM,
+  makeGoRecorder,
+  nx,
+  pathWith,
+  realGo,
+  uniqueName,
+  workspaceRoot,
+  writeFile,
+} from './utils';
+
+/** Default artifact of a main package at a project root: dist/<root>/<slug>/<name>. */
+function artifact(ws: string, projectRoot: string, slug: string, name: string): string {
+  return path.join(ws, 'dist', projectRoot, slug, name);
+}
+
+describe('bad inputs fail before go runs, with a message', () => {
+  let ws: string;
+  let project: string;
+  let rec: ReturnType<typeof makeGoRecorder>;
+
+  /** Explicit targets using the build executor directly, each with one wrong option. */
+  const badTargets: Record<string, { options: Record<string, unknown>; messages: RegExp[] }> = {
+    'bad-pair': { options: { goos: 'windows', goarch: 's390x' }, messages: [/windows\/s390x/] },
+    'bad-goamd64': { options: { goos: 'linux', goarch: 'amd64', goamd64: 'v9' }, messages: [/GOAMD64/, /"?v9"?/] },
+    'bad-goriscv64': {
+      options: { goos: 'linux', goarch: 'riscv64', goriscv64: 'rva99u64' },
+      messages: [/GORISCV64/, /rva99u64/],
+    },
+    'bad-main-missing': { options: { goos: 'linux', goarch: 'arm64', main: './cmd/nope' }, messages: [/cmd\/nope/] },
+    'bad-main-library': {
+      options: { goos: 'linux', goarch: 'arm64', main: './internal/greet' },
+      messages: [/internal\/greet/, /not a main package|package greet/],
+    },
+    'bad-output': {
+      options: { goos: 'linux', goarch: 'arm64', outputPath: '../outside/hello' },
+      messages: [/outputPath/, /outside/],
+    },
+  };
+
+  beforeAll(() => {
+    ws = workspaceRoot();
+    project = uniqueName('hello-bad');
+    const root = copyModule('apps/hello', `apps/${project}`);
+    const targets: Record<string, unknown> = {};
+    for (const [name, t] of Object.entries(badTargets)) targets[name] = { executor: '@gocross/nx:build', options: t.options };
+    targets['good'] = { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64' } };
+    targets['cgo-cross'] = { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64', cgo: true } };
+    writeFile(path.join(ws, root, 'internal', 'greet', 'greet.go'), 'package greet\n\nfunc Hello() string { return "hi" }\n');
+    writeFile(path.join(ws, root, 'project.json'), JSON.stringify({ name: project, root, targets }, null, 2) + '\n');
+    rec = makeGoRecorder(path.join(ws, 'tmp', `recorder-${project}`));
+  });
+
+  test('control: the same project with valid options builds, and the recorder sees go build', () => {
+    rec.reset();
+    const r = nx(['run', `${project}:good`, '--skip-nx-cache'], { env: { PATH: pathWith(rec.binDir) } });
+    expectSuccess('good target', r);
+    expect(rec.buildCalls().length).toBeGreaterThanOrEqual(1);
+    expect(goVersionM(artifact(ws, `apps/${project}`, 'linux-arm64', project)).settings.GOARCH).toBe('arm64');
+  });
+
+  for (const [name, t] of Object.entries(badTargets)) {
+    test(`${name}: ${JSON.stringify(t.options)}`, () => {
+      rec.reset();
+      const r = nx(['run', `${project}:${name}`, '--skip-nx-cache'], { env: { PATH: pathWith(rec.binDir) } });
+      expect(r.code).not.toBe(0);
+      for (const m of t.messages) expect(r.output).toMatch(m);
+      expect(rec.buildCalls()).toEqual([]);
+    });
+  }
+
+  test('cgo: true for linux/arm64 with no C cross compiler on PATH', () => {
+    // A PATH holding only the go recorder and go's own bin directory: no gcc, no cross gcc, no zig.
+    const goBin = path.dirname(realGo());
+    rec.reset();
+    const r = nx(['run', `${project}:cgo-cross`, '--skip-nx-cache'], {
+      env: { PATH: [rec.binDir, goBin].join(path.delimiter), CC: undefined, CXX: undefined, CC_FOR_TARGET: undefined },
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/aarch64|arm64/);
+    expect(r.output).toMatch(/\bCC\b|C (cross[- ])?compiler|cross[- ]compiler/i);
+    expect(rec.buildCalls()).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The test executor end to end: `go test` of libs/mathx cross-compiled for linux/arm64 and run
+ * under qemu-aarch64 (so the arm64 assembly runs), and proof that the tests really ran on the
+ * target: a test that fails only when GOARCH is arm64 makes the arm64 target fail and leaves
+ * the native one green.
+ */
+import * as path from 'node:path';
+import { copyModule, describeRun, nx, requireTool, uniqueName, workspaceRoot, writeFile } from './utils';
+
+describe('test executor', () => {
+  let ws: string;
+  let project: string;
+  let root: string;
+
+  beforeAll(() => {
+    ws = workspaceRoot();
+    project = uniqueName('mathx-test');
+    root = copyModule('libs/mathx', `libs/${project}`);
+    const targets = {
+      'test-arm64x': { executor: '@gocross/nx:test', options: { goos: 'linux', goarch: 'arm64', args: ['-count=1', '-v'] } },
+      'test-arm64x-purego': {
+        executor: '@gocross/nx:test',
+        options: { goos: 'linux', goarch: 'arm64', tags: ['purego'], args: ['-count=1', '-v'] },
+      },
+      'test-s390x': { executor: '@gocross/nx:test', options: { goos: 'linux', goarch: 's390x', args: ['-count=1', '-v'] } },
+      'test-amd64x': { executor: '@gocross/nx:test', options: { goos: 'linux', goarch: 'amd64', args: ['-count=1', '-v'] } },
+    };
+    writeFile(path.join(ws, root, 'project.json'), JSON.stringify({ name: project, root, targets }, null, 2) + '\n');
+  });
+
+  test('go test for linux/arm64 runs under qemu-aarch64 and passes (assembly and purego)', () => {
+    if (!requireTool('qemu-aarch64', 'run arm64 tests')) return;
+    for (const t of ['test-arm64x', 'test-arm64x-purego']) {
+      const r = nx(['run', `${project}:${t}`, '--skip-nx-cache']);
+      if (r.code !== 0) throw new Error(describeRun(t, r));
+      expect(r.output).toMatch(/--- PASS: TestSumMatchesGo/);
+    }
+  });
+
+  test('go test for linux/s390x (big-endian, pure-Go fallback) passes under qemu-s390x', () => {
+    if (!requireTool('qemu-s390x', 'run s390x tests')) return;
+    const r = nx(['run', `${project}:test-s390x`, '--skip-nx-cache']);
+    if (r.code !== 0) throw new Error(describeRun('test-s390x', r));
+    expect(r.output).toMatch(/--- PASS: TestSumSmall/);
+  });
+
+  test('a test failing only on arm64 fails the arm64 target and not the amd64 one', () => {
+    if (!requireTool('qemu-aarch64', 'run arm64 tests')) return;
+    writeFile(
+      path.join(ws, root, 'arch_only_test.go'),
+      [
+        'package mathx',
+        '',
+        'import (',
+        '\t"runtime"',
+        '\t"testing"',
+        ')',
+        '',
+        'func TestNotOnArm64(t *testing.T) {',
+        '\tif runtime.GOARCH == "arm64" {',
+        '\t\tt.Fatal("ran on " + runtime.GOOS + "/" + runtime.GOARCH)',
+        '\t}',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const arm = nx(['run', `${project}:test-arm64x`, '--skip-nx-cache']);
+    expect(arm.code).not.toBe(0);
+    expect(arm.output).toMatch(/ran on linux\/arm64/);
+    const amd = nx(['run', `${project}:test-amd64x`, '--skip-nx-cache']);
+    if (amd.code !== 0) throw new Error(describeRun('test-amd64x', amd));
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The validate executor end to end: binaries built for real by the build executor pass with
+ * zero findings; wrong artifacts (an amd64 binary where arm64 was asked for, an x86-64 object
+ * inside an archive of an arm64 project, an unguarded assembly file) fail with the id of the
+ * check that caught them, and the reports land on disk.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  copyModule,
+  describeRun,
+  expectSuccess,
+  nx,
+  realGo,
+  requireTool,
+  run,
+  uniqueName,
+  workspaceRoot,
+  writeFile,
+} from './utils';
+
+/** The parts of the JSON report (schemaVersion 1) these tests read. */
+interface JsonReport {
+  schemaVersion: number;
+  ok: boolean;
+  summary: { errors: number; warnings: number; findings: number; artifacts: number; checksRun: number };
+  artifacts: { file: string; platform: string; kind: string; findings: { checkId: string; severity: string }[]; checksRun: string[] }[];
+}
+
+const allFindings = (r: JsonReport) => r.artifacts.flatMap((a) => a.findings);
+
+describe('validate', () => {
+  let ws: string;
+  let project: string;
+  let root: string;
+
+  const reportOf = (slug: string, name = 'gocross.json'): string =>
+    path.join(ws, 'reports', 'gocross', project, slug, name);
+
+  beforeAll(() => {
+    ws = workspaceRoot();
+    project = uniqueName('hello-val');
+    root = copyModule('apps/hello', `apps/${project}`);
+    const targets = {
+      'build-arm64x': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64' } },
+      'validate-good': {
+        executor: '@gocross/nx:validate',
+        options: { buildTarget: 'build-arm64x', formats: ['json', 'sarif', 'junit', 'text'] },
+      },
+      'validate-wrong-arch': {
+        executor: '@gocross/nx:validate',
+        options: { buildTarget: 'build-arm64x', files: ['prebuilt/linux-arm64/*'], reportsDir: `reports/gocross/${project}/wrong-arch` },
+      },
+      'validate-sources': {
+        executor: '@gocross/nx:validate',
+        options: { buildTarget: 'build-arm64x', reportsDir: `reports/gocross/${project}/sources`, formats: ['json'] },
+      },
+      'validate-archive': {
+        executor: '@gocross/nx:validate',
+        options: { buildTarget: 'build-arm64x', files: ['third_party/*.a'], reportsDir: `reports/gocross/${project}/archive`, formats: ['json'] },
+      },
+    };
+    writeFile(path.join(ws, root, 'project.json'), JSON.stringify({ name: project, root, targets }, null, 2) + '\n');
+    expectSuccess('build-arm64x', nx(['run', `${project}:build-arm64x`]));
+  });
+
+  test('a linux/arm64 binary built by the build executor passes with zero findings', () => {
+    const r = nx(['run', `${project}:validate-good`, '--skip-nx-cache']);
+    if (r.code !== 0) throw new Error(describeRun('validate-good', r));
+    const report = JSON.parse(fs.readFileSync(reportOf('linux-arm64'), 'utf8')) as JsonReport;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.ok).toBe(true);
+    expect(report.summary.errors).toBe(0);
+    expect(report.summary.findings).toBe(0);
+    expect(report.artifacts).toHaveLength(1);
+    expect(report.artifacts[0]).toMatchObject({ platform: 'linux/arm64', kind: 'elf', findings: [] });
+    expect(report.artifacts[0].checksRun).toEqual(expect.arrayContaining(['elf-arch', 'linkage', 'rpath']));
+    // SARIF 2.1.0, JUnit and text written next to it.
+    const sarif = JSON.parse(fs.readFileSync(reportOf('linux-arm64', 'gocross.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results).toEqual([]);
+    expect(fs.readFileSync(reportOf('linux-arm64', 'gocross.junit.xml'), 'utf8')).toMatch(/<testsuites?[\s>]/);
+    expect(fs.readFileSync(reportOf('linux-arm64', 'gocross.txt'), 'utf8')).toMatch(/0 error/);
+  });
+
+  test('an amd64 binary where linux/arm64 is expected fails with elf-arch', () => {
+    const bin = path.join(ws, root, 'prebuilt', 'linux-arm64', 'hello');
+    fs.mkdirSync(path.dirname(bin), { recursive: true });
+    const b = run(realGo(), ['build', '-trimpath', '-o', bin, '.'], {
+      cwd: path.join(ws, root),
+      env: { GOOS: 'linux', GOARCH: 'amd64', CGO_ENABLED: '0', GOFLAGS: '' },
+    });
+    if (b.code !== 0) throw new Error(describeRun('go build amd64', b));
+    const r = nx(['run', `${project}:validate-wrong-arch`, '--skip-nx-cache']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/elf-arch/);
+    expect(r.output).toMatch(/prebuilt\/linux-arm64\/hello/);
+  });
+
+  test('an x86-64 object inside an archive of an arm64 project fails with archive-arch', () => {
+    const gcc = requireTool('gcc', 'compile an x86-64 object');
+    const ar = requireTool('ar', 'pack a static archive');
+    if (!gcc || !ar) return;
+    const dir = path.join(ws, root, 'third_party');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'fast.c'), 'int fast_add(int a, int b) { return a + b; }\n');
+    expectSuccess('gcc -c', run(gcc, ['-c', '-O2', '-o', path.join(dir, 'fast.o'), path.join(dir, 'fast.c')]));
+    expectSuccess('ar rcs', run(ar, ['rcs', path.join(dir, 'libfast.a'), path.join(dir, 'fast.o')]));
+    const r = nx(['run', `${project}:validate-archive`, '--skip-nx-cache']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/archive-arch/);
+    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', project, 'archive', 'gocross.json'), 'utf8')) as JsonReport;
+    expect(report.ok).toBe(false);
+    expect(allFindings(report).map((f) => f.checkId)).toEqual(['archive-arch']);
+    // The binary built for the same target is still clean: the finding is the archive's.
+    const clean = report.artifacts.find((a) => a.kind === 'elf');
+    expect(clean?.findings).toEqual([]);
+  });
+
+  test('an assembly file with no arch suffix, build line or #ifdef guard fails with asm-guard', () => {
+    const dir = path.join(ws, root, 'internal', 'fast');
+    writeFile(path.join(dir, 'add.go'), 'package fast\n\n// Add is implemented in add.s.\nfunc Add(a, b int64) int64\n');
+    writeFile(
+      path.join(dir, 'add.s'),
+      '#include "textflag.h"\n\n// func Add(a, b int64) int64\nTEXT ·Add(SB), NOSPLIT, $0-24\n\tMOVQ a+0(FP), AX\n\tADDQ b+8(FP), AX\n\tMOVQ AX, ret+16(FP)\n\tRET\n',
+    );
+    try {
+      // go itself agrees the file breaks arm64: the amd64 instructions do not assemble there.
+      const b = run(realGo(), ['build', './internal/fast'], { cwd: path.join(ws, root), env: { GOOS: 'linux', GOARCH: 'arm64', GOFLAGS: '' } });
+      expect(b.code).not.toBe(0);
+      const r = nx(['run', `${project}:validate-sources`, '--skip-nx-cache']);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/asm-guard/);
+      expect(r.output).toMatch(/internal\/fast\/add\.s/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
