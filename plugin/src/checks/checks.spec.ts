@@ -46,13 +46,12 @@ describe('good builds of the default matrix', () => {
   });
 
   it.each([
-    ['linux/386', { GOARCH: '386' }],
     ['linux/mipsle', { GOARCH: 'mipsle' }],
     ['linux/s390x', { GOARCH: 's390x' }],
   ])('%s (beyond the default matrix): zero findings; a near twin is rejected', async (platform, env) => {
     const file = hello({ GOOS: 'linux', ...env });
     expect(lines(await validate(file, target(platform)))).toEqual([]);
-    const twin: Record<string, string> = { mipsle: 'linux/mips', '386': 'linux/arm', s390x: 'linux/ppc64' };
+    const twin: Record<string, string> = { mipsle: 'linux/mips', s390x: 'linux/ppc64' };
     const other = twin[env.GOARCH];
     expect(lines(await validate(file, target(other), { checks: [elfArch] }))).toEqual([
       expect.stringMatching(new RegExp(`^error elf-arch: built for GOARCH=${env.GOARCH}, target is ${other}`)),
@@ -303,6 +302,15 @@ describe('defects produced for real are reported by their check', () => {
       'error hardening: no ASLR (IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE not set): the image always loads at its preferred base',
     ]);
     expect(lines(await validate(exe, target('windows/amd64'), { checks: [hardening], policy: { checks: { hardening: ['error', { aslr: false }] } } }))).toEqual([]);
+  });
+
+  it('hardening: a darwin executable built with -buildmode=exe is not PIE', async () => {
+    const exe = hello({ GOOS: 'darwin', GOARCH: 'amd64' }, [...REPRO, '-buildmode=exe']);
+    expect(lines(await validate(exe, target('darwin/amd64'), { checks: [hardening] }))).toEqual([
+      'error hardening: x86_64 executable is not position independent (MH_PIE not set): no ASLR, and current macOS may refuse to run it',
+    ]);
+    const pie = hello({ GOOS: 'darwin', GOARCH: 'amd64' });
+    expect(lines(await validate(pie, target('darwin/amd64')))).toEqual([]);
   });
 
   it('exports: a non-static C helper and a C global leak from a c-shared library; a clean one passes', async () => {

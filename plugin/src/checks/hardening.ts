@@ -34,6 +34,29 @@ function peHardening(ctx: BinaryCheckContext): Finding[] {
   return out;
 }
 
+const MH_EXECUTE = 2;
+const MH_PIE = 0x200000;
+
+/** macOS: executables must be position independent (ASLR; arm64 macOS refuses to run others). */
+function machoHardening(ctx: BinaryCheckContext): Finding[] {
+  const out: Finding[] = [];
+  if (ctx.params.aslr === false) return out;
+  const m = ctx.macho();
+  if (!m) return out;
+  for (const img of m.images) {
+    if (img.filetype !== MH_EXECUTE || (img.flags & MH_PIE) !== 0) continue;
+    out.push({
+      checkId: 'hardening',
+      severity: 'error',
+      message: `${img.cpuName} executable is not position independent (MH_PIE not set): no ASLR, and current macOS may refuse to run it`,
+      fix: 'build with Go\'s default darwin build mode (pie); drop -buildmode=exe',
+      file: ctx.file,
+      data: { flags: img.flags, cpu: img.cpuName },
+    });
+  }
+  return out;
+}
+
 export const hardening: Check<BinaryCheckContext> = {
   meta: {
     id: 'hardening',
@@ -47,6 +70,7 @@ export const hardening: Check<BinaryCheckContext> = {
   run(ctx) {
     const out: Finding[] = [];
     if (ctx.kind === 'pe') return peHardening(ctx);
+    if (ctx.kind === 'macho' || ctx.kind === 'macho-fat') return machoHardening(ctx);
     if (ctx.kind !== 'elf') return out;
     const elf = ctx.elf();
     if (!elf || elf.header.type === ET_REL) return out;
