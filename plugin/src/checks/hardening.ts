@@ -64,7 +64,7 @@ export const hardening: Check<BinaryCheckContext> = {
     kind: 'binary',
     defaultSeverity: 'error',
     description:
-      'Windows images must have DEP and ASLR (NX_COMPAT, DYNAMIC_BASE, HIGH_ENTROPY_VA). Dynamically linked ELF files get RELRO (full with relro: "full": PT_GNU_RELRO and DT_BIND_NOW/DF_BIND_NOW/DF_1_NOW), a non-executable stack (PT_GNU_STACK without PF_X), no text relocations, and are PIE when built with -buildmode=pie.',
+      'Windows images must have DEP and ASLR (NX_COMPAT, DYNAMIC_BASE, HIGH_ENTROPY_VA), macOS executables must be PIE. Dynamically linked ELF files get RELRO (full with relro: "full": PT_GNU_RELRO and DT_BIND_NOW/DF_BIND_NOW/DF_1_NOW), a non-executable stack (PT_GNU_STACK without PF_X), no text relocations, and are PIE when built with -buildmode=pie.',
     docs: 'docs/checks/hardening.md',
   },
   run(ctx) {
