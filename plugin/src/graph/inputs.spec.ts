@@ -1,0 +1,67 @@
+import * as fc from 'fast-check';
+import { KNOWN_ARCH, KNOWN_OS, fileNameMatchesPlatform } from '../platforms/known';
+import { parsePlatform } from '../platforms/platform';
+import { goFileInputs, platformExclusionGlobs } from './inputs';
+
+// The glob engine of Nx's task hasher (build_glob_set), so the test judges the globs as Nx will.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { matchGlobPaths } = require('nx/src/native') as { matchGlobPaths(globs: string[], paths: string[]): boolean[] };
+
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64', 'android/arm64', 'ios/arm64', 'illumos/amd64', 'freebsd/386', 'js/wasm', 'linux/mipsle'].map(parsePlatform);
+
+function fileNames(): string[] {
+  const names = new Set<string>([
+    'm/main.go', 'm/linux.go', 'm/amd64.s', 'm/windows_amd64.go', 'm/x_windows_helper.go', 'm/x_unix.go',
+    'm/x_linux_foo.go', 'm/x_amd64_windows.go', 'm/a/b/c_arm64_test.go', 'm/x_test.go', 'm/_x_linux.go',
+    'm/x_linux_amd64.pb.go', 'm/x_linux.s', 'm/cgo_darwin.c', 'm/x_windows.syso', 'm/sys_linux_arm.h',
+  ]);
+  const ext = ['go', 's', 'c', 'h', 'syso'];
+  let i = 0;
+  for (const os of [...KNOWN_OS, 'unix', 'nope']) {
+    for (const arch of [...KNOWN_ARCH, 'nope']) {
+      const e = ext[i++ % ext.length];
+      names.add(`m/d/f_${os}_${arch}.${e}`);
+      names.add(`m/d/f_${os}_${arch}_test.go`);
+    }
+    names.add(`m/f_${os}.go`);
+    names.add(`m/f_${os}_test.go`);
+  }
+  for (const arch of KNOWN_ARCH) {
+    names.add(`m/g_${arch}.s`);
+    names.add(`m/g_${arch}_test.go`);
+  }
+  return [...names];
+}
+
+describe('per-platform inputs', () => {
+  it('exclude exactly the files Go excludes by name, under the Nx glob engine', () => {
+    const files = fileNames();
+    for (const p of PLATFORMS) {
+      const globs = goFileInputs(p, 'm');
+      const got = matchGlobPaths(globs, files);
+      const mismatches = files.filter((f, i) => got[i] !== fileNameMatchesPlatform(f, p.goos, p.goarch));
+      expect({ platform: p, mismatches }).toEqual({ platform: p, mismatches: [] });
+    }
+  });
+
+  it('agree with Go on random file names', () => {
+    const seg = fc.constantFrom(...KNOWN_OS, ...KNOWN_ARCH, 'test', 'foo', 'unix', 'x');
+    const name = fc
+      .tuple(fc.constantFrom('a', 'zz', 'linux', 'amd64'), fc.array(seg, { maxLength: 3 }), fc.constantFrom('.go', '.s', '.c', '.h'))
+      .map(([head, parts, ext]) => `m/p/${[head, ...parts].join('_')}${ext}`);
+    fc.assert(
+      fc.property(fc.constantFrom(...PLATFORMS), fc.array(name, { minLength: 1, maxLength: 30 }), (p, files) => {
+        const got = matchGlobPaths(goFileInputs(p, 'm'), files);
+        return files.every((f, i) => got[i] === fileNameMatchesPlatform(f, p.goos, p.goarch));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the implied OS matches (android builds _linux files, ios builds _darwin files)', () => {
+    const android = platformExclusionGlobs(parsePlatform('android/arm64'), 'm');
+    expect(matchGlobPaths(['m/**/*.go', ...android], ['m/x_linux.go', 'm/x_android.go', 'm/x_darwin.go'])).toEqual([true, true, false]);
+    const ios = platformExclusionGlobs(parsePlatform('ios/arm64'), 'm');
+    expect(matchGlobPaths(['m/**/*.go', ...ios], ['m/x_darwin_arm64.go', 'm/x_ios.go', 'm/x_linux.go'])).toEqual([true, true, false]);
+  });
+});
