@@ -128,6 +128,35 @@ describe('running built binaries, for real', () => {
     expect(r.argv?.includes('-L')).toBe(c.l);
   });
 
+  it('emulates the device CPU: a GOARM=7 build dies on a Pi Zero CPU, a GOARM=6 build runs', async () => {
+    if (!need('go') || !need('arm-linux-gnueabihf-gcc') || !need('qemu-arm')) return;
+    build('build-linux-arm-7', { cgo: false });
+    const logger = memoryLogger();
+    const r7 = await runBinary(
+      { buildTarget: 'build-linux-arm-7', cpu: 'arm1176' },
+      { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() },
+      { logger, stdout: null, stderr: null },
+    );
+    expect(r7.success).toBe(false);
+    expect(r7.argv?.slice(1, 3)).toEqual(['-cpu', 'arm1176']);
+    expect(logger.lines.join('\n')).toContain('hint [cpu-too-old]');
+    const six = { ...targets, 'build-linux-arm-6': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm', goarm: '6' } as BuildExecutorSchema } };
+    const out = resolveBuildOutputs(six['build-linux-arm-6'].options, { workspaceRoot: ws, projectRoot });
+    const b = spawnSync('go', ['build', '-o', out.files[0].path, '.'], {
+      cwd: path.join(ws, projectRoot),
+      env: { ...(env() as Record<string, string>), GOOS: 'linux', GOARCH: 'arm', GOARM: '6', CGO_ENABLED: '0' },
+      encoding: 'utf8',
+    });
+    expect(b.stderr).toBe('');
+    const r6 = await runBinary(
+      { buildTarget: 'build-linux-arm-6', cpu: 'arm1176' },
+      { workspaceRoot: ws, projectName: 'echo', projects: { projects: { echo: { root: projectRoot, targets: six } } }, env: env() },
+      { logger: memoryLogger(), stdout: null, stderr: null },
+    );
+    expect(r6.output).toBe('linux/arm args=\n');
+    expect(r6.success).toBe(true);
+  });
+
   it('passes a non-zero exit status through as a failure', async () => {
     if (!need('go') || !need('qemu-s390x')) return;
     build('build-linux-s390x');

@@ -150,6 +150,7 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
     return { success: true, ran: 'skipped', output: '' };
   }
   let argv: string[];
+  if (options.cpu && method.kind === 'native') return fail(`cpu "${options.cpu}" needs qemu, but ${name} runs natively here`);
   if (method.kind === 'native') {
     argv = [file.path, ...(options.args ?? [])];
   } else {
@@ -162,6 +163,7 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
     }
     if (options.qemu) qemu = which(options.qemu, env) ?? options.qemu;
     argv = [qemu];
+    if (options.cpu) argv.push('-cpu', options.cpu);
     if (info.interp && method.sysroot) argv.push('-L', method.sysroot);
     argv.push(file.path, ...(options.args ?? []));
   }

@@ -11,4 +11,6 @@ export interface RunExecutorSchema {
   env?: Record<string, string>;
   qemu?: string;
   sysroot?: string;
+  /** CPU model qemu emulates (`-cpu`), e.g. arm1176 (Raspberry Pi Zero) or cortex-a53. */
+  cpu?: string;
 }

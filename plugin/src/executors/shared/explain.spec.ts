@@ -229,6 +229,38 @@ describe('running under qemu', () => {
   });
 });
 
+describe('binary built for a newer CPU than the one running it', () => {
+  const plain = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n';
+  it('GOARM=7 on an ARMv6 CPU (qemu-arm -cpu arm1176, a Pi Zero)', () => {
+    if (!need('qemu-arm')) return;
+    const dir = module('armv7onv6', { 'main.go': plain });
+    const bin = path.join(root, 'armv7onv6.bin');
+    const b = spawnSync(go as string, ['build', '-o', bin, '.'], { cwd: dir, env: baseEnv({ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'arm', GOARM: '7' }), encoding: 'utf8' });
+    expect(b.stderr).toBe('');
+    const ok = spawnSync('qemu-arm', ['-cpu', 'cortex-a7', bin], { encoding: 'utf8' });
+    expect(ok.stdout).toBe('hi\n');
+    const r = spawnSync('qemu-arm', ['-cpu', 'arm1176', bin], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    const hints = explainGoFailure(`${r.stdout}${r.stderr}`, { goos: 'linux', goarch: 'arm', cgo: false });
+    expect(hints.map((h) => h.id)).toEqual(['cpu-too-old']);
+    expect(hints[0].fix).toContain('GOARM=6');
+  });
+
+  it('GOAMD64=v4 on a baseline x86-64 CPU (qemu-x86_64 -cpu qemu64)', () => {
+    if (!need('qemu-x86_64')) return;
+    const dir = module('amd64v4', { 'main.go': plain });
+    const bin = path.join(root, 'amd64v4.bin');
+    const b = spawnSync(go as string, ['build', '-o', bin, '.'], { cwd: dir, env: baseEnv({ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64', GOAMD64: 'v4' }), encoding: 'utf8' });
+    expect(b.stderr).toBe('');
+    const r = spawnSync('qemu-x86_64', ['-cpu', 'qemu64', bin], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    const hints = explainGoFailure(`${r.stdout}${r.stderr}`, { goos: 'linux', goarch: 'amd64', cgo: false });
+    expect(hints.map((h) => h.id)).toEqual(['cpu-too-old']);
+    expect(hints[0].message).toContain('GOAMD64=v4');
+    expect(hints[0].fix).toContain('GOAMD64=v1');
+  });
+});
+
 describe('unknown failures', () => {
   it('pass through with no hints', () => {
     const dir = module('syntax', { 'main.go': 'package main\n\nfunc main() { x := }\n' });

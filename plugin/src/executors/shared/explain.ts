@@ -162,6 +162,20 @@ const SIGNATURES: readonly Signature[] = [
     }),
   },
   {
+    id: 'cpu-too-old',
+    // Go's own startup check (GOAMD64) or SIGILL from the CPU / the emulated CPU.
+    pattern: /This program can only be run on (\w+) processors with (v\d) microarchitecture support|uncaught target signal 4 \(Illegal instruction\)|SIGILL: illegal instruction/,
+    explain: (m, ctx) => {
+      const variable = VARIANT_OF[ctx.goarch];
+      return {
+        message: m[2]
+          ? `the binary needs an ${m[1]} ${m[2]} CPU (GOAMD64=${m[2]}) and this one is older`
+          : `the binary for ${platformName(ctx)} executed an instruction this CPU does not have`,
+        fix: `build for the device's level${variable ? ` (a lower ${variable}, e.g. ${variable}=${LOWEST[ctx.goarch]})` : ''}${ctx.cgo ? ' and check the -march in cflags' : ''}; add a target per CPU level to the matrix, and test with the device's CPU (cpu option, e.g. "arm1176" or "cortex-a53")`,
+      };
+    },
+  },
+  {
     id: 'qemu-no-loader',
     pattern: new RegExp(`qemu-([\\w]+): Could not open ${Q}(/[^'’\`]+)${Q}`),
     explain: (m, ctx) => {
@@ -175,6 +189,9 @@ const SIGNATURES: readonly Signature[] = [
     },
   },
 ];
+
+const VARIANT_OF: Readonly<Record<string, string>> = { arm: 'GOARM', arm64: 'GOARM64', amd64: 'GOAMD64', riscv64: 'GORISCV64', ppc64: 'GOPPC64', ppc64le: 'GOPPC64', '386': 'GO386' };
+const LOWEST: Readonly<Record<string, string>> = { arm: '6', arm64: 'v8.0', amd64: 'v1', riscv64: 'rva20u64', ppc64: 'power8', ppc64le: 'power8', '386': 'sse2' };
 
 /** Debian architecture names for the `libc6-<arch>-cross` packages. */
 function debArch(goarch: string): string {

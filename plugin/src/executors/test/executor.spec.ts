@@ -99,6 +99,13 @@ describe('planTest', () => {
       GOCROSS_QEMU_SYSROOT: '/usr/aarch64-linux-gnu',
     });
   });
+  it('passes the cpu model to the wrapper, and refuses it for native runs', () => {
+    const r = planTest({ goos: 'linux', goarch: 'arm', goarm: '6', cpu: 'arm1176' }, { ...ctx, which: fake('qemu-arm') });
+    expect(r.ok && r.plan.env.GOCROSS_QEMU_CPU).toBe('arm1176');
+    const n = planTest({ goos: 'linux', goarch: 'amd64', cpu: 'qemu64' }, { ...ctx, which: fake('qemu-x86_64') });
+    expect(n.ok).toBe(false);
+  });
+
   it('runs the host platform without a wrapper', () => {
     const r = planTest({ goos: 'linux', goarch: 'amd64', packages: ['./pkg/...'] }, { ...ctx, which: fake() });
     expect(r.ok && r.plan.args).toEqual(['test', './pkg/...']);
@@ -171,6 +178,25 @@ describe('go test under qemu-user, for real', () => {
       expect(r.output).toContain('first byte 0x11: this code assumes little-endian');
       expect(logger.lines.join('\n')).toContain('go test for linux/s390x failed');
     }
+  });
+
+  it('tests on the device CPU: GOARM=7 fails on arm1176 with a hint, GOARM=6 passes', async () => {
+    if (!need('go') || !need('qemu-arm')) return;
+    const run = async (goarm: string) => {
+      const logger = memoryLogger();
+      const r = await runTests(
+        { goos: 'linux', goarch: 'arm', goarm, cpu: 'arm1176', args: ['-count=1', '-run', 'TestAdd'] },
+        { workspaceRoot: ws, projectRoot: 'libs/endian', env: env() },
+        { logger, stdout: null, stderr: null },
+      );
+      return { r, log: logger.lines.join('\n') };
+    };
+    const v7 = await run('7');
+    expect(v7.r.success).toBe(false);
+    expect(v7.log).toContain('hint [cpu-too-old]');
+    const v6 = await run('6');
+    expect(v6.r.success).toBe(true);
+    expect(v6.log).toContain('under qemu-arm -cpu arm1176');
   });
 
   it('the cgo arm64 test binary is dynamic and the wrapper supplies -L', () => {

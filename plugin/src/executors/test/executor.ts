@@ -142,8 +142,11 @@ export function planTest(options: TestExecutorSchema, ctx: TestPlanContext): { o
     plan.args = ['test', ...flags, '-c', '-o', compileDir + path.sep, ...packages];
     return { ok: true, plan };
   }
+  if (options.cpu && method.kind === 'native') {
+    return { ok: false, message: `cpu "${options.cpu}" needs qemu, but ${formatPlatform(platform)} runs natively here` };
+  }
   if (method.kind === 'qemu') {
-    const ex = execCommand(method);
+    const ex = execCommand(method, options.cpu);
     Object.assign(env, ex.env);
     flags.push(`-exec=${ex.argv.map(quoteField).join(' ')}`);
   }
@@ -208,7 +211,7 @@ export async function runTests(options: TestExecutorSchema, input: TestInput, de
     if (plan.compileDir) fs.rmSync(plan.compileDir, { recursive: true, force: true });
     return none(`tests for ${name} cannot run: ${plan.notRun.reason}${plan.notRun.fix ? ` — fix: ${plan.notRun.fix}` : ''} (CI=true: not skipped)`);
   }
-  const how = plan.method.kind === 'qemu' ? `under ${plan.method.qemu}${plan.method.sysroot ? ` -L ${plan.method.sysroot}` : ''}` : plan.notRun ? 'compile only' : 'natively';
+  const how = plan.method.kind === 'qemu' ? `under ${plan.method.qemu}${options.cpu ? ` -cpu ${options.cpu}` : ''}${plan.method.sysroot ? ` -L ${plan.method.sysroot}` : ''}` : plan.notRun ? 'compile only' : 'natively';
   logger.info(`go test for ${name} (${how})`);
   const spawn = deps.spawn ?? runGo;
   let res;

@@ -181,9 +181,10 @@ export function quoteField(s: string): string {
  * The `-exec` value and extra environment for `go test` / running a binary: node + the wrapper
  * script, which picks qemu from the ELF header and adds `-L <sysroot>` for dynamic binaries.
  */
-export function execCommand(method: Extract<RunMethod, { kind: 'qemu' }>): { argv: string[]; env: Record<string, string> } {
+export function execCommand(method: Extract<RunMethod, { kind: 'qemu' }>, cpu?: string): { argv: string[]; env: Record<string, string> } {
   const argv = [process.execPath, qemuExecScript()];
   const env: Record<string, string> = { GOCROSS_QEMU: method.qemuPath };
+  if (cpu) env.GOCROSS_QEMU_CPU = cpu;
   if (method.sysroot) env.GOCROSS_QEMU_SYSROOT = method.sysroot;
   return { argv, env };
 }

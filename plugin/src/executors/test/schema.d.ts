@@ -26,6 +26,8 @@ export interface TestExecutorSchema {
   env?: Record<string, string>;
   /** qemu-user program to use instead of qemu-<arch>. */
   qemu?: string;
+  /** CPU model qemu emulates (`-cpu`), e.g. arm1176 (Raspberry Pi Zero) or cortex-a53. */
+  cpu?: string;
   /** Sysroot passed to qemu as -L for dynamic binaries. Default /usr/<triple> when it exists. */
   sysroot?: string;
 }

@@ -8,7 +8,7 @@
  * The emulator is $GOCROSS_QEMU when set, else `qemu-<arch>` chosen from the binary's ELF header
  * (machine, class, byte order). A dynamically linked binary (one with PT_INTERP) gets
  * `-L $GOCROSS_QEMU_SYSROOT` so qemu finds the target's loader and libc; binfmt_misc is not
- * needed. The binary's exit status is passed through (128 + signal number when killed).
+ * needed. $GOCROSS_QEMU_CPU, when set, is passed as `-cpu` (emulate the device's CPU). The binary's exit status is passed through (128 + signal number when killed).
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -76,6 +76,7 @@ function main() {
     return 126;
   }
   const argv = [];
+  if (process.env.GOCROSS_QEMU_CPU) argv.push('-cpu', process.env.GOCROSS_QEMU_CPU);
   const sysroot = process.env.GOCROSS_QEMU_SYSROOT;
   if (sysroot && info && info.dynamic) argv.push('-L', sysroot);
   argv.push(binary, ...args);
