@@ -160,8 +160,9 @@ d('binary readers agree with readelf and go version -m', () => {
   let dir: string;
   let fx: Map<string, Fixture>;
   const open: FileSource[] = [];
-  const src = (name: string) => {
-    const s = openFile(fx.get(name)!.file);
+  const src = (name: string) => src2(fx.get(name)!.file);
+  const src2 = (file: string) => {
+    const s = openFile(file);
     open.push(s);
     return s;
   };
@@ -211,6 +212,30 @@ d('binary readers agree with readelf and go version -m', () => {
     expect(readBuildInfo(src('linux-arm64-v8.2-lse'))!.setting('GOARM64')).toBe('v8.2,lse');
     expect(readBuildInfo(src('linux-riscv64-rva22'))!.setting('GORISCV64')).toBe('rva22u64');
     expect(readBuildInfo(src('linux-arm-6-softfloat'))!.setting('GOARM')).toBe('6,softfloat');
+  });
+
+  /** glibc itself defines and needs versions (SHT_GNU_verdef and verneed): the sysroots' copies. */
+  const LIBCS = ['/lib/x86_64-linux-gnu/libc.so.6', '/usr/aarch64-linux-gnu/lib/libc.so.6'];
+  test.each(LIBCS)('%s: every dynamic symbol with its version decoration matches readelf', (file) => {
+    const elf = readElf(src2(file));
+    const mine = elf.dynamicSymbols().map((x) => {
+      // readelf prints no decoration on the symbol that names a version itself, and 'IFUNC' for STT_GNU_IFUNC.
+      const dec =
+        x.version === undefined || (x.defined && x.name === x.version) ? '' : x.defined && !x.versionHidden ? `@@${x.version}` : `@${x.version}`;
+      // It also names STT_SECTION symbols after their section.
+      const name = x.typeName === 'STT_SECTION' && x.name === '' ? x.sectionName : x.name;
+      return `${x.index} ${x.defined ? 'DEF' : 'UND'} ${x.bindName.slice(4)} ${x.typeName.slice(4).replace('GNU_', '')} ${name}${dec}`;
+    });
+    const theirs: string[] = [];
+    for (const line of run('readelf', ['--dyn-syms', '-W', file]).split('\n')) {
+      const f = line.trim().replace(/ \(\d+\)$/, '').split(/\s+/);
+      if (f.length < 8 || !/^\d+:$/.test(f[0]) || f[0] === '0:') continue;
+      theirs.push(`${f[0].slice(0, -1)} ${f[6] === 'UND' ? 'UND' : 'DEF'} ${f[4]} ${f[3]} ${f[7]}`);
+    }
+    expect(mine.length).toBeGreaterThan(1000);
+    expect(mine).toEqual(theirs);
+    expect(elf.versionDefs().map((v) => v.names[0])).toEqual(expect.arrayContaining(['GLIBC_2.17', 'GLIBC_PRIVATE']));
+    expect(elf.dynamic()!.soname).toBe('libc.so.6');
   });
 
   test('the cgo arm64 binary: dynamic, glibc loader, versioned imports', () => {
