@@ -24,6 +24,19 @@ import {
   workspacePath,
 } from './source-scan';
 
+// Per-file parses, shared by the runs for each platform of the matrix (same SourceFile objects).
+const declCache = new WeakMap<SourceFile, ReturnType<typeof goFuncDecls>>();
+const linkCache = new WeakMap<SourceFile, Set<string>>();
+const textCache = new WeakMap<SourceFile, Map<string, number>>();
+function cached<T>(cache: WeakMap<SourceFile, T>, f: SourceFile, compute: (src: string) => T): T {
+  let v = cache.get(f);
+  if (v === undefined) {
+    v = compute(f.content);
+    cache.set(f, v);
+  }
+  return v;
+}
+
 export const asmCoverage: Check<SourceCheckContext> = {
   meta: {
     id: 'asm-coverage',
@@ -60,15 +73,15 @@ export const asmCoverage: Check<SourceCheckContext> = {
       const asmFiles = files.filter((f) => f.path.endsWith('.s'));
       const asmDefined = new Map<string, SourceFile>();
       for (const f of asmFiles) {
-        for (const name of asmTextSymbols(f.content).keys()) {
+        for (const name of cached(textCache, f, asmTextSymbols).keys()) {
           implemented.add(name);
           if (!asmDefined.has(name)) asmDefined.set(name, f);
         }
       }
       const bodyless: { file: SourceFile; name: string; line: number }[] = [];
       for (const f of goFiles) {
-        for (const n of goLinknames(f.content)) linknamed.add(n);
-        for (const d of goFuncDecls(f.content)) {
+        for (const n of cached(linkCache, f, goLinknames)) linknamed.add(n);
+        for (const d of cached(declCache, f, goFuncDecls)) {
           if (d.receiver) continue; // methods implemented in assembly are out of scope
           if (!d.hasBody) {
             bodyless.push({ file: f, name: d.name, line: d.line });

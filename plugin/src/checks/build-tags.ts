@@ -13,6 +13,7 @@
  */
 import type { SourceCheckContext } from './context';
 import type { Check, Finding } from './types';
+import type { SourceFile } from './result';
 import {
   andExpr,
   ConstraintExpr,
@@ -24,8 +25,7 @@ import {
   scanConstraintHeader,
   ConstraintTooComplexError,
 } from '../platforms/constraints';
-import { formatPlatform } from '../platforms/platform';
-import { baseOf, isIgnoredPath, lineAt, workspacePath } from './source-scan';
+import { baseOf, isIgnoredPath, lineIndex, workspacePath } from './source-scan';
 
 const MAX_EXHAUSTIVE_TAGS = 16;
 
@@ -110,78 +110,92 @@ export const buildTags: Check<SourceCheckContext> = {
   },
   run(ctx) {
     const out: Finding[] = [];
-    const platform = formatPlatform(ctx.platform);
     for (const f of ctx.sources) {
       if (!(f.path.endsWith('.go') || f.path.endsWith('.s')) || isIgnoredPath(f.path)) continue;
-      const h = scanConstraintHeader(f.content);
-      const file = workspacePath(ctx.projectRoot, f.path);
-      const base = baseOf(f.path);
-      const push = (severity: 'error' | 'warn', line: number, message: string, fix: string, data?: Record<string, unknown>) =>
-        out.push({ checkId: 'build-tags', severity, message, fix, file, line, data: { platform, ...data } });
-
-      if (h.multipleGoBuild !== undefined) {
-        push('error', h.multipleGoBuild, `${base} has more than one //go:build line; go build rejects the package`, 'combine them into one //go:build line with &&');
+      // The findings do not depend on the platform: computed once per file and project root.
+      let c = cache.get(f);
+      if (!c || c.projectRoot !== ctx.projectRoot) {
+        c = { projectRoot: ctx.projectRoot, findings: fileFindings(f, ctx.projectRoot) };
+        cache.set(f, c);
       }
-      if (h.goBuildError) {
-        push(
-          'error',
-          h.goBuildError.line,
-          `${base}: //go:build line does not parse (${h.goBuildError.error.reason}); go build rejects the package`,
-          'fix the expression: tags joined with &&, ||, ! and parentheses, e.g. //go:build linux && (arm64 || amd64)',
-          { text: h.goBuildError.text },
-        );
-      }
-      const counted = h.plusBuild.filter((p) => p.expr);
-      if (h.goBuild && counted.length) {
-        const plus = counted.map((p) => p.expr!).reduce((x, y) => andExpr(x, y));
-        const diff = constraintDifference(h.goBuild.expr, plus);
-        if (diff) {
-          const example = `: with ${[...diff.on, ...diff.off.map((t) => `!${t}`)].join(' ') || 'no tags set'} //go:build ${diff.a ? 'includes' : 'excludes'} the file and // +build ${diff.a ? 'excludes' : 'includes'} it`;
-          let want: string[] | undefined;
-          try {
-            want = plusBuildLines(h.goBuild.expr);
-          } catch {
-            want = undefined;
-          }
-          push(
-            'error',
-            counted[0].line,
-            `${base}: // +build ${lines(counted)} disagree${counted.length === 1 ? 's' : ''} with //go:build ${formatConstraint(h.goBuild.expr)} (line ${h.goBuild.line})${example}`,
-            want
-              ? `run gofmt -w ${base} (it rewrites the // +build lines to "${want.join(' / ')}"), or delete them: Go 1.17+ reads only //go:build`
-              : 'delete the // +build lines: Go 1.17+ reads only //go:build',
-            { goBuild: formatConstraint(h.goBuild.expr), plusBuild: counted.map((p) => p.text), expected: want ?? null },
-          );
-        }
-      }
-      if (!h.goBuild && !h.goBuildError && counted.length) {
-        push(
-          'warn',
-          counted[0].line,
-          `${base} has only // +build ${lines(counted)} and no //go:build line`,
-          `run gofmt -w ${base} to add the //go:build line (or go fix with the buildtag fixer)`,
-        );
-      }
-      for (const p of h.ignoredPlusBuild) {
-        push(
-          'warn',
-          p.line,
-          `${base}: "${p.text}" is ignored: // +build lines only count when a blank line follows them before the package clause`,
-          'put a blank line after the constraint lines, or replace them with a //go:build line at the top of the file',
-        );
-      }
-      if (h.bodyLine !== undefined) {
-        for (const pos of lineCommentStarts(f.content)) {
-          const line = lineAt(f.content, pos);
-          if (line <= h.bodyLine) continue;
-          const end = f.content.indexOf('\n', pos);
-          const t = f.content.slice(pos, end < 0 ? undefined : end).trim();
-          if (t.startsWith('//go:build') && isGoBuildLine(t)) {
-            push('warn', line, `${base}: //go:build on line ${line} is after the package clause and is ignored`, 'move it to the top of the file, followed by a blank line');
-          }
-        }
-      }
+      out.push(...c.findings.map((x) => ({ ...x })));
     }
     return out;
   },
 };
+
+const cache = new WeakMap<SourceFile, { projectRoot: string; findings: Finding[] }>();
+
+function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
+  const out: Finding[] = [];
+  const h = scanConstraintHeader(f.content);
+  const file = workspacePath(projectRoot, f.path);
+  const base = baseOf(f.path);
+  const push = (severity: 'error' | 'warn', line: number, message: string, fix: string, data?: Record<string, unknown>) =>
+    out.push({ checkId: 'build-tags', severity, message, fix, file, line, ...(data ? { data } : {}) });
+
+  if (h.multipleGoBuild !== undefined) {
+    push('error', h.multipleGoBuild, `${base} has more than one //go:build line; go build rejects the package`, 'combine them into one //go:build line with &&');
+  }
+  if (h.goBuildError) {
+    push(
+      'error',
+      h.goBuildError.line,
+      `${base}: //go:build line does not parse (${h.goBuildError.error.reason}); go build rejects the package`,
+      'fix the expression: tags joined with &&, ||, ! and parentheses, e.g. //go:build linux && (arm64 || amd64)',
+      { text: h.goBuildError.text },
+    );
+  }
+  const counted = h.plusBuild.filter((p) => p.expr);
+  if (h.goBuild && counted.length) {
+    const plus = counted.map((p) => p.expr!).reduce((x, y) => andExpr(x, y));
+    const diff = constraintDifference(h.goBuild.expr, plus);
+    if (diff) {
+      const example = `: with ${[...diff.on, ...diff.off.map((t) => `!${t}`)].join(' ') || 'no tags set'} //go:build ${diff.a ? 'includes' : 'excludes'} the file and // +build ${diff.a ? 'excludes' : 'includes'} it`;
+      let want: string[] | undefined;
+      try {
+        want = plusBuildLines(h.goBuild.expr);
+      } catch {
+        want = undefined;
+      }
+      push(
+        'error',
+        counted[0].line,
+        `${base}: // +build ${lines(counted)} disagree${counted.length === 1 ? 's' : ''} with //go:build ${formatConstraint(h.goBuild.expr)} (line ${h.goBuild.line})${example}`,
+        want
+          ? `run gofmt -w ${base} (it rewrites the // +build lines to "${want.join(' / ')}"), or delete them: Go 1.17+ reads only //go:build`
+          : 'delete the // +build lines: Go 1.17+ reads only //go:build',
+        { goBuild: formatConstraint(h.goBuild.expr), plusBuild: counted.map((p) => p.text), expected: want ?? null },
+      );
+    }
+  }
+  if (!h.goBuild && !h.goBuildError && counted.length) {
+    push(
+      'warn',
+      counted[0].line,
+      `${base} has only // +build ${lines(counted)} and no //go:build line`,
+      `run gofmt -w ${base} to add the //go:build line (or go fix with the buildtag fixer)`,
+    );
+  }
+  for (const p of h.ignoredPlusBuild) {
+    push(
+      'warn',
+      p.line,
+      `${base}: "${p.text}" is ignored: // +build lines only count when a blank line follows them before the package clause`,
+      'put a blank line after the constraint lines, or replace them with a //go:build line at the top of the file',
+    );
+  }
+  if (h.bodyLine !== undefined) {
+    const lineOf = lineIndex(f.content);
+    for (const pos of lineCommentStarts(f.content)) {
+      const line = lineOf(pos);
+      if (line <= h.bodyLine) continue;
+      const end = f.content.indexOf('\n', pos);
+      const t = f.content.slice(pos, end < 0 ? undefined : end).trim();
+      if (t.startsWith('//go:build') && isGoBuildLine(t)) {
+        push('warn', line, `${base}: //go:build on line ${line} is after the package clause and is ignored`, 'move it to the top of the file, followed by a blank line');
+      }
+    }
+  }
+  return out;
+}

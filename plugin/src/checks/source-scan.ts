@@ -67,9 +67,23 @@ export function fileNameArch(fileName: string): string | undefined {
 
 /** 1-based line number of a string index. */
 export function lineAt(content: string, index: number): number {
-  let n = 1;
-  for (let i = content.indexOf('\n'); i >= 0 && i < index; i = content.indexOf('\n', i + 1)) n++;
-  return n;
+  return lineIndex(content)(index);
+}
+
+/** A fast index → 1-based line lookup for one text (line starts computed once, binary search). */
+export function lineIndex(content: string): (index: number) => number {
+  const starts = [0];
+  for (let i = content.indexOf('\n'); i >= 0; i = content.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (index: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 /**
@@ -121,6 +135,7 @@ export interface GoFuncDecl {
 /** Top-level `func` declarations of a Go file, with whether each has a body. */
 export function goFuncDecls(src: string): GoFuncDecl[] {
   const s = blankGoLiterals(src);
+  const lineOf = lineIndex(src);
   const decls: GoFuncDecl[] = [];
   let depth = 0;
   let i = 0;
@@ -239,7 +254,7 @@ export function goFuncDecls(src: string): GoFuncDecl[] {
       k = skipBalanced(k);
       k = skipSpaces(skipResult(k), false);
       const hasBody = s[k] === '{';
-      decls.push({ name, receiver, hasBody, line: lineAt(src, start) });
+      decls.push({ name, receiver, hasBody, line: lineOf(start) });
       if (hasBody) {
         i = skipBalanced(k);
         continue;
@@ -266,9 +281,10 @@ export function goLinknames(src: string): Set<string> {
  */
 export function asmTextSymbols(src: string): Map<string, number> {
   const out = new Map<string, number>();
+  const lineOf = lineIndex(src);
   const re = /^[ \t]*TEXT[ \t]+([^\s(·]*)(?:·|\\u00b7)([\p{L}\p{Nd}_]+)(?:<[^>]*>)?[ \t]*\(SB\)/gmu;
   for (const m of src.matchAll(re)) {
-    if (!out.has(m[2])) out.set(m[2], lineAt(src, m.index ?? 0));
+    if (!out.has(m[2])) out.set(m[2], lineOf(m.index ?? 0));
   }
   // Macro definitions, with their backslash-continued lines.
   const lines = src.split('\n');

@@ -529,6 +529,26 @@ export interface ConstraintHeader {
   multipleGoBuild?: number;
 }
 
+/** Lines of a text, split on demand (the header is usually a few lines of a long file). */
+function lazyLines(content: string): { length: number; get(n: number): string } {
+  const starts: number[] = [0];
+  let length = 1;
+  for (let i = content.indexOf('\n'); i >= 0; i = content.indexOf('\n', i + 1)) length++;
+  return {
+    length,
+    get(n: number): string {
+      while (starts.length <= n) {
+        const prev = starts[starts.length - 1];
+        const nl = content.indexOf('\n', prev);
+        starts.push(nl < 0 ? content.length + 1 : nl + 1);
+      }
+      const start = starts[n];
+      const nl = content.indexOf('\n', start);
+      return content.slice(start, nl < 0 ? content.length : nl);
+    },
+  };
+}
+
 /**
  * Scans a file's header as go/build does (parseFileHeader + shouldBuild): the leading run of
  * `//` comments, blank lines and `/* *\/` comments. `//go:build` lines count anywhere in that
@@ -538,7 +558,8 @@ export interface ConstraintHeader {
 export function scanConstraintHeader(content: string): ConstraintHeader {
   // go/build's reader skips one leading byte-order mark.
   if (content.startsWith('\uFEFF')) content = content.slice(1);
-  const lines = content.split('\n');
+  // Lines are split lazily: the header is usually a few lines of a long file.
+  const lines = lazyLines(content);
   const header: ConstraintHeader = { plusBuild: [], ignoredPlusBuild: [], binaryOnly: false };
   let endLine = 0; // lines [0, endLine) are the part where +build lines count
   let ended = false;
@@ -546,7 +567,7 @@ export function scanConstraintHeader(content: string): ConstraintHeader {
   const candidates: ConstraintLine[] = [];
 
   scan: for (let n = 0; n < lines.length; n++) {
-    let line = trimSpace(lines[n]);
+    let line = trimSpace(lines.get(n));
     if (line.length === 0 && !ended) {
       endLine = n + 1;
       continue;
@@ -652,7 +673,11 @@ export function isOsArchTag(tag: string): boolean {
  * comments removed (the cgo preamble is a comment).
  */
 export function goFileImportsC(content: string): boolean {
-  const noComments = content.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
+  // Imports precede declarations; only the text before the first column-0 declaration matters.
+  const firstDecl = /^(func|type|var|const)\b/m.exec(content);
+  const prefix = firstDecl ? content.slice(0, firstDecl.index) : content;
+  if (!prefix.includes('"C"')) return false;
+  const noComments = prefix.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
   const decl = /^[ \t]*(func|type|var|const)\b/m.exec(noComments);
   const head = decl ? noComments.slice(0, decl.index) : noComments;
   for (const m of head.matchAll(/\bimport\s*(\(([^)]*)\)|[A-Za-z_.]*\s*"[^"]*")/g)) {
