@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CreateNodesContext, ProjectConfiguration } from '@nx/devkit';
+import { createNodes } from '../index';
+import { createGoNodes } from './create-nodes';
+import type { GocrossPluginOptions } from './options';
+
+type Files = Record<string, string>;
+
+function workspace(files: Files): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-nodes-'));
+  for (const [f, c] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    fs.writeFileSync(path.join(root, f), c);
+  }
+  return root;
+}
+
+const LINUX_AMD64 = { goos: 'linux', goarch: 'amd64' };
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+
+async function infer(files: Files, options?: GocrossPluginOptions, cache = false): Promise<Record<string, ProjectConfiguration>> {
+  const root = workspace(files);
+  roots.push(root);
+  const goMods = Object.keys(files).filter((f) => f === 'go.mod' || f.endsWith('/go.mod'));
+  const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
+  const res = await createGoNodes(goMods, options, ctx, { cache, host: LINUX_AMD64 });
+  const out: Record<string, ProjectConfiguration> = {};
+  for (const [, r] of res) for (const [pr, cfg] of Object.entries(r.projects ?? {})) out[pr] = { root: pr, ...cfg } as ProjectConfiguration;
+  return out;
+}
+
+const main = (pkg = 'main') => `package ${pkg}\n\nfunc main() {}\n`;
+
+describe('createNodes', () => {
+  it('is registered for go.mod files', () => {
+    expect(createNodes[0]).toBe('**/go.mod');
+  });
+
+  it('single main module: targets per platform of the default matrix, host build, aliases, validate, test, run, doctor', async () => {
+    const p = await infer({ 'apps/api/go.mod': 'module example.com/shop/api\n\ngo 1.22\n', 'apps/api/main.go': main() });
+    const api = p['apps/api'];
+    expect(api.name).toBe('api');
+    expect(api.projectType).toBe('application');
+    const names = Object.keys(api.targets!).sort();
+    for (const slug of ['linux-amd64', 'linux-arm64', 'linux-arm-7', 'linux-riscv64', 'darwin-arm64', 'windows-amd64']) {
+      expect(names).toEqual(expect.arrayContaining([`build-${slug}`, `validate-${slug}`, `test-${slug}`, `run-${slug}`]));
+    }
+    const t = api.targets!;
+    expect(t['build-linux-arm-7']).toMatchObject({
+      executor: '@gocross/nx:build',
+      options: { goos: 'linux', goarch: 'arm', goarm: '7', main: '.' },
+      outputs: ['{workspaceRoot}/dist/{projectRoot}/linux-arm-7'],
+      cache: true,
+    });
+    expect(t['build-linux-arm-7'].inputs).toEqual(
+      expect.arrayContaining(['gocross-linux-arm-7', '^gocross-linux-arm-7', { env: 'GOFLAGS' }, { runtime: 'go env GOVERSION' }]),
+    );
+    expect(api.namedInputs!['gocross-linux-arm-7']).toEqual(expect.arrayContaining(['{projectRoot}/go.mod', '{projectRoot}/go.sum', '!{projectRoot}/**/*_{386,amd64,amd64p32,arm64,arm64be,armbe,loong64,mips,mips64,mips64le,mips64p32,mips64p32le,mipsle,ppc,ppc64,ppc64le,riscv,riscv64,s390,s390x,sparc,sparc64,wasm}.*']));
+    expect(t['build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64', main: '.' } });
+    // arm64 is both linux and darwin in the default matrix: the linux one gets the alias, noted in build-all.
+    expect(t['build-arm64']).toMatchObject({ executor: 'nx:noop', dependsOn: ['build-linux-arm64'] });
+    expect(t['build-riscv64']).toMatchObject({ dependsOn: ['build-linux-riscv64'] });
+    expect(t['build-all']).toMatchObject({ executor: 'nx:noop' });
+    expect(t['build-all'].dependsOn).toHaveLength(6);
+    expect(t['build-all'].metadata!.description).toMatch(/build-arm64 → linux\/arm64/);
+    expect(t['validate-linux-arm64']).toMatchObject({
+      executor: '@gocross/nx:validate',
+      options: { buildTarget: 'build-linux-arm64' },
+      dependsOn: ['build-linux-arm64'],
+      outputs: ['{workspaceRoot}/reports/gocross/{projectName}/linux-arm64'],
+      cache: true,
+    });
+    expect(t['validate']).toMatchObject({ options: { buildTargets: t['build-all'].dependsOn }, outputs: ['{workspaceRoot}/reports/gocross/{projectName}/all'] });
+    expect(t['test-linux-arm-7']).toMatchObject({ executor: '@gocross/nx:test', options: { goos: 'linux', goarch: 'arm', goarm: '7' }, cache: true });
+    expect(t['run-windows-amd64']).toMatchObject({ executor: '@gocross/nx:run', options: { buildTarget: 'build-windows-amd64' } });
+    expect(t['doctor']).toMatchObject({ executor: '@gocross/nx:doctor', options: { platforms: expect.arrayContaining(['linux/arm/7']) } });
+  });
+
+  it('several mains (cmd/* and any package main dir), skipping testdata, vendor, _ and . dirs, nested modules and ignored generators', async () => {
+    const p = await infer({
+      'tool/go.mod': 'module example.com/tool/v2\n',
+      'tool/lib.go': 'package tool\n',
+      'tool/gen.go': '//go:build ignore\n\npackage main\n\nfunc main() {}\n',
+      'tool/cmd/a/main.go': main(),
+      'tool/cmd/b/b.go': main(),
+      'tool/cmd/b/b_test.go': 'package main_test\n',
+      'tool/tools/c/c.go': main(),
+      'tool/testdata/x/main.go': main(),
+      'tool/vendor/v/main.go': main(),
+      'tool/_old/main.go': main(),
+      'tool/.hidden/main.go': main(),
+      'tool/nested/go.mod': 'module example.com/nested\n',
+      'tool/nested/main.go': main(),
+      'tool/internal/only_test/x_test.go': 'package main\n',
+    });
+    expect(p['tool'].name).toBe('tool');
+    expect(p['tool'].targets!['build-linux-amd64'].options.main).toEqual(['./cmd/a', './cmd/b', './tools/c']);
+    expect(p['tool/nested'].targets!['build-linux-amd64'].options.main).toBe('.');
+  });
+
+  it('library module: compile-only builds without outputs, validate kept, no run targets', async () => {
+    const p = await infer({ 'libs/mathx/go.mod': 'module example.com/mathx\n', 'libs/mathx/add.go': 'package mathx\n', 'libs/mathx/main_test.go': 'package main\n' });
+    const lib = p['libs/mathx'];
+    expect(lib.projectType).toBe('library');
+    expect(lib.targets!['build-linux-arm64']).toMatchObject({ options: { goos: 'linux', goarch: 'arm64', compileOnly: true }, outputs: [] });
+    expect(lib.targets!['build-linux-arm64'].options.main).toBeUndefined();
+    expect(lib.targets!['validate-linux-arm64']).toBeDefined();
+    expect(lib.targets!['validate']).toBeDefined();
+    expect(Object.keys(lib.targets!).some((n) => n.startsWith('run-'))).toBe(false);
+  });
+
+  it('go.work: only used modules are projects; skipped dirs never are', async () => {
+    const p = await infer({
+      'go.work': 'go 1.22\n\nuse (\n\t./a\n\t./b\n)\n',
+      'a/go.mod': 'module example.com/a\n',
+      'a/a.go': 'package a\n',
+      'b/go.mod': 'module example.com/b\n',
+      'b/b.go': 'package b\n',
+      'c/go.mod': 'module example.com/c\n',
+      'node_modules/x/go.mod': 'module x\n',
+    });
+    expect(Object.keys(p).sort()).toEqual(['a', 'b']);
+    const q = await infer({
+      'a/go.mod': 'module example.com/a\n',
+      'c/go.mod': 'module example.com/c\n',
+      'node_modules/x/go.mod': 'module x\n',
+      'a/testdata/m/go.mod': 'module t\n',
+      'dist/a/go.mod': 'module d\n',
+      '_tmp/go.mod': 'module u\n',
+      '.cache/go.mod': 'module h\n',
+    });
+    expect(Object.keys(q).sort()).toEqual(['a', 'c']);
+  });
+
+  it('nx.json options: matrix, prefix, cgo; aliases absent when an arch is ambiguous, with the reason', async () => {
+    const p = await infer(
+      { 'go.mod': 'module example.com/hello\n', 'main.go': main() },
+      { platforms: ['linux/arm/6', 'linux/arm/7', 'linux/arm64', 'linux/mipsle'], targetPrefix: 'go-', cgo: true },
+    );
+    const t = p['.'].targets!;
+    expect(p['.'].name).toBe('hello');
+    expect(t['go-build-arm']).toBeUndefined();
+    expect(t['go-build-arm64']).toMatchObject({ dependsOn: ['go-build-linux-arm64'] });
+    expect(t['go-build-mipsle']).toBeDefined();
+    expect(t['go-build-all'].metadata!.description).toMatch(/no go-build-arm: linux\/arm\/6, linux\/arm\/7 share arch arm/);
+    expect(p['.'].metadata!.gocross).toMatchObject({ aliasNotes: [expect.stringMatching(/^no go-build-arm/)] });
+    expect(t['go-build-linux-arm-6']).toMatchObject({ options: { goarm: '6', cgo: true } });
+    expect(t['go-build-linux-arm-6'].inputs).toEqual(expect.arrayContaining([{ env: 'CC' }, { env: 'CC_FOR_linux_arm' }]));
+    // host (linux/amd64) is not in the matrix: build targets the host anyway
+    expect(t['go-build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64' } });
+  });
+
+  it('gocross.json overrides the matrix per project; every project names inputs for every platform in use', async () => {
+    const p = await infer(
+      {
+        'a/go.mod': 'module example.com/a\n',
+        'a/main.go': main(),
+        'b/go.mod': 'module example.com/b\n',
+        'b/main.go': main(),
+        'b/gocross.json': JSON.stringify({ platforms: ['linux/mips64le', 'linux/arm64'], cgo: true, libc: 'musl', buildmode: 'pie' }),
+        'a/project.json': JSON.stringify({ name: 'alpha' }),
+      },
+      { platforms: ['linux/amd64'] },
+    );
+    expect(p['a'].name).toBe('alpha');
+    expect(Object.keys(p['a'].targets!).filter((n) => n.startsWith('build-linux'))).toEqual(['build-linux-amd64']);
+    expect(p['b'].targets!['build-linux-mips64le']).toMatchObject({ options: { cgo: true, libc: 'musl', buildmode: 'pie' } });
+    expect(p['b'].targets!['build-linux-amd64']).toBeUndefined();
+    for (const pr of ['a', 'b']) {
+      expect(Object.keys(p[pr].namedInputs!).sort()).toEqual(['gocross', 'gocross-linux-amd64', 'gocross-linux-arm64', 'gocross-linux-mips64le']);
+    }
+  });
+
+  it('reports bad configuration with the file', async () => {
+    await expect(infer({ 'a/go.mod': 'module example.com/a\n', 'a/gocross.json': '{"platforms":["linux-arm64"]}' })).rejects.toThrow(
+      /a\/gocross.json: invalid platform "linux-arm64"/,
+    );
+    await expect(infer({ 'go.mod': 'module m\n' }, { platforms: ['linux'] })).rejects.toThrow(/nx.json/);
+  });
+
+  it('caches results in the workspace data directory', async () => {
+    const files = { 'go.mod': 'module example.com/c\n', 'lib.go': 'package c\n' };
+    const root = workspace(files);
+    roots.push(root);
+    const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
+    const first = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
+    const cacheFile = path.join(root, '.nx', 'workspace-data', 'gocross-nodes-v1.json');
+    expect(fs.existsSync(cacheFile)).toBe(true);
+    const second = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
+    expect(second).toEqual(first);
+    expect(first[0][1].projects!['.'].projectType).toBe('library');
+  });
+});
