@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -570,5 +570,59 @@ describeGo('file selection matches go list', () => {
   it('used a real go list run per platform', () => {
     expect(readdirSync(dir).length).toBe(files.size + 1);
     for (const p of platforms) expect(listed.get(p.label)!.has('base.go')).toBe(true);
+  });
+});
+
+// The standard library: every .go and .s file of every package, on several platforms, with the
+// toolchain's own tool tags (GOEXPERIMENT, arch features) — selection must equal go list's.
+describeGo('file selection matches go list on the standard library', () => {
+  const platforms = [
+    { goos: 'linux', goarch: 'amd64' },
+    { goos: 'linux', goarch: 'arm64' },
+    { goos: 'linux', goarch: 'riscv64' },
+    { goos: 'windows', goarch: 'amd64' },
+    { goos: 'darwin', goarch: 'arm64' },
+    { goos: 'js', goarch: 'wasm' },
+  ];
+  const results: { label: string; files: number; mismatches: string[] }[] = [];
+
+  beforeAll(() => {
+    for (const p of platforms) {
+      const env = goEnv({ GOOS: p.goos, GOARCH: p.goarch, CGO_ENABLED: '0' });
+      const tt = spawnSync('go', ['list', '-f', '{{join context.ToolTags " "}}', 'unsafe'], { encoding: 'utf8', env });
+      if (tt.status !== 0) throw new Error(`go list (tool tags) failed: ${tt.stderr}`);
+      const toolTags = tt.stdout.trim().split(/\s+/);
+      const fmtArg = '{{.Dir}}\t{{join .GoFiles " "}} {{join .CgoFiles " "}} {{join .SFiles " "}} {{join .TestGoFiles " "}} {{join .XTestGoFiles " "}}';
+      const res = spawnSync('go', ['list', '-e', '-f', fmtArg, 'std'], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+      if (res.status !== 0) throw new Error(`go list std failed: ${res.stderr}`);
+      const mismatches: string[] = [];
+      let files = 0;
+      for (const line of res.stdout.trim().split('\n')) {
+        const [dir, list] = line.split('\t');
+        if (!dir || !existsSync(dir)) continue;
+        const theirs = new Set(list.split(/\s+/).filter(Boolean));
+        for (const name of readdirSync(dir)) {
+          if (!/\.(go|s)$/.test(name) || name.startsWith('_') || name.startsWith('.')) continue;
+          files++;
+          const content = readFileSync(join(dir, name), 'utf8');
+          let ours: boolean;
+          try {
+            ours = fileIncluded(name, content, { ...p, toolTags, goVersion: GO_VERSION });
+          } catch (e) {
+            mismatches.push(`${dir}/${name}: ${(e as Error).message}`);
+            continue;
+          }
+          if (ours !== theirs.has(name)) mismatches.push(`${dir}/${name}: go ${theirs.has(name)} ours ${ours}`);
+        }
+      }
+      results.push({ label: `${p.goos}/${p.goarch}`, files, mismatches });
+    }
+  });
+
+  it('agrees on every file', () => {
+    for (const r of results) {
+      expect(r.files).toBeGreaterThan(3000);
+      expect({ platform: r.label, mismatches: r.mismatches.slice(0, 10) }).toEqual({ platform: r.label, mismatches: [] });
+    }
   });
 });
