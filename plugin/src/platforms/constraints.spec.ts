@@ -626,3 +626,28 @@ describeGo('file selection matches go list on the standard library', () => {
     }
   });
 });
+
+// gofmt leaves the standard library unchanged, so fixBuildLines must too.
+describeGo('fixBuildLines is the identity on gofmt-clean code', () => {
+  it('leaves every standard library file with constraint lines unchanged', () => {
+    const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: goEnv({}) }).stdout.trim();
+    const changed: string[] = [];
+    let checked = 0;
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'testdata') walk(p);
+        } else if (e.name.endsWith('.go')) {
+          const content = readFileSync(p, 'utf8');
+          if (!content.includes('//go:build') && !content.includes('+build')) continue;
+          checked++;
+          if (fixBuildLines(content) !== content) changed.push(p);
+        }
+      }
+    };
+    walk(join(goroot, 'src'));
+    expect(checked).toBeGreaterThan(1000);
+    expect(changed.slice(0, 10)).toEqual([]);
+  });
+});
