@@ -9,7 +9,7 @@ const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status ==
 if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for these tests in CI');
 const itGo = goAvailable ? it : it.skip;
 
-describe('shared go helpers', () => {
+describe('executors/shared/go', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-go-'));
