@@ -67,7 +67,7 @@ export const INPUT_CHECK_META: CheckMeta = {
   kind: 'binary',
   defaultSeverity: 'error',
   description: 'The artifact exists and is an ELF, Mach-O, PE or ar file that can be parsed.',
-  docs: 'docs/checks/input.md',
+  docs: 'docs/reports.md',
 };
 
 /** Check metadata for every check id that appears in the result, in a stable order. */
