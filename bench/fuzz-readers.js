@@ -28,7 +28,7 @@ async function main() {
   try {
     fx.writeFixtureModule(dir);
     const names = ['linux-amd64', 'linux-arm-7', 'linux-mips', 'linux-s390x', 'linux-386', 'linux-arm64-cgo', 'linux-amd64-c-shared',
-      'linux-amd64-c-archive', 'goarchive-linux-arm64', 'darwin-arm64', 'windows-386', 'windows-amd64', 'linux-amd64-pie-bindnow'];
+      'linux-amd64-c-archive', 'goarchive-linux-arm64', 'darwin-arm64', 'darwin-amd64', 'windows-386', 'windows-amd64', 'linux-amd64-pie-bindnow'];
     const all = [...fx.PURE_LINUX, ...fx.CGO_LINUX, ...fx.OTHER_OS, ...fx.GO_ARCHIVES];
     const specs = names.map((n) => all.find((s) => s.name === n));
     const t0 = Date.now();
@@ -42,6 +42,33 @@ async function main() {
     // Small seeds: object members of the archives (ELF relocatables, Go objects).
     for (const n of ['linux-amd64-c-archive', 'goarchive-linux-arm64']) {
       seeds.push(...memberSeeds(n, fs.readFileSync(built.get(n).file), 4));
+    }
+    // Container variants: a universal Mach-O, GNU (long names), BSD and thin archives, COFF objects.
+    const fat = fx.universalMachO([fs.readFileSync(built.get('darwin-arm64').file), fs.readFileSync(built.get('darwin-amd64').file)]);
+    seeds.push({ name: 'darwin-universal', data: fat, hot: hotRanges(fat) });
+    const objDir = path.join(dir, 'objs');
+    fs.mkdirSync(objDir);
+    const objs = [];
+    for (const m of memberSeeds('m', fs.readFileSync(built.get('linux-amd64-c-archive').file), 3)) {
+      const p = path.join(objDir, `member_object_with_a_long_name_${objs.length}.o`);
+      fs.writeFileSync(p, m.data);
+      objs.push(p);
+    }
+    const gnu = path.join(dir, 'gnu.a');
+    fx.run('ar', ['rcs', gnu, ...objs]);
+    const thin = path.join(dir, 'thin.a');
+    fx.run('ar', ['rcsT', thin, ...objs]);
+    const bsd = path.join(dir, 'bsd.a');
+    fx.writeBsdArchive(bsd, objs, [['GoAdd', 0], ['x_cgo_init', 1], ['crosscall2', 2]]);
+    for (const f of [gnu, thin, bsd]) {
+      const data = fs.readFileSync(f);
+      seeds.push({ name: path.basename(f), data, hot: hotRanges(data) });
+    }
+    if (!fx.missingTools(['objcopy']).length) {
+      const syso = path.join(dir, 'x.syso');
+      fx.run('objcopy', ['-O', 'pe-x86-64', objs[1], syso]);
+      const data = fs.readFileSync(syso);
+      seeds.push({ name: 'coff.syso', data, hot: hotRanges(data) });
     }
     console.log(`seeds: ${seeds.length} (${seeds.map((s) => `${s.name}:${s.data.length}`).join(', ')})`);
     const st = fuzz(seeds, inputs, seed);

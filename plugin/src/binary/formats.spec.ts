@@ -8,7 +8,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { arMemberSource, bufferSource, classifyObject, detectKind, readAr, readBuildInfo, readElf, readMachO, readPe } from './index';
 import { BinaryFormatError } from './types';
-import { OTHER_OS, PURE_LINUX, buildFixtures, missingTools, run, writeFixtureModule, type Fixture } from './test-utils/fixtures';
+import {
+  OTHER_OS,
+  PURE_LINUX,
+  buildFixtures,
+  missingTools,
+  run,
+  universalMachO,
+  writeBsdArchive,
+  writeFixtureModule,
+  type Fixture,
+} from './test-utils/fixtures';
 
 const missing = missingTools(['go', 'gcc', 'aarch64-linux-gnu-gcc', 'ar', 'objcopy']);
 const haveLlvmAr = missingTools(['llvm-ar']).length === 0;
@@ -75,43 +85,6 @@ d('archives, COFF objects and universal Mach-O', () => {
     expect(byOffset.get(syms.find((s) => s.name === 'gocross_mul')!.memberOffset)).toBe('a_rather_long_member_name_mul_amd64.o');
   });
 
-  /**
-   * A BSD archive as ranlib writes it, for machines without llvm-ar: "__.SYMDEF SORTED" first,
-   * every member named "#1/<n>" with the name (NUL padded to 8) in front of the data.
-   */
-  function writeBsdArchive(file: string, paths: string[], symbols: [string, number][]): void {
-    const hdr = (name: string, size: number) =>
-      Buffer.from(`${name.padEnd(16)}${'0'.padEnd(12)}${'0'.padEnd(6)}${'0'.padEnd(6)}${'100644'.padEnd(8)}${String(size).padEnd(10)}\x60\n`, 'latin1');
-    const entry = (name: string, data: Buffer) => {
-      const n = Buffer.alloc(Math.ceil((name.length + 1) / 8) * 8);
-      n.write(name, 'latin1');
-      return Buffer.concat([hdr(`#1/${n.length}`, n.length + data.length), n, data, Buffer.alloc((n.length + data.length) % 2)]);
-    };
-    const strs = Buffer.concat(symbols.map(([s]) => Buffer.from(s + '\0', 'latin1')));
-    const symdefSize = (8 + symbols.length * 8 + strs.length + 8) & ~7;
-    const symdefLen = 60 + Math.ceil(('__.SYMDEF SORTED'.length + 1) / 8) * 8 + symdefSize;
-    const bodies: Buffer[] = [];
-    const offsets: number[] = [];
-    let at = 8 + symdefLen;
-    for (const p of paths) {
-      offsets.push(at);
-      const e = entry(path.basename(p), fs.readFileSync(p));
-      bodies.push(e);
-      at += e.length;
-    }
-    const sym = Buffer.alloc(symdefSize);
-    sym.writeUInt32LE(symbols.length * 8, 0);
-    let strx = 0;
-    symbols.forEach(([s, member], i) => {
-      sym.writeUInt32LE(strx, 4 + i * 8);
-      sym.writeUInt32LE(offsets[member], 8 + i * 8);
-      strx += s.length + 1;
-    });
-    sym.writeUInt32LE(strs.length, 4 + symbols.length * 8);
-    strs.copy(sym, 8 + symbols.length * 8);
-    fs.writeFileSync(file, Buffer.concat([Buffer.from('!<arch>\n'), entry('__.SYMDEF SORTED', sym), ...bodies]));
-  }
-
   test(`BSD ar (${haveLlvmAr ? 'llvm-ar --format=darwin' : 'ranlib layout'}): "#1/<n>" names and __.SYMDEF`, () => {
     const a = path.join(dir, 'bsd.a');
     if (haveLlvmAr) run('llvm-ar', ['--format=darwin', 'rcs', a, ...members()]);
@@ -170,26 +143,9 @@ d('archives, COFF objects and universal Mach-O', () => {
   test('universal Mach-O assembled from the darwin/arm64 and darwin/amd64 builds', () => {
     const a = fs.readFileSync(fx.get('darwin-arm64')!.file);
     const b = fs.readFileSync(fx.get('darwin-amd64')!.file);
-    const align = 14;
-    const pad = (n: number) => Math.ceil(n / (1 << align)) * (1 << align);
-    const offA = pad(8 + 2 * 20);
-    const offB = pad(offA + a.length);
-    const fat = Buffer.alloc(offB + b.length);
-    fat.writeUInt32BE(0xcafebabe, 0);
-    fat.writeUInt32BE(2, 4);
-    [
-      [0x0100000c, 0, offA, a.length],
-      [0x01000007, 3, offB, b.length],
-    ].forEach(([cpu, sub, off, size], i) => {
-      const o = 8 + i * 20;
-      fat.writeUInt32BE(cpu, o);
-      fat.writeUInt32BE(sub, o + 4);
-      fat.writeUInt32BE(off, o + 8);
-      fat.writeUInt32BE(size, o + 12);
-      fat.writeUInt32BE(align, o + 16);
-    });
-    a.copy(fat, offA);
-    b.copy(fat, offB);
+    const fat = universalMachO([a, b]);
+    const offA = 1 << 14;
+    const offB = Math.ceil((offA + a.length) / (1 << 14)) * (1 << 14);
     const src = bufferSource(fat);
     expect(detectKind(src)).toBe('macho-fat');
     const m = readMachO(src);

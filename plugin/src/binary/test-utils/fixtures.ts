@@ -187,3 +187,66 @@ function gitInit(dir: string): void {
 export function missingTools(tools: string[]): string[] {
   return tools.filter((t) => !hasTool(t));
 }
+
+/**
+ * A BSD archive as ranlib writes it, for machines without llvm-ar: "__.SYMDEF SORTED" first,
+ * every member named "#1/<n>" with the name (NUL padded to 8) in front of the data.
+ */
+export function writeBsdArchive(file: string, paths: string[], symbols: [string, number][]): void {
+  const hdr = (name: string, size: number) =>
+    Buffer.from(`${name.padEnd(16)}${'0'.padEnd(12)}${'0'.padEnd(6)}${'0'.padEnd(6)}${'100644'.padEnd(8)}${String(size).padEnd(10)}\x60\n`, 'latin1');
+  const entry = (name: string, data: Buffer) => {
+    const n = Buffer.alloc(Math.ceil((name.length + 1) / 8) * 8);
+    n.write(name, 'latin1');
+    return Buffer.concat([hdr(`#1/${n.length}`, n.length + data.length), n, data, Buffer.alloc((n.length + data.length) % 2)]);
+  };
+  const strs = Buffer.concat(symbols.map(([s]) => Buffer.from(s + '\0', 'latin1')));
+  const symdefSize = (8 + symbols.length * 8 + strs.length + 8) & ~7;
+  const symdefLen = 60 + Math.ceil(('__.SYMDEF SORTED'.length + 1) / 8) * 8 + symdefSize;
+  const bodies: Buffer[] = [];
+  const offsets: number[] = [];
+  let at = 8 + symdefLen;
+  for (const p of paths) {
+    offsets.push(at);
+    const e = entry(path.basename(p), fs.readFileSync(p));
+    bodies.push(e);
+    at += e.length;
+  }
+  const sym = Buffer.alloc(symdefSize);
+  sym.writeUInt32LE(symbols.length * 8, 0);
+  let strx = 0;
+  symbols.forEach(([s, member], i) => {
+    sym.writeUInt32LE(strx, 4 + i * 8);
+    sym.writeUInt32LE(offsets[member], 8 + i * 8);
+    strx += s.length + 1;
+  });
+  sym.writeUInt32LE(strs.length, 4 + symbols.length * 8);
+  strs.copy(sym, 8 + symbols.length * 8);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from('!<arch>\n'), entry('__.SYMDEF SORTED', sym), ...bodies]));
+}
+
+/** A universal (fat) Mach-O file of thin images, slices aligned to 2^14 as lipo does. */
+export function universalMachO(images: Buffer[]): Buffer {
+  const align = 14;
+  const pad = (n: number) => Math.ceil(n / (1 << align)) * (1 << align);
+  const offsets: number[] = [];
+  let at = pad(8 + images.length * 20);
+  for (const img of images) {
+    offsets.push(at);
+    at = pad(at + img.length);
+  }
+  const fat = Buffer.alloc(offsets[offsets.length - 1] + images[images.length - 1].length);
+  fat.writeUInt32BE(0xcafebabe, 0);
+  fat.writeUInt32BE(images.length, 4);
+  images.forEach((img, i) => {
+    const o = 8 + i * 20;
+    const le = img.readUInt32BE(0) === 0xcffaedfe || img.readUInt32BE(0) === 0xcefaedfe;
+    fat.writeInt32BE(le ? img.readInt32LE(4) : img.readInt32BE(4), o);
+    fat.writeInt32BE(le ? img.readInt32LE(8) : img.readInt32BE(8), o + 4);
+    fat.writeUInt32BE(offsets[i], o + 8);
+    fat.writeUInt32BE(img.length, o + 12);
+    fat.writeUInt32BE(align, o + 16);
+    img.copy(fat, offsets[i]);
+  });
+  return fat;
+}
