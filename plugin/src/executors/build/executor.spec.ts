@@ -38,6 +38,7 @@ function haveTool(cmd: string): boolean {
 const haveAarch64Gcc = goAvailable && haveTool('aarch64-linux-gnu-gcc');
 const hostIsLinuxAmd64 = process.platform === 'linux' && process.arch === 'x64';
 const haveHostGcc = goAvailable && hostIsLinuxAmd64 && haveTool('gcc');
+const haveMuslGcc = goAvailable && hostIsLinuxAmd64 && haveTool('musl-gcc');
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -465,6 +466,23 @@ describeGo('runBuild', () => {
     expect(elfHeader(out)).toMatchObject({ cls: 2, machine: 183 });
     expect(interpreter64(out)).toBe('/lib/ld-linux-aarch64.so.1');
     expect(goVersionM(out)).toMatch(/build\s+CGO_ENABLED=1/);
+  });
+
+  (haveMuslGcc ? it : it.skip)('cgo with libc musl links against musl (its loader in PT_INTERP)', async () => {
+    write(
+      path.join(ws, 'apps/hello/cmd/cgomusl/main.go'),
+      'package main\n\n// static int three(void) { return 3; }\nimport "C"\n\nfunc main() { println(int(C.three())) }\n',
+    );
+    const logger = new Capture();
+    const r = await runBuild(
+      { goos: 'linux', goarch: 'amd64', cgo: true, libc: 'musl', main: './cmd/cgomusl', outputDir: 'dist/musl' },
+      { workspaceRoot: ws, projectRoot: 'apps/hello', env },
+      { logger, ...quiet },
+    );
+    expect(logger.errors).toEqual([]);
+    expect(r.success).toBe(true);
+    expect(elfHeader(r.artifacts[0])).toMatchObject({ cls: 2, machine: 62 });
+    expect(interpreter64(r.artifacts[0])).toBe('/lib/ld-musl-x86_64.so.1');
   });
 
   (haveHostGcc ? it : it.skip)('c-archive: the archive and its header are renamed into place together', async () => {
