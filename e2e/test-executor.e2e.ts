@@ -71,3 +71,12 @@ describe('test executor', () => {
     if (amd.code !== 0) throw new Error(describeRun('test-amd64x', amd));
   });
 });
+
+describe('run executor', () => {
+  test('nx run hello:run-linux-arm64 builds if needed and runs the binary under qemu-aarch64', () => {
+    if (!requireTool('qemu-aarch64', 'run the arm64 binary')) return;
+    const r = nx(['run', 'hello:run-linux-arm64']);
+    if (r.code !== 0) throw new Error(describeRun('run-linux-arm64', r));
+    expect(r.output).toMatch(/^linux\/arm64$/m);
+  });
+});

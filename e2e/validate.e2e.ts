@@ -11,6 +11,7 @@ import {
   describeRun,
   expectSuccess,
   nx,
+  nxTaskFromCache,
   realGo,
   requireTool,
   run,
@@ -135,5 +136,24 @@ describe('validate', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('inferred targets: nx run hello:validate checks every platform of the matrix with zero findings', () => {
+    const r = nx(['run', 'hello:validate', '--formats=json', '--formats=text']);
+    if (r.code !== 0) throw new Error(describeRun('nx run hello:validate', r));
+    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', 'hello', 'all', 'gocross.json'), 'utf8')) as JsonReport;
+    const platforms = report.artifacts.map((a) => a.platform).sort();
+    expect(platforms).toEqual(expect.arrayContaining(['linux/amd64', 'linux/arm64']));
+    expect(report.summary.artifacts).toBe(platforms.length);
+    expect(report.summary.errors).toBe(0);
+    expect(allFindings(report)).toEqual([]);
+    // Every artifact named in the report exists where the build put it.
+    for (const a of report.artifacts) expect(fs.existsSync(path.join(ws, a.file))).toBe(true);
+  });
+
+  test('inferred targets: validate-linux-arm64 is cached on a second run', () => {
+    expectSuccess('first', nx(['run', 'hello:validate-linux-arm64']));
+    const r = expectSuccess('second', nx(['run', 'hello:validate-linux-arm64']));
+    expect(nxTaskFromCache(r.output, 'hello:validate-linux-arm64')).toBe(true);
   });
 });
