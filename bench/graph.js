@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Project-graph benchmark: a generated Go workspace (default 300 modules × 10 packages × 5 files,
+ * go.work using every module) is loaded by Nx with the daemon off and an empty workspace data
+ * directory (cold), once with @gocross/nx registered and once without any plugin (baseline).
+ * Prints the wall times, the share of the time due to the plugin, and compares the plugin's
+ * project edges with the module edges `go list -deps -json` derives.
+ *
+ *   node bench/graph.js [--modules 300] [--packages 10] [--files 5] [--runs 3] [--keep]
+ *
+ * Needs `npm run build` first (uses plugin/dist; --plugin-dir <dir> for another built copy) and `go` for the edge comparison.
+ * Optional: --nx-go <dir>   a directory with nx@22 and @nx-go/nx-go installed, to time that plugin
+ * on the same workspace.
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const MODULES = Number(opt('modules', 300));
+const PACKAGES = Number(opt('packages', 10));
+const FILES = Number(opt('files', 5));
+const RUNS = Number(opt('runs', 3));
+const NX_GO = opt('nx-go', undefined);
+const KEEP = args.includes('--keep');
+
+const repo = path.resolve(__dirname, '..');
+const pluginDir = path.resolve(opt('plugin-dir', path.join(repo, 'plugin')));
+if (!fs.existsSync(path.join(pluginDir, 'dist', 'index.js'))) {
+  console.error('plugin/dist/index.js missing: run `npm run build` first');
+  process.exit(1);
+}
+
+// Deterministic pseudo-random numbers (mulberry32).
+let seed = 0x5eed;
+const rand = () => {
+  seed |= 0;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const mod = (i) => `m${String(i).padStart(3, '0')}`;
+const modPath = (i) => `example.com/bench/${mod(i)}`;
+
+function generate(root) {
+  const use = [];
+  for (let m = 0; m < MODULES; m++) {
+    const dir = path.join(root, 'go', mod(m));
+    use.push(`\t./go/${mod(m)}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'go.mod'), `module ${modPath(m)}\n\ngo 1.22\n`);
+    const isApp = m % 5 === 0;
+    for (let p = 0; p < PACKAGES; p++) {
+      const main = isApp && p === 0;
+      const rel = main ? 'cmd/app' : `pkg${p}`;
+      const pdir = path.join(dir, rel);
+      fs.mkdirSync(pdir, { recursive: true });
+      // imports: two earlier packages of this module, and up to three packages of earlier modules
+      const imports = new Set(['fmt']);
+      for (let k = 0; k < 2 && p > 1; k++) imports.add(`${modPath(m)}/pkg${1 + Math.floor(rand() * (p - 1))}`);
+      for (let k = 0; k < 3 && m > 0; k++) {
+        if (rand() < 0.5) continue;
+        const t = Math.floor(rand() * m);
+        const tp = t % 5 === 0 ? 1 + Math.floor(rand() * (PACKAGES - 1)) : Math.floor(rand() * PACKAGES);
+        if (PACKAGES > 1) imports.add(`${modPath(t)}/pkg${Math.max(tp, t % 5 === 0 ? 1 : 0)}`);
+      }
+      const name = main ? 'main' : `pkg${p}`;
+      for (let f = 0; f < FILES; f++) {
+        const imps = f === 0 ? [...imports] : ['strings'];
+        const body = imps.map((x) => `\t_ "${x}"`).join('\n');
+        const extra = f === 0 && main ? '\nfunc main() {}\n' : `\nfunc F${f}() string { return "${name}.${f}" }\n`;
+        fs.writeFileSync(path.join(pdir, `f${f}.go`), `// Code for the benchmark.\npackage ${name}\n\nimport (\n${body}\n)\n${extra}`);
+      }
+    }
+  }
+  fs.writeFileSync(path.join(root, 'go.work'), `go 1.22\n\nuse (\n${use.join('\n')}\n)\n`);
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'bench-ws', private: true }));
+  fs.mkdirSync(path.join(root, 'node_modules', '@gocross'), { recursive: true });
+  for (const e of fs.readdirSync(path.join(repo, 'node_modules'))) {
+    if (e === '@gocross') continue;
+    fs.symlinkSync(path.join(repo, 'node_modules', e), path.join(root, 'node_modules', e));
+  }
+  fs.symlinkSync(pluginDir, path.join(root, 'node_modules', '@gocross', 'nx'));
+  spawnSync('git', ['init', '-q', '.'], { cwd: root });
+}
+
+function nxGraph(root, plugins, nxBin) {
+  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ plugins, useDaemonProcess: false }));
+  const times = [];
+  let graph;
+  for (let r = 0; r < RUNS; r++) {
+    fs.rmSync(path.join(root, '.nx'), { recursive: true, force: true });
+    const out = path.join(root, 'out.json');
+    const t0 = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, [nxBin, 'graph', `--file=${out}`], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' },
+    });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (res.status !== 0) throw new Error(`nx graph failed:\n${res.stdout}\n${res.stderr}`);
+    times.push(ms);
+    graph = JSON.parse(fs.readFileSync(out, 'utf8')).graph;
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], times, graph };
+}
+
+function goListEdges(root) {
+  const patterns = [];
+  for (let m = 0; m < MODULES; m++) patterns.push(`${modPath(m)}/...`);
+  const res = spawnSync('go', ['list', '-e', '-json', ...patterns], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, GOWORK: path.join(root, 'go.work'), GOFLAGS: '', GOPROXY: 'off' },
+  });
+  if (res.error) return undefined;
+  if (res.status !== 0) throw new Error(`go list: ${res.stderr}`);
+  const pkgs = JSON.parse(`[${res.stdout.replace(/}\n{/g, '},\n{')}]`);
+  const modOf = (ip) => {
+    const m = /^example\.com\/bench\/(m\d{3})(\/|$)/.exec(ip);
+    return m && m[1];
+  };
+  const edges = new Set();
+  for (const p of pkgs) {
+    const src = modOf(p.ImportPath);
+    for (const imp of p.Imports ?? []) {
+      const dst = modOf(imp);
+      if (src && dst && src !== dst) edges.add(`${src}->${dst}`);
+    }
+  }
+  return edges;
+}
+
+function graphEdges(graph) {
+  const edges = new Set();
+  for (const [src, deps] of Object.entries(graph.dependencies)) for (const d of deps) if (!d.target.startsWith('npm:')) edges.add(`${src}->${d.target}`);
+  return edges;
+}
+
+function compare(name, got, want) {
+  const missing = [...want].filter((e) => !got.has(e));
+  const extra = [...got].filter((e) => !want.has(e));
+  console.log(`${name}: ${got.size} edges; go list: ${want.size}; missing ${missing.length}, extra ${extra.length}${missing.length + extra.length ? ` (e.g. ${[...missing, ...extra].slice(0, 5).join(', ')})` : ''}`);
+}
+
+function main() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-bench-graph-'));
+  const t0 = Date.now();
+  generate(root);
+  let files = 0;
+  const count = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === '.git') continue;
+      if (e.isDirectory()) count(path.join(d, e.name));
+      else files++;
+    }
+  };
+  count(root);
+  console.log(`workspace: ${MODULES} modules, ${MODULES * PACKAGES} packages, ${files} files (generated in ${Date.now() - t0} ms) at ${root}`);
+  const nxBin = require.resolve('nx/bin/nx.js', { paths: [repo] });
+  const base = nxGraph(root, [], nxBin);
+  const ours = nxGraph(root, [{ plugin: '@gocross/nx', options: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64'] } }], nxBin);
+  const projects = Object.keys(ours.graph.nodes).length;
+  console.log(`nx graph, daemon off, cold, median of ${RUNS} (ms): baseline (no plugin) ${base.median.toFixed(0)} [${base.times.map((t) => t.toFixed(0)).join(', ')}]`);
+  console.log(`nx graph with @gocross/nx: ${ours.median.toFixed(0)} [${ours.times.map((t) => t.toFixed(0)).join(', ')}], ${projects} projects`);
+  const share = ours.median - base.median;
+  console.log(`@gocross/nx share: ${share.toFixed(0)} ms (${((100 * share) / ours.median).toFixed(1)}% of the run; ${(share / MODULES).toFixed(2)} ms per module)`);
+  const want = goListEdges(root);
+  if (want) compare('@gocross/nx', graphEdges(ours.graph), want);
+  else console.log('go not found: edge comparison skipped');
+  if (NX_GO) {
+    // A workspace using nx@22 + @nx-go/nx-go from the given directory.
+    const goRoot = `${root}-nxgo`;
+    fs.cpSync(root, goRoot, { recursive: true, filter: (s) => !s.includes(`${path.sep}node_modules`) && !s.endsWith('.nx') });
+    fs.symlinkSync(path.join(NX_GO, 'node_modules'), path.join(goRoot, 'node_modules'));
+    const theirBin = path.join(NX_GO, 'node_modules', 'nx', 'bin', 'nx.js');
+    const theirBase = nxGraph(goRoot, [], theirBin);
+    const theirs = nxGraph(goRoot, ['@nx-go/nx-go'], theirBin);
+    const theirShare = theirs.median - theirBase.median;
+    console.log(`nx@22 baseline ${theirBase.median.toFixed(0)} ms; with @nx-go/nx-go ${theirs.median.toFixed(0)} ms; share ${theirShare.toFixed(0)} ms`);
+    console.log(`plugin share ratio (@gocross/nx / @nx-go/nx-go): ${(share / theirShare).toFixed(2)}`);
+    if (want) compare('@nx-go/nx-go', graphEdges(theirs.graph), want);
+    if (!KEEP) fs.rmSync(goRoot, { recursive: true, force: true });
+  }
+  if (!KEEP) fs.rmSync(root, { recursive: true, force: true });
+}
+
+main();
