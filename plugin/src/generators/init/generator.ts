@@ -2,15 +2,15 @@ import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import { formatPlatform, parsePlatform, PlatformSyntaxError } from '../../platforms/platform';
 import { GeneratorError, splitList, writeGenerated } from '../shared/files';
 import { syncGoWork } from '../shared/go';
+import { DEFAULT_PLATFORMS } from '../../graph/options';
 
 export { syncGoWork };
 import { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = '@gocross/nx';
 
-export const DEFAULT_PLATFORMS: readonly string[] = [
-  'linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64',
-];
+/** The default matrix, shared with the project graph (linux/amd64, linux/arm64, linux/arm/7, linux/riscv64, darwin/arm64, windows/amd64). */
+export { DEFAULT_PLATFORMS };
 
 /** The `go` named input: every file that changes what `go build` produces for a project. */
 export const GO_NAMED_INPUT: readonly string[] = [
