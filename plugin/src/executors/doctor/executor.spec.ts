@@ -168,6 +168,18 @@ describe('doctor on this machine, for real', () => {
     ]);
   });
 
+  it('takes cgo from the build targets when platforms are given without cgo', async () => {
+    if (!need('go')) return;
+    let out = '';
+    const r = await runDoctor({ platforms: ['linux/arm64', 'linux/riscv64'], json: true }, { workspaceRoot: ws, projectName: 'sum', projects, env: process.env }, { write: (t) => (out += t) });
+    const report = JSON.parse(out) as DoctorReport;
+    expect(report.rows.map((x) => [x.platform, x.cgoRequired])).toEqual([
+      ['linux/arm64', true],
+      ['linux/riscv64', false],
+    ]);
+    expect(r.success).toBe(false); // riscv64 lacks Sum
+  });
+
   it('succeeds when the matrix is fully served, and prints a table', async () => {
     if (!need('go') || !need('aarch64-linux-gnu-gcc') || !need('qemu-aarch64')) return;
     let out = '';

@@ -338,9 +338,19 @@ export async function runDoctor(options: DoctorExecutorSchema, input: DoctorInpu
   const names = options.workspace || !input.projectName ? Object.keys(input.projects.projects) : [input.projectName];
   let matrix: MatrixEntry[];
   try {
-    matrix = options.platforms && options.platforms.length > 0
-      ? matrixFromStrings(options.platforms, options.cgo === true, options.libc)
-      : matrixFromProjects(input.projects, names);
+    const fromTargets = matrixFromProjects(input.projects, names);
+    if (options.platforms && options.platforms.length > 0) {
+      matrix = matrixFromStrings(options.platforms, options.cgo === true, options.libc);
+      // cgo not given: a platform needs cgo when one of the build targets for it says so.
+      if (options.cgo === undefined) {
+        for (const m of matrix) {
+          const slug = platformSlug(m.platform);
+          m.cgo = fromTargets.some((t) => t.cgo && platformSlug(t.platform) === slug && (t.libc ?? 'glibc') === (m.libc ?? 'glibc'));
+        }
+      }
+    } else {
+      matrix = fromTargets;
+    }
   } catch (e) {
     error((e as Error).message);
     return { success: false };
