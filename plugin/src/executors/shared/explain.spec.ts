@@ -72,6 +72,7 @@ describe('compiler for the wrong architecture', () => {
     expect(hints.map((h) => h.id)).toEqual(['cgo-foreign-asm']);
     expect(hints[0].message).toContain('"gcc"');
     expect(hints[0].fix).toContain('apt-get install -y gcc-aarch64-linux-gnu');
+    expect(hints[0].fix).toMatch(/^use a C compiler for linux\/arm64 instead of "gcc": /);
     expect(hints[0].docs).toBe('docs/failures/cgo-foreign-asm.md');
   });
 
@@ -102,6 +103,7 @@ describe('compiler for the wrong architecture', () => {
     const hints = explainGoFailure(out, { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'riscv64-nowhere-gcc' });
     expect(hints.map((h) => h.id)).toEqual(['cc-not-found']);
     expect(hints[0].message).toContain('riscv64-nowhere-gcc');
+    expect(explainGoFailure(out, { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'riscv64-linux-gnu-gcc' })[0].fix).toMatch(/^apt-get install/);
     expect(hints[0].fix).toContain('gcc-riscv64-linux-gnu');
   });
 });

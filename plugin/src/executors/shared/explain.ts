@@ -61,7 +61,10 @@ function installCrossCc(ctx: ExplainContext): string {
   if (triple) parts.push(`apt-get install -y ${debianGccPackage(triple)} (gocross then uses ${triple}-gcc)`);
   if (zt) parts.push(`install zig (zig cc -target ${zt})`);
   parts.push(`set cc / CC_FOR_${ctx.goos}_${ctx.goarch} to a C compiler for ${platformName(ctx)}`);
-  return parts.join(', or ');
+  const own = triple ? `${triple}-gcc` : undefined;
+  const first = ctx.cc?.trim().split(/\s+/)[0];
+  const prefix = first && first !== own && !first.endsWith(`/${own}`) ? `use a C compiler for ${platformName(ctx)} instead of "${ctx.cc}": ` : '';
+  return prefix + parts.join(', or ');
 }
 
 function sysrootLib(ctx: ExplainContext): string | undefined {
