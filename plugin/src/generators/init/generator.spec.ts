@@ -1,5 +1,6 @@
 import { readJson, readNxJson, Tree } from '@nx/devkit';
 import { DEFAULT_PLATFORMS, initGenerator } from './generator';
+import { loadPolicy } from '../../checks/policy';
 import { emptyWorkspace, snapshotTree } from '../shared/test-utils';
 
 describe('init generator', () => {
@@ -18,6 +19,8 @@ describe('init generator', () => {
     expect((nx.targetDefaults!['validate'] as { cache?: boolean }).cache).toBe(true);
     expect((nx.targetDefaults!['@gocross/nx:build'] as { cache?: boolean }).cache).toBe(true);
     expect(readJson(tree, 'gocross.policy.json')).toEqual({ checks: {} });
+    // the file the validate target reads accepts it
+    expect(loadPolicy(tree.read('gocross.policy.json', 'utf-8')!, 'gocross.policy.json').checks).toEqual({});
     const ignore = tree.read('.gitignore', 'utf-8')!.split('\n');
     expect(ignore).toEqual(expect.arrayContaining(['/dist/', '/reports/']));
   });
