@@ -30,8 +30,9 @@ export function parseTargetRef(text: string, defaultProject: string | undefined)
   return undefined;
 }
 
-interface ProjectsLike {
-  projects: Record<string, { root: string; targets?: Record<string, { executor?: string; options?: Record<string, unknown>; configurations?: Record<string, Record<string, unknown>>; defaultConfiguration?: string }> }>;
+/** The part of Nx's projects configuration the executor reads. */
+export interface ProjectsLike {
+  projects: Record<string, { root: string; targets?: Record<string, { executor?: string; options?: object; configurations?: Record<string, object>; defaultConfiguration?: string }> }>;
 }
 
 /** Options of a target (options merged with its configuration), with `{projectRoot}`/`{workspaceRoot}` replaced. */
