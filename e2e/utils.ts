@@ -270,6 +270,18 @@ export function makeGoRecorder(dir: string): GoRecorder {
   };
 }
 
+/**
+ * A PATH holding only the go recorder, go's own bin directory and a directory with `sh` (Nx
+ * runs runtime inputs such as `go env GOVERSION` through it): no C compilers, no qemu.
+ */
+export function minimalPath(rec: GoRecorder): string {
+  const sbx = path.join(path.dirname(rec.binDir), 'sh-only-bin');
+  fs.mkdirSync(sbx, { recursive: true });
+  const sh = path.join(sbx, 'sh');
+  if (!fs.existsSync(sh)) fs.symlinkSync(fs.realpathSync('/bin/sh'), sh);
+  return [rec.binDir, path.dirname(realGo()), sbx].join(path.delimiter);
+}
+
 /** PATH with `dirs` first, then the current PATH. */
 export function pathWith(...dirs: string[]): string {
   return [...dirs, process.env.PATH ?? ''].join(path.delimiter);
