@@ -41,4 +41,15 @@ describe('library generator', () => {
     await libraryGenerator(tree, { name: 'core', modulePath: 'example.com/core' });
     expect(snapshotTree(tree)).toEqual(first);
   });
+
+  it('treats a reformatted project.json (as a formatter leaves it) as unchanged', async () => {
+    const opts = { name: 'core', modulePath: 'example.com/core', tags: 'a,b' };
+    await libraryGenerator(tree, opts);
+    const reflowed = '{"name":"core","$schema":"../../node_modules/nx/schemas/project-schema.json","projectType":"library","tags":["a","b"]}';
+    tree.write('libs/core/project.json', reflowed);
+    await libraryGenerator(tree, opts);
+    expect(tree.read('libs/core/project.json', 'utf-8')).toBe(reflowed);
+    tree.write('libs/core/project.json', reflowed.replace('"a","b"', '"a"'));
+    await expect(libraryGenerator(tree, opts)).rejects.toThrow(/refusing to overwrite libs\/core\/project.json/);
+  });
 });

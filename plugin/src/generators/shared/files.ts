@@ -13,13 +13,23 @@ export class GeneratorError extends Error {
 export function writeGenerated(tree: Tree, path: string, content: string, force = false): boolean {
   if (tree.exists(path)) {
     const current = tree.read(path, 'utf-8');
-    if (current === content) return false;
+    if (current === content || sameJson(path, current, content)) return false;
     if (!force) {
       throw new GeneratorError(`refusing to overwrite ${path}: it already exists with different content (pass --force to replace it)`);
     }
   }
   tree.write(path, content);
   return true;
+}
+
+/** JSON files count as unchanged when only their formatting differs (formatFiles may reflow them). */
+export function sameJson(path: string, a: string | null, b: string): boolean {
+  if (!path.endsWith('.json') || a === null) return false;
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
 }
 
 /** Directories never searched for Go modules or sources. */

@@ -1,5 +1,5 @@
 import { formatFiles, getProjects, names, readNxJson, Tree } from '@nx/devkit';
-import { GeneratorError, joinPath, splitList, writeGenerated } from './files';
+import { GeneratorError, joinPath, sameJson, splitList, writeGenerated } from './files';
 import { installedGoVersion, moduleContaining, syncGoWork } from './go';
 import { checkModulePath, checkPackageName, packageNameFor } from './module-path';
 
@@ -207,7 +207,7 @@ export async function goProjectGenerator(tree: Tree, kind: GoProjectKind, option
   // Check every file before writing any, so a refusal leaves the tree untouched.
   if (!options.force) {
     for (const [path, content] of Object.entries(files)) {
-      if (tree.exists(path) && tree.read(path, 'utf-8') !== content) {
+      if (tree.exists(path) && tree.read(path, 'utf-8') !== content && !sameJson(path, tree.read(path, 'utf-8'), content)) {
         throw new GeneratorError(`refusing to overwrite ${path}: it already exists with different content (pass --force to replace it)`);
       }
     }
