@@ -36,6 +36,19 @@ describe('installed @gocross/nx package', () => {
     }
   });
 
+  test('every generator has its factory and schema', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, pkg.generators), 'utf8')).generators as Record<
+      string,
+      { factory: string; schema: string }
+    >;
+    for (const [name, g] of Object.entries(manifest)) {
+      const mod = require(resolveJs(g.factory)) as Record<string, unknown>;
+      const hasFn = typeof mod.default === 'function' || Object.values(mod).some((v) => typeof v === 'function');
+      expect({ name, hasFn }).toEqual({ name, hasFn: true });
+      const schema = JSON.parse(fs.readFileSync(path.join(pkgDir, g.schema), 'utf8'));
+      expect({ name, type: schema.type }).toEqual({ name, type: 'object' });
+    }
+  });
   test('main exports createNodesV2 (and createDependencies) for Nx', () => {
     const main = require(resolveJs(pkg.main)) as { createNodesV2?: unknown; createDependencies?: unknown };
     expect(Array.isArray(main.createNodesV2)).toBe(true);
