@@ -183,7 +183,9 @@ function main() {
     const goRoot = `${root}-nxgo`;
     fs.cpSync(root, goRoot, { recursive: true, filter: (s) => !s.includes(`${path.sep}node_modules`) && !s.endsWith('.nx') });
     fs.symlinkSync(path.join(NX_GO, 'node_modules'), path.join(goRoot, 'node_modules'));
-    const theirBin = path.join(NX_GO, 'node_modules', 'nx', 'bin', 'nx.js');
+    const nxPkg = path.join(NX_GO, 'node_modules', 'nx');
+    const binField = require(path.join(nxPkg, 'package.json')).bin;
+    const theirBin = path.join(nxPkg, typeof binField === 'string' ? binField : binField.nx);
     const theirBase = nxGraph(goRoot, [], theirBin);
     const theirs = nxGraph(goRoot, ['@nx-go/nx-go'], theirBin);
     const theirShare = theirs.median - theirBase.median;

@@ -19,7 +19,8 @@ import * as path from 'node:path';
 import { CreateDependencies, CreateDependenciesContext, DependencyType, RawProjectGraphDependency, validateDependency } from '@nx/devkit';
 import { GoMod, isLocalReplacement, parseGoMod, Replace } from './gomod';
 import { normaliseRoot, readGoWorkspace } from './discovery';
-import { scanModule } from './scan';
+import type { ModuleScan } from './scan';
+import { moduleFileHashes, scanModules } from './scan-cache';
 
 export interface GoDependencyOptions {
   testDependencies?: boolean;
@@ -61,7 +62,12 @@ export interface GoEdge {
 }
 
 /** Module-level edges (pure: no Nx types), one per (source, target) pair. */
-export function goEdges(workspaceRoot: string, projects: GoProject[], opts: GoDependencyOptions = {}): GoEdge[] {
+export function goEdges(
+  workspaceRoot: string,
+  projects: GoProject[],
+  opts: GoDependencyOptions = {},
+  scans: ModuleScan[] = scanModules(workspaceRoot, projects.map((p) => ({ root: p.root, modulePath: p.modulePath })), { cache: false }),
+): GoEdge[] {
   const ws = readGoWorkspace(workspaceRoot);
   const byRoot = new Map(projects.map((p) => [p.root, p]));
   const inWorkspace = ws.used ? projects.filter((p) => ws.used!.has(p.root)) : [];
@@ -82,7 +88,7 @@ export function goEdges(workspaceRoot: string, projects: GoProject[], opts: GoDe
 
   const edges: GoEdge[] = [];
   const testEdges = opts.testDependencies !== false;
-  for (const src of projects) {
+  projects.forEach((src, srcIndex) => {
     // module path → project, most specific last wins after sorting by length
     const table: [string, GoProject][] = [];
     if (ws.used?.has(src.root)) {
@@ -105,7 +111,7 @@ export function goEdges(workspaceRoot: string, projects: GoProject[], opts: GoDe
       }
       return best;
     };
-    const scan = scanModule(path.join(workspaceRoot, src.root), src.modulePath);
+    const scan = scans[srcIndex];
     const found = new Map<string, GoEdge>();
     for (const pkg of scan.packages) {
       const consider = (imp: string, test: boolean): void => {
@@ -130,14 +136,19 @@ export function goEdges(workspaceRoot: string, projects: GoProject[], opts: GoDe
       if (testEdges) for (const imp of pkg.testImports) consider(imp, true);
     }
     edges.push(...[...found.values()].sort((a, b) => (a.target < b.target ? -1 : 1)));
-  }
+  });
   return edges;
 }
 
-export const createGoDependencies: CreateDependencies<GoDependencyOptions> = (options, context) => {
+export const createGoDependencies: CreateDependencies<GoDependencyOptions> = async (options, context) => {
   const projects = goProjects(context);
+  const hashes = await moduleFileHashes(context.workspaceRoot, projects.map((p) => p.root));
+  const scans = scanModules(
+    context.workspaceRoot,
+    projects.map((p, i) => ({ root: p.root, modulePath: p.modulePath, hash: hashes[i] })),
+  );
   const deps: RawProjectGraphDependency[] = [];
-  for (const e of goEdges(context.workspaceRoot, projects, options ?? {})) {
+  for (const e of goEdges(context.workspaceRoot, projects, options ?? {}, scans)) {
     const dep: RawProjectGraphDependency = {
       source: e.source,
       target: e.target,

@@ -151,6 +151,10 @@ describe('createNodes', () => {
     expect(t['go-build-linux-arm-6'].inputs).toEqual(expect.arrayContaining([{ env: 'CC' }, { env: 'CC_FOR_linux_arm' }]));
     // host (linux/amd64) is not in the matrix: build targets the host anyway
     expect(t['go-build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64' } });
+    // every named input a target refers to exists in the project
+    for (const target of Object.values(t)) {
+      for (const i of target.inputs ?? []) if (typeof i === 'string' && !i.includes('{')) expect(p['.'].namedInputs).toHaveProperty(i.replace(/^\^/, ''));
+    }
   });
 
   it('gocross.json overrides the matrix per project; every project names inputs for every platform in use', async () => {

@@ -19,7 +19,8 @@ import {
   resolveProjectOptions,
   ResolvedProjectOptions,
 } from './options';
-import { scanModule } from './scan';
+import { moduleFileHashes, scanModules, workspaceDataDir, writeJsonAtomic } from './scan-cache';
+import { createHash } from 'node:crypto';
 import { InferredProject, inferTargets } from './targets';
 
 export const GO_MOD_GLOB = '**/go.mod';
@@ -42,16 +43,7 @@ export function projectName(workspaceRoot: string, mod: GoModule): string {
 }
 
 function cacheFile(workspaceRoot: string): string {
-  let dir = path.join(workspaceRoot, '.nx', 'workspace-data');
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const internal = require('@nx/devkit/internal') as { workspaceDataDirectory?: string; workspaceRootInner?: unknown };
-    const nxRoot = process.env.NX_WORKSPACE_ROOT_PATH ?? process.cwd();
-    if (internal.workspaceDataDirectory && path.resolve(nxRoot) === path.resolve(workspaceRoot)) dir = internal.workspaceDataDirectory;
-  } catch {
-    // older devkit: fall back to the default location
-  }
-  return path.join(dir, `gocross-nodes-v${CACHE_VERSION}.json`);
+  return path.join(workspaceDataDir(workspaceRoot), `gocross-nodes-v${CACHE_VERSION}.json`);
 }
 
 function readCache(file: string): Record<string, CachedProject> {
@@ -59,30 +51,6 @@ function readCache(file: string): Record<string, CachedProject> {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CachedProject>;
   } catch {
     return {};
-  }
-}
-
-function writeCache(file: string, data: Record<string, CachedProject>): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, file);
-  } catch {
-    // a cache that cannot be written only costs time
-  }
-}
-
-async function moduleHashes(roots: string[], salt: object, context: CreateNodesContext): Promise<(string | undefined)[]> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const internal = require('@nx/devkit/internal') as {
-      calculateHashesForCreateNodes?: (r: string[], o: object, c: CreateNodesContext) => Promise<string[]>;
-    };
-    if (!internal.calculateHashesForCreateNodes) return roots.map(() => undefined);
-    return await internal.calculateHashesForCreateNodes(roots, salt, context);
-  } catch {
-    return roots.map(() => undefined);
   }
 }
 
@@ -123,6 +91,8 @@ export async function createGoNodes(
       errors.push([path.posix.join(m.root, 'go.mod'), e]);
     }
   }
+  // The host build uses the host's named input even when the host is not in any matrix.
+  if (!seen.has(formatPlatform(host))) allPlatforms.push(host);
   if (errors.length) {
     throw new Error(errors.map(([f, e]) => `${f}: ${e.message}`).join('\n'));
   }
@@ -139,14 +109,23 @@ export async function createGoNodes(
     all: allPlatforms.map(formatPlatform),
     goWork: ws.goWork ?? null,
   };
-  const hashes = useCache ? await moduleHashes(roots, salt, context) : roots.map(() => undefined);
+  const saltHash = createHash('sha256').update(JSON.stringify(salt)).digest('hex').slice(0, 16);
+  const hashes = useCache ? await moduleFileHashes(workspaceRoot, roots) : roots.map(() => undefined);
+  const keys = modules.map((m, i) => (hashes[i] ? `${m.root}\0${hashes[i]}\0${saltHash}` : undefined));
+  const missing = modules.map((m, i) => ({ m, i })).filter(({ i }) => !(keys[i] && cache[keys[i]!]));
+  const scans = scanModules(
+    workspaceRoot,
+    missing.map(({ m, i }) => ({ root: m.root, modulePath: m.modulePath, hash: hashes[i] })),
+    { cache: useCache },
+  );
+  const fresh = new Map(missing.map(({ i }, j) => [i, scans[j]]));
 
   const results: [string, CreateNodesResult][] = [];
   modules.forEach((m, i) => {
-    const key = hashes[i] ? `${m.root}\0${hashes[i]}` : undefined;
+    const key = keys[i];
     let entry = key ? cache[key] : undefined;
     if (!entry) {
-      const scan = scanModule(path.join(workspaceRoot, m.root), m.modulePath);
+      const scan = fresh.get(i)!;
       entry = {
         name: projectName(workspaceRoot, m),
         project: inferTargets(resolved.get(m.root)!, scan.mains, host, allPlatforms),
@@ -170,6 +149,6 @@ export async function createGoNodes(
       },
     ]);
   });
-  if (useCache && Object.keys(next).length) writeCache(file, next);
+  if (useCache && Object.keys(next).length) writeJsonAtomic(file, next);
   return results;
 }

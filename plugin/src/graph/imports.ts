@@ -19,8 +19,20 @@ export interface GoFileHeader {
 
 type Tok = { kind: 'ident'; value: string } | { kind: 'string'; value: string } | { kind: 'punct'; value: string } | { kind: 'eof' };
 
-const IDENT_START = /[\p{L}_]/u;
-const IDENT_PART = /[\p{L}\p{N}_]/u;
+const IDENT_START_U = /[\p{L}_]/u;
+const IDENT_PART_U = /[\p{L}\p{N}_]/u;
+
+function identStart(c: string): boolean {
+  const n = c.charCodeAt(0);
+  if (n < 128) return (n >= 97 && n <= 122) || (n >= 65 && n <= 90) || n === 95;
+  return IDENT_START_U.test(c);
+}
+
+function identPart(c: string): boolean {
+  const n = c.charCodeAt(0);
+  if (n < 128) return (n >= 97 && n <= 122) || (n >= 65 && n <= 90) || (n >= 48 && n <= 57) || n === 95;
+  return IDENT_PART_U.test(c);
+}
 
 class Lexer {
   private i = 0;
@@ -58,9 +70,9 @@ class Lexer {
       this.i = stop + 1;
       return { kind: 'string', value };
     }
-    if (IDENT_START.test(c)) {
+    if (identStart(c)) {
       let j = this.i + 1;
-      while (j < s.length && IDENT_PART.test(s[j])) j++;
+      while (j < s.length && identPart(s[j])) j++;
       const value = s.slice(this.i, j);
       this.i = j;
       return { kind: 'ident', value };

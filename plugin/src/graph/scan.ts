@@ -68,6 +68,8 @@ export function neverBuilt(expr: ConstraintExpr | undefined): boolean {
 }
 
 function buildable(content: string): boolean {
+  // Only a file that mentions the `ignore` tag can be excluded; skip the header scan otherwise.
+  if (!content.includes('ignore')) return true;
   try {
     return !neverBuilt(fileConstraint(content));
   } catch {

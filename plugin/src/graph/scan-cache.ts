@@ -1,0 +1,105 @@
+/**
+ * Module scans (packages, imports, mains) shared by createNodes and createDependencies and kept
+ * between runs: keyed by the module root and the hash Nx's workspace index gives the files under
+ * it, held in memory for the life of the plugin process and persisted in the workspace data
+ * directory. Without Nx's index (older Nx, or no workspace context) every call scans.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ModuleScan, scanModule } from './scan';
+
+const CACHE_VERSION = 1;
+
+interface Entry {
+  hash: string;
+  modulePath: string;
+  scan: ModuleScan;
+}
+
+const memory = new Map<string, Map<string, Entry>>();
+
+/** Where the plugin keeps its caches for a workspace. */
+export function workspaceDataDir(workspaceRoot: string): string {
+  let dir = path.join(workspaceRoot, '.nx', 'workspace-data');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const internal = require('@nx/devkit/internal') as { workspaceDataDirectory?: string };
+    const nxRoot = process.env.NX_WORKSPACE_ROOT_PATH ?? process.cwd();
+    if (internal.workspaceDataDirectory && path.resolve(nxRoot) === path.resolve(workspaceRoot)) dir = internal.workspaceDataDirectory;
+  } catch {
+    // older devkit: default location
+  }
+  return dir;
+}
+
+export function writeJsonAtomic(file: string, data: unknown): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(data));
+    fs.renameSync(tmp, file);
+  } catch {
+    // a cache that cannot be written only costs time
+  }
+}
+
+/** Hash of every file under each root, from Nx's workspace index; undefined entries when unavailable. */
+export async function moduleFileHashes(workspaceRoot: string, roots: string[]): Promise<(string | undefined)[]> {
+  if (roots.length === 0) return [];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const internals = require('nx/src/devkit-internals') as {
+      hashMultiGlobWithWorkspaceContext?: (root: string, groups: string[][]) => Promise<string[]>;
+    };
+    if (!internals.hashMultiGlobWithWorkspaceContext) return roots.map(() => undefined);
+    return await internals.hashMultiGlobWithWorkspaceContext(
+      workspaceRoot,
+      roots.map((r) => [r === '.' ? '**/*' : `${r}/**/*`]),
+    );
+  } catch {
+    return roots.map(() => undefined);
+  }
+}
+
+function cacheFile(workspaceRoot: string): string {
+  return path.join(workspaceDataDir(workspaceRoot), `gocross-scan-v${CACHE_VERSION}.json`);
+}
+
+function load(workspaceRoot: string): Map<string, Entry> {
+  let m = memory.get(workspaceRoot);
+  if (m) return m;
+  m = new Map();
+  try {
+    const data = JSON.parse(fs.readFileSync(cacheFile(workspaceRoot), 'utf8')) as Record<string, Entry>;
+    for (const [k, v] of Object.entries(data)) m.set(k, v);
+  } catch {
+    // no cache yet
+  }
+  memory.set(workspaceRoot, m);
+  return m;
+}
+
+export interface ScanRequest {
+  root: string;
+  modulePath: string;
+  hash?: string;
+}
+
+/** Scans of the given modules, reusing cached ones whose files are unchanged. */
+export function scanModules(workspaceRoot: string, reqs: ScanRequest[], opts: { cache?: boolean } = {}): ModuleScan[] {
+  const useCache = opts.cache !== false;
+  const m = useCache ? load(workspaceRoot) : new Map<string, Entry>();
+  let changed = false;
+  const out = reqs.map((r) => {
+    const hit = r.hash ? m.get(r.root) : undefined;
+    if (hit && hit.hash === r.hash && hit.modulePath === r.modulePath) return hit.scan;
+    const scan = scanModule(path.join(workspaceRoot, r.root), r.modulePath);
+    if (useCache && r.hash) {
+      m.set(r.root, { hash: r.hash, modulePath: r.modulePath, scan });
+      changed = true;
+    }
+    return scan;
+  });
+  if (changed) writeJsonAtomic(cacheFile(workspaceRoot), Object.fromEntries(m));
+  return out;
+}
