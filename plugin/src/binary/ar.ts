@@ -4,7 +4,7 @@
  * Each member is classified from its first bytes (ELF, COFF, Mach-O, Go object).
  */
 import { classifyObject } from './detect';
-import { MAX_CSTRING, MAX_ENTRIES, cstring, fail, need } from './reader';
+import { MAX_ENTRIES, StringTable, cstring, fail, need } from './reader';
 import { sliceSource } from './source';
 import type { ArArchive, ArMember, ArSymbol, ByteSource, ObjectInfo } from './types';
 
@@ -44,7 +44,7 @@ class Ar implements ArArchive {
     if (magic !== '!<arch>\n' && magic !== '!<thin>\n') fail(F, 0, 'magic "!<arch>\\n" or "!<thin>\\n"');
     const thin = magic === '!<thin>\n';
     let variant: 'gnu' | 'bsd' | 'thin' = thin ? 'thin' : 'gnu';
-    let longNames: Buffer | undefined;
+    let longNames: StringTable | undefined;
     let off = 8;
     // Every iteration advances by at least HDR bytes, so the loop ends within size/60 steps.
     while (off < src.size) {
@@ -81,18 +81,13 @@ class Ar implements ArArchive {
         this.symIndex ??= rm;
         name = '';
       } else if (rawName === '//') {
-        longNames = need(src, F, rm.offset, rm.size, 'long-name table');
+        longNames = new StringTable(need(src, F, rm.offset, rm.size, 'long-name table'), F, rm.offset, 'ar');
         name = '';
       } else if (/^\/\d+$/.test(rawName)) {
         if (!longNames) fail(F, off, 'long-name table "//" before a "/<n>" name');
         const at = parseInt(rawName.slice(1), 10);
-        if (at >= longNames.length) fail(F, off, `long-name offset ${at} within table (${longNames.length} bytes)`);
-        // Names end with "/\n" (GNU) or "\n"; look at most MAX_CSTRING bytes ahead.
-        const window = longNames.subarray(at, Math.min(longNames.length, at + MAX_CSTRING));
-        let end = window.indexOf('/\n', 0, 'latin1');
-        if (end < 0) end = window.indexOf(0x0a);
-        if (end < 0) end = window.length;
-        name = window.toString('utf8', 0, end);
+        if (at >= longNames.buf.length) fail(F, off, `long-name offset ${at} within table (${longNames.buf.length} bytes)`);
+        name = longNames.get(at);
         if (thin) dataInFile = false;
       } else {
         name = rawName.endsWith('/') ? rawName.slice(0, -1) : rawName;
@@ -149,9 +144,10 @@ class Ar implements ArArchive {
           if (rbytes < 0 || rbytes % 8 !== 0 || 4 + rbytes + 4 > raw.length) continue;
           const sbytes = u32(4 + rbytes);
           if (sbytes < 0 || 8 + rbytes + sbytes > raw.length) continue;
-          const strs = raw.subarray(8 + rbytes, 8 + rbytes + sbytes);
+          const strs = new StringTable(raw.subarray(8 + rbytes, 8 + rbytes + sbytes), F, s.offset + 8 + rbytes, 'nul', 'latin1');
           for (let i = 0; i < rbytes / 8; i++) {
-            out.push({ name: cstring(strs, u32(4 + i * 8)), memberOffset: u32(8 + i * 8) });
+            const strx = u32(4 + i * 8);
+            out.push({ name: strx < strs.buf.length ? strs.get(strx) : '', memberOffset: u32(8 + i * 8) });
           }
           break;
         }

@@ -5,7 +5,7 @@
  * PT_INTERP reads a few kilobytes of a multi-megabyte binary.
  */
 import * as N from './elf-names';
-import { Decoder, MAX_ENTRIES, cstring, cstringUtf8, fail, need } from './reader';
+import { Decoder, MAX_ENTRIES, StringTable, cstring, fail, need } from './reader';
 import type {
   ByteSource,
   ElfAbiTag,
@@ -137,8 +137,11 @@ class Elf implements ElfFile {
       out.push(s);
     }
     if (shstrndx !== 0 && shstrndx < out.length) {
-      const strtab = this.sectionData(out[shstrndx]);
-      for (const s of out) s.name = cstring(strtab, (s as ElfSection & { nameOff: number }).nameOff);
+      const strtab = new StringTable(this.sectionData(out[shstrndx]), F, out[shstrndx].offset, 'nul', 'latin1');
+      for (const s of out) {
+        const off = (s as ElfSection & { nameOff: number }).nameOff;
+        s.name = off < strtab.buf.length ? strtab.get(off) : '';
+      }
     } else if (shstrndx >= out.length && shstrndx !== 0) {
       fail(F, this.is64 ? 62 : 50, `e_shstrndx (${shstrndx}) < number of sections (${out.length})`);
     }
@@ -188,8 +191,8 @@ class Elf implements ElfFile {
     return this.sections[s.link];
   }
 
-  private strtab(index: number): Buffer {
-    return this.memo(`str:${index}`, () => this.sectionData(this.sections[index]));
+  private strtab(index: number): StringTable {
+    return this.memo(`str:${index}`, () => new StringTable(this.sectionData(this.sections[index]), F, this.sections[index].offset));
   }
 
   dynamic(): ElfDynamic | undefined {
@@ -218,20 +221,20 @@ class Elf implements ElfFile {
       entries.push({ tag, tagName: N.nameOf(N.DT, tag, 'DT'), value });
     }
     // String table: the section's sh_link, else DT_STRTAB mapped through PT_LOAD.
-    let strs: Buffer | undefined;
+    let strs: StringTable | undefined;
     if (sec && sec.link !== 0 && sec.link < this.sections.length) strs = this.strtab(sec.link);
     else {
       const addr = entries.find((e) => e.tag === N.DT_STRTAB)?.value;
       const size = entries.find((e) => e.tag === N.DT_STRSZ)?.value;
       if (addr !== undefined && size !== undefined) {
         const off = this.vaddrToOffset(addr);
-        if (off !== undefined) strs = need(this.src, F, off, size, 'DT_STRTAB');
+        if (off !== undefined) strs = new StringTable(need(this.src, F, off, size, 'DT_STRTAB'), F, off);
       }
     }
     const str = (v: number): string => {
       if (!strs) fail(F, base, 'dynamic string table');
-      if (v >= strs.length) fail(F, base, `dynamic string offset ${v} within string table (${strs.length} bytes)`);
-      return cstringUtf8(strs, v);
+      if (v >= strs.buf.length) fail(F, base, `dynamic string offset ${v} within string table (${strs.buf.length} bytes)`);
+      return strs.get(v);
     };
     const out: ElfDynamic = { entries, needed: [], rpath: [], runpath: [], textrel: false, bindNow: false, debug: false };
     for (const e of entries) {
@@ -281,12 +284,12 @@ class Elf implements ElfFile {
       } else {
         nameOff = d.u32(o); value = d.u32(o + 4); size = d.u32(o + 8); info = d.u8(o + 12); other = d.u8(o + 13); shndx = d.u16(o + 14);
       }
-      if (nameOff >= strs.length && nameOff !== 0) fail(F, sec.offset + o, `symbol name offset ${nameOff} within string table`);
+      if (nameOff >= strs.buf.length && nameOff !== 0) fail(F, sec.offset + o, `symbol name offset ${nameOff} within string table`);
       const bind = info >> 4;
       const type = info & 0xf;
       const vis = other & 3;
       const s: ElfSymbol = {
-        index: i, name: cstringUtf8(strs, nameOff), value, size,
+        index: i, name: strs.get(nameOff), value, size,
         bind, bindName: N.nameOf(N.STB, bind, 'STB'), type, typeName: N.nameOf(N.STT, type, 'STT'),
         visibility: vis, visibilityName: N.nameOf(N.STV, vis, 'STV'), shndx, defined: shndx !== N.SHN_UNDEF,
       };
@@ -344,7 +347,7 @@ class Elf implements ElfFile {
         if (seen.has(o)) fail(F, sec.offset + o, 'acyclic Verneed chain');
         seen.add(o);
         const cnt = d.u16(o + 2);
-        const file = cstringUtf8(strs, d.u32(o + 4));
+        const file = strs.get(d.u32(o + 4));
         const aux = d.u32(o + 8);
         const next = d.u32(o + 12);
         const versions: ElfVersionNeed['versions'] = [];
@@ -353,7 +356,7 @@ class Elf implements ElfFile {
         for (let j = 0; j < cnt; j++) {
           if (seenA.has(a)) fail(F, sec.offset + a, 'acyclic Vernaux chain');
           seenA.add(a);
-          versions.push({ hash: d.u32(a), flags: d.u16(a + 4), other: d.u16(a + 6), name: cstringUtf8(strs, d.u32(a + 8)) });
+          versions.push({ hash: d.u32(a), flags: d.u16(a + 4), other: d.u16(a + 6), name: strs.get(d.u32(a + 8)) });
           const an = d.u32(a + 12);
           if (an === 0) break;
           a += an;
@@ -390,7 +393,7 @@ class Elf implements ElfFile {
         for (let j = 0; j < cnt; j++) {
           if (seenA.has(a)) fail(F, sec.offset + a, 'acyclic Verdaux chain');
           seenA.add(a);
-          names.push(cstringUtf8(strs, d.u32(a)));
+          names.push(strs.get(d.u32(a)));
           const an = d.u32(a + 4);
           if (an === 0) break;
           a += an;

@@ -90,3 +90,48 @@ export function cstringUtf8(buf: Buffer, off: number): string {
 export function hex(b: Buffer): string {
   return b.toString('hex');
 }
+
+/**
+ * A string table read by offset (ELF .strtab/.dynstr/.shstrtab, ar long-name tables, BSD ranlib
+ * strings). Lookups are memoised, and the total length decoded is capped at a few times the
+ * table's size: a hostile file whose many entries all point at long NUL-free runs gets a
+ * BinaryFormatError instead of gigabytes of strings.
+ */
+export class StringTable {
+  private readonly memo = new Map<number, string>();
+  private budget: number;
+
+  constructor(
+    readonly buf: Buffer,
+    private readonly format: string,
+    /** File offset of the table, for error messages. */
+    private readonly base: number,
+    /** What ends a string: NUL (default) or the GNU ar "/\n". */
+    private readonly terminator: 'nul' | 'ar' = 'nul',
+    private readonly encoding: BufferEncoding = 'utf8',
+  ) {
+    this.budget = 8 * buf.length + (1 << 20);
+  }
+
+  get(off: number): string {
+    const hit = this.memo.get(off);
+    if (hit !== undefined) return hit;
+    if (off < 0 || off >= this.buf.length) {
+      if (off === 0) return '';
+      fail(this.format, this.base, `string offset ${off} within string table (${this.buf.length} bytes)`);
+    }
+    const lim = Math.min(this.buf.length, off + MAX_CSTRING);
+    const window = this.buf.subarray(off, lim);
+    let end: number;
+    if (this.terminator === 'ar') {
+      end = window.indexOf('/\n', 0, 'latin1');
+      if (end < 0) end = window.indexOf(0x0a);
+    } else end = window.indexOf(0);
+    if (end < 0) end = window.length;
+    this.budget -= end;
+    if (this.budget < 0) fail(this.format, this.base + off, 'string references no larger in total than a few times the string table');
+    const s = window.toString(this.encoding, 0, end);
+    this.memo.set(off, s);
+    return s;
+  }
+}
