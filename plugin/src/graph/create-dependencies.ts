@@ -85,31 +85,36 @@ export function goEdges(
     return out;
   };
   const workReplaces = ws.goWork ? replaceTargets(ws.goWork.replaces, '.') : [];
+  const inWorkspaceReplaces = inWorkspace.flatMap((m) => replaceTargets(m.mod.replaces, m.root));
+  let wsTable: Map<string, GoProject> | undefined;
 
   const edges: GoEdge[] = [];
   const testEdges = opts.testDependencies !== false;
   projects.forEach((src, srcIndex) => {
-    // module path → project, most specific last wins after sorting by length
-    const table: [string, GoProject][] = [];
+    // module path → project. Replacements first (go.work's override the go.mod ones), then the
+    // workspace modules themselves, which a replacement cannot shadow.
+    let table = new Map<string, GoProject>();
     if (ws.used?.has(src.root)) {
-      for (const p of inWorkspace) table.push([p.modulePath, p]);
-      // go.mod replaces of the workspace modules apply in workspace mode; go.work's override them.
-      for (const m of inWorkspace) table.push(...replaceTargets(m.mod.replaces, m.root));
-      table.push(...workReplaces);
-    } else {
-      table.push(...replaceTargets(src.mod.replaces, src.root));
-    }
-    // Workspace modules themselves take precedence over replacements of the same path.
-    const resolve = (imp: string): GoProject | undefined => {
-      let best: GoProject | undefined;
-      let bestLen = -1;
-      for (const [mp, p] of table) {
-        if (mp.length >= bestLen && underPath(imp, mp)) {
-          if (mp.length > bestLen || !best || p.modulePath === mp) best = p;
-          bestLen = mp.length;
-        }
+      if (!wsTable) {
+        wsTable = new Map();
+        for (const [mp, p] of inWorkspaceReplaces) wsTable.set(mp, p);
+        for (const [mp, p] of workReplaces) wsTable.set(mp, p);
+        for (const p of inWorkspace) wsTable.set(p.modulePath, p);
       }
-      return best;
+      table = wsTable;
+    } else {
+      for (const [mp, p] of replaceTargets(src.mod.replaces, src.root)) table.set(mp, p);
+    }
+    // Longest module path that is a prefix of the import path (at a `/` boundary).
+    const resolve = (imp: string): GoProject | undefined => {
+      let prefix = imp;
+      for (;;) {
+        const p = table.get(prefix);
+        if (p) return p;
+        const slash = prefix.lastIndexOf('/');
+        if (slash < 0) return undefined;
+        prefix = prefix.slice(0, slash);
+      }
     };
     const scan = scans[srcIndex];
     const found = new Map<string, GoEdge>();
