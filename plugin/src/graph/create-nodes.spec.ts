@@ -56,9 +56,12 @@ describe('createNodes', () => {
       cache: true,
     });
     expect(t['build-linux-arm-7'].inputs).toEqual(
-      expect.arrayContaining(['gocross-linux-arm-7', '^gocross-linux-arm-7', { env: 'GOFLAGS' }, { runtime: 'go env GOVERSION' }]),
+      expect.arrayContaining(['gocross-build-linux-arm-7', '^gocross-build-linux-arm-7', { env: 'GOFLAGS' }, { runtime: 'go env GOVERSION' }]),
     );
-    expect(api.namedInputs!['gocross-linux-arm-7']).toEqual(expect.arrayContaining(['{projectRoot}/go.mod', '{projectRoot}/go.sum', '!{projectRoot}/**/*_{386,amd64,amd64p32,arm64,arm64be,armbe,loong64,mips,mips64,mips64le,mips64p32,mips64p32le,mipsle,ppc,ppc64,ppc64le,riscv,riscv64,s390,s390x,sparc,sparc64,wasm}.*']));
+    expect(t['test-linux-arm-7'].inputs).toEqual(expect.arrayContaining(['gocross-linux-arm-7', '^gocross-build-linux-arm-7']));
+    expect(api.namedInputs!['gocross']).toEqual(expect.arrayContaining(['{projectRoot}/go.mod', '{projectRoot}/go.sum']));
+    expect(api.namedInputs!['gocross-build-linux-arm-7']).toEqual(['gocross-linux-arm-7', '!{projectRoot}/**/*_test.go']);
+    expect(api.namedInputs!['gocross-linux-arm-7']).toEqual(expect.arrayContaining(['gocross', '!{projectRoot}/**/*_{386,amd64,amd64p32,arm64,arm64be,armbe,loong64,mips,mips64,mips64le,mips64p32,mips64p32le,mipsle,ppc,ppc64,ppc64le,riscv,riscv64,s390,s390x,sparc,sparc64,wasm}.*']));
     expect(t['build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64', main: '.' } });
     // arm64 is both linux and darwin in the default matrix: the linux one gets the alias, noted in build-all.
     expect(t['build-arm64']).toMatchObject({ executor: 'nx:noop', dependsOn: ['build-linux-arm64'] });
@@ -153,7 +156,10 @@ describe('createNodes', () => {
     expect(t['go-build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64' } });
     // every named input a target refers to exists in the project
     for (const target of Object.values(t)) {
-      for (const i of target.inputs ?? []) if (typeof i === 'string' && !i.includes('{')) expect(p['.'].namedInputs).toHaveProperty(i.replace(/^\^/, ''));
+      for (const i of target.inputs ?? []) if (typeof i === 'string' && !i.includes('{')) expect(Object.keys(p['.'].namedInputs!)).toContain(i.replace(/^\^/, ''));
+    }
+    for (const list of Object.values(p['.'].namedInputs!)) {
+      for (const i of list) if (!i.includes('{')) expect(Object.keys(p['.'].namedInputs!)).toContain(i);
     }
   });
 
@@ -174,7 +180,10 @@ describe('createNodes', () => {
     expect(p['b'].targets!['build-linux-mips64le']).toMatchObject({ options: { cgo: true, libc: 'musl', buildmode: 'pie' } });
     expect(p['b'].targets!['build-linux-amd64']).toBeUndefined();
     for (const pr of ['a', 'b']) {
-      expect(Object.keys(p[pr].namedInputs!).sort()).toEqual(['gocross', 'gocross-linux-amd64', 'gocross-linux-arm64', 'gocross-linux-mips64le']);
+      expect(Object.keys(p[pr].namedInputs!).sort()).toEqual([
+        'gocross', 'gocross-build-linux-amd64', 'gocross-build-linux-arm64', 'gocross-build-linux-mips64le',
+        'gocross-linux-amd64', 'gocross-linux-arm64', 'gocross-linux-mips64le',
+      ]);
     }
   });
 

@@ -15,13 +15,15 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { archAliases } from '../platforms/env';
 import { formatPlatform, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
-import { envInputs, goFileInputs } from './inputs';
+import { envInputs, goFileInputs, platformExclusionGlobs } from './inputs';
 import type { ResolvedProjectOptions } from './options';
 
 export const PLUGIN = '@gocross/nx';
 
-/** Name of the project-level named input holding a platform's Go files (`gocross-linux-arm64`). */
+/** Name of the project-level named input holding a platform's Go files, tests included (`gocross-linux-arm64`). */
 export const namedInputFor = (p: Platform): string => `gocross-${platformSlug(p)}`;
+/** The same without `_test.go` files: what a build reads (`gocross-build-linux-arm64`). */
+export const buildInputFor = (p: Platform): string => `gocross-build-${platformSlug(p)}`;
 
 export function variantOptions(p: Platform): Record<string, string> {
   const v = VARIANT_VARIABLE[p.goarch];
@@ -45,7 +47,10 @@ export function inferTargets(
   const library = mains.length === 0;
   const targets: Record<string, TargetConfiguration> = {};
   const namedInputs: Record<string, string[]> = { gocross: goFileInputs(undefined) };
-  for (const p of allPlatforms) namedInputs[namedInputFor(p)] = goFileInputs(p);
+  for (const p of allPlatforms) {
+    namedInputs[namedInputFor(p)] = ['gocross', ...platformExclusionGlobs(p)];
+    namedInputs[buildInputFor(p)] = [namedInputFor(p), '!{projectRoot}/**/*_test.go'];
+  }
 
   const buildOptions = (p: Platform): Record<string, unknown> => {
     const o: Record<string, unknown> = { goos: p.goos, goarch: p.goarch, ...variantOptions(p) };
@@ -57,11 +62,14 @@ export function inferTargets(
     if (opts.tags?.length) o.tags = [...opts.tags];
     return o;
   };
-  const inputsFor = (p: Platform) => [namedInputFor(p), `^${namedInputFor(p)}`, ...envInputs(p, opts.cgo)];
+  // A build reads no test file, of its own module or of its dependencies; tests read their
+  // module's test files and the dependencies' non-test files.
+  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ...envInputs(p, opts.cgo)];
+  const testInputs = (p: Platform) => [namedInputFor(p), `^${buildInputFor(p)}`, ...envInputs(p, opts.cgo)];
   const buildTarget = (p: Platform): TargetConfiguration => ({
     executor: `${PLUGIN}:build`,
     options: buildOptions(p),
-    inputs: inputsFor(p),
+    inputs: buildInputs(p),
     outputs: library ? [] : [`{workspaceRoot}/dist/{projectRoot}/${platformSlug(p)}`],
     cache: true,
     metadata: {
@@ -90,7 +98,7 @@ export function inferTargets(
     targets[t(`test-${slug}`)] = {
       executor: `${PLUGIN}:test`,
       options: { goos: p.goos, goarch: p.goarch, ...variantOptions(p), ...(opts.cgo ? { cgo: true } : {}), ...(opts.tags?.length ? { tags: [...opts.tags] } : {}) },
-      inputs: inputsFor(p),
+      inputs: testInputs(p),
       cache: true,
       metadata: { technologies: ['go'], description: `go test for ${formatPlatform(p)} (under qemu-user when foreign)` },
     };
