@@ -76,7 +76,7 @@ async function main() {
     console.log(`successes: ${st.ok}`);
     console.log(`typed errors: ${st.typedErrors} ${JSON.stringify(st.byFormat)}`);
     console.log(`crashes: ${st.crashes.length}`);
-    console.log(`time: ${(st.ms / 1000).toFixed(1)} s, ${(st.ms / st.inputs).toFixed(3)} ms/input, max ${st.maxMs.toFixed(1)} ms`);
+    console.log(`time: ${(st.ms / 1000).toFixed(1)} s, ${(st.ms / st.inputs).toFixed(3)} ms/input, max ${st.maxMs.toFixed(1)} ms (${st.slowest ? `${st.slowest.seed} #${st.slowest.iteration}` : '-'})`);
     const kinds = new Map();
     for (const c of st.crashes) {
       const key = c.error.split("\n").slice(0, 3).join(" | ");

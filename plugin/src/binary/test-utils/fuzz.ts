@@ -143,6 +143,8 @@ export interface FuzzStats {
   crashes: { seed: string; iteration: number; error: string }[];
   ms: number;
   maxMs: number;
+  /** The slowest input (seed and iteration reproduce it with the same run seed). */
+  slowest?: { seed: string; iteration: number; ms: number };
   /** Typed error counts by format. */
   byFormat: Record<string, number>;
 }
@@ -177,7 +179,10 @@ export function fuzz(seeds: Seed[], inputs: number, seed = 1): FuzzStats {
       }
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (ms > stats.maxMs) stats.maxMs = ms;
+    if (ms > stats.maxMs) {
+      stats.maxMs = ms;
+      stats.slowest = { seed: s.name, iteration: i, ms };
+    }
     for (let k = undo.length - 1; k >= 0; k--) undo[k].bytes.copy(s.data, undo[k].offset);
     stats.inputs++;
   }
