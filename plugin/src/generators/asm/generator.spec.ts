@@ -185,9 +185,9 @@ describe('asm generator', () => {
     const platforms: [string, string, Record<string, string>][] = [
       ['linux', 'amd64', {}], ['linux', 'arm64', {}], ['linux', 'arm', { GOARM: '7' }], ['linux', 'riscv64', {}],
       ['darwin', 'arm64', {}], ['windows', 'amd64', {}], ['linux', '386', {}], ['linux', 's390x', {}], ['js', 'wasm', {}],
-      // big-endian 32-bit (lo/hi swapped) and big-endian 64-bit layouts; the other arches of MIX
-      // share these layouts and differ only in mnemonics, which asmdecl checks the same way
-      ['linux', 'mips', {}], ['linux', 'ppc64', {}],
+      // big-endian 32-bit (lo/hi swapped); the other arches of MIX share the layouts above and
+      // differ only in mnemonics (the signature unit tests cover their frames)
+      ['linux', 'mips', {}],
     ];
 
     it.each(platforms)('vets (asmdecl) and builds for %s/%s', (goos, goarch, extra) => {
@@ -195,7 +195,8 @@ describe('asm generator', () => {
       const vet = run('go', ['vet', '.'], pkgDir, goEnv(goos, goarch, extra));
       expect(vet.stderr).toBe('');
       expect(vet.status).toBe(0);
-      const build = run('go', ['test', '-c', '-o', os_null(), '.'], pkgDir, goEnv(goos, goarch, extra));
+      // compiles the Go files and assembles the .s files (vet only type-checks)
+      const build = run('go', ['build', '.'], pkgDir, goEnv(goos, goarch, extra));
       expect(build.stderr).toBe('');
       expect(build.status).toBe(0);
     });
@@ -231,7 +232,3 @@ describe('asm generator', () => {
     });
   });
 });
-
-function os_null(): string {
-  return process.platform === 'win32' ? 'NUL' : '/dev/null';
-}
