@@ -187,6 +187,31 @@ d('binary readers agree with readelf and go version -m', () => {
     expect(elf.header.machine).toBe(EM_FOR_GOARCH[fx.get(name)!.goarch]);
   });
 
+  test.each(ELF_SPECS.map((s) => s.name))('%s: notes match readelf -n, the Go build ID matches go tool buildid', (name) => {
+    const file = fx.get(name)!.file;
+    const elf = readElf(src(name));
+    const theirs: [string, string, number][] = [];
+    let section = '';
+    let buildId: string | undefined;
+    let abi: string | undefined;
+    let goNote: string | undefined;
+    for (const line of run('readelf', ['-n', '-W', file]).split('\n')) {
+      const sec = /^Displaying notes found in: (\S+)/.exec(line);
+      if (sec) section = sec[1];
+      const n = /^\s+(\S+)\s+0x([0-9a-f]+)\s/.exec(line);
+      if (n && n[1] !== 'Owner') theirs.push([section, n[1], parseInt(n[2], 16)]);
+      buildId ??= /Build ID: ([0-9a-f]+)/.exec(line)?.[1];
+      abi ??= /OS: (\w+), ABI: (\S+)/.exec(line)?.slice(1).join(' ');
+      if (n?.[1] === 'Go') goNote = /description data: ([0-9a-f ]+)/.exec(line)?.[1].trim().replace(/ /g, '');
+    }
+    expect(elf.notes().map((x) => [x.section, x.owner, x.desc.length])).toEqual(theirs);
+    expect(elf.gnuBuildId()).toBe(buildId);
+    const tag = elf.abiTag();
+    expect(tag ? `${tag.osName} ${tag.major}.${tag.minor}.${tag.patch}` : undefined).toBe(abi);
+    expect(Buffer.from(elf.goBuildId()!, 'utf8').toString('hex')).toBe(goNote);
+    expect(elf.goBuildId()).toBe(run('go', ['tool', 'buildid', file]).trim());
+  });
+
   test.each([...ELF_SPECS, ...OTHER_OS, ...SETTINGS].map((s) => s.name))('%s: build info matches go version -m', (name) => {
     const f = fx.get(name)!;
     const s = src(name);
