@@ -136,6 +136,8 @@ describe('asm generator', () => {
     await expect(asmGenerator(tree, { project: 'mathx', signature: SUM, generic: 'Sum' })).rejects.toThrow(/--generic/);
     await asmGenerator(tree, { project: 'mathx', signature: SUM });
     await expect(asmGenerator(tree, { project: 'mathx', signature: 'func Sum(xs []uint32) uint64' })).rejects.toThrow(/already declared in libs\/mathx\/sum_decl.go.*--force/);
+    tree.write('libs/mathx/hello_extra.go', 'package mathx\n\nfunc Mul(a, b int) int { return a * b }\n');
+    await expect(asmGenerator(tree, { project: 'mathx', signature: 'func Mul(a, b int) int' })).rejects.toThrow(/Mul is already defined in libs\/mathx\/hello_extra.go/);
     tree.write('libs/mathx/dot_asm_test.go', 'package mathx\n');
     const before = snapshotTree(tree);
     await expect(asmGenerator(tree, { project: 'mathx', signature: 'func Dot(a, b []uint64) uint64' })).rejects.toThrow(/refusing to overwrite libs\/mathx\/dot_asm_test.go/);

@@ -166,6 +166,14 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
     existing.text = newText;
     if (options.generic) existing.target = target;
   } else {
+    const re = new RegExp(`^func\\s+${sig.name}\\s*\\(`, 'm');
+    const elsewhere = tree.exists(dir)
+      ? tree.children(dir).filter((c) => c.endsWith('.go') && !c.endsWith('_test.go') && `${dir}/${c}` !== declPath && `${dir}/${c}` !== fallbackPath)
+        .find((c) => re.test(tree.read(`${dir}/${c}`, 'utf-8') ?? ''))
+      : undefined;
+    if (elsewhere) {
+      throw new GeneratorError(`${sig.name} is already defined in ${dir}/${elsewhere}; pick another name, or --file to extend the set that declares it`);
+    }
     functions.push({ sig, text: newText, doc: [], target });
   }
   // Comments this generator wrote are refreshed (they name the arches); others are kept verbatim.
