@@ -31,7 +31,7 @@ import {
   type Fixture,
 } from './test-utils/fixtures';
 
-const TOOLS = ['go', 'git', 'readelf', 'ar', 'gcc', 'aarch64-linux-gnu-gcc'];
+const TOOLS = ['go', 'git', 'readelf', 'objdump', 'ar', 'gcc', 'aarch64-linux-gnu-gcc'];
 const missing = missingTools(TOOLS);
 const inCI = process.env.CI === 'true';
 
@@ -356,6 +356,29 @@ d('binary readers agree with readelf and go version -m', () => {
     expect(m.fat).toBe(false);
     expect(m.images[0]).toMatchObject({ cputype, cpuName, is64: true, bigEndian: false, filetypeName: 'MH_EXECUTE' });
     expect(m.images[0].section('__go_buildinfo') ?? m.images[0].section('__data')).toBeDefined();
+  });
+
+  test.each(OTHER_OS.filter((s) => s.goos === 'windows').map((s) => s.name))('%s: PE optional header, data directories and sections match objdump', (name) => {
+    const file = fx.get(name)!.file;
+    const pe = readPe(src(name));
+    const p = run('objdump', ['-p', file]);
+    const hex = (key: string) => parseInt(new RegExp(`^${key}\\s+([0-9a-f]+)`, 'm').exec(p)![1], 16);
+    expect(pe.optionalMagic).toBe(hex('Magic'));
+    expect(pe.imageBase).toBe(hex('ImageBase'));
+    expect(pe.subsystem).toBe(hex('Subsystem'));
+    expect(pe.dllCharacteristics).toBe(hex('DllCharacteristics'));
+    // objdump cannot list Go's imports (it looks for them in a .zdebug section); the import
+    // directory's RVA is still comparable.
+    const imp = /^Entry 1 ([0-9a-f]+) ([0-9a-f]+) Import Directory/m.exec(p)!;
+    expect(pe.dataDirectories[1]).toEqual({ rva: parseInt(imp[1], 16), size: parseInt(imp[2], 16) });
+    const h = run('objdump', ['-h', '-w', file]);
+    const listed = [...h.matchAll(/^\s*\d+\s+(\S+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)/gm)];
+    expect(listed.length).toBeGreaterThan(3);
+    for (const [, sname, vma, off] of listed) {
+      const sec = pe.section(sname);
+      expect(sec).toBeDefined();
+      expect([sname, pe.imageBase + sec!.virtualAddress, sec!.pointerToRawData]).toEqual([sname, parseInt(vma, 16), parseInt(off, 16)]);
+    }
   });
 
   test.each([

@@ -20,7 +20,7 @@ class Pe implements PeFile {
   readonly subsystem: number = 0;
   readonly dllCharacteristics: number = 0;
   readonly sections: PeSection[] = [];
-  private dirs: { rva: number; size: number }[] = [];
+  readonly dataDirectories: { rva: number; size: number }[] = [];
   private dlls: string[] | undefined;
 
   constructor(private readonly src: ByteSource) {
@@ -54,7 +54,7 @@ class Pe implements PeFile {
       this.subsystem = opt.readUInt16LE(68);
       this.dllCharacteristics = opt.readUInt16LE(70);
       const ndirs = Math.min(opt.readUInt32LE(plus ? 108 : 92), Math.floor((optSize - min) / 8), 16);
-      for (let i = 0; i < ndirs; i++) this.dirs.push({ rva: opt.readUInt32LE(min + i * 8), size: opt.readUInt32LE(min + i * 8 + 4) });
+      for (let i = 0; i < ndirs; i++) this.dataDirectories.push({ rva: opt.readUInt32LE(min + i * 8), size: opt.readUInt32LE(min + i * 8 + 4) });
     }
     const secOff = optOff + optSize;
     const table = need(src, F, secOff, nsections * 40, 'section table');
@@ -99,7 +99,7 @@ class Pe implements PeFile {
   importedDlls(): string[] {
     if (this.dlls) return this.dlls;
     const out: string[] = [];
-    const dir = this.dirs[1];
+    const dir = this.dataDirectories[1];
     if (dir && dir.rva !== 0) {
       const off = this.rvaToOffset(dir.rva);
       if (off === undefined) fail(F, 0, 'import directory inside a section');

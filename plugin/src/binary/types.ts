@@ -411,6 +411,8 @@ export interface PeFile {
   readonly subsystem: number;
   readonly dllCharacteristics: number;
   readonly sections: readonly PeSection[];
+  /** Optional header data directories (IMAGE_DIRECTORY_ENTRY_EXPORT = 0, _IMPORT = 1, …): RVA and size. */
+  readonly dataDirectories: readonly { rva: number; size: number }[];
   section(name: string): PeSection | undefined;
   /** Names of imported DLLs from the import directory. */
   importedDlls(): string[];
