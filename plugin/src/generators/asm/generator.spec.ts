@@ -98,6 +98,16 @@ describe('asm generator', () => {
     expect(tree.read('libs/mathx/f_mips.s', 'utf-8')).toContain('\tMOVW\tx_hi+0(FP), R2\n\tMOVW\tx_lo+4(FP), R2\n');
   });
 
+  it('finds a Go module that has no project.json by the name the plugin infers for it', async () => {
+    const tree = emptyWorkspace();
+    tree.write('libs/fastmath/go.mod', 'module example.com/fastmath/v2\n\ngo 1.22\n');
+    tree.write('libs/fastmath/doc.go', '// Package fm is fast.\npackage fm\n');
+    await asmGenerator(tree, { project: 'fastmath', signature: SUM });
+    expect(tree.read('libs/fastmath/sum_decl.go', 'utf-8')).toContain('package fm\n');
+    tree.write('other/fastmath/go.mod', 'module example.org/fastmath\n\ngo 1.22\n');
+    await expect(asmGenerator(tree, { project: 'fastmath', signature: SUM })).rejects.toThrow(/"fastmath" is ambiguous/);
+  });
+
   it('is idempotent', async () => {
     const tree = await mathxTree();
     await asmGenerator(tree, { project: 'mathx', signature: SUM });

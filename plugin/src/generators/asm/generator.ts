@@ -1,4 +1,5 @@
-import { formatFiles, getProjects, logger, Tree } from '@nx/devkit';
+import { formatFiles, logger, Tree } from '@nx/devkit';
+import { resolveProject } from '../shared/projects';
 import { GeneratorError, joinPath, splitList, writeGenerated } from '../shared/files';
 import { Param, parseSignature, Signature, SignatureError, formatResults, formatParams, GoType } from './signature';
 import { asmFileHeader, SUPPORTED_ASM_ARCHES, textBlock, textSymbols } from './stubs';
@@ -107,8 +108,7 @@ export interface AsmPlan {
 }
 
 export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
-  const project = getProjects(tree).get(options.project);
-  if (!project) throw new GeneratorError(`--project: no project named "${options.project}" in the workspace`);
+  const project = resolveProject(tree, options.project);
   const dir = joinPath(project.root, options.directory ?? '.');
   if ((options.directory ?? '').split('/').includes('..')) throw new GeneratorError('--directory must stay inside the project');
 

@@ -1,4 +1,5 @@
-import { formatFiles, getProjects, logger, Tree } from '@nx/devkit';
+import { formatFiles, logger, Tree } from '@nx/devkit';
+import { resolveProject } from '../shared/projects';
 import { KNOWN_ARCH, KNOWN_OS, matchesOsArchTag } from '../../platforms/known';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
 import {
@@ -172,8 +173,7 @@ function migrate(tree: Tree, root: string, result: BuildTagsResult): void {
 }
 
 export async function buildTagsGenerator(tree: Tree, options: BuildTagsGeneratorSchema): Promise<BuildTagsResult> {
-  const project = getProjects(tree).get(options.project);
-  if (!project) throw new GeneratorError(`--project: no project named "${options.project}" in the workspace`);
+  const project = resolveProject(tree, options.project);
   if ((options.directory ?? '').split('/').includes('..')) throw new GeneratorError('--directory must stay inside the project');
   const dir = joinPath(project.root, options.directory ?? '.');
   const result: BuildTagsResult = { written: [], migrated: [], disagreements: [] };

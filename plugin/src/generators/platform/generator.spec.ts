@@ -74,6 +74,16 @@ describe('platform generator', () => {
     expect(wasm.missing[0].fix).toMatch(/wasm has no Go assembly/);
   });
 
+  it('works with Go modules that have no project.json', async () => {
+    tree.write('tools/gen/go.mod', 'module example.com/gen\n\ngo 1.22\n');
+    tree.write('tools/gen/x.go', 'package gen\n\nfunc Fast(x int) int\n');
+    const r = await platformGenerator(tree, { platform: 'linux/s390x', project: 'gen' });
+    expect(r.addedTo).toBe('tools/gen/gocross.json');
+    expect(r.missing.map((m) => `${m.project}:${m.name}`)).toEqual(['gen:Fast']);
+    const all = await platformGenerator(tree, { platform: 'linux/s390x' });
+    expect(all.missing.map((m) => `${m.project}:${m.name}`)).toEqual(['gen:Fast']);
+  });
+
   it('refuses bad platforms and projects', async () => {
     await expect(platformGenerator(tree, { platform: 'linux-arm64' })).rejects.toThrow(/invalid platform "linux-arm64"/);
     await expect(platformGenerator(tree, { platform: 'beos/amd64' })).rejects.toThrow(/not a platform Go supports/);

@@ -1,4 +1,5 @@
-import { formatFiles, getProjects, logger, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { formatFiles, logger, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { goProjects, resolveProject } from '../shared/projects';
 import { formatPlatform, parsePlatform } from '../../platforms/platform';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
 import { fileIncluded } from '../../platforms/constraints';
@@ -141,14 +142,15 @@ export async function platformGenerator(tree: Tree, options: PlatformGeneratorSc
   const result: PlatformResult = { platform, missing: [] };
   let projects: { name: string; root: string }[];
   if (options.project) {
-    const project = getProjects(tree).get(options.project);
-    if (!project) throw new GeneratorError(`--project: no project named "${options.project}" in the workspace`);
-    if (!tree.exists(`${project.root}/go.mod`)) throw new GeneratorError(`--project: ${options.project} (${project.root}) has no go.mod`);
+    const project = resolveProject(tree, options.project);
+    if (!tree.exists(project.root === '' ? 'go.mod' : `${project.root}/go.mod`)) {
+      throw new GeneratorError(`--project: ${options.project} (${project.root || '.'}) has no go.mod`);
+    }
     result.addedTo = addToProject(tree, project.root, platform);
     projects = [{ name: options.project, root: project.root }];
   } else {
     result.addedTo = addToWorkspace(tree, platform) ? 'nx.json' : undefined;
-    projects = [...getProjects(tree)].filter(([, p]) => tree.exists(`${p.root}/go.mod`)).map(([name, p]) => ({ name, root: p.root }));
+    projects = goProjects(tree);
   }
   result.missing = findMissingBodies(tree, projects, parsed.goos, parsed.goarch, parsed.variant);
   logger.info(result.addedTo ? `added ${platform} to ${result.addedTo}` : `${platform} is already in the matrix`);

@@ -2,6 +2,7 @@ import { formatFiles, getProjects, names, readNxJson, Tree } from '@nx/devkit';
 import { GeneratorError, joinPath, sameJson, splitList, writeGenerated } from './files';
 import { installedGoVersion, moduleContaining, syncGoWork } from './go';
 import { checkModulePath, checkPackageName, packageNameFor } from './module-path';
+import { resolveProject } from './projects';
 
 export interface GoProjectOptions {
   /** Project name; normalised to kebab-case with @nx/devkit names(). */
@@ -61,8 +62,7 @@ export function planGoProject(tree: Tree, kind: GoProjectKind, options: GoProjec
     if (options.modulePath || options.modulePrefix) {
       throw new GeneratorError('--module adds a package to an existing module: --modulePath and --modulePrefix do not apply');
     }
-    const project = getProjects(tree).get(options.module);
-    if (!project) throw new GeneratorError(`--module: no project named "${options.module}" in the workspace`);
+    const project = resolveProject(tree, options.module, '--module');
     const mod = moduleContaining(tree, project.root);
     if (!mod || !mod.modulePath) {
       throw new GeneratorError(`--module: project "${options.module}" (${project.root}) is not in a Go module (no go.mod with a module line)`);
