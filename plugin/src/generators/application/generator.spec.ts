@@ -2,7 +2,7 @@ import { addProjectConfiguration, readJson, Tree } from '@nx/devkit';
 import { applicationGenerator } from './generator';
 import { libraryGenerator } from '../library/generator';
 import { installedGoVersion } from '../shared/go';
-import { emptyWorkspace, haveTool, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
+import { emptyWorkspace, haveTool, removeTempDirs, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
 
 describe('application generator', () => {
   let tree: Tree;
@@ -142,3 +142,5 @@ describe('application generator', () => {
     });
   });
 });
+
+afterAll(() => removeTempDirs());

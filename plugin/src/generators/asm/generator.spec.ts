@@ -3,7 +3,7 @@ import * as path from 'path';
 import { logger, Tree } from '@nx/devkit';
 import { asmGenerator, declConstraint, fallbackConstraint, snakeCase } from './generator';
 import { libraryGenerator } from '../library/generator';
-import { emptyWorkspace, haveTool, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
+import { emptyWorkspace, haveTool, removeTempDirs, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
 
 const SUM = 'func Sum(xs []uint64) uint64';
 const MIX =
@@ -244,3 +244,5 @@ describe('asm generator', () => {
     });
   });
 });
+
+afterAll(() => removeTempDirs());

@@ -4,11 +4,10 @@
  * `go vet` (asmdecl) for 64-bit, 32-bit little- and big-endian arches.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { formatSignature, GoType, Param, Signature, typeString } from './signature';
 import { textBlock, asmFileHeader } from './stubs';
-import { haveTool, run } from '../shared/test-utils';
+import { haveTool, removeTempDirs, run, tempDir } from '../shared/test-utils';
 
 /** Small deterministic generator (LCG), so a failure names a reproducible case. */
 function rng(seed: number) {
@@ -63,7 +62,7 @@ describe('ABI0 layout agrees with go vet (asmdecl)', () => {
     if (!haveTool('go')) return;
     const r = rng(20240601);
     const sigs = Array.from({ length: COUNT }, (_, i) => randomSignature(r, i));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-layout-'));
+    const dir = tempDir('gocross-layout-');
     fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/layout\n\ngo 1.22\n');
     const needsUnsafe = sigs.some((s) => s.usesUnsafe);
     fs.writeFileSync(
@@ -81,3 +80,5 @@ describe('ABI0 layout agrees with go vet (asmdecl)', () => {
     }
   });
 });
+
+afterAll(() => removeTempDirs());

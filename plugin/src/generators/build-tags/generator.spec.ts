@@ -5,7 +5,7 @@ import { buildTagsGenerator, otherConstraint, parseVariant } from './generator';
 import { libraryGenerator } from '../library/generator';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
 import { fileIncluded } from '../../platforms/constraints';
-import { emptyWorkspace, haveTool, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
+import { emptyWorkspace, haveTool, removeTempDirs, run, snapshotTree, tempDir, writeTreeToDisk } from '../shared/test-utils';
 
 async function netTree(goVersion?: string): Promise<Tree> {
   const tree = emptyWorkspace();
@@ -119,7 +119,7 @@ describe('build-tags generator', () => {
       if (!haveTool('go') || !haveTool('gofmt')) return;
       // oracle: the same corpus through gofmt -w, then go fix (Go's plusbuild analyzer) until it
       // changes nothing more: each pass removes one // +build line per comment group
-      const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'gocross-migrate-'));
+      const dir = tempDir('gocross-migrate-');
       fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/netx\n\ngo 1.22\n');
       for (const [f, c] of Object.entries(corpus)) fs.writeFileSync(path.join(dir, f), c);
       expect(run('gofmt', ['-w', '.'], dir).status).toBe(0);
@@ -175,3 +175,5 @@ describe('build-tags generator', () => {
     });
   });
 });
+
+afterAll(() => removeTempDirs());

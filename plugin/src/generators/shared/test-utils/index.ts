@@ -18,8 +18,22 @@ export function snapshotTree(tree: Tree): Record<string, string> {
   return out;
 }
 
+const tempDirs: string[] = [];
+
+/** A new temp directory, removed by removeTempDirs(). */
+export function tempDir(prefix = 'gocross-gen-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes the directories tempDir() made (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
 /** Writes the tree's files under `dir` (or a new temp dir) and returns the directory. */
-export function writeTreeToDisk(tree: Tree, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-gen-'))): string {
+export function writeTreeToDisk(tree: Tree, dir = tempDir()): string {
   for (const [p, content] of Object.entries(snapshotTree(tree))) {
     const abs = path.join(dir, p);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
