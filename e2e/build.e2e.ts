@@ -253,4 +253,17 @@ describe('reproducible builds and cgo cross builds', () => {
     const out = run(qemu, ['-L', '/usr/aarch64-linux-gnu', bin]);
     expect(out.stdout).toBe('cgo: 2+3=5 linux/arm64\n');
   });
+
+  test('cgo-hello with libc musl: the musl loader in PT_INTERP, and it runs on the host', () => {
+    if (process.arch !== 'x64') return; // the host-native musl case; cross musl needs a musl cross gcc
+    if (!requireTool('musl-gcc', 'link the cgo example against musl')) return;
+    const r = nx(['run', 'cgo-hello:build-linux-amd64', '--libc=musl', '--outputDir=dist/musl/cgo-hello', '--skip-nx-cache']);
+    expectSuccess('nx run cgo-hello:build-linux-amd64 --libc=musl', r);
+    const bin = path.join(ws, 'dist', 'musl', 'cgo-hello', 'cgo-hello');
+    expect(goVersionM(bin).settings.CGO_ENABLED).toBe('1');
+    if (readelf) expect(readelfInterpreter(readelf, bin)).toBe('/lib/ld-musl-x86_64.so.1');
+    if (fs.existsSync('/lib/ld-musl-x86_64.so.1')) {
+      expect(run(bin, []).stdout).toBe('cgo: 2+3=5 linux/amd64\n');
+    }
+  });
 });
