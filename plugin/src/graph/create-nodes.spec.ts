@@ -200,10 +200,20 @@ describe('createNodes', () => {
     roots.push(root);
     const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
     const first = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
-    const cacheFile = path.join(root, '.nx', 'workspace-data', 'gocross-nodes-v1.json');
+    const cacheFile = path.join(root, '.nx', 'workspace-data', 'gocross-nodes-v2.json');
     expect(fs.existsSync(cacheFile)).toBe(true);
     const second = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
     expect(second).toEqual(first);
     expect(first[0][1].projects!['.'].projectType).toBe('library');
+    // The second answer came from the cache file: a marked entry is returned as written.
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Record<string, { name: string }>;
+    expect(Object.keys(data)).toHaveLength(1);
+    for (const v of Object.values(data)) v.name = 'from-cache';
+    fs.writeFileSync(cacheFile, JSON.stringify(data));
+    const third = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
+    expect(third[0][1].projects!['.'].name).toBe('from-cache');
+    // Other options are another key.
+    const fourth = await createGoNodes(['go.mod'], { platforms: ['linux/arm64'] }, ctx, { host: LINUX_AMD64 });
+    expect(fourth[0][1].projects!['.'].name).toBe('c');
   });
 });

@@ -19,12 +19,12 @@ import {
   resolveProjectOptions,
   ResolvedProjectOptions,
 } from './options';
-import { moduleFileHashes, scanModules, workspaceDataDir, writeJsonAtomic } from './scan-cache';
+import { codeStamp, moduleFileHashes, scanModules, workspaceDataDir, writeJsonAtomic } from './scan-cache';
 import { createHash } from 'node:crypto';
 import { InferredProject, inferTargets } from './targets';
 
 export const GO_MOD_GLOB = '**/go.mod';
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface CachedProject {
   name: string;
@@ -104,6 +104,7 @@ export async function createGoNodes(
   const roots = modules.map((m) => m.root);
   const salt = {
     v: CACHE_VERSION,
+    code: codeStamp(),
     options: options ?? {},
     host,
     all: allPlatforms.map(formatPlatform),

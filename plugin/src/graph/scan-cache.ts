@@ -12,11 +12,29 @@ const CACHE_VERSION = 1;
 
 interface Entry {
   hash: string;
+  stamp: string;
   modulePath: string;
   scan: ModuleScan;
 }
 
 const memory = new Map<string, Map<string, Entry>>();
+
+/**
+ * Changes whenever the plugin's graph code changes (modification times of this directory's
+ * modules), so caches written by another build of the plugin are not reused.
+ */
+export function codeStamp(): string {
+  const parts: string[] = [];
+  try {
+    for (const f of fs.readdirSync(__dirname).sort()) {
+      if (!/\.(js|ts)$/.test(f) || f.endsWith('.d.ts') || f.includes('.spec.')) continue;
+      parts.push(`${f}:${fs.statSync(path.join(__dirname, f)).mtimeMs}`);
+    }
+  } catch {
+    // unreadable: the cache version alone keys the caches
+  }
+  return parts.join(',');
+}
 
 /** Where the plugin keeps its caches for a workspace. */
 export function workspaceDataDir(workspaceRoot: string): string {
@@ -90,12 +108,13 @@ export function scanModules(workspaceRoot: string, reqs: ScanRequest[], opts: { 
   const useCache = opts.cache !== false;
   const m = useCache ? load(workspaceRoot) : new Map<string, Entry>();
   let changed = false;
+  const stamp = codeStamp();
   const out = reqs.map((r) => {
     const hit = r.hash ? m.get(r.root) : undefined;
-    if (hit && hit.hash === r.hash && hit.modulePath === r.modulePath) return hit.scan;
+    if (hit && hit.hash === r.hash && hit.modulePath === r.modulePath && hit.stamp === stamp) return hit.scan;
     const scan = scanModule(path.join(workspaceRoot, r.root), r.modulePath);
     if (useCache && r.hash) {
-      m.set(r.root, { hash: r.hash, modulePath: r.modulePath, scan });
+      m.set(r.root, { hash: r.hash, stamp, modulePath: r.modulePath, scan });
       changed = true;
     }
     return scan;
