@@ -52,6 +52,21 @@ describe('validate', () => {
         executor: '@gocross/nx:validate',
         options: { buildTarget: 'build-arm64x', files: ['prebuilt/linux-arm64/*'], reportsDir: `reports/gocross/${project}/wrong-arch` },
       },
+      'build-rpath': {
+        executor: '@gocross/nx:build',
+        options: {
+          goos: 'linux',
+          goarch: 'amd64',
+          cgo: true,
+          main: './cmd/cgohello',
+          ldflags: "-extldflags '-Wl,-rpath,/tmp/gocross-evil-lib'",
+          outputDir: `dist/${project}/rpath`,
+        },
+      },
+      'validate-rpath': {
+        executor: '@gocross/nx:validate',
+        options: { buildTarget: 'build-rpath', reportsDir: `reports/gocross/${project}/rpath`, formats: ['json'] },
+      },
       'validate-sources': {
         executor: '@gocross/nx:validate',
         options: { buildTarget: 'build-arm64x', reportsDir: `reports/gocross/${project}/sources`, formats: ['json'] },
@@ -155,5 +170,22 @@ describe('validate', () => {
     expectSuccess('first', nx(['run', 'hello:validate-linux-arm64']));
     const r = expectSuccess('second', nx(['run', 'hello:validate-linux-arm64']));
     expect(nxTaskFromCache(r.output, 'hello:validate-linux-arm64')).toBe(true);
+  });
+
+  test('a cgo binary with an RPATH into /tmp fails with rpath', () => {
+    if (!requireTool('gcc', 'link the cgo binary')) return;
+    // cgo-hello's source as a main package of this module (build options take package dirs
+    // relative to the project root).
+    const dir = path.join(ws, root, 'cmd', 'cgohello');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(ws, 'apps', 'cgo-hello', 'main.go'), path.join(dir, 'main.go'));
+
+    expectSuccess('build-rpath', nx(['run', `${project}:build-rpath`, '--skip-nx-cache']));
+    const r = nx(['run', `${project}:validate-rpath`, '--skip-nx-cache']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/\brpath\b/);
+    expect(r.output).toMatch(/\/tmp\/gocross-evil-lib/);
+    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', project, 'rpath', 'gocross.json'), 'utf8')) as JsonReport;
+    expect(allFindings(report).map((f) => f.checkId)).toContain('rpath');
   });
 });
