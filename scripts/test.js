@@ -11,6 +11,7 @@ const root = path.resolve(__dirname, '..');
 const jest = require.resolve('jest/bin/jest');
 const steps = [
   ['build', [process.execPath, path.join(__dirname, 'build-plugin.js')]],
+  ['typecheck', [process.execPath, require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'plugin', 'tsconfig.spec.json'), '--noEmit']],
   ['unit', [process.execPath, jest, '-c', path.join(root, 'jest.config.js'), '--ci']],
   ['e2e', [process.execPath, jest, '-c', path.join(root, 'e2e', 'jest.config.js'), '--ci', '--runInBand']],
 ];

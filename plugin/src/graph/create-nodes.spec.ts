@@ -159,7 +159,7 @@ describe('createNodes', () => {
       for (const i of target.inputs ?? []) if (typeof i === 'string' && !i.includes('{')) expect(Object.keys(p['.'].namedInputs!)).toContain(i.replace(/^\^/, ''));
     }
     for (const list of Object.values(p['.'].namedInputs!)) {
-      for (const i of list) if (!i.includes('{')) expect(Object.keys(p['.'].namedInputs!)).toContain(i);
+      for (const i of list) if (typeof i === 'string' && !i.includes('{')) expect(Object.keys(p['.'].namedInputs!)).toContain(i);
     }
   });
 
