@@ -39,6 +39,16 @@ describe('application generator', () => {
     expect(tree.read('go.work', 'utf-8')).toBe(`go ${installedGoVersion()}\n\nuse (\n\t./cmds/worker\n\t./services/api\n)\n`);
   });
 
+  it('raises an older go line in an existing go.work to the new module\'s go version', async () => {
+    tree.write('go.work', 'go 1.22\n\nuse (\n\t./libs/old\n)\n');
+    tree.write('libs/old/go.mod', 'module example.com/old\n\ngo 1.22\n');
+    await applicationGenerator(tree, { name: 'api', modulePath: 'example.com/api' });
+    const work = tree.read('go.work', 'utf-8')!;
+    expect(work.split('\n')[0]).toBe(`go ${installedGoVersion()}`);
+    expect(work).toContain('\t./apps/api');
+    expect(work).toContain('\t./libs/old');
+  });
+
   it('adds a main package to an existing module with --module', async () => {
     await libraryGenerator(tree, { name: 'core', modulePath: 'example.com/core' });
     await applicationGenerator(tree, { name: 'tool', module: 'core' });

@@ -7,4 +7,10 @@ export async function applicationGenerator(tree: Tree, options: ApplicationGener
   await goProjectGenerator(tree, 'application', options);
 }
 
-export default applicationGenerator;
+/**
+ * Entry point for the Nx CLI. Nx runs whatever a generator returns as a follow-up task, so the
+ * entry point returns nothing; the named export returns its result for programmatic callers.
+ */
+export default async function (tree: Tree, options: Parameters<typeof applicationGenerator>[1]): Promise<void> {
+  await applicationGenerator(tree, options);
+}

@@ -295,4 +295,10 @@ export async function asmGenerator(tree: Tree, options: AsmGeneratorSchema) {
   return plan;
 }
 
-export default asmGenerator;
+/**
+ * Entry point for the Nx CLI. Nx runs whatever a generator returns as a follow-up task, so the
+ * entry point returns nothing; the named export returns its result for programmatic callers.
+ */
+export default async function (tree: Tree, options: Parameters<typeof asmGenerator>[1]): Promise<void> {
+  await asmGenerator(tree, options);
+}

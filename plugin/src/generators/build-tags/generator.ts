@@ -201,5 +201,11 @@ export async function buildTagsGenerator(tree: Tree, options: BuildTagsGenerator
   return result;
 }
 
-export default buildTagsGenerator;
+/**
+ * Entry point for the Nx CLI. Nx runs whatever a generator returns as a follow-up task, so the
+ * entry point returns nothing; the named export returns its result for programmatic callers.
+ */
+export default async function (tree: Tree, options: Parameters<typeof buildTagsGenerator>[1]): Promise<void> {
+  await buildTagsGenerator(tree, options);
+}
 

@@ -89,4 +89,10 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
   if (!options.skipFormat) await formatFiles(tree);
 }
 
-export default initGenerator;
+/**
+ * Entry point for the Nx CLI. Nx runs whatever a generator returns as a follow-up task, so the
+ * entry point returns nothing; the named export returns its result for programmatic callers.
+ */
+export default async function (tree: Tree, options: Parameters<typeof initGenerator>[1]): Promise<void> {
+  await initGenerator(tree, options);
+}

@@ -7,4 +7,10 @@ export async function libraryGenerator(tree: Tree, options: LibraryGeneratorSche
   await goProjectGenerator(tree, 'library', options);
 }
 
-export default libraryGenerator;
+/**
+ * Entry point for the Nx CLI. Nx runs whatever a generator returns as a follow-up task, so the
+ * entry point returns nothing; the named export returns its result for programmatic callers.
+ */
+export default async function (tree: Tree, options: Parameters<typeof libraryGenerator>[1]): Promise<void> {
+  await libraryGenerator(tree, options);
+}

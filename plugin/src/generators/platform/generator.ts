@@ -161,4 +161,10 @@ export async function platformGenerator(tree: Tree, options: PlatformGeneratorSc
   return result;
 }
 
-export default platformGenerator;
+/**
+ * Entry point for the Nx CLI. Nx runs whatever a generator returns as a follow-up task, so the
+ * entry point returns nothing; the named export returns its result for programmatic callers.
+ */
+export default async function (tree: Tree, options: Parameters<typeof platformGenerator>[1]): Promise<void> {
+  await platformGenerator(tree, options);
+}

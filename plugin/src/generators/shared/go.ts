@@ -110,7 +110,7 @@ export function useEntry(dir: string): string {
 
 /**
  * Adds `use` entries for module directories to go.work (creating it with `go <version>` when
- * absent). Existing entries, comments and other directives are kept; new entries go into the
+ * absent, raising its `go` line to `<version>` when it is older). Existing entries, comments and other directives are kept; new entries go into the
  * first `use ( … )` block, or a new block at the end. Returns whether the file changed.
  */
 export function addGoWorkUses(tree: Tree, dirs: string[], goVersion: string): boolean {
@@ -120,10 +120,18 @@ export function addGoWorkUses(tree: Tree, dirs: string[], goVersion: string): bo
     tree.write(path, `go ${goVersion}\n\nuse (\n${uses.map((u) => `\t${u}\n`).join('')})\n`);
     return true;
   }
-  const text = tree.read(path, 'utf-8') ?? '';
+  const original = tree.read(path, 'utf-8') ?? '';
+  // `go` refuses a workspace whose go line is older than one of its modules' go lines.
+  const text = original.replace(/^go\s+(\d+\.\d+(?:\.\d+)?)[ \t]*$/m, (line, v: string) =>
+    maxGoVersion(v, goVersion) === v ? line : `go ${goVersion}`,
+  );
   const have = new Set(parseGoWorkUses(text).map(normUse));
   const missing = [...new Set(dirs.map(useEntry))].filter((u) => !have.has(normUse(u))).sort();
-  if (missing.length === 0) return false;
+  if (missing.length === 0) {
+    if (text === original) return false;
+    tree.write(path, text);
+    return true;
+  }
   const lines = text.split('\n');
   const open = lines.findIndex((l) => /^use\s*\(\s*(\/\/.*)?$/.test(l.trim()));
   if (open >= 0) {
