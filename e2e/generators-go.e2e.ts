@@ -1,0 +1,90 @@
+/**
+ * Generators end to end: `nx g @gocross/nx:<generator>` in the shared workspace, then the
+ * generated Go code is judged by `go` itself (vet per arch, test natively and under qemu) and
+ * by the inferred build targets.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  describeRun,
+  expectSuccess,
+  goVersionM,
+  nx,
+  realGo,
+  requireTool,
+  run,
+  uniqueName,
+  workspaceRoot,
+} from './utils';
+
+describe('application and library generators', () => {
+  let ws: string;
+  let appName: string;
+  let libName: string;
+  const go = (args: string[], cwd: string, env: Record<string, string | undefined> = {}) =>
+    run(realGo(), args, { cwd, env: { GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', CGO_ENABLED: '0', ...env } });
+
+  beforeAll(() => {
+    ws = workspaceRoot();
+    appName = uniqueName('gen-app');
+    libName = uniqueName('gen-lib');
+  });
+
+  // The workspace is shared: take the generated modules out of go.work again, so whatever they
+  // contain cannot affect the other test files.
+  afterAll(() => {
+    for (const dir of [`apps/${appName}`, `libs/${libName}`]) {
+      run(realGo(), ['work', 'edit', `-dropuse=./${dir}`], { cwd: ws, env: { GOFLAGS: '' } });
+      fs.rmSync(path.join(ws, dir), { recursive: true, force: true });
+    }
+  });
+
+  test('application: a new module in go.work that vets on three arches and builds for linux/arm64', () => {
+    const dir = `apps/${appName}`;
+    const r = nx([
+      'g',
+      '@gocross/nx:application',
+      appName,
+      `--directory=${dir}`,
+      `--modulePath=gocross.example/${dir}`,
+      '--no-interactive',
+    ]);
+    expectSuccess('nx g application', r);
+    const root = path.join(ws, dir);
+    expect(fs.readFileSync(path.join(root, 'go.mod'), 'utf8')).toMatch(new RegExp(`^module gocross\\.example/${dir}$`, 'm'));
+    // go itself sees the module as part of the workspace.
+    const list = expectSuccess('go list -m (in the workspace)', go(['list', '-m'], ws));
+    expect(list.stdout.split('\n')).toContain(`gocross.example/${dir}`);
+    for (const arch of ['amd64', 'arm64', 'riscv64']) {
+      const v = go(['vet', './...'], root, { GOOS: 'linux', GOARCH: arch });
+      if (v.code !== 0) throw new Error(describeRun(`go vet (${arch})`, v));
+    }
+    const t = go(['test', '-count=1', './...'], root);
+    if (t.code !== 0) throw new Error(describeRun('go test', t));
+
+    const projects = expectSuccess('nx show projects', nx(['show', 'projects', '--json']));
+    expect(JSON.parse(projects.stdout.slice(projects.stdout.indexOf('[')))).toContain(appName);
+
+    expectSuccess(`nx run ${appName}:build-linux-arm64`, nx(['run', `${appName}:build-linux-arm64`]));
+    const bin = path.join(ws, 'dist', dir, 'linux-arm64', appName);
+    expect(goVersionM(bin).settings.GOARCH).toBe('arm64');
+    const qemu = requireTool('qemu-aarch64', 'run the generated application');
+    if (qemu) expect(run(qemu, [bin]).code).toBe(0);
+  });
+
+  test('library: a new module whose tests pass natively and under qemu-aarch64', () => {
+    const dir = `libs/${libName}`;
+    const r = nx(['g', '@gocross/nx:library', libName, `--directory=${dir}`, `--modulePath=gocross.example/${dir}`, '--no-interactive']);
+    expectSuccess('nx g library', r);
+    const root = path.join(ws, dir);
+    const t = go(['test', '-count=1', './...'], root);
+    if (t.code !== 0) throw new Error(describeRun('go test', t));
+    expect(t.stdout).toMatch(/^ok\s/m);
+    const qemu = requireTool('qemu-aarch64', 'run the generated library tests for arm64');
+    if (qemu) {
+      const q = go(['test', '-count=1', '-exec', qemu, './...'], root, { GOOS: 'linux', GOARCH: 'arm64' });
+      if (q.code !== 0) throw new Error(describeRun('go test under qemu-aarch64', q));
+    }
+  });
+
+});
