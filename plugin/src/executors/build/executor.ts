@@ -6,20 +6,19 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { platformEnv, validatePlatform } from '../../platforms/env';
+import { validatePlatform } from '../../platforms/env';
 import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
 import { formatPlatform } from '../../platforms/platform';
 import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
 import {
-  resolveCToolchain,
   type CToolchain,
   type ToolchainRequest,
   type ToolchainResult,
 } from '../../platforms/toolchain';
 import type { Platform } from '../../platforms/types';
 import { explainGoFailure, type FailureHint } from '../shared/explain';
+import { buildGoEnv } from '../shared/target-env';
 import {
-  CGO_ENV_PASSTHROUGH,
   findGo,
   passthroughEnv,
   readGoEnv,
@@ -102,8 +101,6 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
     return fail((e as Error).message);
   }
   const platform = outputs.platform;
-  const name = formatPlatform(platform);
-
   const bad = validatePlatform(platform, ctx.goVersion, ctx.table);
   if (bad) return fail(bad);
 
@@ -155,40 +152,9 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
   }
 
   // Environment: allow-listed pass-through, then options.env, then what the target dictates.
-  const env: Record<string, string> = passthroughEnv(ctx.env);
-  let toolchain: CToolchain | undefined;
-  if (cgo) {
-    const entry = ctx.table.find(platform.goos, platform.goarch);
-    if (entry && !entry.cgoSupported) return fail(`cgo is not supported for ${name} by ${ctx.goVersion}`);
-    const resolve = ctx.resolveToolchain ?? resolveCToolchain;
-    const r = resolve({
-      platform,
-      libc: options.libc,
-      cc: options.cc,
-      cxx: options.cxx,
-      cflags: options.cflags,
-      env: ctx.env,
-      hostGoos: ctx.hostGoos,
-      hostGoarch: ctx.hostGoarch,
-      which: ctx.which,
-    });
-    if (!r.ok) return fail(r.message);
-    toolchain = r.toolchain;
-    Object.assign(env, passthroughEnv(ctx.env, CGO_ENV_PASSTHROUGH));
-  }
-  Object.assign(env, options.env ?? {});
-  for (const v of ['GOOS', 'GOARCH', 'GOARM', 'GOARM64', 'GOAMD64', 'GO386', 'GOMIPS', 'GOMIPS64', 'GOPPC64', 'GORISCV64']) {
-    delete env[v];
-  }
-  Object.assign(env, platformEnv(platform));
-  env.CGO_ENABLED = cgo ? '1' : '0';
-  if (toolchain) {
-    env.CC = toolchain.cc;
-    env.CXX = toolchain.cxx;
-    const flags = [...toolchain.cflags, ...(options.cflags ?? [])];
-    const inherited = env.CGO_CFLAGS;
-    if (flags.length > 0) env.CGO_CFLAGS = [inherited ?? '-O2 -g', ...flags].join(' ');
-  }
+  const goEnv = buildGoEnv(platform, options, ctx);
+  if (!goEnv.ok) return fail(goEnv.message);
+  const { env, toolchain } = goEnv;
 
   // Flags common to every step.
   const flags: string[] = [];

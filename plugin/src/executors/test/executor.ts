@@ -7,13 +7,14 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { platformEnv, platformFromOptions, validatePlatform } from '../../platforms/env';
+import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform } from '../../platforms/platform';
 import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
-import { resolveCToolchain, type CToolchain } from '../../platforms/toolchain';
+import type { CToolchain } from '../../platforms/toolchain';
 import type { Platform } from '../../platforms/types';
 import { explainGoFailure, formatHints } from '../shared/explain';
-import { CGO_ENV_PASSTHROUGH, findGo, passthroughEnv, readGoEnv, runGo, which, type GoSpawner } from '../shared/go';
+import { buildGoEnv } from '../shared/target-env';
+import { findGo, passthroughEnv, readGoEnv, runGo, which, type GoSpawner } from '../shared/go';
 import { execCommand, quoteField, runMethod, type RunMethod } from './qemu';
 import type { TestExecutorSchema } from './schema';
 
@@ -55,42 +56,9 @@ export function targetEnv(
   const platform = pr.platform;
   const bad = validatePlatform(platform, ctx.goVersion, ctx.table);
   if (bad) return { ok: false, message: bad };
-  const cgo = options.cgo === true;
-  const env = passthroughEnv(ctx.env);
-  let toolchain: CToolchain | undefined;
-  if (cgo) {
-    const entry = ctx.table.find(platform.goos, platform.goarch);
-    if (entry && !entry.cgoSupported) {
-      return { ok: false, message: `cgo is not supported for ${formatPlatform(platform)} by ${ctx.goVersion}` };
-    }
-    const r = resolveCToolchain({
-      platform,
-      libc: options.libc,
-      cc: options.cc,
-      cxx: options.cxx,
-      cflags: options.cflags,
-      env: ctx.env,
-      hostGoos: ctx.hostGoos,
-      hostGoarch: ctx.hostGoarch,
-      which: ctx.which,
-    });
-    if (!r.ok) return r;
-    toolchain = r.toolchain;
-    Object.assign(env, passthroughEnv(ctx.env, CGO_ENV_PASSTHROUGH));
-  }
-  Object.assign(env, options.env ?? {});
-  for (const v of ['GOOS', 'GOARCH', 'GOARM', 'GOARM64', 'GOAMD64', 'GO386', 'GOMIPS', 'GOMIPS64', 'GOPPC64', 'GORISCV64']) {
-    delete env[v];
-  }
-  Object.assign(env, platformEnv(platform));
-  env.CGO_ENABLED = cgo ? '1' : '0';
-  if (toolchain) {
-    env.CC = toolchain.cc;
-    env.CXX = toolchain.cxx;
-    const flags = [...toolchain.cflags, ...(options.cflags ?? [])];
-    if (flags.length > 0) env.CGO_CFLAGS = [env.CGO_CFLAGS ?? '-O2 -g', ...flags].join(' ');
-  }
-  return { ok: true, platform, env, toolchain };
+  const goEnv = buildGoEnv(platform, options, ctx);
+  if (!goEnv.ok) return goEnv;
+  return { ok: true, platform, env: goEnv.env, toolchain: goEnv.toolchain };
 }
 
 export interface TestPlan {
