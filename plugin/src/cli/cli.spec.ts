@@ -1,0 +1,233 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildFixture, CGO_HELLO, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
+import { main, type CliIo } from './main';
+import { parseGoreleaserArtifacts, platformFromPath } from './targets';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' }): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false, cwd, env };
+  return main(argv, io).then((code) => ({ code, stdout, stderr }));
+}
+
+const copy = (from: string, to: string) => {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, to);
+};
+
+describe('gocross CLI', () => {
+  let dir: string;
+  let arm64: string;
+  let amd64: string;
+  let cgoTmpRunpath: string | undefined;
+
+  beforeAll(() => {
+    arm64 = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'arm64' }, args: REPRO });
+    amd64 = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'amd64' }, args: REPRO });
+    if (haveTools('gcc')) {
+      cgoTmpRunpath = buildFixture({
+        files: CGO_HELLO,
+        env: { GOOS: 'linux', GOARCH: 'amd64', CGO_ENABLED: '1', CC: 'gcc' },
+        args: ['-trimpath', '-ldflags=-extldflags=-Wl,-rpath,/tmp/x'],
+      });
+    }
+  });
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-cli-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  describe('validate', () => {
+    it('exit 0 for good binaries, non-binaries skipped and counted, target from build info', async () => {
+      copy(arm64, path.join(dir, 'dist', 'app_linux_arm64', 'app'));
+      copy(amd64, path.join(dir, 'dist', 'linux-amd64', 'app'));
+      fs.writeFileSync(path.join(dir, 'dist', 'checksums.txt'), 'abc  app\n');
+      const r = await cli(['validate', 'dist'], dir);
+      expect(r.stderr).toContain('2 artifact(s) validated, 1 non-binary file(s) skipped: 0 error(s), 0 warning(s)');
+      expect(r.stdout).toMatch(/ok\s+dist\/app_linux_arm64\/app\s+\[linux\/arm64/);
+      expect(r.code).toBe(0);
+    });
+
+    it('exit 1 with elf-arch for an x86-64 binary under a linux_arm64 path', async () => {
+      copy(amd64, path.join(dir, 'dist', 'app_linux_arm64', 'app'));
+      const r = await cli(['validate', 'dist'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/error\s+elf-arch\s+artifact lives in the linux\/arm64 output directory/);
+    });
+
+    it('exit 1 with elf-arch when --platform disagrees with the binary', async () => {
+      copy(amd64, path.join(dir, 'app'));
+      const r = await cli(['validate', '--platform', 'linux/arm64', 'app'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('elf-arch');
+    });
+
+    it('exit 1 with rpath for a cgo binary whose RUNPATH points into /tmp', async () => {
+      if (!cgoTmpRunpath) return;
+      copy(cgoTmpRunpath, path.join(dir, 'app'));
+      const r = await cli(['validate', 'app'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/error\s+rpath\s+DT_RUNPATH entry "\/tmp\/x"/);
+      // a policy turning the check off makes it pass; the policy file is picked up from the cwd
+      fs.writeFileSync(path.join(dir, 'gocross.policy.json'), JSON.stringify({ checks: { rpath: 'off' } }));
+      expect((await cli(['validate', 'app'], dir)).code).toBe(0);
+    });
+
+    it('--fail-on warn turns warnings into a failing exit code', async () => {
+      copy(arm64, path.join(dir, 'app'));
+      fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ checks: { 'build-id': ['warn', { require: 'present' }] } }));
+      const warnOnly = await cli(['validate', '--policy', 'p.json', 'app'], dir);
+      expect(warnOnly.stderr).toContain('0 error(s), 1 warning(s)');
+      expect(warnOnly.code).toBe(0);
+      expect((await cli(['validate', '--policy', 'p.json', '--fail-on', 'warn', 'app'], dir)).code).toBe(1);
+    });
+
+    it('--format and --out write every report; JSON alone goes to stdout without --out', async () => {
+      copy(arm64, path.join(dir, 'dist', 'linux-arm64', 'app'));
+      const r = await cli(['validate', '--format', 'text,json,sarif,junit', '--out', 'reports', 'dist'], dir);
+      expect(r.code).toBe(0);
+      expect(fs.readdirSync(path.join(dir, 'reports')).sort()).toEqual(['gocross.json', 'gocross.junit.xml', 'gocross.sarif', 'gocross.txt']);
+      const json = await cli(['validate', '--format', 'json', 'dist'], dir);
+      expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: 1, ok: true, summary: { errors: 0, artifacts: 1 } });
+    });
+
+    it('--goreleaser validates each listed binary against the platform goreleaser recorded', async () => {
+      copy(arm64, path.join(dir, 'dist', 'app_linux_arm64_v8.0', 'app'));
+      copy(amd64, path.join(dir, 'dist', 'app_linux_amd64_v1', 'app'));
+      const artifacts = [
+        { name: 'app', path: 'dist/app_linux_arm64_v8.0/app', goos: 'linux', goarch: 'arm64', goarm64: 'v8.0', type: 'Binary' },
+        { name: 'app', path: 'dist/app_linux_amd64_v1/app', goos: 'linux', goarch: 'amd64', goamd64: 'v1', type: 'Binary' },
+        { name: 'app_1.0_linux_arm64.tar.gz', path: 'dist/app_1.0_linux_arm64.tar.gz', goos: 'linux', goarch: 'arm64', type: 'Archive' },
+      ];
+      fs.writeFileSync(path.join(dir, 'dist', 'artifacts.json'), JSON.stringify(artifacts));
+      const good = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+      expect(good.stderr).toContain('2 artifact(s) validated');
+      expect(good.code).toBe(0);
+      // goreleaser says riscv64 for a file that is an arm64 binary
+      artifacts[0].goarch = 'riscv64';
+      fs.writeFileSync(path.join(dir, 'dist', 'artifacts.json'), JSON.stringify(artifacts));
+      const bad = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toContain('elf-arch');
+    });
+
+    it('exit 2 with one line for usage and I/O errors', async () => {
+      copy(arm64, path.join(dir, 'app'));
+      const cases: [string[], RegExp][] = [
+        [['validate', 'missing-file'], /^gocross: cannot read missing-file: ENOENT\n$/],
+        [['validate', '--platform', 'linux/nosucharch', 'app'], /^gocross: .*linux.*nosucharch/],
+        [['validate', '--platform', 'linux', 'app'], /^gocross: invalid platform "linux"/],
+        [['validate', '--format', 'xml', 'app'], /^gocross: unknown format "xml"/],
+        [['validate'], /^gocross: validate: name at least one file or directory/],
+        [['validate', '--policy', 'nope.json', 'app'], /^gocross: .*cannot read policy file/],
+        [['validate', '--goreleaser', 'nope.json'], /^gocross: cannot read nope.json/],
+        [['inspect', 'missing'], /^gocross: no such file: missing\n$/],
+        [['explain', 'no-such-check'], /^gocross: unknown check "no-such-check": one of elf-arch, /],
+        [['bogus-command'], /unknown command 'bogus-command'/],
+      ];
+      for (const [argv, msg] of cases) {
+        const r = await cli(argv, dir);
+        expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
+        expect(r.stderr).toMatch(msg);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      }
+    });
+
+    it('exit 2 naming the JSON path of a bad policy value, and for malformed policy JSON', async () => {
+      copy(arm64, path.join(dir, 'app'));
+      fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ checks: { 'glibc-version': ['error', { max: 17 }] } }));
+      const r = await cli(['validate', '--policy', 'bad.json', 'app'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('$.checks["glibc-version"][1].max');
+      fs.writeFileSync(path.join(dir, 'broken.json'), '{ "checks": ');
+      const b = await cli(['validate', '--policy', 'broken.json', 'app'], dir);
+      expect(b.code).toBe(2);
+      expect(b.stderr).toMatch(/^gocross: broken\.json/);
+    });
+
+    it('refuses a non-Go binary whose path names no platform, asking for --platform', async () => {
+      copy('/bin/true', path.join(dir, 'tool'));
+      const r = await cli(['validate', 'tool'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/cannot tell the target platform of tool.*pass --platform/);
+      expect((await cli(['validate', '--platform', `linux/${process.arch === 'x64' ? 'amd64' : 'arm64'}`, '--cgo', 'tool'], dir)).code).not.toBe(2);
+    });
+  });
+
+  describe('inspect', () => {
+    it('text and JSON views of an ELF with Go build info', async () => {
+      const r = await cli(['inspect', arm64], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/machine\s+EM_AARCH64/);
+      expect(r.stdout).toMatch(/interpreter\s+none \(static\)/);
+      expect(r.stdout).toMatch(/build\tGOARCH=arm64/);
+      const j = JSON.parse((await cli(['inspect', '--json', arm64], dir)).stdout);
+      expect(j).toMatchObject({ format: 'elf', elf: { class: 64, machine: 'EM_AARCH64', needed: [] }, goBuildInfo: { path: expect.any(String) } });
+      expect(j.bytesRead).toBeLessThan(j.size / 20);
+    });
+
+    it('shows RUNPATH, NEEDED and the interpreter of a cgo binary', async () => {
+      if (!cgoTmpRunpath) return;
+      const j = JSON.parse((await cli(['inspect', '--json', cgoTmpRunpath], dir)).stdout);
+      expect(j.elf.runpath.concat(j.elf.rpath)).toContain('/tmp/x');
+      expect(j.elf.needed).toContain('libc.so.6');
+      expect(j.elf.interpreter).toBe('/lib64/ld-linux-x86-64.so.2');
+    });
+  });
+
+  describe('platforms and explain', () => {
+    it('lists every platform with variants and their first Go release', async () => {
+      const r = await cli(['platforms', '--json'], dir);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout);
+      const arm64Row = j.platforms.find((p: { platform: string }) => p.platform === 'linux/arm64');
+      expect(arm64Row).toMatchObject({ variable: 'GOARM64', firstClass: true });
+      expect(arm64Row.variants).toContainEqual({ value: 'v8.0', since: '1.23', supported: true });
+      const riscv = j.platforms.find((p: { platform: string }) => p.platform === 'linux/riscv64');
+      expect(riscv.variants).toContainEqual({ value: 'rva23u64', since: '1.25', supported: true });
+      expect((await cli(['platforms'], dir)).stdout).toMatch(/\* linux\/arm64\s+cgo\s+GOARM64=v8\.0 \(go1\.23\)/);
+    });
+
+    it('explain prints the check page', async () => {
+      const r = await cli(['explain', 'rpath'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^# rpath/);
+      expect(r.stdout).toContain('## What it catches');
+    });
+
+    it('--help for every command exits 0', async () => {
+      for (const argv of [['--help'], ['validate', '--help'], ['inspect', '--help'], ['platforms', '--help'], ['explain', '--help']]) {
+        const r = await cli(argv, dir);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/^Usage: gocross/);
+      }
+    });
+  });
+
+  describe('targets', () => {
+    it('reads platforms from goreleaser and gocross directory names', () => {
+      expect(platformFromPath('dist/app_linux_arm64/app')).toEqual({ goos: 'linux', goarch: 'arm64' });
+      expect(platformFromPath('dist/app_linux_arm_7/app')).toEqual({ goos: 'linux', goarch: 'arm', variant: '7' });
+      expect(platformFromPath('dist/my_app_linux_amd64_v1/app')).toEqual({ goos: 'linux', goarch: 'amd64', variant: 'v1' });
+      expect(platformFromPath('dist/apps/hello/linux-arm-7/hello')).toEqual({ goos: 'linux', goarch: 'arm', variant: '7' });
+      expect(platformFromPath('dist/apps/hello/hello')).toBeUndefined();
+      expect(platformFromPath('linux-arm64')).toBeUndefined(); // a file name is not a directory
+    });
+
+    it('reports the JSON path of a bad artifacts.json entry', () => {
+      expect(() => parseGoreleaserArtifacts('[{"type":"Binary","path":"a","goos":"linux"}]', 'dist/artifacts.json')).toThrow(
+        'dist/artifacts.json: $[0].goarch must be a non-empty string',
+      );
+      expect(() => parseGoreleaserArtifacts('{}', 'a.json')).toThrow('a.json: $ must be an array of artifacts');
+    });
+  });
+});

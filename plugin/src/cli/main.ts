@@ -1,0 +1,336 @@
+#!/usr/bin/env node
+/**
+ * `gocross`: the validate engine, the readers and the platform table as a plain command line,
+ * for artifacts Nx did not build (goreleaser releases, vendored tools, a colleague's `.so`).
+ * Same readers, checks, policy and report writers as the `validate` executor.
+ *
+ * Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectKind, openFile, readBuildInfo, type ByteSource, type FileKind } from '../binary';
+import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type ArtifactInput, type Policy } from '../checks';
+import type { TargetSpec } from '../checks/types';
+import { parsePlatform, PlatformSyntaxError } from '../platforms/platform';
+import { validatePlatform } from '../platforms/env';
+import { loadPlatformTable } from '../platforms/table';
+import type { BuildMode, Libc, Platform } from '../platforms/types';
+import { formatReport, formatText, writeReports } from '../report';
+import type { ReportFormat } from '../report/common';
+import { REPORT_FORMATS } from '../report/common';
+import { describeFile, formatInspection } from './inspect';
+import { platformRows, formatPlatformRows } from './platforms';
+import { parseGoreleaserArtifacts, platformFromPath, targetFromBuildInfo } from './targets';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Whether stderr is a terminal (progress is shown only then, and never when CI is set). */
+  isTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A usage or I/O problem: one line on stderr, exit 2. */
+class CliError extends Error {}
+
+const BUILDMODES: readonly BuildMode[] = ['exe', 'pie', 'c-shared', 'c-archive'];
+
+interface ValidateFlags {
+  platform?: string;
+  cgo?: boolean;
+  libc?: Libc;
+  buildmode?: BuildMode;
+  policy?: string;
+  format: string;
+  out?: string;
+  failOn: 'error' | 'warn';
+  goreleaser?: string;
+}
+
+/** Files below the given paths, directories walked (no symlinked directories followed). */
+function collectFiles(paths: string[], cwd: string): string[] {
+  const out: string[] = [];
+  const walk = (abs: string) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      throw new CliError(`cannot read ${path.relative(cwd, abs) || abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (st.isDirectory()) {
+      const entries = fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      for (const e of entries) {
+        if (e.isSymbolicLink()) continue;
+        if (e.isDirectory() || e.isFile()) walk(path.join(abs, e.name));
+      }
+    } else if (st.isFile()) {
+      out.push(abs);
+    }
+  };
+  for (const p of paths) walk(path.resolve(cwd, p));
+  return out;
+}
+
+function kindOf(abs: string): { kind: FileKind; src?: ByteSource } {
+  let src: ByteSource & { close?: () => void };
+  try {
+    src = openFile(abs);
+  } catch (e) {
+    throw new CliError(`cannot open ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return { kind: detectKind(src) };
+  } finally {
+    src.close?.();
+  }
+}
+
+/** Go build info of a file, or undefined for a non-Go or unreadable binary. */
+function buildInfoTarget(abs: string): TargetSpec | undefined {
+  const src = openFile(abs) as ByteSource & { close?: () => void };
+  try {
+    const info = readBuildInfo(src);
+    return info ? targetFromBuildInfo(info) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    src.close?.();
+  }
+}
+
+function parseFormats(text: string): ReportFormat[] {
+  const formats = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const bad = formats.find((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (bad !== undefined || formats.length === 0) {
+    throw new CliError(`unknown format "${bad ?? text}": use ${REPORT_FORMATS.join(', ')} (comma-separated)`);
+  }
+  return formats as ReportFormat[];
+}
+
+function checkedPlatform(text: string, goVersion?: string): Platform {
+  let p: Platform;
+  try {
+    p = parsePlatform(text);
+  } catch (e) {
+    if (e instanceof PlatformSyntaxError) throw new CliError(e.message);
+    throw e;
+  }
+  const table = loadPlatformTable();
+  const bad = validatePlatform(p, goVersion ?? table.goVersion, table);
+  if (bad) throw new CliError(bad);
+  return p;
+}
+
+async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Promise<number> {
+  const formats = parseFormats(flags.format);
+  if (paths.length === 0 && !flags.goreleaser) throw new CliError('validate: name at least one file or directory, or --goreleaser dist/artifacts.json');
+  let policy: Policy;
+  try {
+    policy = resolvePolicy({ workspaceRoot: io.cwd, explicit: flags.policy });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const fixed = flags.platform ? checkedPlatform(flags.platform) : undefined;
+  const base = (platform: Platform): TargetSpec => ({
+    platform,
+    cgo: flags.cgo === true,
+    libc: flags.libc,
+    buildmode: flags.buildmode ?? 'exe',
+  });
+
+  const artifacts: ArtifactInput[] = [];
+  let skipped = 0;
+  const unknownTarget: string[] = [];
+  const progress = io.isTTY && !io.env.CI;
+
+  if (flags.goreleaser) {
+    const file = path.resolve(io.cwd, flags.goreleaser);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new CliError(`cannot read ${flags.goreleaser}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    let listed;
+    try {
+      listed = parseGoreleaserArtifacts(text, flags.goreleaser);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    // goreleaser records paths relative to the project it ran in: the directory holding dist/.
+    const projectDir = path.dirname(path.dirname(file));
+    for (const b of listed) {
+      const abs = path.resolve(projectDir, b.path);
+      if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
+      const fromInfo = buildInfoTarget(abs);
+      const target = { ...(fromInfo ?? base(b.platform)), platform: b.platform };
+      if (flags.cgo !== undefined) target.cgo = flags.cgo;
+      if (flags.libc) target.libc = flags.libc;
+      artifacts.push({ path: abs, target, expectedPlatform: platformFromPath(b.path), displayPath: path.relative(io.cwd, abs) });
+    }
+  }
+
+  const files = collectFiles(paths, io.cwd);
+  files.forEach((abs, i) => {
+    if (progress && files.length > 1) io.stderr(`\r[${i + 1}/${files.length}] ${path.relative(io.cwd, abs)}`.slice(0, 120).padEnd(60) + '\x1b[K');
+    const { kind } = kindOf(abs);
+    if (kind === 'unknown' || kind === 'goobj') {
+      skipped++;
+      return;
+    }
+    const display = path.relative(io.cwd, abs) || abs;
+    const fromPath = platformFromPath(display);
+    let target: TargetSpec | undefined;
+    if (fixed) target = base(fixed);
+    else {
+      const fromInfo = buildInfoTarget(abs);
+      if (fromInfo) {
+        target = fromInfo;
+        if (flags.libc) target.libc = flags.libc;
+        if (flags.buildmode) target.buildmode = flags.buildmode;
+        if (flags.cgo !== undefined) target.cgo = flags.cgo;
+      } else if (fromPath) target = base(fromPath);
+    }
+    if (!target) {
+      unknownTarget.push(display);
+      return;
+    }
+    artifacts.push({ path: abs, target, expectedPlatform: fromPath, displayPath: display });
+  });
+  if (progress && files.length > 1) io.stderr('\r\x1b[K');
+  if (unknownTarget.length > 0) {
+    throw new CliError(
+      `cannot tell the target platform of ${unknownTarget[0]}${unknownTarget.length > 1 ? ` (and ${unknownTarget.length - 1} more)` : ''}: ` +
+        'it has no Go build info and its path names no platform; pass --platform os/arch[/variant]',
+    );
+  }
+
+  const result = await validateArtifacts({ workspaceRoot: io.cwd, artifacts, policy });
+  if (flags.out) {
+    try {
+      const written = writeReports(result, formats, path.resolve(io.cwd, flags.out), { workspaceRoot: io.cwd, junitFailOn: flags.failOn });
+      for (const w of written) io.stderr(`wrote ${path.relative(io.cwd, w) || w}\n`);
+    } catch (e) {
+      throw new CliError(`cannot write reports to ${flags.out}: ${(e as Error).message}`);
+    }
+  }
+  if (flags.out) io.stdout(formatText(result));
+  else for (const f of formats) io.stdout(formatReport(result, f, { workspaceRoot: io.cwd, junitFailOn: flags.failOn }));
+  io.stderr(
+    `${artifacts.length} artifact(s) validated, ${skipped} non-binary file(s) skipped: ` +
+      `${result.counts.error} error(s), ${result.counts.warn} warning(s)\n`,
+  );
+  const failing = flags.failOn === 'warn' ? result.counts.error + result.counts.warn : result.counts.error;
+  return failing > 0 ? 1 : 0;
+}
+
+/** The doc page of a check: next to the compiled code in the package, or in the repository. */
+export function checkDocPath(id: string): string | undefined {
+  const candidates = [
+    path.join(__dirname, '..', 'docs', 'checks', `${id}.md`),
+    path.join(__dirname, '..', '..', '..', 'docs', 'checks', `${id}.md`),
+  ];
+  return candidates.find((p) => fs.existsSync(p));
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('gocross');
+  program
+    .description('Validate and inspect Go build artifacts: ELF, Mach-O, PE, archives and Go build info.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError(false);
+
+  program
+    .command('validate')
+    .description('run every check on binaries and archives; directories are walked, non-binaries skipped')
+    .argument('[paths...]', 'files or directories')
+    .option('--platform <os/arch[/variant]>', 'target platform (default: from each binary\'s Go build info, else from its path)')
+    .option('--cgo', 'the binaries were meant to use cgo')
+    .addOption(new Option('--libc <libc>', 'C library a cgo binary targets').choices(['glibc', 'musl']))
+    .addOption(new Option('--buildmode <mode>', 'Go -buildmode the binaries were built with').choices([...BUILDMODES]))
+    .option('--policy <file>', 'policy file (default: ./gocross.policy.json when present)')
+    .option('--format <list>', 'report formats: text,json,sarif,junit', 'text')
+    .option('--out <dir>', 'write the reports into this directory')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 for findings at or above').choices(['error', 'warn']).default('error'))
+    .option('--goreleaser <artifacts.json>', 'validate every binary goreleaser lists, against the platform it recorded')
+    .action(async (paths: string[], flags: ValidateFlags) => setExit(await runValidate(paths, flags, io)));
+
+  program
+    .command('inspect')
+    .description('show what the readers see in a file: format, machine, interpreter, libraries, hardening, Go build info')
+    .argument('<file>')
+    .option('--json', 'print JSON')
+    .action((file: string, flags: { json?: boolean }) => {
+      const abs = path.resolve(io.cwd, file);
+      if (!fs.existsSync(abs)) throw new CliError(`no such file: ${file}`);
+      if (fs.statSync(abs).isDirectory()) throw new CliError(`${file} is a directory: inspect takes one file`);
+      let d;
+      try {
+        d = describeFile(abs);
+      } catch (e) {
+        throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+      }
+      io.stdout(flags.json ? JSON.stringify(d, null, 2) + '\n' : formatInspection(file, d));
+      setExit(0);
+    });
+
+  program
+    .command('platforms')
+    .description('the GOOS/GOARCH table with variants and the first Go release of each, marking what the installed Go supports')
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }) => {
+      const table = loadPlatformTable({ env: io.env });
+      const rows = platformRows(table);
+      io.stdout(flags.json ? JSON.stringify({ goVersion: table.goVersion, source: table.source, platforms: rows }, null, 2) + '\n' : formatPlatformRows(table, rows));
+      setExit(0);
+    });
+
+  program
+    .command('explain')
+    .description('print the documentation page of a check')
+    .argument('<check-id>')
+    .action((id: string) => {
+      const check = findCheck(id);
+      if (!check) throw new CliError(`unknown check "${id}": one of ${ALL_CHECKS.map((c) => c.meta.id).join(', ')}`);
+      const doc = checkDocPath(id);
+      io.stdout(doc ? fs.readFileSync(doc, 'utf8') : `# ${check.meta.id}: ${check.meta.title}\n\n${check.meta.description}\n`);
+      setExit(0);
+    });
+  return program;
+}
+
+/** Runs the CLI on argv (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof CliError) {
+      io.stderr(`gocross: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`gocross: ${(e as Error).message ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: process.stderr.isTTY === true,
+    cwd: process.cwd(),
+    env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
