@@ -1,18 +1,13 @@
 import type { BuildMode, Libc } from '../../platforms/types';
+import type { VariantOptions } from '../../platforms/env';
 
-/** Options of `@gocross/nx:build`. See schema.json for the descriptions shown by Nx. */
-export interface BuildExecutorSchema {
+/**
+ * Options of `@gocross/nx:build`. See schema.json for the descriptions shown by Nx. The variant
+ * fields (goarm, goamd64, …) come from VariantOptions; at most the one matching `goarch` is used.
+ */
+export interface BuildExecutorSchema extends VariantOptions {
   goos: string;
   goarch: string;
-  /** Variant variables; at most the one matching `goarch` is used. */
-  goarm?: string;
-  goarm64?: string;
-  goamd64?: string;
-  go386?: string;
-  gomips?: string;
-  gomips64?: string;
-  goppc64?: string;
-  goriscv64?: string;
   /** Enable cgo (CGO_ENABLED=1). Default false. */
   cgo?: boolean;
   libc?: Libc;

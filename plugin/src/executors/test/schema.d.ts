@@ -1,17 +1,13 @@
 import type { Libc } from '../../platforms/types';
+import type { VariantOptions } from '../../platforms/env';
 
-/** Options of `@gocross/nx:test`. See schema.json for the descriptions shown by Nx. */
-export interface TestExecutorSchema {
+/**
+ * Options of `@gocross/nx:test`. See schema.json for the descriptions shown by Nx. The variant
+ * fields (goarm, goamd64, …) come from VariantOptions; at most the one matching `goarch` is used.
+ */
+export interface TestExecutorSchema extends VariantOptions {
   goos: string;
   goarch: string;
-  goarm?: string;
-  goarm64?: string;
-  goamd64?: string;
-  go386?: string;
-  gomips?: string;
-  gomips64?: string;
-  goppc64?: string;
-  goriscv64?: string;
   /** Enable cgo (CGO_ENABLED=1). Default false. */
   cgo?: boolean;
   libc?: Libc;
