@@ -56,12 +56,14 @@ describe('createNodes', () => {
       cache: true,
     });
     expect(t['build-linux-arm-7'].inputs).toEqual(
-      expect.arrayContaining(['gocross-build-linux-arm-7', '^gocross-build-linux-arm-7', { env: 'GOFLAGS' }, { runtime: 'go env GOVERSION' }]),
+      expect.arrayContaining(['gocross-build-linux-arm-7', '^gocross-build-linux-arm-7', 'gocross-env']),
     );
+    expect(api.namedInputs!['gocross-env']).toEqual(expect.arrayContaining([{ env: 'GOFLAGS' }, { runtime: 'go env GOVERSION' }]));
+    expect(api.namedInputs!['gocross-env']).not.toContainEqual({ env: 'CC' });
     expect(t['test-linux-arm-7'].inputs).toEqual(expect.arrayContaining(['gocross-linux-arm-7', '^gocross-build-linux-arm-7']));
     expect(api.namedInputs!['gocross']).toEqual(expect.arrayContaining(['{projectRoot}/go.mod', '{projectRoot}/go.sum']));
     expect(api.namedInputs!['gocross-build-linux-arm-7']).toEqual(['gocross-linux-arm-7', '!{projectRoot}/**/*_test.go']);
-    expect(api.namedInputs!['gocross-linux-arm-7']).toEqual(expect.arrayContaining(['gocross', '!{projectRoot}/**/*_{386,amd64,amd64p32,arm64,arm64be,armbe,loong64,mips,mips64,mips64le,mips64p32,mips64p32le,mipsle,ppc,ppc64,ppc64le,riscv,riscv64,s390,s390x,sparc,sparc64,wasm}.*']));
+    expect(api.namedInputs!['gocross-linux-arm-7']).toEqual(expect.arrayContaining(['gocross', '!{projectRoot}/**/*_{386,amd64,amd64p32,arm64,arm64be,armbe,loong64,mips,mips64,mips64le,mips64p32,mips64p32le,mipsle,ppc,ppc64,ppc64le,riscv,riscv64,s390,s390x,sparc,sparc64,wasm}{,_test}.*']));
     expect(t['build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64', main: '.' } });
     // arm64 is both linux and darwin in the default matrix: the linux one gets the alias, noted in build-all.
     expect(t['build-arm64']).toMatchObject({ executor: 'nx:noop', dependsOn: ['build-linux-arm64'] });
@@ -151,7 +153,9 @@ describe('createNodes', () => {
     expect(t['go-build-all'].metadata!.description).toMatch(/no go-build-arm: linux\/arm\/6, linux\/arm\/7 share arch arm/);
     expect(p['.'].metadata!.gocross).toMatchObject({ aliasNotes: [expect.stringMatching(/^no go-build-arm/)] });
     expect(t['go-build-linux-arm-6']).toMatchObject({ options: { goarm: '6', cgo: true } });
-    expect(t['go-build-linux-arm-6'].inputs).toEqual(expect.arrayContaining([{ env: 'CC' }, { env: 'CC_FOR_linux_arm' }]));
+    expect(t['go-build-linux-arm-6'].inputs).toEqual(expect.arrayContaining(['gocross-env', { env: 'CC_FOR_linux_arm' }]));
+    expect(t['go-build-linux-mipsle'].inputs).not.toContainEqual({ env: 'CC_FOR_linux_arm' });
+    expect(p['.'].namedInputs!['gocross-env']).toEqual(expect.arrayContaining([{ env: 'CC' }, { env: 'CGO_LDFLAGS' }]));
     // host (linux/amd64) is not in the matrix: build targets the host anyway
     expect(t['go-build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64' } });
     // every named input a target refers to exists in the project
@@ -182,7 +186,7 @@ describe('createNodes', () => {
     for (const pr of ['a', 'b']) {
       expect(Object.keys(p[pr].namedInputs!).sort()).toEqual([
         'gocross', 'gocross-build-linux-amd64', 'gocross-build-linux-arm64', 'gocross-build-linux-mips64le',
-        'gocross-linux-amd64', 'gocross-linux-arm64', 'gocross-linux-mips64le',
+        'gocross-env', 'gocross-linux-amd64', 'gocross-linux-arm64', 'gocross-linux-mips64le', 'gocross-policy',
       ]);
     }
   });
@@ -194,26 +198,35 @@ describe('createNodes', () => {
     await expect(infer({ 'go.mod': 'module m\n' }, { platforms: ['linux'] })).rejects.toThrow(/nx.json/);
   });
 
-  it('caches results in the workspace data directory', async () => {
+  it('caches module scans in the workspace data directory, keyed by the files of the module', async () => {
     const files = { 'go.mod': 'module example.com/c\n', 'lib.go': 'package c\n' };
     const root = workspace(files);
     roots.push(root);
     const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
-    const first = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
-    const cacheFile = path.join(root, '.nx', 'workspace-data', 'gocross-nodes-v2.json');
-    expect(fs.existsSync(cacheFile)).toBe(true);
-    const second = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
-    expect(second).toEqual(first);
+    const cacheFile = path.join(root, '.nx', 'workspace-data', 'gocross-scan-v1.json');
+    const fresh = async () => {
+      let mod: typeof import('./create-nodes') | undefined;
+      jest.isolateModules(() => {
+        mod = jest.requireActual<typeof import('./create-nodes')>('./create-nodes');
+      });
+      return mod!.createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
+    };
+    const first = await fresh();
     expect(first[0][1].projects!['.'].projectType).toBe('library');
-    // The second answer came from the cache file: a marked entry is returned as written.
-    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Record<string, { name: string }>;
-    expect(Object.keys(data)).toHaveLength(1);
-    for (const v of Object.values(data)) v.name = 'from-cache';
+    expect(fs.existsSync(cacheFile)).toBe(true);
+    // A new process (fresh module state) reads the scan from the file: a doctored entry is used as written.
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Record<string, { scan: { mains: string[] } }>;
+    expect(Object.keys(data)).toEqual(['.']);
+    data['.'].scan.mains = ['./from-cache'];
     fs.writeFileSync(cacheFile, JSON.stringify(data));
-    const third = await createGoNodes(['go.mod'], {}, ctx, { host: LINUX_AMD64 });
-    expect(third[0][1].projects!['.'].name).toBe('from-cache');
-    // Other options are another key.
-    const fourth = await createGoNodes(['go.mod'], { platforms: ['linux/arm64'] }, ctx, { host: LINUX_AMD64 });
-    expect(fourth[0][1].projects!['.'].name).toBe('c');
+    const second = await fresh();
+    expect(second[0][1].projects!['.'].targets!['build-linux-amd64'].options).toMatchObject({ main: './from-cache' });
+    // Changing a file of the module changes its hash: the module is scanned again.
+    fs.writeFileSync(path.join(root, 'lib.go'), 'package main\nfunc main() {}\n');
+    // What Nx does on a file change (the daemon's watcher, or a fresh index in the next process).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('nx/src/utils/workspace-context') as { updateFilesInContext(root: string, updated: string[], deleted: string[]): unknown }).updateFilesInContext(root, ['lib.go'], []);
+    const third = await fresh();
+    expect(third[0][1].projects!['.'].targets!['build-linux-amd64'].options).toMatchObject({ main: '.' });
   });
 });

@@ -1,7 +1,8 @@
 /**
- * createNodes: one Nx project per Go module (`**\/go.mod`), honouring go.work. Results are
- * cached in the workspace data directory, keyed by a hash of the module's files and the
- * options, so an unchanged module is not walked again.
+ * createNodes: one Nx project per Go module (`**\/go.mod`), honouring go.work. The module scans
+ * (packages, mains, imports) are cached in the workspace data directory, keyed by the hash of the
+ * module's files (scan-cache.ts), so an unchanged module is not walked again; inferring the
+ * targets from a scan is cheap and not cached.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,18 +20,10 @@ import {
   resolveProjectOptions,
   ResolvedProjectOptions,
 } from './options';
-import { codeStamp, moduleFileHashes, scanModules, workspaceDataDir, writeJsonAtomic } from './scan-cache';
-import { createHash } from 'node:crypto';
-import { InferredProject, inferTargets } from './targets';
+import { moduleFileHashes, scanModules } from './scan-cache';
+import { inferTargets } from './targets';
 
 export const GO_MOD_GLOB = '**/go.mod';
-const CACHE_VERSION = 2;
-
-interface CachedProject {
-  name: string;
-  project: InferredProject;
-}
-
 /** Project name: `name` of a project.json next to go.mod, else the module path's last element. */
 export function projectName(workspaceRoot: string, mod: GoModule): string {
   try {
@@ -40,18 +33,6 @@ export function projectName(workspaceRoot: string, mod: GoModule): string {
     // no project.json, or not ours to judge
   }
   return lastPathElement(mod.modulePath);
-}
-
-function cacheFile(workspaceRoot: string): string {
-  return path.join(workspaceDataDir(workspaceRoot), `gocross-nodes-v${CACHE_VERSION}.json`);
-}
-
-function readCache(file: string): Record<string, CachedProject> {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CachedProject>;
-  } catch {
-    return {};
-  }
 }
 
 export interface CreateNodesInternalOptions {
@@ -98,48 +79,23 @@ export async function createGoNodes(
   }
 
   const useCache = internal.cache !== false;
-  const file = cacheFile(workspaceRoot);
-  const cache = useCache ? readCache(file) : {};
-  const next: Record<string, CachedProject> = {};
   const roots = modules.map((m) => m.root);
-  const salt = {
-    v: CACHE_VERSION,
-    code: codeStamp(),
-    options: options ?? {},
-    host,
-    all: allPlatforms.map(formatPlatform),
-    goWork: ws.goWork ?? null,
-  };
-  const saltHash = createHash('sha256').update(JSON.stringify(salt)).digest('hex').slice(0, 16);
   const hashes = useCache ? await moduleFileHashes(workspaceRoot, roots) : roots.map(() => undefined);
-  const keys = modules.map((m, i) => (hashes[i] ? `${m.root}\0${hashes[i]}\0${saltHash}` : undefined));
-  const missing = modules.map((m, i) => ({ m, i })).filter(({ i }) => !(keys[i] && cache[keys[i]!]));
   const scans = scanModules(
     workspaceRoot,
-    missing.map(({ m, i }) => ({ root: m.root, modulePath: m.modulePath, hash: hashes[i] })),
+    modules.map((m, i) => ({ root: m.root, modulePath: m.modulePath, hash: hashes[i] })),
     { cache: useCache },
   );
-  const fresh = new Map(missing.map(({ i }, j) => [i, scans[j]]));
 
   const results: [string, CreateNodesResult][] = [];
   modules.forEach((m, i) => {
-    const key = keys[i];
-    let entry = key ? cache[key] : undefined;
-    if (!entry) {
-      const scan = fresh.get(i)!;
-      entry = {
-        name: projectName(workspaceRoot, m),
-        project: inferTargets(resolved.get(m.root)!, scan.mains, host, allPlatforms),
-      };
-    }
-    if (key) next[key] = entry;
-    const { targets, namedInputs, metadata } = entry.project;
+    const { targets, namedInputs, metadata } = inferTargets(resolved.get(m.root)!, scans[i].mains, host, allPlatforms);
     results.push([
       path.posix.join(m.root, 'go.mod'),
       {
         projects: {
           [m.root]: {
-            name: entry.name,
+            name: projectName(workspaceRoot, m),
             projectType: (metadata.gocross as { kind: string }).kind === 'library' ? 'library' : 'application',
             targets,
             namedInputs,
@@ -150,6 +106,5 @@ export async function createGoNodes(
       },
     ]);
   });
-  if (useCache && Object.keys(next).length) writeJsonAtomic(file, next);
   return results;
 }

@@ -17,17 +17,31 @@ export const GO_SOURCE_EXTENSIONS = ['go', 's', 'S', 'sx', 'c', 'cc', 'cpp', 'cx
 
 const list = (xs: string[]): string => (xs.length === 1 ? xs[0] : `{${xs.join(',')}}`);
 
-/** Negated globs (relative to `root`, e.g. `{projectRoot}`) for files go never builds on `p`. */
+/**
+ * Negated globs (relative to `root`, e.g. `{projectRoot}`) for files go never builds on `p`: two
+ * patterns, one for a foreign OS (optionally followed by any arch) and one for a foreign arch,
+ * each with an optional `_test` before the extension. Kept short on purpose: every project
+ * carries them once per platform, and the size of the project configuration is what Nx pays for.
+ */
+const exclusionMemo = new Map<string, string[]>();
+
 export function platformExclusionGlobs(p: Platform, root = '{projectRoot}'): string[] {
+  const key = `${p.goos}/${p.goarch}\0${root}`;
+  let globs = exclusionMemo.get(key);
+  if (!globs) {
+    globs = computeExclusionGlobs(p, root);
+    exclusionMemo.set(key, globs);
+  }
+  return [...globs];
+}
+
+function computeExclusionGlobs(p: Platform, root: string): string[] {
   const badOs = [...KNOWN_OS].filter((os) => !matchesOsArchTag(os, p.goos, p.goarch)).sort();
   const badArch = [...KNOWN_ARCH].filter((a) => !matchesOsArchTag(a, p.goos, p.goarch)).sort();
-  const allArch = [...KNOWN_ARCH].sort();
+  const anyArch = ['', ...[...KNOWN_ARCH].sort().map((a) => `_${a}`)];
   const out: string[] = [];
-  for (const suffix of ['', '_test']) {
-    if (badOs.length) out.push(`!${root}/**/*_${list(badOs)}${suffix}.*`);
-    if (badArch.length) out.push(`!${root}/**/*_${list(badArch)}${suffix}.*`);
-    if (badOs.length) out.push(`!${root}/**/*_${list(badOs)}_${list(allArch)}${suffix}.*`);
-  }
+  if (badOs.length) out.push(`!${root}/**/*_${list(badOs)}{${anyArch.join(',')}}{,_test}.*`);
+  if (badArch.length) out.push(`!${root}/**/*_${list(badArch)}{,_test}.*`);
   return out;
 }
 
@@ -46,13 +60,18 @@ export function goFileInputs(p: Platform | undefined, root = '{projectRoot}'): s
 export const GO_ENV_INPUTS = ['GOFLAGS', 'GOEXPERIMENT', 'GOTOOLCHAIN', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GOINSECURE'];
 export const CGO_ENV_INPUTS = ['CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG_PATH'];
 
-/** Environment and runtime inputs of a target for platform `p`. */
-export function envInputs(p: Platform | undefined, cgo: boolean): ({ env: string } | { runtime: string })[] {
+/**
+ * Environment and runtime inputs shared by every Go target of a project (the project's
+ * `gocross-env` named input): Go's own variables, cgo's when the project uses cgo, and the Go
+ * version.
+ */
+export function envInputs(cgo: boolean): ({ env: string } | { runtime: string })[] {
   const names = [...GO_ENV_INPUTS];
-  if (cgo) {
-    names.push(...CGO_ENV_INPUTS);
-    if (p) names.push(`CC_FOR_${p.goos}_${p.goarch}`, `CXX_FOR_${p.goos}_${p.goarch}`);
-    names.push('CC_FOR_TARGET', 'CXX_FOR_TARGET');
-  }
+  if (cgo) names.push(...CGO_ENV_INPUTS, 'CC_FOR_TARGET', 'CXX_FOR_TARGET');
   return [...names.map((env) => ({ env })), { runtime: 'go env GOVERSION' }];
+}
+
+/** The per-platform compiler variables cgo reads (`CC_FOR_linux_arm64`): inputs of that platform's targets only. */
+export function platformEnvInputs(p: Platform, cgo: boolean): { env: string }[] {
+  return cgo ? [{ env: `CC_FOR_${p.goos}_${p.goarch}` }, { env: `CXX_FOR_${p.goos}_${p.goarch}` }] : [];
 }

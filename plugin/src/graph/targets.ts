@@ -12,10 +12,12 @@
  *   doctor                 @gocross/nx:doctor for the matrix
  */
 import type { TargetConfiguration } from '@nx/devkit';
+
+type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
 import { archAliases } from '../platforms/env';
 import { formatPlatform, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
-import { envInputs, goFileInputs, platformExclusionGlobs } from './inputs';
+import { envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
 import type { ResolvedProjectOptions } from './options';
 
 export const PLUGIN = '@gocross/nx';
@@ -24,6 +26,10 @@ export const PLUGIN = '@gocross/nx';
 export const namedInputFor = (p: Platform): string => `gocross-${platformSlug(p)}`;
 /** The same without `_test.go` files: what a build reads (`gocross-build-linux-arm64`). */
 export const buildInputFor = (p: Platform): string => `gocross-build-${platformSlug(p)}`;
+/** Named input with the environment and runtime inputs every Go target of the project has. */
+export const ENV_INPUT = 'gocross-env';
+/** Named input with the policy files a validate target reads. */
+export const POLICY_INPUT = 'gocross-policy';
 
 export function variantOptions(p: Platform): Record<string, string> {
   const v = VARIANT_VARIABLE[p.goarch];
@@ -32,7 +38,7 @@ export function variantOptions(p: Platform): Record<string, string> {
 
 export interface InferredProject {
   targets: Record<string, TargetConfiguration>;
-  namedInputs: Record<string, string[]>;
+  namedInputs: Record<string, (string | InputDefinition)[]>;
   metadata: Record<string, unknown>;
 }
 
@@ -46,7 +52,13 @@ export function inferTargets(
   const t = (name: string): string => `${opts.prefix}${name}`;
   const library = mains.length === 0;
   const targets: Record<string, TargetConfiguration> = {};
-  const namedInputs: Record<string, string[]> = { gocross: goFileInputs(undefined) };
+  // Everything shared by several targets lives in a named input, once per project: the size of
+  // the project configuration (300 modules × 30 targets) is most of what the graph costs Nx.
+  const namedInputs: InferredProject['namedInputs'] = {
+    gocross: goFileInputs(undefined),
+    [ENV_INPUT]: envInputs(opts.cgo),
+    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json'],
+  };
   for (const p of allPlatforms) {
     namedInputs[namedInputFor(p)] = ['gocross', ...platformExclusionGlobs(p)];
     namedInputs[buildInputFor(p)] = [namedInputFor(p), '!{projectRoot}/**/*_test.go'];
@@ -64,20 +76,16 @@ export function inferTargets(
   };
   // A build reads no test file, of its own module or of its dependencies; tests read their
   // module's test files and the dependencies' non-test files.
-  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ...envInputs(p, opts.cgo)];
-  const testInputs = (p: Platform) => [namedInputFor(p), `^${buildInputFor(p)}`, ...envInputs(p, opts.cgo)];
+  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo)];
+  const testInputs = (p: Platform) => [namedInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo)];
+  // Per-platform targets carry no metadata: their names say what they do, and `build-all`,
+  // `build` and the project's metadata.gocross describe the matrix.
   const buildTarget = (p: Platform): TargetConfiguration => ({
     executor: `${PLUGIN}:build`,
     options: buildOptions(p),
     inputs: buildInputs(p),
     outputs: library ? [] : [`{workspaceRoot}/dist/{projectRoot}/${platformSlug(p)}`],
     cache: true,
-    metadata: {
-      technologies: ['go'],
-      description: library
-        ? `Compile every package for ${formatPlatform(p)} (library: no artifact)`
-        : `Build ${mains.join(', ')} for ${formatPlatform(p)}`,
-    },
   });
 
   const slugs: string[] = [];
@@ -90,24 +98,21 @@ export function inferTargets(
       executor: `${PLUGIN}:validate`,
       options: { buildTarget: b },
       dependsOn: [b],
-      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, { dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json'],
+      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
       outputs: [`{workspaceRoot}/reports/gocross/{projectName}/${slug}`],
       cache: true,
-      metadata: { technologies: ['go'], description: `Validate the ${formatPlatform(p)} build${library ? ' (source checks; library)' : ''}` },
     };
     targets[t(`test-${slug}`)] = {
       executor: `${PLUGIN}:test`,
       options: { goos: p.goos, goarch: p.goarch, ...variantOptions(p), ...(opts.cgo ? { cgo: true } : {}), ...(opts.tags?.length ? { tags: [...opts.tags] } : {}) },
       inputs: testInputs(p),
       cache: true,
-      metadata: { technologies: ['go'], description: `go test for ${formatPlatform(p)} (under qemu-user when foreign)` },
     };
     if (!library) {
       targets[t(`run-${slug}`)] = {
         executor: `${PLUGIN}:run`,
         options: { buildTarget: b },
         dependsOn: [b],
-        metadata: { technologies: ['go'], description: `Run the ${formatPlatform(p)} binary` },
       };
     }
   }
@@ -115,8 +120,7 @@ export function inferTargets(
 
   // Host build: same configuration as the matrix entry for this machine when there is one.
   const hostEntry = opts.platforms.find((p) => p.goos === host.goos && p.goarch === host.goarch) ?? host;
-  targets[t('build')] = buildTarget(hostEntry);
-  (targets[t('build')].metadata as Record<string, unknown>).description = `Build for this machine (${formatPlatform(hostEntry)})`;
+  targets[t('build')] = { ...buildTarget(hostEntry), metadata: { description: `Build for this machine (${formatPlatform(hostEntry)})` } };
 
   const aliases = archAliases(opts.platforms, `${opts.prefix}build`);
   const aliasNotes: string[] = [];
@@ -130,7 +134,7 @@ export function inferTargets(
         executor: 'nx:noop',
         dependsOn: [t(`build-${platformSlug(pick)}`)],
         cache: false,
-        metadata: { technologies: ['go'], description: `Alias of ${t(`build-${platformSlug(pick)}`)}` },
+        metadata: { description: `Alias of ${t(`build-${platformSlug(pick)}`)}` },
       };
       if (withArch.length > 1) aliasNotes.push(`${name} → ${formatPlatform(pick)} (the linux entry among ${withArch.map(formatPlatform).join(', ')})`);
     } else if (!pick) {
@@ -143,7 +147,6 @@ export function inferTargets(
     dependsOn: buildTargets,
     cache: false,
     metadata: {
-      technologies: ['go'],
       description: `Build every platform: ${opts.platforms.map(formatPlatform).join(', ')}${aliasNotes.length ? `. Aliases: ${aliasNotes.join('; ')}` : ''}`,
     },
   };
@@ -151,16 +154,16 @@ export function inferTargets(
     executor: `${PLUGIN}:validate`,
     options: { buildTargets },
     dependsOn: buildTargets,
-    inputs: ['gocross', '^gocross', { dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json'],
+    inputs: ['gocross', '^gocross', { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
     outputs: ['{workspaceRoot}/reports/gocross/{projectName}/all'],
     cache: true,
-    metadata: { technologies: ['go'], description: `Validate the builds of every platform` },
+    metadata: { description: `Validate the builds of every platform` },
   };
   targets[t('doctor')] = {
     executor: `${PLUGIN}:doctor`,
     options: { platforms: opts.platforms.map(formatPlatform) },
     cache: false,
-    metadata: { technologies: ['go'], description: 'What can be built, linked with cgo and tested here, per platform' },
+    metadata: { description: 'What can be built, linked with cgo and tested here, per platform' },
   };
 
   return {
