@@ -36,18 +36,29 @@ export function codeStamp(): string {
   return parts.join(',');
 }
 
-/** Where the plugin keeps its caches for a workspace. */
+/**
+ * Where the plugin keeps its caches for a workspace: Nx's workspace data directory (so `nx reset`
+ * clears them). Nx's own modules are required directly rather than through @nx/devkit, whose
+ * index costs the plugin worker ~150 ms to load.
+ */
 export function workspaceDataDir(workspaceRoot: string): string {
-  let dir = path.join(workspaceRoot, '.nx', 'workspace-data');
+  const fallback = path.join(workspaceRoot, '.nx', 'workspace-data');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cd = require('nx/src/utils/cache-directory') as { workspaceDataDirectoryForWorkspace?: (root: string) => string };
+    if (cd.workspaceDataDirectoryForWorkspace) return cd.workspaceDataDirectoryForWorkspace(workspaceRoot);
+  } catch {
+    // another Nx layout: try the public internal entry point
+  }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const internal = require('@nx/devkit/internal') as { workspaceDataDirectory?: string };
     const nxRoot = process.env.NX_WORKSPACE_ROOT_PATH ?? process.cwd();
-    if (internal.workspaceDataDirectory && path.resolve(nxRoot) === path.resolve(workspaceRoot)) dir = internal.workspaceDataDirectory;
+    if (internal.workspaceDataDirectory && path.resolve(nxRoot) === path.resolve(workspaceRoot)) return internal.workspaceDataDirectory;
   } catch {
     // older devkit: default location
   }
-  return dir;
+  return fallback;
 }
 
 export function writeJsonAtomic(file: string, data: unknown): void {
@@ -65,10 +76,15 @@ export function writeJsonAtomic(file: string, data: unknown): void {
 export async function moduleFileHashes(workspaceRoot: string, roots: string[]): Promise<(string | undefined)[]> {
   if (roots.length === 0) return [];
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const internals = require('nx/src/devkit-internals') as {
-      hashMultiGlobWithWorkspaceContext?: (root: string, groups: string[][]) => Promise<string[]>;
-    };
+    type Ctx = { hashMultiGlobWithWorkspaceContext?: (root: string, groups: string[][]) => Promise<string[]> };
+    let internals: Ctx;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      internals = require('nx/src/utils/workspace-context') as Ctx;
+    } catch {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      internals = require('nx/src/devkit-internals') as Ctx;
+    }
     if (!internals.hashMultiGlobWithWorkspaceContext) return roots.map(() => undefined);
     return await internals.hashMultiGlobWithWorkspaceContext(
       workspaceRoot,

@@ -1,4 +1,9 @@
-import * as semver from 'semver';
+import type * as Semver from 'semver';
+
+// Loaded on first use: the graph plugin imports this module and rarely needs a version compared.
+let loaded: typeof Semver | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sv = (): typeof Semver => (loaded ??= require('semver') as typeof Semver);
 
 /**
  * Converts a Go version string to semver: `go1.22.3` → `1.22.3`, `go1.26` → `1.26.0`,
@@ -11,7 +16,7 @@ export function goVersionToSemver(v: string): string | undefined {
   const base = `${m[1]}.${m[2]}.${m[3] ?? '0'}`;
   if (m[4]) return `${base}-${m[4]}.${m[5]}`;
   if (/^devel\b/.test(v.trim())) return `${base}-devel`;
-  return semver.valid(base) ?? undefined;
+  return sv().valid(base) ?? undefined;
 }
 
 /**
@@ -24,8 +29,8 @@ export function goVersionAtLeast(have: string | undefined, need: string): boolea
   if (!have) return true;
   const h = goVersionToSemver(have);
   if (!h) return true;
-  const c = semver.coerce(h);
-  const n = semver.coerce(need);
+  const c = sv().coerce(h);
+  const n = sv().coerce(need);
   if (!c || !n) return true;
-  return semver.gte(c, n);
+  return sv().gte(c, n);
 }
