@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseGoFileHeader } from './imports';
+import { HEAD_BYTES, readGoHeader } from './scan';
 import { parseGoMod, parseGoWork } from './gomod';
 
 describe('parseGoFileHeader', () => {
@@ -28,6 +29,7 @@ describe('parseGoFileHeader', () => {
       'import "after/decl"',
     ].join('\n');
     expect(parseGoFileHeader(src)).toEqual({
+      complete: true,
       packageName: 'server',
       imports: [
         { path: 'fmt' },
@@ -42,12 +44,45 @@ describe('parseGoFileHeader', () => {
   });
 
   it('stops at the first declaration and survives odd input', () => {
-    expect(parseGoFileHeader('package main\nfunc main() {}\nimport "x"')).toEqual({ packageName: 'main', imports: [] });
-    expect(parseGoFileHeader('no package here')).toEqual({ imports: [] });
-    expect(parseGoFileHeader('\uFEFFpackage p;import("a";"b")')).toEqual({ packageName: 'p', imports: [{ path: 'a' }, { path: 'b' }] });
-    expect(parseGoFileHeader('package p\nimport (\n"a"\n')).toEqual({ packageName: 'p', imports: [{ path: 'a' }] });
-    expect(parseGoFileHeader('package p\nimport "\\x61/b"')).toEqual({ packageName: 'p', imports: [{ path: 'a/b' }] });
-    expect(parseGoFileHeader('package été\nimport ñ "x/y"')).toEqual({ packageName: 'été', imports: [{ path: 'x/y', name: 'ñ' }] });
+    expect(parseGoFileHeader('package main\nfunc main() {}\nimport "x"')).toMatchObject({ packageName: 'main', imports: [] });
+    expect(parseGoFileHeader('no package here')).toMatchObject({ imports: [] });
+    expect(parseGoFileHeader('\uFEFFpackage p;import("a";"b")')).toMatchObject({ packageName: 'p', imports: [{ path: 'a' }, { path: 'b' }] });
+    expect(parseGoFileHeader('package p\nimport (\n"a"\n')).toMatchObject({ packageName: 'p', imports: [{ path: 'a' }] });
+    expect(parseGoFileHeader('package p\nimport "\\x61/b"')).toMatchObject({ packageName: 'p', imports: [{ path: 'a/b' }] });
+    expect(parseGoFileHeader('package été\nimport ñ "x/y"')).toMatchObject({ packageName: 'été', imports: [{ path: 'x/y', name: 'ñ' }] });
+  });
+
+  it('says whether the header ended inside the text', () => {
+    expect(parseGoFileHeader('package p\nimport "a"\nfunc F() {}').complete).toBe(true);
+    expect(parseGoFileHeader('package p\nimport "a"\n').complete).toBe(false);
+    expect(parseGoFileHeader('package p\nimport (\n"a"\n"b/c').complete).toBe(false);
+    expect(parseGoFileHeader('package p\nimpo').complete).toBe(false);
+    expect(parseGoFileHeader('package p\n/* long comment').complete).toBe(false);
+  });
+
+  it('reads a header longer than the first read whole, and a short one from the head alone', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-head-'));
+    try {
+      const imports = Array.from({ length: 2000 }, (_, i) => `\t_ "example.com/some/long/import/path/number${i}"`);
+      const long = `// ${'x'.repeat(HEAD_BYTES)}\npackage big\n\nimport (\n${imports.join('\n')}\n)\n\nfunc F() {}\n`;
+      fs.writeFileSync(path.join(dir, 'big.go'), long);
+      const big = readGoHeader(path.join(dir, 'big.go'));
+      expect(big.header).toMatchObject({ packageName: 'big', complete: true });
+      expect(big.header.imports).toHaveLength(2000);
+      expect(big.header.imports[1999]).toEqual({ path: 'example.com/some/long/import/path/number1999', name: '_' });
+      // A header that ends within the head: the rest of a long file is not needed.
+      const body = `package small\nimport "fmt"\nvar s = "${'y'.repeat(3 * HEAD_BYTES)}"\nimport "not/an/import"\n`;
+      fs.writeFileSync(path.join(dir, 'small.go'), body);
+      const small = readGoHeader(path.join(dir, 'small.go'));
+      expect(small.header).toEqual({ packageName: 'small', imports: [{ path: 'fmt' }], complete: true });
+      expect(small.content.length).toBeLessThanOrEqual(HEAD_BYTES);
+      // A multi-byte character cut at the end of the head does not end the header early.
+      const cut = `package u\nimport (\n${'\t"é/x"\n'.repeat(HEAD_BYTES / 4)})\nfunc F() {}\n`;
+      fs.writeFileSync(path.join(dir, 'cut.go'), cut);
+      expect(readGoHeader(path.join(dir, 'cut.go')).header.imports).toHaveLength(HEAD_BYTES / 4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('agrees with go list on a package with every import form', () => {

@@ -15,6 +15,11 @@ export interface GoFileHeader {
   /** Undefined when the file has no package clause (not a Go file go would build). */
   packageName?: string;
   imports: GoImport[];
+  /**
+   * False when the text ran out before the header ended (the token that ended it touched the end
+   * of the text): the header of a longer file read only in part needs the rest.
+   */
+  complete: boolean;
 }
 
 type Tok = { kind: 'ident'; value: string } | { kind: 'string'; value: string } | { kind: 'punct'; value: string } | { kind: 'eof' };
@@ -35,7 +40,7 @@ function identPart(c: string): boolean {
 }
 
 class Lexer {
-  private i = 0;
+  i = 0;
   constructor(private readonly s: string) {
     if (s.charCodeAt(0) === 0xfeff) this.i = 1;
   }
@@ -115,11 +120,15 @@ class Lexer {
 /** Package name and imports of one Go file. Never throws; a malformed header yields what was read. */
 export function parseGoFileHeader(content: string): GoFileHeader {
   const lx = new Lexer(content);
-  const header: GoFileHeader = { imports: [] };
+  const header: GoFileHeader = { imports: [], complete: false };
+  const done = (): GoFileHeader => {
+    header.complete = lx.i < content.length;
+    return header;
+  };
   let t = lx.next();
-  if (t.kind !== 'ident' || t.value !== 'package') return header;
+  if (t.kind !== 'ident' || t.value !== 'package') return done();
   t = lx.next();
-  if (t.kind !== 'ident') return header;
+  if (t.kind !== 'ident') return done();
   header.packageName = t.value;
   t = lx.next();
   while (t.kind === 'ident' && t.value === 'import') {
@@ -128,19 +137,19 @@ export function parseGoFileHeader(content: string): GoFileHeader {
       t = lx.next();
       while (!(t.kind === 'punct' && t.value === ')') && t.kind !== 'eof') {
         const spec = readSpec(lx, t);
-        if (!spec) return header;
+        if (!spec) return done();
         header.imports.push(spec.imp);
         t = spec.next;
       }
       t = lx.next();
     } else {
       const spec = readSpec(lx, t);
-      if (!spec) return header;
+      if (!spec) return done();
       header.imports.push(spec.imp);
       t = spec.next;
     }
   }
-  return header;
+  return done();
 }
 
 function readSpec(lx: Lexer, t: Tok): { imp: GoImport; next: Tok } | undefined {
