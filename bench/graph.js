@@ -89,6 +89,19 @@ function generate(root) {
     fs.symlinkSync(path.join(repo, 'node_modules', e), path.join(root, 'node_modules', e));
   }
   fs.symlinkSync(pluginDir, path.join(root, 'node_modules', '@gocross', 'nx'));
+  // The floor: a plugin that returns the same projects (one per go.mod, no targets, no edges)
+  // and does nothing else. Its share is what Nx charges any plugin (worker process, messaging).
+  const floor = path.join(root, 'floor-plugin');
+  fs.mkdirSync(floor);
+  fs.writeFileSync(
+    path.join(floor, 'index.js'),
+    [
+      "const path = require('node:path');",
+      "const createNodes = ['**/go.mod', (files) => files.map((f) => [f, { projects: { [path.dirname(f)]: { name: path.basename(path.dirname(f)), targets: {} } } }])];",
+      'module.exports = { name: "bench-floor-plugin", createNodes, createNodesV2: createNodes, createDependencies: () => [] };',
+      '',
+    ].join('\n'),
+  );
   spawnSync('git', ['init', '-q', '.'], { cwd: root });
 }
 
@@ -170,11 +183,14 @@ function main() {
   const nxBin = require.resolve('nx/bin/nx.js', { paths: [repo] });
   const base = nxGraph(root, [], nxBin);
   const ours = nxGraph(root, [{ plugin: '@gocross/nx', options: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64'] } }], nxBin);
+  const floor = nxGraph(root, ['./floor-plugin/index.js'], nxBin);
+  const floorShare = floor.median - base.median;
   const projects = Object.keys(ours.graph.nodes).length;
   console.log(`nx graph, daemon off, cold, median of ${RUNS} (ms): baseline (no plugin) ${base.median.toFixed(0)} [${base.times.map((t) => t.toFixed(0)).join(', ')}]`);
   console.log(`nx graph with @gocross/nx: ${ours.median.toFixed(0)} [${ours.times.map((t) => t.toFixed(0)).join(', ')}], ${projects} projects`);
   const share = ours.median - base.median;
   console.log(`@gocross/nx share: ${share.toFixed(0)} ms (${((100 * share) / ours.median).toFixed(1)}% of the run; ${(share / MODULES).toFixed(2)} ms per module)`);
+  console.log(`floor (a plugin returning the same ${Object.keys(floor.graph.nodes).length} projects, nothing else): ${floor.median.toFixed(0)} [${floor.times.map((t) => t.toFixed(0)).join(', ')}], share ${floorShare.toFixed(0)} ms`);
   const want = goListEdges(root);
   if (want) compare('@gocross/nx', graphEdges(ours.graph), want);
   else console.log('go not found: edge comparison skipped');
@@ -189,8 +205,11 @@ function main() {
     const theirBase = nxGraph(goRoot, [], theirBin);
     const theirs = nxGraph(goRoot, ['@nx-go/nx-go'], theirBin);
     const theirShare = theirs.median - theirBase.median;
+    const theirFloor = nxGraph(goRoot, ['./floor-plugin/index.js'], theirBin);
+    console.log(`nx@22 floor (the do-nothing plugin): ${theirFloor.median.toFixed(0)} ms, share ${(theirFloor.median - theirBase.median).toFixed(0)} ms`);
     console.log(`nx@22 baseline ${theirBase.median.toFixed(0)} ms; with @nx-go/nx-go ${theirs.median.toFixed(0)} ms; share ${theirShare.toFixed(0)} ms`);
-    console.log(`plugin share ratio (@gocross/nx / @nx-go/nx-go): ${(share / theirShare).toFixed(2)}`);
+    console.log(`plugin share ratio (@gocross/nx / @nx-go/nx-go): ${(share / theirShare).toFixed(2)}; @nx-go/nx-go is ${(theirShare / share).toFixed(2)}× our share`);
+    console.log(`a 5× faster share would be ${(theirShare / 5).toFixed(0)} ms; the do-nothing plugin's share on Nx 24 is ${floorShare.toFixed(0)} ms`);
     if (want) compare('@nx-go/nx-go', graphEdges(theirs.graph), want);
     if (!KEEP) fs.rmSync(goRoot, { recursive: true, force: true });
   }
