@@ -7,7 +7,7 @@
  * Prints the wall times, the share of the time due to the plugin, and compares the plugin's
  * project edges with the module edges `go list -deps -json` derives.
  *
- *   node bench/graph.js [--modules 300] [--packages 10] [--files 5] [--runs 3] [--keep]
+ *   node bench/graph.js [--modules 300] [--packages 10] [--files 5] [--runs 3] [--keep] [--no-isolation]
  *
  * Needs `npm run build` first (uses plugin/dist; --plugin-dir <dir> for another built copy) and `go` for the edge comparison.
  * Optional: --nx-go <dir>   a directory with nx@22 and @nx-go/nx-go installed, to time that plugin
@@ -29,6 +29,8 @@ const FILES = Number(opt('files', 5));
 const RUNS = Number(opt('runs', 3));
 const NX_GO = opt('nx-go', undefined);
 const KEEP = args.includes('--keep');
+// --no-isolation: plugins run inside the Nx process (NX_ISOLATE_PLUGINS=false) instead of a worker each.
+const ISOLATE = !args.includes('--no-isolation');
 
 const repo = path.resolve(__dirname, '..');
 const pluginDir = path.resolve(opt('plugin-dir', path.join(repo, 'plugin')));
@@ -89,20 +91,27 @@ function generate(root) {
     fs.symlinkSync(path.join(repo, 'node_modules', e), path.join(root, 'node_modules', e));
   }
   fs.symlinkSync(pluginDir, path.join(root, 'node_modules', '@gocross', 'nx'));
-  // The floor: a plugin that returns the same projects (one per go.mod, no targets, no edges)
-  // and does nothing else. Its share is what Nx charges any plugin (worker process, messaging).
-  const floor = path.join(root, 'floor-plugin');
-  fs.mkdirSync(floor);
+  writeFloorPlugin(path.join(root, 'node_modules'));
+  spawnSync('git', ['init', '-q', '.'], { cwd: root });
+}
+
+/**
+ * The floor: a plugin that returns the same projects (one per go.mod, no targets, no edges) and
+ * does nothing else. Its share is what Nx charges any plugin (worker process, messaging).
+ */
+function writeFloorPlugin(nodeModules) {
+  const dir = path.join(nodeModules, 'bench-floor-plugin');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench-floor-plugin', main: 'index.js' }));
   fs.writeFileSync(
-    path.join(floor, 'index.js'),
+    path.join(dir, 'index.js'),
     [
       "const path = require('node:path');",
       "const createNodes = ['**/go.mod', (files) => files.map((f) => [f, { projects: { [path.dirname(f)]: { name: path.basename(path.dirname(f)), targets: {} } } }])];",
-      'module.exports = { name: "bench-floor-plugin", createNodes, createNodesV2: createNodes, createDependencies: () => [] };',
+      "module.exports = { name: 'bench-floor-plugin', createNodes, createNodesV2: createNodes, createDependencies: () => [] };",
       '',
     ].join('\n'),
   );
-  spawnSync('git', ['init', '-q', '.'], { cwd: root });
 }
 
 function nxGraph(root, plugins, nxBin) {
@@ -116,7 +125,7 @@ function nxGraph(root, plugins, nxBin) {
     const res = spawnSync(process.execPath, [nxBin, 'graph', `--file=${out}`], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' },
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true', ...(ISOLATE ? {} : { NX_ISOLATE_PLUGINS: 'false' }) },
     });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (res.status !== 0) throw new Error(`nx graph failed:\n${res.stdout}\n${res.stderr}`);
@@ -183,7 +192,7 @@ function main() {
   const nxBin = require.resolve('nx/bin/nx.js', { paths: [repo] });
   const base = nxGraph(root, [], nxBin);
   const ours = nxGraph(root, [{ plugin: '@gocross/nx', options: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64'] } }], nxBin);
-  const floor = nxGraph(root, ['./floor-plugin/index.js'], nxBin);
+  const floor = nxGraph(root, ['bench-floor-plugin'], nxBin);
   const floorShare = floor.median - base.median;
   const projects = Object.keys(ours.graph.nodes).length;
   console.log(`nx graph, daemon off, cold, median of ${RUNS} (ms): baseline (no plugin) ${base.median.toFixed(0)} [${base.times.map((t) => t.toFixed(0)).join(', ')}]`);
@@ -198,14 +207,16 @@ function main() {
     // A workspace using nx@22 + @nx-go/nx-go from the given directory.
     const goRoot = `${root}-nxgo`;
     fs.cpSync(root, goRoot, { recursive: true, filter: (s) => !s.includes(`${path.sep}node_modules`) && !s.endsWith('.nx') });
-    fs.symlinkSync(path.join(NX_GO, 'node_modules'), path.join(goRoot, 'node_modules'));
+    fs.mkdirSync(path.join(goRoot, 'node_modules'));
+    for (const e of fs.readdirSync(path.join(NX_GO, 'node_modules'))) fs.symlinkSync(path.join(NX_GO, 'node_modules', e), path.join(goRoot, 'node_modules', e));
+    writeFloorPlugin(path.join(goRoot, 'node_modules'));
     const nxPkg = path.join(NX_GO, 'node_modules', 'nx');
     const binField = require(path.join(nxPkg, 'package.json')).bin;
     const theirBin = path.join(nxPkg, typeof binField === 'string' ? binField : binField.nx);
     const theirBase = nxGraph(goRoot, [], theirBin);
     const theirs = nxGraph(goRoot, ['@nx-go/nx-go'], theirBin);
     const theirShare = theirs.median - theirBase.median;
-    const theirFloor = nxGraph(goRoot, ['./floor-plugin/index.js'], theirBin);
+    const theirFloor = nxGraph(goRoot, ['bench-floor-plugin'], theirBin);
     console.log(`nx@22 floor (the do-nothing plugin): ${theirFloor.median.toFixed(0)} ms, share ${(theirFloor.median - theirBase.median).toFixed(0)} ms`);
     console.log(`nx@22 baseline ${theirBase.median.toFixed(0)} ms; with @nx-go/nx-go ${theirs.median.toFixed(0)} ms; share ${theirShare.toFixed(0)} ms`);
     console.log(`plugin share ratio (@gocross/nx / @nx-go/nx-go): ${(share / theirShare).toFixed(2)}; @nx-go/nx-go is ${(theirShare / share).toFixed(2)}× our share`);
