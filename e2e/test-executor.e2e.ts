@@ -5,7 +5,7 @@
  * the native one green.
  */
 import * as path from 'node:path';
-import { copyModule, describeRun, nx, requireTool, uniqueName, workspaceRoot, writeFile } from './utils';
+import { copyModule, describeRun, makeGoRecorder, minimalPath, nx, nxTaskFromCache, requireTool, uniqueName, workspaceRoot, writeFile } from './utils';
 
 describe('test executor', () => {
   let ws: string;
@@ -69,6 +69,31 @@ describe('test executor', () => {
     expect(arm.output).toMatch(/ran on linux\/arm64/);
     const amd = nx(['run', `${project}:test-amd64x`, '--skip-nx-cache']);
     if (amd.code !== 0) throw new Error(describeRun('test-amd64x', amd));
+  });
+});
+
+describe('inferred test target and the cache', () => {
+  test('a run without qemu (tests only compiled) is not replayed once qemu is installed', () => {
+    if (!requireTool('qemu-aarch64', 'run arm64 tests')) return;
+    const ws = workspaceRoot();
+    const project = uniqueName('mathx-qemu-cache');
+    copyModule('libs/mathx', `libs/${project}`);
+    const task = `${project}:test-linux-arm64`;
+    // No qemu on PATH; CI=false so that a missing emulator is a skip, not a failure.
+    const rec = makeGoRecorder(path.join(ws, 'tmp', `recorder-${project}`));
+    const without = nx(['run', task], { env: { PATH: minimalPath(rec), CI: 'false', CC: undefined, CXX: undefined } });
+    if (without.code !== 0) throw new Error(describeRun(`${task} without qemu`, without));
+    expect(without.output).toMatch(/skipped running the tests for linux\/arm64: qemu-aarch64 is not installed/);
+    // qemu is back on PATH: the tests run instead of the compile-only result coming from the cache.
+    const withQemu = nx(['run', task], { env: { CI: 'false' } });
+    if (withQemu.code !== 0) throw new Error(describeRun(`${task} with qemu`, withQemu));
+    expect(nxTaskFromCache(withQemu.output, task)).toBe(false);
+    expect(withQemu.output).not.toMatch(/skipped running the tests/);
+    expect(withQemu.output).toMatch(/under qemu-aarch64/);
+    // And that result is cached in its turn.
+    const again = nx(['run', task], { env: { CI: 'false' } });
+    if (again.code !== 0) throw new Error(describeRun(`${task} again`, again));
+    expect(nxTaskFromCache(again.output, task)).toBe(true);
   });
 });
 

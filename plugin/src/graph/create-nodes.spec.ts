@@ -5,6 +5,8 @@ import type { CreateNodesContext, ProjectConfiguration } from '@nx/devkit';
 import { createNodes } from '../index';
 import { createGoNodes } from './create-nodes';
 import type { GocrossPluginOptions } from './options';
+import { emulatorInput } from './targets';
+import { parsePlatform } from '../platforms/platform';
 
 type Files = Record<string, string>;
 
@@ -61,6 +63,15 @@ describe('createNodes', () => {
     expect(api.namedInputs!['gocross-env']).toEqual(expect.arrayContaining([{ env: 'GOFLAGS' }, { runtime: 'go env GOVERSION' }]));
     expect(api.namedInputs!['gocross-env']).not.toContainEqual({ env: 'CC' });
     expect(t['test-linux-arm-7'].inputs).toEqual(expect.arrayContaining(['gocross-linux-arm-7', '^gocross-build-linux-arm-7']));
+    // Whether qemu is installed decides whether foreign tests run or are only compiled.
+    expect(t['test-linux-arm-7'].inputs).toContainEqual({ runtime: 'command -v qemu-arm || echo none' });
+    expect(t['test-linux-riscv64'].inputs).toContainEqual({ runtime: 'command -v qemu-riscv64 || echo none' });
+    expect(emulatorInput(parsePlatform('linux/arm64'), { goos: 'darwin', goarch: 'arm64' })).toEqual([]);
+    expect(emulatorInput(parsePlatform('linux/386'), LINUX_AMD64)).toEqual([]);
+    expect(emulatorInput(parsePlatform('linux/s390x'), LINUX_AMD64)).toEqual([{ runtime: 'command -v qemu-s390x || echo none' }]);
+    for (const native of ['test-linux-amd64', 'test-darwin-arm64', 'test-windows-amd64']) {
+      expect(t[native].inputs!.filter((i) => typeof i === 'object' && 'runtime' in i && i.runtime.includes('qemu'))).toEqual([]);
+    }
     expect(api.namedInputs!['gocross']).toEqual(expect.arrayContaining(['{projectRoot}/go.mod', '{projectRoot}/go.sum']));
     expect(api.namedInputs!['gocross-build-linux-arm-7']).toEqual(['gocross-linux-arm-7', '!{projectRoot}/**/*_test.go']);
     expect(api.namedInputs!['gocross-linux-arm-7']).toEqual(expect.arrayContaining(['gocross', '!{projectRoot}/**/*_{386,amd64,amd64p32,arm64,arm64be,armbe,loong64,mips,mips64,mips64le,mips64p32,mips64p32le,mipsle,ppc,ppc64,ppc64le,riscv,riscv64,s390,s390x,sparc,sparc64,wasm}{,_test}.*']));

@@ -19,6 +19,19 @@ import { formatPlatform, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
 import { envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
 import type { ResolvedProjectOptions } from './options';
+import { QEMU_BY_GOARCH, runsNatively } from '../executors/test/qemu';
+
+/**
+ * A runtime input naming the qemu-user program that runs `p`'s tests on this Linux host, or
+ * nothing when the tests run natively or no qemu could serve them. Without it a test target run
+ * without qemu (compiled only, reported as a skip) would be replayed from the cache after qemu
+ * is installed instead of running the tests.
+ */
+export function emulatorInput(p: Platform, host: Platform): { runtime: string }[] {
+  if (host.goos !== 'linux' || p.goos !== 'linux' || runsNatively(p, host.goos, host.goarch)) return [];
+  const suffix = QEMU_BY_GOARCH[p.goarch];
+  return suffix ? [{ runtime: `command -v qemu-${suffix} || echo none` }] : [];
+}
 
 export const PLUGIN = '@gocross/nx';
 
@@ -77,7 +90,7 @@ export function inferTargets(
   // A build reads no test file, of its own module or of its dependencies; tests read their
   // module's test files and the dependencies' non-test files.
   const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo)];
-  const testInputs = (p: Platform) => [namedInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo)];
+  const testInputs = (p: Platform) => [namedInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo), ...emulatorInput(p, host)];
   // Per-platform targets carry no metadata: their names say what they do, and `build-all`,
   // `build` and the project's metadata.gocross describe the matrix.
   const buildTarget = (p: Platform): TargetConfiguration => ({
