@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { validatePlatform } from '../../platforms/env';
 import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
 import { formatPlatform } from '../../platforms/platform';
-import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
+import type { PlatformTable } from '../../platforms/table';
 import {
   type CToolchain,
   type ToolchainRequest,
@@ -20,7 +20,7 @@ import { explainGoFailure, type FailureHint } from '../shared/explain';
 import { buildGoEnv } from '../shared/target-env';
 import {
   findGo,
-  passthroughEnv,
+  platformTableFor,
   readGoEnv,
   runGo,
   which,
@@ -425,9 +425,7 @@ export async function runBuild(options: BuildExecutorSchema, input: BuildInput, 
     logger.error((e as Error).message.split('\n')[0]);
     return { success: false, artifacts: [] };
   }
-  const table =
-    input.table ??
-    loadPlatformTable({ go, env: passthroughEnv(env), goVersion: goEnv.GOVERSION, cacheDir: env.GOCROSS_CACHE_DIR });
+  const table = input.table ?? platformTableFor(go, env, goEnv.GOVERSION);
   const plan = planBuild(options, {
     workspaceRoot: input.workspaceRoot,
     projectRoot: input.projectRoot,

@@ -12,11 +12,11 @@ import { asmCoverage } from '../../checks/asm-coverage';
 import type { SourceFile } from '../../checks/result';
 import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
-import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
+import type { PlatformTable } from '../../platforms/table';
 import { cTriple } from '../../platforms/triples';
 import { debianGccPackage, resolveCToolchain } from '../../platforms/toolchain';
 import type { Libc, Platform } from '../../platforms/types';
-import { findGo, passthroughEnv, readGoEnv, which } from '../shared/go';
+import { findGo, platformTableFor, readGoEnv, which } from '../shared/go';
 import { runMethod } from '../test/qemu';
 import type { DoctorExecutorSchema } from './schema';
 
@@ -334,7 +334,7 @@ export async function runDoctor(options: DoctorExecutorSchema, input: DoctorInpu
     error((e as Error).message.split('\n')[0]);
     return { success: false };
   }
-  const table = loadPlatformTable({ go, env: passthroughEnv(env), goVersion: goEnv.GOVERSION });
+  const table = platformTableFor(go, env, goEnv.GOVERSION);
   const names = options.workspace || !input.projectName ? Object.keys(input.projects.projects) : [input.projectName];
   let matrix: MatrixEntry[];
   try {

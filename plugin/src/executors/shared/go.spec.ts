@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { clearGoEnvMemo, findGo, passthroughEnv, readGoEnv, readGoVersion, runGo, which } from './go';
+import { clearGoEnvMemo, findGo, passthroughEnv, platformTableFor, readGoEnv, readGoVersion, runGo, which } from './go';
 
 const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
 if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for these tests in CI');
@@ -117,5 +117,19 @@ describe('executors/shared/go', () => {
     const r = await runGo(path.join(dir, 'missing'), [], { cwd: dir, env: {}, stdout: null, stderr: null });
     expect(r.code).toBeNull();
     expect(r.error?.message).toMatch(/ENOENT/);
+  });
+
+  itGo('platformTableFor keeps the table in $GOCROSS_CACHE_DIR (every executor, not only build)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-table-'));
+    try {
+      // A version string of its own, so no earlier load in this process answers from memory.
+      const version = `go1.26-cachedir-${process.pid}`;
+      const table = platformTableFor('go', { ...process.env, GOCROSS_CACHE_DIR: dir }, version);
+      expect(table.source).toBe('go');
+      expect(table.find('linux', 'arm64')).toBeDefined();
+      expect(fs.readdirSync(dir)).toEqual([`dist-list-${version}.json`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

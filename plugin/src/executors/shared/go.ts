@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
 
 /**
  * Variables passed from the caller's environment to go. Everything else (in particular GOOS,
@@ -171,3 +172,12 @@ export const runGo: GoSpawner = (file, args, opts) =>
       resolve({ code, signal, stdout, stderr, output });
     });
   });
+
+/**
+ * The platform table for the Go at `go` (version `goVersion`), as every executor loads it: the
+ * go command sees only the Go variables of `env`, and the on-disk cache goes to
+ * $GOCROSS_CACHE_DIR when `env` sets it.
+ */
+export function platformTableFor(go: string, env: NodeJS.ProcessEnv, goVersion: string | undefined): PlatformTable {
+  return loadPlatformTable({ go, env: passthroughEnv(env), goVersion, cacheDir: env.GOCROSS_CACHE_DIR });
+}

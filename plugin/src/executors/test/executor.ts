@@ -9,12 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform } from '../../platforms/platform';
-import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
+import type { PlatformTable } from '../../platforms/table';
 import type { CToolchain } from '../../platforms/toolchain';
 import type { Platform } from '../../platforms/types';
 import { explainGoFailure, formatHints } from '../shared/explain';
 import { buildGoEnv } from '../shared/target-env';
-import { findGo, passthroughEnv, readGoEnv, runGo, which, type GoSpawner } from '../shared/go';
+import { findGo, platformTableFor, readGoEnv, runGo, which, type GoSpawner } from '../shared/go';
 import { execCommand, quoteField, runMethod, type RunMethod } from './qemu';
 import type { TestExecutorSchema } from './schema';
 
@@ -159,7 +159,7 @@ export async function runTests(options: TestExecutorSchema, input: TestInput, de
   } catch (e) {
     return none((e as Error).message.split('\n')[0]);
   }
-  const table = input.table ?? loadPlatformTable({ go, env: passthroughEnv(env), goVersion: goEnv.GOVERSION });
+  const table = input.table ?? platformTableFor(go, env, goEnv.GOVERSION);
   const r = planTest(options, {
     workspaceRoot: input.workspaceRoot,
     projectRoot: input.projectRoot,
