@@ -19,9 +19,7 @@ import type { Platform } from '../../platforms/types';
 import { explainGoFailure, type FailureHint } from '../shared/explain';
 import { buildGoEnv } from '../shared/target-env';
 import {
-  findGo,
-  platformTableFor,
-  readGoEnv,
+  loadGo,
   runGo,
   which,
   type GoSpawner,
@@ -412,20 +410,13 @@ export interface BuildInput {
 export async function runBuild(options: BuildExecutorSchema, input: BuildInput, deps: RunDeps = {}): Promise<BuildRunResult> {
   const logger = deps.logger ?? consoleLogger;
   const env = input.env ?? process.env;
-  const go = input.go ?? findGo(env);
-  if (!go) {
-    logger.error('go not found: install Go (https://go.dev/dl/) or put it on PATH, or set GOCROSS_GO');
+  const projectDir = path.resolve(input.workspaceRoot, input.projectRoot);
+  const loaded = loadGo(env, { go: input.go, table: input.table, cwd: fs.existsSync(projectDir) ? projectDir : input.workspaceRoot });
+  if (!loaded.ok) {
+    logger.error(loaded.message);
     return { success: false, artifacts: [] };
   }
-  let goEnv: Record<string, string>;
-  try {
-    const projectDir = path.resolve(input.workspaceRoot, input.projectRoot);
-    goEnv = readGoEnv(go, env, fs.existsSync(projectDir) ? projectDir : input.workspaceRoot);
-  } catch (e) {
-    logger.error((e as Error).message.split('\n')[0]);
-    return { success: false, artifacts: [] };
-  }
-  const table = input.table ?? platformTableFor(go, env, goEnv.GOVERSION);
+  const { go, goEnv, table } = loaded;
   const plan = planBuild(options, {
     workspaceRoot: input.workspaceRoot,
     projectRoot: input.projectRoot,

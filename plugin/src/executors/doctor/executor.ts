@@ -16,7 +16,7 @@ import type { PlatformTable } from '../../platforms/table';
 import { cTriple } from '../../platforms/triples';
 import { debianGccPackage, resolveCToolchain } from '../../platforms/toolchain';
 import type { Libc, Platform } from '../../platforms/types';
-import { findGo, platformTableFor, readGoEnv, which } from '../shared/go';
+import { loadGo, which } from '../shared/go';
 import { runMethod } from '../test/qemu';
 import type { DoctorExecutorSchema } from './schema';
 
@@ -322,19 +322,12 @@ export async function runDoctor(options: DoctorExecutorSchema, input: DoctorInpu
   const write = deps.write ?? ((t: string) => process.stdout.write(t));
   const error = deps.error ?? ((t: string) => console.error(t));
   const env = input.env ?? process.env;
-  const go = input.go ?? findGo(env);
-  if (!go) {
-    error('go not found: install Go (https://go.dev/dl/) or put it on PATH, or set GOCROSS_GO');
+  const loaded = loadGo(env, { go: input.go });
+  if (!loaded.ok) {
+    error(loaded.message);
     return { success: false };
   }
-  let goEnv: Record<string, string>;
-  try {
-    goEnv = readGoEnv(go, env);
-  } catch (e) {
-    error((e as Error).message.split('\n')[0]);
-    return { success: false };
-  }
-  const table = platformTableFor(go, env, goEnv.GOVERSION);
+  const { goEnv, table } = loaded;
   const names = options.workspace || !input.projectName ? Object.keys(input.projects.projects) : [input.projectName];
   let matrix: MatrixEntry[];
   try {

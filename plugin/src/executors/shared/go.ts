@@ -181,3 +181,25 @@ export const runGo: GoSpawner = (file, args, opts) =>
 export function platformTableFor(go: string, env: NodeJS.ProcessEnv, goVersion: string | undefined): PlatformTable {
   return loadPlatformTable({ go, env: passthroughEnv(env), goVersion, cacheDir: env.GOCROSS_CACHE_DIR });
 }
+
+export const GO_NOT_FOUND = 'go not found: install Go (https://go.dev/dl/) or put it on PATH, or set GOCROSS_GO';
+
+/**
+ * What every executor needs of Go before planning: the go command, `go env` (read in `cwd` when
+ * given, so the module's toolchain line counts) and the platform table; or the one-line reason
+ * why not.
+ */
+export function loadGo(
+  env: NodeJS.ProcessEnv,
+  given: { go?: string; table?: PlatformTable; cwd?: string } = {},
+): { ok: true; go: string; goEnv: GoEnv; table: PlatformTable } | { ok: false; message: string } {
+  const go = given.go ?? findGo(env);
+  if (!go) return { ok: false, message: GO_NOT_FOUND };
+  let goEnv: GoEnv;
+  try {
+    goEnv = readGoEnv(go, env, given.cwd);
+  } catch (e) {
+    return { ok: false, message: (e as Error).message.split('\n')[0] };
+  }
+  return { ok: true, go, goEnv, table: given.table ?? platformTableFor(go, env, goEnv.GOVERSION) };
+}

@@ -14,7 +14,7 @@ import type { CToolchain } from '../../platforms/toolchain';
 import type { Platform } from '../../platforms/types';
 import { explainGoFailure, formatHints } from '../shared/explain';
 import { buildGoEnv } from '../shared/target-env';
-import { findGo, platformTableFor, readGoEnv, runGo, which, type GoSpawner } from '../shared/go';
+import { loadGo, runGo, which, type GoSpawner } from '../shared/go';
 import { execCommand, quoteField, runMethod, type RunMethod } from './qemu';
 import type { TestExecutorSchema } from './schema';
 
@@ -147,19 +147,13 @@ export interface TestDeps {
 export async function runTests(options: TestExecutorSchema, input: TestInput, deps: TestDeps = {}): Promise<TestRunResult> {
   const logger = deps.logger ?? consoleLogger;
   const env = input.env ?? process.env;
-  const go = input.go ?? findGo(env);
   const none = (msg: string): TestRunResult => {
     logger.error(msg);
     return { success: false, ran: 'none', output: '' };
   };
-  if (!go) return none('go not found: install Go (https://go.dev/dl/) or put it on PATH, or set GOCROSS_GO');
-  let goEnv: Record<string, string>;
-  try {
-    goEnv = readGoEnv(go, env);
-  } catch (e) {
-    return none((e as Error).message.split('\n')[0]);
-  }
-  const table = input.table ?? platformTableFor(go, env, goEnv.GOVERSION);
+  const loaded = loadGo(env, { go: input.go, table: input.table });
+  if (!loaded.ok) return none(loaded.message);
+  const { go, goEnv, table } = loaded;
   const r = planTest(options, {
     workspaceRoot: input.workspaceRoot,
     projectRoot: input.projectRoot,
