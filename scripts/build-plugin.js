@@ -51,3 +51,6 @@ if (fs.existsSync(docs)) fs.cpSync(docs, path.join(tmp, 'docs'), { recursive: tr
 
 fs.rmSync(dist, { recursive: true, force: true });
 fs.renameSync(tmp, dist);
+
+// The package's README and LICENSE are the repository's: npm pack takes them from plugin/.
+for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.resolve(pluginRoot, '..', f), path.join(pluginRoot, f));

@@ -25,6 +25,20 @@ describe('init generator', () => {
     expect(ignore).toEqual(expect.arrayContaining(['/dist/', '/reports/']));
   });
 
+  it('creates nx.json when the workspace has none, and registers the plugin in it', async () => {
+    tree.delete('nx.json');
+    expect(readNxJson(tree)).toBeNull();
+    await initGenerator(tree, {});
+    const nx = readJson(tree, 'nx.json');
+    expect(nx.$schema).toBe('./node_modules/nx/schemas/nx-schema.json');
+    expect(nx.plugins).toContainEqual({ plugin: '@gocross/nx', options: { platforms: [...DEFAULT_PLATFORMS] } });
+    expect(nx.namedInputs.go).toBeDefined();
+    // and a second run changes nothing
+    const first = snapshotTree(tree);
+    await initGenerator(tree, {});
+    expect(snapshotTree(tree)).toEqual(first);
+  });
+
   it('is idempotent', async () => {
     tree.write('apps/a/go.mod', 'module example.com/a\n\ngo 1.22\n');
     tree.write('libs/b/go.mod', 'module example.com/b\n\ngo 1.23\n');

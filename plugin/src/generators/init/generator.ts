@@ -1,4 +1,4 @@
-import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { formatFiles, readNxJson, Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { formatPlatform, parsePlatform, PlatformSyntaxError } from '../../platforms/platform';
 import { GeneratorError, splitList, writeGenerated } from '../shared/files';
 import { syncGoWork } from '../shared/go';
@@ -48,10 +48,18 @@ function pluginName(entry: PluginEntry): string {
   return typeof entry === 'string' ? entry : entry.plugin;
 }
 
-/** Adds the plugin, the `go` named input and target defaults to nx.json without touching what is there. */
+/** nx.json's JSON schema as installed with nx, for editors (the path `nx init` writes too). */
+export const NX_JSON_SCHEMA = './node_modules/nx/schemas/nx-schema.json';
+
+/**
+ * Adds the plugin, the `go` named input and target defaults to nx.json without touching what is
+ * there. Creates nx.json when the workspace has none (devkit's updateNxJson writes only an
+ * existing file, so the plugin would otherwise be registered nowhere).
+ */
 function updateNxConfiguration(tree: Tree, platforms: string[]): void {
+  const existed = tree.exists('nx.json');
   const nxJson = readNxJson(tree) ?? {};
-  const before = JSON.stringify(nxJson);
+  const before = existed ? JSON.stringify(nxJson) : '';
   const plugins = (nxJson.plugins ?? []) as PluginEntry[];
   if (!plugins.some((p) => pluginName(p) === PLUGIN_NAME)) {
     plugins.push({ plugin: PLUGIN_NAME, options: { platforms } });
@@ -66,7 +74,8 @@ function updateNxConfiguration(tree: Tree, platforms: string[]): void {
     else if (!Array.isArray(current) && current.cache === undefined) current.cache = true;
     // An array of filtered entries is the user's own arrangement: left as it is.
   }
-  if (JSON.stringify(nxJson) !== before) updateNxJson(tree, nxJson);
+  if (!existed) writeJson(tree, 'nx.json', { $schema: NX_JSON_SCHEMA, ...nxJson });
+  else if (JSON.stringify(nxJson) !== before) updateNxJson(tree, nxJson);
 }
 
 function updateGitignore(tree: Tree): void {
