@@ -39,6 +39,26 @@ describe('installing as the README says', () => {
     }
   });
 
+  test('scripts/probe-toolchains.sh judges by capability: a cross gcc without its C library is missing', () => {
+    const probe = path.join(REPO_ROOT, 'scripts', 'probe-toolchains.sh');
+    const all = run('bash', [probe]);
+    if (all.code !== 0) throw new Error(describeRun('probe-toolchains.sh on this machine (install scripts/debian-packages.txt)', all));
+    expect(all.output).toMatch(/^ok {6}aarch64-linux-gnu-gcc compiles and links$/m);
+    // The same compiler, present on PATH, but with its headers and crt files out of reach: what a
+    // machine with gcc-aarch64-linux-gnu and without libc6-dev-arm64-cross looks like.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-probe-'));
+    try {
+      const real = run('sh', ['-c', 'command -v aarch64-linux-gnu-gcc']).stdout.trim();
+      fs.writeFileSync(path.join(bin, 'aarch64-linux-gnu-gcc'), `#!/bin/sh\nexec ${real} --sysroot=/nonexistent -nostdinc "$@"\n`, { mode: 0o755 });
+      const r = run('bash', [probe], { env: { PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code).toBe(1);
+      expect(r.output).toMatch(/^MISSING aarch64-linux-gnu-gcc compiles and links: .*(stdio\.h|stdlib\.h|crt1\.o)/m);
+      expect(r.output).toMatch(/^ok {6}arm-linux-gnueabihf-gcc compiles and links$/m);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   test('install from a checkout: pack, npm install, nx g init in a directory without nx.json, then a build', () => {
     const lines = blockAfter('<!-- install-from-checkout').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
     // `npm ci` in the checkout is what .ci/run has already done before the tests run; repeating it
