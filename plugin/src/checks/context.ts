@@ -5,7 +5,7 @@
  */
 import type { ArArchive, ElfFile, GoBuildInfo, MachOFile, PeFile } from '../binary/types';
 import type { FileKind } from '../binary/types';
-import type { SourceFile } from './result';
+import type { DeclaredExports, SourceFile } from './result';
 import type { TargetSpec } from './types';
 import type { Platform } from '../platforms/types';
 
@@ -31,6 +31,8 @@ export interface BinaryCheckContext {
   sources: readonly SourceFile[];
   /** Names declared with `//export F` in the project's Go files (cgo). */
   exportedNames(): ReadonlySet<string>;
+  /** Exports declared beside the artifact (its cgo header), when the caller found one. */
+  declaredExports?: DeclaredExports;
 }
 
 export interface SourceCheckContext {

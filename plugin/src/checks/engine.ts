@@ -207,6 +207,7 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any
       params,
       sources,
       exportedNames: exportNames,
+      declaredExports: a.declaredExports,
     }));
     return { ...base, bytesRead: source.bytesRead, checksRun, findings };
   } finally {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildFixture, CGO_HELLO, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
+import { buildFixture, CGO_HELLO, cSharedLib, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
 import { main, type CliIo } from './main';
 import { parseGoreleaserArtifacts, platformFromPath } from './targets';
 
@@ -80,6 +80,56 @@ describe('gocross CLI', () => {
       // a policy turning the check off makes it pass; the policy file is picked up from the cwd
       fs.writeFileSync(path.join(dir, 'gocross.policy.json'), JSON.stringify({ checks: { rpath: 'off' } }));
       expect((await cli(['validate', 'app'], dir)).code).toBe(0);
+    });
+
+    describe('c-shared libraries without sources: //export names from the library and its header', () => {
+      const lib = (leak: boolean, goarch: 'amd64' | 'arm64', cc: string) =>
+        buildFixture({
+          files: cSharedLib(leak),
+          env: { GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '1', CC: cc },
+          args: ['-buildmode=c-shared', ...REPRO],
+          out: 'libadd.so',
+        });
+      const cases: [string, 'amd64' | 'arm64', string][] = [
+        ['native amd64', 'amd64', 'gcc'],
+        ['cross arm64', 'arm64', 'aarch64-linux-gnu-gcc'],
+      ];
+      for (const [name, goarch, cc] of cases) {
+        it(`${name}: a clean library passes with and without its header; leaked C symbols are findings`, async () => {
+          expect(haveTools(cc)).toBe(true);
+          const clean = lib(false, goarch, cc);
+          const header = clean.replace(/\.so$/, '.h');
+          expect(fs.readFileSync(header, 'utf8')).toContain('extern int Add(');
+          copy(clean, path.join(dir, 'bare', 'libadd.so'));
+          copy(clean, path.join(dir, 'withh', 'libadd.so'));
+          copy(header, path.join(dir, 'withh', 'libadd.h'));
+          for (const d of ['bare', 'withh']) {
+            const r = await cli(['validate', d], dir);
+            expect({ d, out: r.stdout, code: r.code }).toEqual({ d, out: expect.stringMatching(/ok\s+\S+libadd\.so\s+\[linux\//), code: 0 });
+            expect(r.stderr).toContain('1 artifact(s) validated');
+          }
+
+          const leaky = lib(true, goarch, cc);
+          copy(leaky, path.join(dir, 'leak', 'libadd.so'));
+          copy(leaky.replace(/\.so$/, '.h'), path.join(dir, 'leak', 'libadd.h'));
+          const r = await cli(['validate', '--format', 'json', 'leak'], dir);
+          expect(r.code).toBe(1);
+          const findings = JSON.parse(r.stdout).artifacts[0].findings.map((f: { checkId: string; data?: { symbol?: string } }) => `${f.checkId} ${f.data?.symbol}`);
+          expect(findings.sort()).toEqual(['exports helper_add1', 'exports leaky_global']);
+          const text = await cli(['validate', 'leak'], dir);
+          expect(text.stdout).toMatch(/error\s+exports\s+exports function helper_add1, which is not an \/\/export \(no _cgoexp_ wrapper and not declared in leak\/libadd\.h\)/);
+        });
+      }
+
+      it('a header declaring a function the library does not export is a finding', async () => {
+        expect(haveTools('gcc')).toBe(true);
+        const clean = lib(false, 'amd64', 'gcc');
+        copy(clean, path.join(dir, 'libadd.so'));
+        fs.writeFileSync(path.join(dir, 'libadd.h'), fs.readFileSync(clean.replace(/\.so$/, '.h'), 'utf8').replace('extern int Add(', 'extern void Gone(void);\nextern int Add('));
+        const r = await cli(['validate', 'libadd.so'], dir);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/error\s+exports\s+Gone is declared in libadd\.h but not exported by the library/);
+      });
     });
 
     it('--fail-on warn turns warnings into a failing exit code', async () => {

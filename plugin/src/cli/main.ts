@@ -10,7 +10,8 @@ import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectKind, openFile, readBuildInfo, type ByteSource, type FileKind } from '../binary';
-import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type ArtifactInput, type Policy } from '../checks';
+import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type ArtifactInput, type DeclaredExports, type Policy } from '../checks';
+import { parseCgoHeaderExports } from '../checks/exports';
 import type { TargetSpec } from '../checks/types';
 import { parsePlatform, PlatformSyntaxError } from '../platforms/platform';
 import { validatePlatform } from '../platforms/env';
@@ -100,6 +101,23 @@ function buildInfoTarget(abs: string): TargetSpec | undefined {
   }
 }
 
+/**
+ * The functions declared by the header cgo writes beside a c-shared library: go build names it
+ * after the output with its last extension replaced (`libfoo.so` → `libfoo.h`). Undefined when
+ * there is none or it is not cgo's.
+ */
+function headerExports(abs: string, cwd: string): DeclaredExports | undefined {
+  const header = abs.slice(0, abs.length - path.extname(abs).length) + '.h';
+  let text: string;
+  try {
+    text = fs.readFileSync(header, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (!text.includes('End of boilerplate cgo prologue.')) return undefined;
+  return { from: path.relative(cwd, header) || header, names: parseCgoHeaderExports(text) };
+}
+
 function parseFormats(text: string): ReportFormat[] {
   const formats = text.split(',').map((f) => f.trim()).filter(Boolean);
   const bad = formats.find((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
@@ -168,7 +186,8 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
       const target = { ...(fromInfo ?? base(b.platform)), platform: b.platform };
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
       if (flags.libc) target.libc = flags.libc;
-      artifacts.push({ path: abs, target, expectedPlatform: platformFromPath(b.path), displayPath: path.relative(io.cwd, abs) });
+      const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
+      artifacts.push({ path: abs, target, expectedPlatform: platformFromPath(b.path), displayPath: path.relative(io.cwd, abs), declaredExports });
     }
   }
 
@@ -197,7 +216,8 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
       unknownTarget.push(display);
       return;
     }
-    artifacts.push({ path: abs, target, expectedPlatform: fromPath, displayPath: display });
+    const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
+    artifacts.push({ path: abs, target, expectedPlatform: fromPath, displayPath: display, declaredExports });
   });
   if (progress && files.length > 1) io.stderr('\r\x1b[K');
   if (unknownTarget.length > 0) {
