@@ -172,8 +172,19 @@ describe('gocross CLI', () => {
 
     it('exit 2 with one line for usage and I/O errors', async () => {
       copy(arm64, path.join(dir, 'app'));
+      fs.mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'docs', 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'docs', 'README.md'), '# hi\n');
+      fs.writeFileSync(path.join(dir, 'docs', 'sub', 'checksums.txt'), 'abc  app\n');
+      fs.mkdirSync(path.join(dir, 'dist'));
+      fs.writeFileSync(path.join(dir, 'dist', 'artifacts.json'), JSON.stringify([{ name: 'c', path: 'dist/checksums.txt', type: 'Checksum' }]));
       const cases: [string[], RegExp][] = [
-        [['validate', 'missing-file'], /^gocross: cannot read missing-file: ENOENT\n$/],
+        [['validate', 'missing-file'], /^gocross: nothing to validate: missing-file does not exist\n$/],
+        [['validate', ''], /^gocross: validate: an empty path names nothing to validate\n$/],
+        [['validate', 'empty'], /^gocross: nothing to validate: empty holds no files\n$/],
+        [['validate', 'docs'], /^gocross: nothing to validate: docs holds only 2 non-binary file\(s\)\n$/],
+        [['validate', 'empty', 'docs'], /^gocross: nothing to validate: empty, docs hold only 2 non-binary file\(s\)\n$/],
+        [['validate', '--goreleaser', 'dist/artifacts.json'], /^gocross: nothing to validate: dist\/artifacts.json lists no binaries\n$/],
         [['validate', '--platform', 'linux/nosucharch', 'app'], /^gocross: .*linux.*nosucharch/],
         [['validate', '--platform', 'linux', 'app'], /^gocross: invalid platform "linux"/],
         [['validate', '--format', 'xml', 'app'], /^gocross: unknown format "xml"/],

@@ -58,7 +58,10 @@ function collectFiles(paths: string[], cwd: string): string[] {
     try {
       st = fs.statSync(abs);
     } catch (e) {
-      throw new CliError(`cannot read ${path.relative(cwd, abs) || abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const name = path.relative(cwd, abs) || abs;
+      if (code === 'ENOENT') throw new CliError(`nothing to validate: ${name} does not exist`);
+      throw new CliError(`cannot read ${name}: ${code ?? (e as Error).message}`);
     }
     if (st.isDirectory()) {
       const entries = fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -144,6 +147,8 @@ function checkedPlatform(text: string, goVersion?: string): Platform {
 async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Promise<number> {
   const formats = parseFormats(flags.format);
   if (paths.length === 0 && !flags.goreleaser) throw new CliError('validate: name at least one file or directory, or --goreleaser dist/artifacts.json');
+  // An empty argument (an unset shell variable) would otherwise resolve to the current directory.
+  if (paths.some((p) => p.trim() === '')) throw new CliError('validate: an empty path names nothing to validate');
   let policy: Policy;
   try {
     policy = resolvePolicy({ workspaceRoot: io.cwd, explicit: flags.policy });
@@ -220,6 +225,15 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     artifacts.push({ path: abs, target, expectedPlatform: fromPath, displayPath: display, declaredExports });
   });
   if (progress && files.length > 1) io.stderr('\r\x1b[K');
+  if (artifacts.length === 0 && unknownTarget.length === 0) {
+    const where: string[] = [];
+    if (flags.goreleaser) where.push(`${flags.goreleaser} lists no binaries`);
+    if (paths.length > 0) {
+      const what = skipped > 0 ? `only ${skipped} non-binary file(s)` : 'no files';
+      where.push(`${paths.join(', ')} ${paths.length > 1 ? 'hold' : 'holds'} ${what}`);
+    }
+    throw new CliError(`nothing to validate: ${where.join('; ')}`);
+  }
   if (unknownTarget.length > 0) {
     throw new CliError(
       `cannot tell the target platform of ${unknownTarget[0]}${unknownTarget.length > 1 ? ` (and ${unknownTarget.length - 1} more)` : ''}: ` +
