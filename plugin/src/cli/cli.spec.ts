@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildFixture, CGO_HELLO, cSharedLib, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
-import { main, type CliIo } from './main';
+import { FAILURE_IDS } from '../executors/shared/explain';
+import { explainIds, main, type CliIo } from './main';
 import { parseGoreleaserArtifacts, platformFromPath } from './targets';
 
 interface Run {
@@ -192,7 +193,7 @@ describe('gocross CLI', () => {
         [['validate', '--policy', 'nope.json', 'app'], /^gocross: .*cannot read policy file/],
         [['validate', '--goreleaser', 'nope.json'], /^gocross: cannot read nope.json/],
         [['inspect', 'missing'], /^gocross: no such file: missing\n$/],
-        [['explain', 'no-such-check'], /^gocross: unknown check "no-such-check": one of elf-arch, /],
+        [['explain', 'no-such-check'], /^gocross: unknown id "no-such-check": checks elf-arch, .*, input; build-failure hints cgo-foreign-asm, .*qemu-no-loader/],
         [['bogus-command'], /unknown command 'bogus-command'/],
       ];
       for (const [argv, msg] of cases) {
@@ -263,6 +264,31 @@ describe('gocross CLI', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^# rpath/);
       expect(r.stdout).toContain('## What it catches');
+    });
+
+    it('explain knows every check, the input pseudo-check and every build-failure hint; an unknown id lists them', async () => {
+      const { checks, failures } = explainIds();
+      expect(checks).toEqual(expect.arrayContaining(['elf-arch', 'exports', 'input']));
+      expect(failures).toEqual([...FAILURE_IDS]);
+      for (const id of [...checks, ...failures]) {
+        const r = await cli(['explain', id], dir);
+        expect({ id, code: r.code, stderr: r.stderr }).toEqual({ id, code: 0, stderr: '' });
+        // the real page, not the metadata summary
+        expect({ id, page: r.stdout.startsWith('# ') && r.stdout.includes('\n## ') }).toEqual({ id, page: true });
+      }
+      expect((await cli(['explain', 'input'], dir)).stdout).toMatch(/^# input/);
+      expect((await cli(['explain', 'cc-not-found'], dir)).stdout).toMatch(/^# `cc-not-found`/);
+      const bad = await cli(['explain', 'nope'], dir);
+      expect(bad.code).toBe(2);
+      for (const id of [...checks, ...failures]) expect(bad.stderr).toContain(id);
+    });
+
+    it('--version prints the package version', async () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+      for (const flag of ['--version', '-V']) {
+        const r = await cli([flag], dir);
+        expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+      }
     });
 
     it('--help for every command exits 0', async () => {

@@ -19,7 +19,8 @@ import { loadPlatformTable } from '../platforms/table';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 import { formatReport, formatText, writeReports } from '../report';
 import type { ReportFormat } from '../report/common';
-import { REPORT_FORMATS } from '../report/common';
+import { docsRoot, INPUT_CHECK_META, packageVersion, REPORT_FORMATS } from '../report/common';
+import { FAILURE_IDS } from '../executors/shared/explain';
 import { describeFile, formatInspection } from './inspect';
 import { platformRows, formatPlatformRows } from './platforms';
 import { parseGoreleaserArtifacts, platformFromPath, targetFromBuildInfo } from './targets';
@@ -260,13 +261,16 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   return failing > 0 ? 1 : 0;
 }
 
-/** The doc page of a check: next to the compiled code in the package, or in the repository. */
-export function checkDocPath(id: string): string | undefined {
-  const candidates = [
-    path.join(__dirname, '..', 'docs', 'checks', `${id}.md`),
-    path.join(__dirname, '..', '..', '..', 'docs', 'checks', `${id}.md`),
-  ];
-  return candidates.find((p) => fs.existsSync(p));
+/** The doc page of a check (`checks/<id>.md`) or a build-failure hint (`failures/<id>.md`), when installed. */
+export function docPage(kind: 'checks' | 'failures', id: string): string | undefined {
+  const root = docsRoot();
+  const file = root ? path.join(root, kind, `${id}.md`) : undefined;
+  return file && fs.existsSync(file) ? file : undefined;
+}
+
+/** Everything `gocross explain` knows: the checks, the `input` pseudo-check, the build-failure hints. */
+export function explainIds(): { checks: string[]; failures: string[] } {
+  return { checks: [...ALL_CHECKS.map((c) => c.meta.id), INPUT_CHECK_META.id], failures: [...FAILURE_IDS] };
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -275,6 +279,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('Validate and inspect Go build artifacts: ELF, Mach-O, PE, archives and Go build info.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .version(packageVersion(), '-V, --version', 'print the version of @gocross/nx')
     .showHelpAfterError(false);
 
   program
@@ -324,14 +329,23 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('explain')
-    .description('print the documentation page of a check')
-    .argument('<check-id>')
+    .description('print the documentation page of a check, of the input pseudo-check, or of a build-failure hint id')
+    .argument('<id>')
     .action((id: string) => {
-      const check = findCheck(id);
-      if (!check) throw new CliError(`unknown check "${id}": one of ${ALL_CHECKS.map((c) => c.meta.id).join(', ')}`);
-      const doc = checkDocPath(id);
-      io.stdout(doc ? fs.readFileSync(doc, 'utf8') : `# ${check.meta.id}: ${check.meta.title}\n\n${check.meta.description}\n`);
-      setExit(0);
+      const meta = id === INPUT_CHECK_META.id ? INPUT_CHECK_META : findCheck(id)?.meta;
+      if (meta) {
+        const doc = docPage('checks', id);
+        io.stdout(doc ? fs.readFileSync(doc, 'utf8') : `# ${meta.id}: ${meta.title}\n\n${meta.description}\n`);
+        return setExit(0);
+      }
+      if (FAILURE_IDS.includes(id)) {
+        const doc = docPage('failures', id);
+        if (!doc) throw new CliError(`the page of build-failure hint "${id}" is not installed (failures/${id}.md)`);
+        io.stdout(fs.readFileSync(doc, 'utf8'));
+        return setExit(0);
+      }
+      const known = explainIds();
+      throw new CliError(`unknown id "${id}": checks ${known.checks.join(', ')}; build-failure hints ${known.failures.join(', ')}`);
     });
   return program;
 }
