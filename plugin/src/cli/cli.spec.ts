@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { buildFixture, CGO_HELLO, cSharedLib, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
 import { FAILURE_IDS } from '../executors/shared/explain';
 import { explainIds, main, type CliIo } from './main';
-import { parseGoreleaserArtifacts, platformFromPath } from './targets';
+import { parseGoreleaserArtifacts, parseGoreleaserTarget, platformFromPath } from './targets';
 
 interface Run {
   code: number;
@@ -171,6 +171,25 @@ describe('gocross CLI', () => {
       expect(bad.stdout).toContain('elf-arch');
     });
 
+    it('--goreleaser: a riscv64 variant recorded only in target is validated', async () => {
+      const rva20 = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'riscv64', GORISCV64: 'rva20u64' }, args: REPRO });
+      copy(rva20, path.join(dir, 'dist', 'app_linux_riscv64_rva20u64', 'app'));
+      const write = (target: string) =>
+        fs.writeFileSync(
+          path.join(dir, 'dist', 'artifacts.json'),
+          JSON.stringify([{ name: 'app', path: 'dist/app_linux_riscv64_rva20u64/app', goos: 'linux', goarch: 'riscv64', target, type: 'Binary' }]),
+        );
+      write('linux_riscv64_rva20u64');
+      const good = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+      expect(good.stdout).toMatch(/ok\s+dist\/app_linux_riscv64_rva20u64\/app\s+\[linux\/riscv64\/rva20u64/);
+      expect(good.code).toBe(0);
+      write('linux_riscv64_rva22u64');
+      const bad = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+      expect(bad.stdout).toMatch(/\[linux\/riscv64\/rva22u64/);
+      expect(bad.stdout).toContain('GORISCV64');
+      expect(bad.code).toBe(1);
+    });
+
     it('exit 2 with one line for usage and I/O errors', async () => {
       copy(arm64, path.join(dir, 'app'));
       fs.mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true });
@@ -308,6 +327,39 @@ describe('gocross CLI', () => {
       expect(platformFromPath('dist/apps/hello/linux-arm-7/hello')).toEqual({ goos: 'linux', goarch: 'arm', variant: '7' });
       expect(platformFromPath('dist/apps/hello/hello')).toBeUndefined();
       expect(platformFromPath('linux-arm64')).toBeUndefined(); // a file name is not a directory
+    });
+
+    it('reads every variant kind from goreleaser\'s target field', () => {
+      const cases: [string, object | undefined][] = [
+        ['linux_arm_7', { goos: 'linux', goarch: 'arm', variant: '7' }],
+        ['linux_arm_7,softfloat', { goos: 'linux', goarch: 'arm', variant: '7,softfloat' }],
+        ['linux_amd64_v3', { goos: 'linux', goarch: 'amd64', variant: 'v3' }],
+        ['linux_arm64_v8.0', { goos: 'linux', goarch: 'arm64', variant: 'v8.0' }],
+        ['linux_arm64_v9.1,lse,crypto', { goos: 'linux', goarch: 'arm64', variant: 'v9.1,lse,crypto' }],
+        ['darwin_arm64_v8.0', { goos: 'darwin', goarch: 'arm64', variant: 'v8.0' }],
+        ['linux_mips_softfloat', { goos: 'linux', goarch: 'mips', variant: 'softfloat' }],
+        ['linux_mips64le_hardfloat', { goos: 'linux', goarch: 'mips64le', variant: 'hardfloat' }],
+        ['linux_riscv64_rva22u64', { goos: 'linux', goarch: 'riscv64', variant: 'rva22u64' }],
+        ['linux_ppc64le_power9', { goos: 'linux', goarch: 'ppc64le', variant: 'power9' }],
+        ['linux_386_sse2', { goos: 'linux', goarch: '386', variant: 'sse2' }],
+        ['windows_amd64', { goos: 'windows', goarch: 'amd64' }],
+        ['linux_s390x_z15', undefined], // no variant variable for s390x
+        ['x86_64-unknown-linux-gnu', undefined], // another builder's target
+        ['linux_arm_7_x', undefined],
+        ['linux__7', undefined],
+      ];
+      for (const [t, want] of cases) expect({ t, p: parseGoreleaserTarget(t) }).toEqual({ t, p: want });
+
+      const entry = (extra: object) => JSON.stringify([{ type: 'Binary', name: 'app', path: 'dist/a/app', goos: 'linux', ...extra }]);
+      const platformOf = (extra: object) => parseGoreleaserArtifacts(entry(extra), 'a.json')[0].platform;
+      // riscv64: goreleaser 2.x records the variant only in target
+      expect(platformOf({ goarch: 'riscv64', target: 'linux_riscv64_rva20u64' })).toEqual({ goos: 'linux', goarch: 'riscv64', variant: 'rva20u64' });
+      // GOARM's float ABI is only in target; the field holds the version
+      expect(platformOf({ goarch: 'arm', goarm: '7', target: 'linux_arm_7,softfloat' })).toEqual({ goos: 'linux', goarch: 'arm', variant: '7,softfloat' });
+      expect(platformOf({ goarch: 'amd64', goamd64: 'v3' })).toEqual({ goos: 'linux', goarch: 'amd64', variant: 'v3' });
+      expect(platformOf({ goarch: 'ppc64le', target: 'linux_ppc64le_power9' })).toEqual({ goos: 'linux', goarch: 'ppc64le', variant: 'power9' });
+      expect(platformOf({ goarch: 'amd64', target: 'x86_64-unknown-linux-gnu' })).toEqual({ goos: 'linux', goarch: 'amd64' });
+      expect(() => platformOf({ goarch: 'amd64', goamd64: 'v1', target: 'linux_amd64_v3' })).toThrow('a.json: $[0]: goamd64 "v1" and target "linux_amd64_v3" name different variants');
     });
 
     it('reports the JSON path of a bad artifacts.json entry', () => {
