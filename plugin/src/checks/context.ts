@@ -25,6 +25,8 @@ export interface BinaryCheckContext {
   archive(): ArArchive | undefined;
   /** Go build info, when the file is a Go program or shared library built by Go ≥ 1.18. */
   buildInfo(): GoBuildInfo | undefined;
+  /** Go build info of slice `index` of a universal Mach-O file (buildInfo() is slice 0's). */
+  sliceBuildInfo(index: number): GoBuildInfo | undefined;
   /** This check's parameters from the policy (possibly empty). */
   params: Record<string, unknown>;
   /** Project sources, for checks that need them (`//export` names, go.mod). */

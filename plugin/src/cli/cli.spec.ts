@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildFixture, CGO_HELLO, cSharedLib, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
 import { FAILURE_IDS } from '../executors/shared/explain';
+import { universalMachO } from '../binary/test-utils/fixtures';
 import { explainIds, main, type CliIo } from './main';
 import { parseGoreleaserArtifacts, parseGoreleaserTarget, platformFromPath } from './targets';
 
@@ -130,6 +131,99 @@ describe('gocross CLI', () => {
         const r = await cli(['validate', 'libadd.so'], dir);
         expect(r.code).toBe(1);
         expect(r.stdout).toMatch(/error\s+exports\s+Gone is declared in libadd\.h but not exported by the library/);
+      });
+    });
+
+    describe('universal (fat) Mach-O: each slice against its own arch', () => {
+      const X86_64 = 0x01000007;
+      let darwinArm64: Buffer;
+      let darwinAmd64: Buffer;
+      beforeAll(() => {
+        darwinArm64 = fs.readFileSync(buildFixture({ files: HELLO, env: { GOOS: 'darwin', GOARCH: 'arm64' }, args: REPRO }));
+        darwinAmd64 = fs.readFileSync(buildFixture({ files: HELLO, env: { GOOS: 'darwin', GOARCH: 'amd64' }, args: REPRO }));
+      });
+      const fat = (name: string, images: Buffer[], places: (number | undefined)[] = []) => {
+        fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'dist', name), universalMachO(images, places));
+        return `dist/${name}`;
+      };
+      /** An arm64 image whose header claims x86_64: the wrong code in the x86_64 slice. */
+      const relabelled = () => {
+        const b = Buffer.from(darwinArm64);
+        b.writeInt32LE(X86_64, 4);
+        b.writeInt32LE(3, 8);
+        return b;
+      };
+      const findings = async (argv: string[]) => {
+        const r = await cli(['validate', '--format', 'json', ...argv], dir);
+        const j = JSON.parse(r.stdout);
+        return { code: r.code, messages: j.artifacts[0].findings.map((f: { checkId: string; message: string }) => `${f.checkId}: ${f.message}`).sort() };
+      };
+
+      it('amd64 + arm64 passes, judged as a darwin universal binary', async () => {
+        const file = fat('app', [darwinArm64, darwinAmd64]);
+        const r = await cli(['validate', file], dir);
+        expect(r.stdout).toMatch(/ok\s+dist\/app\s+\[darwin\/amd64\/v1\+arm64\/v8\.0 universal/);
+        expect(r.code).toBe(0);
+      });
+
+      it('an x86_64 slice holding arm64 code is reported through its build info (it passed when any slice matched)', async () => {
+        expect(await findings([fat('app', [darwinArm64, relabelled()])])).toEqual({
+          code: 1,
+          messages: ['buildinfo: amd64 slice: built with GOARCH=arm64, target is GOARCH=amd64'],
+        });
+      });
+
+      it('a slice in the wrong place, and a missing arch', async () => {
+        expect(await findings([fat('app', [darwinArm64, darwinArm64], [undefined, X86_64])])).toEqual({
+          code: 1,
+          messages: [
+            'buildinfo: amd64 slice: built with GOARCH=arm64, target is GOARCH=amd64',
+            'elf-arch: slice 1 is listed as amd64 in the universal header but is a arm64 image',
+            'elf-arch: universal binary has no amd64 slice (it holds arm64, arm64), target is darwin/amd64, darwin/arm64/v8.0',
+          ],
+        });
+        expect(await findings([fat('app', [darwinArm64])])).toEqual({
+          code: 1,
+          messages: ['elf-arch: universal binary has no amd64 slice (it holds arm64), target is darwin/amd64, darwin/arm64/v8.0'],
+        });
+      });
+
+      it('inspect shows each slice with its own build info, and a misplaced slice', async () => {
+        const file = fat('app', [darwinArm64, darwinArm64], [undefined, X86_64]);
+        const j = JSON.parse((await cli(['inspect', '--json', file], dir)).stdout);
+        expect(j.macho.images.map((i: { cpu: string; listedAs?: string; goBuildInfo: { text: string } }) => [i.cpu, i.listedAs, /GOARCH=(\w+)/.exec(i.goBuildInfo.text)?.[1]])).toEqual([
+          ['arm64', undefined, 'arm64'],
+          ['arm64', 'x86_64', 'arm64'],
+        ]);
+        const good = await cli(['inspect', fat('good', [darwinArm64, darwinAmd64])], dir);
+        expect(good.stdout).toMatch(/go build info of the arm64 slice:\n(.*\n)*\s+build\tGOARCH=arm64\n/);
+        expect(good.stdout).toMatch(/go build info of the x86_64 slice:\n(.*\n)*\s+build\tGOARCH=amd64\n/);
+      });
+
+      it('--goreleaser: a universal binary (goarch "all") is judged as amd64 + arm64', async () => {
+        const write = () =>
+          fs.writeFileSync(
+            path.join(dir, 'dist', 'artifacts.json'),
+            JSON.stringify([{ name: 'app', path: 'dist/app', goos: 'darwin', goarch: 'all', type: 'Binary', internal_type: 5 }]),
+          );
+        fat('app', [darwinArm64, darwinAmd64]);
+        write();
+        const good = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+        expect(good.stdout).toMatch(/ok\s+dist\/app\s+\[darwin\/amd64\/v1\+arm64\/v8\.0 universal/);
+        expect(good.code).toBe(0);
+        fat('app', [darwinArm64]);
+        const bad = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+        expect(bad.stdout).toContain('universal binary has no amd64 slice');
+        expect(bad.code).toBe(1);
+      });
+
+      it('--platform names the one arch expected: another slice is a finding', async () => {
+        const file = fat('app', [darwinArm64, darwinAmd64]);
+        expect(await findings(['--platform', 'darwin/arm64', file])).toEqual({
+          code: 1,
+          messages: ['elf-arch: slice 1 is a amd64 image, which is not one of the expected darwin/arm64'],
+        });
       });
     });
 

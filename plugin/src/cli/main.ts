@@ -9,7 +9,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectKind, openFile, readBuildInfo, type ByteSource, type FileKind } from '../binary';
+import { detectKind, openFile, readBuildInfo, readMachO, type ByteSource, type FileKind } from '../binary';
 import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type ArtifactInput, type DeclaredExports, type Policy } from '../checks';
 import { parseCgoHeaderExports } from '../checks/exports';
 import type { TargetSpec } from '../checks/types';
@@ -105,6 +105,45 @@ function buildInfoTarget(abs: string): TargetSpec | undefined {
   }
 }
 
+/** What a universal Mach-O file for macOS holds when nothing says otherwise (Go builds no other darwin arch). */
+const UNIVERSAL_ARCHES = ['amd64', 'arm64'];
+
+/**
+ * The target of a universal (fat) Mach-O file: one platform per expected slice (the one the
+ * caller named, else amd64 and arm64), each with the variant its slice's build info records
+ * when the slice is of that arch, and the rest (cgo, buildmode, tags) from the first slice
+ * that has build info.
+ */
+function universalTarget(abs: string, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
+  const src = openFile(abs) as ByteSource & { close?: () => void };
+  const infos: TargetSpec[] = [];
+  try {
+    const m = readMachO(src);
+    m.images.forEach((_, i) => {
+      try {
+        const info = readBuildInfo(src, i);
+        const t = info ? targetFromBuildInfo(info) : undefined;
+        if (t) infos.push(t);
+      } catch {
+        // a slice without readable build info is judged by the other checks
+      }
+    });
+  } catch {
+    // unreadable: the engine reports it as an input finding
+  } finally {
+    src.close?.();
+  }
+  const goos = named?.goos ?? infos[0]?.platform.goos ?? 'darwin';
+  const universal: Platform[] = named
+    ? [named]
+    : UNIVERSAL_ARCHES.map((goarch) => {
+        const variant = infos.find((t) => t.platform.goarch === goarch)?.platform.variant;
+        return variant ? { goos, goarch, variant } : { goos, goarch };
+      });
+  const first = infos[0] ?? base(universal[0]);
+  return { ...first, platform: universal[0], universal };
+}
+
 /**
  * The functions declared by the header cgo writes beside a c-shared library: go build names it
  * after the output with its last extension replaced (`libfoo.so` → `libfoo.h`). Undefined when
@@ -188,7 +227,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     for (const b of listed) {
       const abs = path.resolve(projectDir, b.path);
       if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
-      const fromInfo = buildInfoTarget(abs);
+      const fromInfo = b.universal ? universalTarget(abs, undefined, base) : buildInfoTarget(abs);
       const target = { ...(fromInfo ?? base(b.platform)), platform: b.platform };
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
       if (flags.libc) target.libc = flags.libc;
@@ -208,7 +247,11 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     const display = path.relative(io.cwd, abs) || abs;
     const fromPath = platformFromPath(display);
     let target: TargetSpec | undefined;
-    if (fixed) target = base(fixed);
+    if (kind === 'macho-fat') {
+      target = universalTarget(abs, fixed ?? fromPath, base);
+      if (flags.buildmode) target.buildmode = flags.buildmode;
+      if (flags.cgo !== undefined) target.cgo = flags.cgo;
+    } else if (fixed) target = base(fixed);
     else {
       const fromInfo = buildInfoTarget(abs);
       if (fromInfo) {

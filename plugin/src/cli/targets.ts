@@ -61,6 +61,11 @@ export interface GoreleaserBinary {
   name: string;
   path: string;
   platform: Platform;
+  /**
+   * A macOS universal binary (goreleaser's universal_binaries: type "Binary", goarch "all"),
+   * holding one slice per platform listed here; `platform` is the first.
+   */
+  universal?: Platform[];
 }
 
 /** goreleaser's field for each variant variable, as written to artifacts.json. */
@@ -115,6 +120,12 @@ export function parseGoreleaserArtifacts(text: string, source: string): Goreleas
     if (e.type !== 'Binary') return;
     for (const key of ['path', 'goos', 'goarch']) {
       if (typeof e[key] !== 'string' || e[key] === '') throw new ArtifactsJsonError(`${where}.${key} must be a non-empty string`);
+    }
+    if (e.goarch === 'all') {
+      // universal_binaries lipo the darwin amd64 and arm64 builds together
+      const universal = ['amd64', 'arm64'].map((goarch) => ({ goos: e.goos as string, goarch }));
+      out.push({ name: typeof e.name === 'string' ? e.name : (e.path as string), path: e.path as string, platform: universal[0], universal });
+      return;
     }
     const platform: Platform = { goos: e.goos as string, goarch: e.goarch as string };
     const variable = VARIANT_VARIABLE[platform.goarch];
