@@ -113,15 +113,15 @@ export const elfArch: Check<BinaryCheckContext> = {
           if (img.fatCputype !== undefined && img.fatCputype !== img.cputype) {
             const place = archName(img.fatCputype, `cputype 0x${(img.fatCputype >>> 0).toString(16)}`);
             add(
-              `slice ${i} is listed as ${place} in the universal header but is a ${own} image`,
+              `slice ${i} is listed as ${place} in the universal header but its image is ${own}`,
               `rebuild the universal binary from the thin ${place} build (lipo -create, or goreleaser universal_binaries)`,
               { slice: i, fatCputype: img.fatCputype, cputype: img.cputype },
             );
           }
           if (!expected.some((p) => MACHO_CPU[p.goarch] === img.cputype)) {
             add(
-              `slice ${i} is a ${own} image, which is not one of the expected ${expectedNames}`,
-              `build the universal binary from exactly the ${expectedNames} builds`,
+              `slice ${i} (${own}) is not one of the expected ${expectedNames}`,
+              `assemble the universal binary from the builds of ${expectedNames} only`,
               { slice: i, cputype: img.cputype },
             );
           }

@@ -179,7 +179,7 @@ describe('gocross CLI', () => {
           code: 1,
           messages: [
             'buildinfo: amd64 slice: built with GOARCH=arm64, target is GOARCH=amd64',
-            'elf-arch: slice 1 is listed as amd64 in the universal header but is a arm64 image',
+            'elf-arch: slice 1 is listed as amd64 in the universal header but its image is arm64',
             'elf-arch: universal binary has no amd64 slice (it holds arm64, arm64), target is darwin/amd64, darwin/arm64/v8.0',
           ],
         });
@@ -222,7 +222,7 @@ describe('gocross CLI', () => {
         const file = fat('app', [darwinArm64, darwinAmd64]);
         expect(await findings(['--platform', 'darwin/arm64', file])).toEqual({
           code: 1,
-          messages: ['elf-arch: slice 1 is a amd64 image, which is not one of the expected darwin/arm64'],
+          messages: ['elf-arch: slice 1 (amd64) is not one of the expected darwin/arm64'],
         });
       });
     });
