@@ -297,6 +297,7 @@ describe('gocross CLI', () => {
         [['validate', ''], /^gocross: validate: an empty path names nothing to validate\n$/],
         [['validate', 'empty'], /^gocross: nothing to validate: empty holds no files\n$/],
         [['validate', 'docs'], /^gocross: nothing to validate: docs holds only 2 non-binary file\(s\)\n$/],
+        [['validate', 'docs/README.md'], /^gocross: nothing to validate: docs\/README.md is not an ELF, Mach-O, PE or ar file\n$/],
         [['validate', 'empty', 'docs'], /^gocross: nothing to validate: empty, docs hold only 2 non-binary file\(s\)\n$/],
         [['validate', '--goreleaser', 'dist/artifacts.json'], /^gocross: nothing to validate: dist\/artifacts.json lists no binaries\n$/],
         [['validate', '--platform', 'linux/nosucharch', 'app'], /^gocross: .*linux.*nosucharch/],

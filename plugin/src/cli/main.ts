@@ -272,7 +272,9 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   if (artifacts.length === 0 && unknownTarget.length === 0) {
     const where: string[] = [];
     if (flags.goreleaser) where.push(`${flags.goreleaser} lists no binaries`);
-    if (paths.length > 0) {
+    if (paths.length === 1 && files.length === 1 && files[0] === path.resolve(io.cwd, paths[0])) {
+      where.push(`${paths[0]} is not an ELF, Mach-O, PE or ar file`);
+    } else if (paths.length > 0) {
       const what = skipped > 0 ? `only ${skipped} non-binary file(s)` : 'no files';
       where.push(`${paths.join(', ')} ${paths.length > 1 ? 'hold' : 'holds'} ${what}`);
     }
