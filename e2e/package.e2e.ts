@@ -82,6 +82,14 @@ describe('installed @gocross/nx package', () => {
         const inside = path.isAbsolute(d.docs) && fs.existsSync(d.docs) && fs.realpathSync(d.docs).startsWith(realPkg + path.sep);
         expect({ ...d, inside }).toEqual({ ...d, inside: true });
       }
+      // SARIF keeps URLs (it is uploaded elsewhere) and carries the installed pages as rule help.
+      const s = run(bin, ['validate', '--format', 'sarif', 'dist'], { cwd: dir, env: { CI: 'true' } });
+      const rules = JSON.parse(s.stdout).runs[0].tool.driver.rules as { id: string; helpUri: string; help: { markdown: string } }[];
+      expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['elf-arch', 'input']));
+      for (const r of rules) {
+        expect({ id: r.id, helpUri: r.helpUri }).toEqual({ id: r.id, helpUri: expect.stringMatching(/^https:\/\/.*\/docs\/checks\/[a-z0-9-]+\.md$/) });
+        expect({ id: r.id, page: r.help.markdown.startsWith(`# ${r.id}`), local: s.stdout.includes(realPkg) }).toEqual({ id: r.id, page: true, local: false });
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
