@@ -112,6 +112,22 @@ describe('gocross CLI from the packed package', () => {
     const bad = gocross(['validate', '--goreleaser', 'dist/artifacts.json']);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('elf-arch');
+
+    // goreleaser 2.x records the riscv64 variant only in target
+    build('rv/app_linux_riscv64_rva20u64/app', { GOOS: 'linux', GOARCH: 'riscv64', GORISCV64: 'rva20u64' });
+    const rv = (target: string) => {
+      writeFile(
+        path.join(dir, 'rv', 'dist', 'artifacts.json'),
+        JSON.stringify([{ name: 'app', path: 'app_linux_riscv64_rva20u64/app', goos: 'linux', goarch: 'riscv64', target, type: 'Binary' }]),
+      );
+      return gocross(['validate', '--goreleaser', 'rv/dist/artifacts.json']);
+    };
+    const rvGood = rv('linux_riscv64_rva20u64');
+    if (rvGood.code !== 0) throw new Error(describeRun('gocross validate --goreleaser (riscv64 rva20u64)', rvGood));
+    expect(rvGood.stdout).toMatch(/\[linux\/riscv64\/rva20u64/);
+    const rvBad = rv('linux_riscv64_rva22u64');
+    expect(rvBad.code).toBe(1);
+    expect(rvBad.stdout).toMatch(/error\s+buildinfo\s+built with GORISCV64=rva20u64, target is GORISCV64=rva22u64/);
   });
 
   describe('c-shared libraries: //export names from the library and its header, no sources needed', () => {
