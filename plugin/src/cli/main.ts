@@ -228,7 +228,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
       const abs = path.resolve(projectDir, b.path);
       if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
       const fromInfo = b.universal ? universalTarget(abs, undefined, base) : buildInfoTarget(abs);
-      const target = { ...(fromInfo ?? base(b.platform)), platform: b.platform };
+      const target = { ...(fromInfo ?? base(b.platform)), platform: b.universal && fromInfo ? fromInfo.platform : b.platform };
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
       if (flags.libc) target.libc = flags.libc;
       const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
