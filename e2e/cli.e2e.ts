@@ -1,12 +1,38 @@
 /**
  * The `gocross` command line as installed from the packed tarball (node_modules/.bin/gocross in
  * the test workspace), on binaries built here by go: good ones, a wrong-arch file under a
- * linux_arm64 path, a cgo binary with a /tmp RUNPATH, and goreleaser's artifacts.json.
+ * linux_arm64 path, a cgo binary with a /tmp RUNPATH, c-shared libraries (native and cross),
+ * universal Mach-O files, and goreleaser's artifacts.json.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeRun, realGo, requireTool, run, workspaceRoot, writeFile } from './utils';
+
+/** A universal Mach-O of thin images: fat_arch entries (big-endian) and slices aligned to 2^14. */
+function universal(images: Buffer[]): Buffer {
+  const align = 1 << 14;
+  const up = (n: number) => Math.ceil(n / align) * align;
+  const offsets: number[] = [];
+  let at = up(8 + images.length * 20);
+  for (const img of images) {
+    offsets.push(at);
+    at = up(at + img.length);
+  }
+  const out = Buffer.alloc(offsets[offsets.length - 1] + images[images.length - 1].length);
+  out.writeUInt32BE(0xcafebabe, 0);
+  out.writeUInt32BE(images.length, 4);
+  images.forEach((img, i) => {
+    const o = 8 + i * 20;
+    out.writeInt32BE(img.readInt32LE(4), o); // cputype (the thin images are little-endian)
+    out.writeInt32BE(img.readInt32LE(8), o + 4); // cpusubtype
+    out.writeUInt32BE(offsets[i], o + 8);
+    out.writeUInt32BE(img.length, o + 12);
+    out.writeUInt32BE(14, o + 16);
+    img.copy(out, offsets[i]);
+  });
+  return out;
+}
 
 describe('gocross CLI from the packed package', () => {
   let ws: string;
@@ -14,9 +40,9 @@ describe('gocross CLI from the packed package', () => {
   let dir: string;
   const gocross = (args: string[]) => run(bin, args, { cwd: dir, env: { CI: 'true' } });
 
-  const build = (out: string, env: Record<string, string>, extra: string[] = []) => {
+  const build = (out: string, env: Record<string, string>, extra: string[] = [], src = 'src') => {
     const r = run(realGo(), ['build', '-trimpath', ...extra, '-o', path.join(dir, out), '.'], {
-      cwd: path.join(dir, 'src'),
+      cwd: path.join(dir, src),
       env: { GOFLAGS: '', GOWORK: 'off', GOTOOLCHAIN: 'local', GOPROXY: 'off', CGO_ENABLED: '0', ...env },
     });
     if (r.code !== 0) throw new Error(describeRun(`go build ${out}`, r));
@@ -86,6 +112,96 @@ describe('gocross CLI from the packed package', () => {
     const bad = gocross(['validate', '--goreleaser', 'dist/artifacts.json']);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('elf-arch');
+
+    // goreleaser 2.x records the riscv64 variant only in target
+    build('rv/app_linux_riscv64_rva20u64/app', { GOOS: 'linux', GOARCH: 'riscv64', GORISCV64: 'rva20u64' });
+    const rv = (target: string) => {
+      writeFile(
+        path.join(dir, 'rv', 'dist', 'artifacts.json'),
+        JSON.stringify([{ name: 'app', path: 'app_linux_riscv64_rva20u64/app', goos: 'linux', goarch: 'riscv64', target, type: 'Binary' }]),
+      );
+      return gocross(['validate', '--goreleaser', 'rv/dist/artifacts.json']);
+    };
+    const rvGood = rv('linux_riscv64_rva20u64');
+    if (rvGood.code !== 0) throw new Error(describeRun('gocross validate --goreleaser (riscv64 rva20u64)', rvGood));
+    expect(rvGood.stdout).toMatch(/\[linux\/riscv64\/rva20u64/);
+    const rvBad = rv('linux_riscv64_rva22u64');
+    expect(rvBad.code).toBe(1);
+    expect(rvBad.stdout).toMatch(/error\s+buildinfo\s+built with GORISCV64=rva20u64, target is GORISCV64=rva22u64/);
+  });
+
+  describe('c-shared libraries: //export names from the library and its header, no sources needed', () => {
+    const writeLib = (name: string, leak: boolean) => {
+      writeFile(path.join(dir, name, 'go.mod'), 'module example.com/libadd\n\ngo 1.22\n');
+      writeFile(
+        path.join(dir, name, 'helper.c'),
+        leak ? 'int helper_add1(int x) { return x + 1; }\n' : '__attribute__((visibility("hidden"))) int helper_add1(int x) { return x + 1; }\n',
+      );
+      writeFile(
+        path.join(dir, name, 'lib.go'),
+        'package main\n\n/*\nint helper_add1(int x);\n*/\nimport "C"\n\n//export Add\nfunc Add(a, b C.int) C.int { return C.helper_add1(a) + b - 1 }\n\n//export Hello\nfunc Hello() {}\n\nfunc main() {}\n',
+      );
+    };
+    for (const [goarch, cc] of [
+      ['amd64', 'gcc'],
+      ['arm64', 'aarch64-linux-gnu-gcc'],
+    ]) {
+      test(`linux/${goarch} with ${cc}: a clean library exits 0, a leaked C function exits 1 with exports`, () => {
+        if (!requireTool(cc, `build a linux/${goarch} c-shared library`)) return;
+        writeLib(`libsrc-${goarch}`, false);
+        writeLib(`libsrc-${goarch}-leak`, true);
+        const env = { CGO_ENABLED: '1', CC: cc, GOOS: 'linux', GOARCH: goarch };
+        build(`lib-${goarch}/libadd.so`, env, ['-buildmode=c-shared'], `libsrc-${goarch}`);
+        build(`lib-${goarch}-leak/libadd.so`, env, ['-buildmode=c-shared'], `libsrc-${goarch}-leak`);
+        expect(fs.existsSync(path.join(dir, `lib-${goarch}`, 'libadd.h'))).toBe(true);
+        const good = gocross(['validate', `lib-${goarch}`]);
+        if (good.code !== 0) throw new Error(describeRun(`gocross validate lib-${goarch}`, good));
+        fs.renameSync(path.join(dir, `lib-${goarch}`, 'libadd.h'), path.join(dir, `lib-${goarch}`, 'libadd.h.off'));
+        const noHeader = gocross(['validate', `lib-${goarch}`]);
+        if (noHeader.code !== 0) throw new Error(describeRun(`gocross validate lib-${goarch} (no header)`, noHeader));
+        const bad = gocross(['validate', `lib-${goarch}-leak`]);
+        expect(bad.code).toBe(1);
+        expect(bad.stdout).toMatch(/error\s+exports\s+exports function helper_add1, which is not an \/\/export/);
+        expect(bad.stdout).not.toMatch(/exports function (Add|Hello)\b/);
+      });
+    }
+  });
+
+  test('a universal Mach-O: amd64 + arm64 exits 0; an x86_64 slice holding arm64 code exits 1', () => {
+    build('mac/app-arm64', { GOOS: 'darwin', GOARCH: 'arm64' });
+    build('mac/app-amd64', { GOOS: 'darwin', GOARCH: 'amd64' });
+    const arm64 = fs.readFileSync(path.join(dir, 'mac', 'app-arm64'));
+    const amd64 = fs.readFileSync(path.join(dir, 'mac', 'app-amd64'));
+    writeFile(path.join(dir, 'fat', 'good', 'app'), universal([arm64, amd64]));
+    const good = gocross(['validate', 'fat/good']);
+    if (good.code !== 0) throw new Error(describeRun('gocross validate fat/good', good));
+    expect(good.stdout).toMatch(/ok\s+fat\/good\/app\s+\[darwin\/amd64\/v1\+arm64\/v8\.0 universal/);
+    const wrong = Buffer.from(arm64);
+    wrong.writeInt32LE(0x01000007, 4); // CPU_TYPE_X86_64
+    wrong.writeInt32LE(3, 8);
+    writeFile(path.join(dir, 'fat', 'bad', 'app'), universal([arm64, wrong]));
+    const bad = gocross(['validate', 'fat/bad']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/error\s+buildinfo\s+amd64 slice: built with GOARCH=arm64, target is GOARCH=amd64/);
+  });
+
+  test('nothing to validate: exit 2 with one line', () => {
+    fs.mkdirSync(path.join(dir, 'empty-dist'), { recursive: true });
+    writeFile(path.join(dir, 'empty-dist', 'checksums.txt'), 'x\n');
+    for (const [args, msg] of [
+      [['validate', 'empty-dist'], 'gocross: nothing to validate: empty-dist holds only 1 non-binary file(s)\n'],
+      [['validate', 'no-such-dir'], 'gocross: nothing to validate: no-such-dir does not exist\n'],
+      [['validate', ''], 'gocross: validate: an empty path names nothing to validate\n'],
+    ] as [string[], string][]) {
+      const r = gocross(args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 2, stderr: msg });
+    }
+  });
+
+  test('--version prints the version of the installed package', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ws, 'node_modules', '@gocross', 'nx', 'package.json'), 'utf8')) as { version: string };
+    const r = gocross(['--version']);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: `${pkg.version}\n` });
   });
 
   test('inspect, platforms and explain work from the package (docs travel with it)', () => {
@@ -96,6 +212,10 @@ describe('gocross CLI from the packed package', () => {
     const e = gocross(['explain', 'archive-arch']);
     expect(e.code).toBe(0);
     expect(e.stdout).toMatch(/^# archive-arch/);
-    expect(gocross(['explain', 'nope']).code).toBe(2);
+    expect(gocross(['explain', 'input']).stdout).toMatch(/^# input/);
+    expect(gocross(['explain', 'cc-not-found']).stdout).toMatch(/^# `cc-not-found`/);
+    const nope = gocross(['explain', 'nope']);
+    expect(nope.code).toBe(2);
+    expect(nope.stderr).toMatch(/unknown id "nope": checks .*exports.*input; build-failure hints .*cc-not-found/);
   });
 });

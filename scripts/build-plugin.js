@@ -45,9 +45,18 @@ function copyAssets(dir) {
 }
 copyAssets(src);
 
-// Check docs travel with the package so `gocross explain <id>` works after install.
+// The docs travel with the package (dist/docs, inside `files`): `gocross explain <id>` prints
+// them, and a finding's `docs` names the installed page. A build without them is refused.
 const docs = path.resolve(pluginRoot, '..', 'docs');
-if (fs.existsSync(docs)) fs.cpSync(docs, path.join(tmp, 'docs'), { recursive: true });
+for (const sub of ['checks', 'failures']) {
+  const dir = path.join(docs, sub);
+  if (!fs.existsSync(dir) || !fs.readdirSync(dir).some((f) => f.endsWith('.md'))) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    console.error(`build-plugin: ${path.relative(process.cwd(), dir) || dir} has no pages; the package needs them`);
+    process.exit(1);
+  }
+}
+fs.cpSync(docs, path.join(tmp, 'docs'), { recursive: true });
 
 fs.rmSync(dist, { recursive: true, force: true });
 fs.renameSync(tmp, dist);

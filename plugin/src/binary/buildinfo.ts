@@ -53,9 +53,10 @@ function elfLayout(src: ByteSource): Layout {
   };
 }
 
-function machoLayout(src: ByteSource): Layout {
+function machoLayout(src: ByteSource, image: number): Layout {
   const m = readMachO(src);
-  const img = m.images[0];
+  const img = m.images[image];
+  if (!img) return { regions: [], addrToOffset: () => undefined };
   const regions: Region[] = [];
   const sec = img.section('__go_buildinfo');
   if (sec) regions.push({ offset: sec.offset, size: sec.size });
@@ -131,12 +132,16 @@ function stripSentinels(mod: string): string {
   return '';
 }
 
-/** Reads the Go build information of a Go program or shared library; undefined when it has none. */
-export function readBuildInfo(src: ByteSource): GoBuildInfo | undefined {
+/**
+ * Reads the Go build information of a Go program or shared library; undefined when it has none.
+ * For a universal Mach-O file, of the slice with that index (default the first; each slice is a
+ * separate Go build with its own build info).
+ */
+export function readBuildInfo(src: ByteSource, image = 0): GoBuildInfo | undefined {
   const kind = detectKind(src);
   let layout: Layout;
   if (kind === 'elf') layout = elfLayout(src);
-  else if (kind === 'macho' || kind === 'macho-fat') layout = machoLayout(src);
+  else if (kind === 'macho' || kind === 'macho-fat') layout = machoLayout(src, image);
   else if (kind === 'pe') layout = peLayout(src);
   else return undefined;
   let hdr: number | undefined;

@@ -158,6 +158,19 @@ d('archives, COFF objects and universal Mach-O', () => {
     const sec = m.images[1].section('__go_buildinfo')!;
     expect(fat.toString('latin1', sec.offset + 2, sec.offset + 14)).toBe('Go buildinf:');
     expect(readBuildInfo(src)!.setting('GOARCH')).toBe('arm64');
+    // Each slice has its own build info.
+    expect(readBuildInfo(src, 1)!.setting('GOARCH')).toBe('amd64');
+    expect(readBuildInfo(src, 2)).toBeUndefined();
+    // The fat header's place of each slice is reported as read, also when the slice disagrees.
+    expect(m.images.map((i) => [i.fatCputype, i.cputype])).toEqual([
+      [0x0100000c, 0x0100000c],
+      [0x01000007, 0x01000007],
+    ]);
+    const misplaced = readMachO(bufferSource(universalMachO([a, a], [undefined, 0x01000007])));
+    expect(misplaced.images.map((i) => [i.fatCputype, i.cpuName])).toEqual([
+      [0x0100000c, 'arm64'],
+      [0x01000007, 'arm64'],
+    ]);
     // A slice table pointing past the end is a format error.
     fat.writeUInt32BE(fat.length, 8 + 20 + 8);
     expect(() => readMachO(bufferSource(fat))).toThrow(BinaryFormatError);

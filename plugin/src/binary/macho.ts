@@ -119,8 +119,10 @@ export function readMachO(src: ByteSource): MachOFile {
       const size = fat64 ? d.u64(o + 16) : d.u32(o + 12);
       if (off + size > src.size) fail(F, 8 + o, `slice ${i} (${size} bytes at ${off}) within file`);
       const img = readImage(src, off, size);
-      const ct = d.i32(o);
-      if (img.cputype !== ct) fail(F, 8 + o, `slice ${i} cputype ${ct} to match its header (${img.cputype})`);
+      // Where the fat header places the slice; a slice whose own header disagrees is reported
+      // by the checks, not refused here.
+      img.fatCputype = d.i32(o);
+      img.fatCpusubtype = d.i32(o + 4);
       images.push(img);
     }
     return { kind: 'macho', fat: true, images };

@@ -355,6 +355,12 @@ export interface MachOLoadCommand {
 export interface MachOImage {
   /** Offset of this image in the file (0 for a thin file, the fat_arch offset otherwise). */
   offset: number;
+  /**
+   * In a universal file: the cputype and cpusubtype its fat_arch entry lists for this slice
+   * (its place), which may differ from the slice's own header. Absent for a thin file.
+   */
+  fatCputype?: number;
+  fatCpusubtype?: number;
   size: number;
   is64: boolean;
   bigEndian: boolean;

@@ -5,9 +5,10 @@
  * modules; no vcs.modified=true when the policy forbids dirty builds.
  */
 import type { BinaryCheckContext } from './context';
-import { compareVersions } from './arch';
+import { compareVersions, goarchOfMachO } from './arch';
+import type { GoBuildInfo } from '../binary/types';
 import { VARIANT_VARIABLE } from '../platforms/types';
-import type { Check, Finding } from './types';
+import type { Check, Finding, TargetSpec } from './types';
 
 /** Variant values Go uses when the variable is unset (GOARM depends on the host: not listed). */
 const DEFAULT_VARIANT: Readonly<Record<string, string>> = {
@@ -46,71 +47,87 @@ export const buildinfo: Check<BinaryCheckContext> = {
   run(ctx) {
     const out: Finding[] = [];
     if (ctx.kind === 'ar') return out;
-    const bi = ctx.buildInfo();
-    if (!bi) return out;
-    const t = ctx.target;
-    const add = (message: string, fix: string, data?: Record<string, unknown>, severity: 'error' | 'warn' = 'error') =>
-      out.push({ checkId: 'buildinfo', severity, message, fix, file: ctx.file, data });
-
-    const goos = bi.setting('GOOS');
-    const goarch = bi.setting('GOARCH');
-    if (goos && goos !== t.platform.goos) add(`built with GOOS=${goos}, target is GOOS=${t.platform.goos}`, `rebuild with GOOS=${t.platform.goos}`, { goos });
-    if (goarch && goarch !== t.platform.goarch) add(`built with GOARCH=${goarch}, target is GOARCH=${t.platform.goarch}`, `rebuild with GOARCH=${t.platform.goarch}`, { goarch });
-    if (goarch === t.platform.goarch) {
-      const v = VARIANT_VARIABLE[goarch];
-      const recorded = v ? bi.setting(v) : undefined;
-      const expected = t.platform.variant ?? (v ? DEFAULT_VARIANT[v] : undefined);
-      if (v && recorded !== undefined && expected !== undefined && !sameVariant(recorded, expected)) {
-        add(
-          `built with ${v}=${recorded}, target is ${v}=${expected}: the binary may use instructions the device lacks`,
-          `rebuild with ${v}=${expected} (the ${v.toLowerCase()} option of the build target; check the environment for a stray ${v})`,
-          { variable: v, recorded, expected },
-        );
-      }
+    const m = ctx.kind === 'macho-fat' ? ctx.macho() : undefined;
+    if (!m || !m.fat) {
+      const bi = ctx.buildInfo();
+      if (bi) judge(ctx, bi, ctx.target, '', out);
+      return out;
     }
-    const cgo = bi.setting('CGO_ENABLED');
-    if (cgo !== undefined && (cgo === '1') !== t.cgo) {
-      add(`built with CGO_ENABLED=${cgo}, target has cgo ${t.cgo ? 'on' : 'off'}`, `rebuild with CGO_ENABLED=${t.cgo ? 1 : 0} (cgo option of the build target)`, { cgo });
-    }
-    const trim = bi.setting('-trimpath') === 'true';
-    const wantTrim = ctx.params.requireTrimpath ?? t.trimpath;
-    if (wantTrim === true && !trim) {
-      add('built without -trimpath: local paths are embedded and the build is not reproducible', 'build with -trimpath (trimpath: true, the default)', undefined, 'warn');
-    }
-    if (t.tags) {
-      const recorded = (bi.setting('-tags') ?? '').split(',').filter(Boolean).sort();
-      const wanted = [...t.tags].filter(Boolean).sort();
-      if (recorded.join(',') !== wanted.join(',')) {
-        add(
-          `built with tags [${recorded.join(', ')}], target has tags [${wanted.join(', ')}]`,
-          'rebuild with the target\'s tags option (and no extra -tags in GOFLAGS)',
-          { recorded, wanted },
-        );
-      }
-    }
-    const min = ctx.params.minGoVersion as string | undefined;
-    if (min) {
-      const have = bi.goVersion.replace(/^go/, '').replace(/[^0-9.].*$/, '');
-      const want = min.replace(/^go/, '');
-      if (have && compareVersions(have, want) < 0) {
-        add(`built with ${bi.goVersion}, policy requires go${want} or newer`, `upgrade the Go toolchain to go${want}+ (go.mod toolchain line, GOTOOLCHAIN)`, { goVersion: bi.goVersion, min: want });
-      }
-    }
-    const allowReplace = new Set((ctx.params.allowReplace as string[] | undefined) ?? []);
-    for (const d of bi.deps) {
-      if (!d.replace || allowReplace.has(d.path) || !isSensitiveModule(d.path)) continue;
-      const v = d.replace.version;
-      const to = v && v !== '(devel)' ? `${d.replace.path}@${v}` : d.replace.path;
-      add(
-        `module ${d.path} is replaced by ${to}: a local or unofficial copy of a low-level module`,
-        `remove the replace of ${d.path} from go.mod (or list it in buildinfo "allowReplace" if intended)`,
-        { module: d.path, replace: d.replace.path, replaceVersion: d.replace.version },
-      );
-    }
-    if (ctx.params.allowDirty === false && bi.setting('vcs.modified') === 'true') {
-      add(`built from a modified working tree (vcs.modified=true, revision ${bi.setting('vcs.revision') ?? '?'})`, 'commit your changes and rebuild (release builds must come from a clean checkout)');
-    }
+    // A universal file: each slice is its own Go build, judged against the platform of the arch
+    // its place in the fat header names (elf-arch reports slices of unexpected arches).
+    m.images.forEach((img, i) => {
+      const cputype = img.fatCputype ?? img.cputype;
+      const goarch = goarchOfMachO(cputype);
+      if (!goarch) return;
+      const platform = (ctx.target.universal ?? [ctx.target.platform]).find((p) => p.goarch === goarch) ?? { goos: ctx.target.platform.goos, goarch };
+      const bi = ctx.sliceBuildInfo(i);
+      if (bi) judge(ctx, bi, { ...ctx.target, platform }, `${goarch} slice: `, out);
+    });
     return out;
   },
 };
+
+function judge(ctx: BinaryCheckContext, bi: GoBuildInfo, t: TargetSpec, prefix: string, out: Finding[]): void {
+  const add = (message: string, fix: string, data?: Record<string, unknown>, severity: 'error' | 'warn' = 'error') =>
+    out.push({ checkId: 'buildinfo', severity, message: prefix + message, fix, file: ctx.file, data });
+
+  const goos = bi.setting('GOOS');
+  const goarch = bi.setting('GOARCH');
+  if (goos && goos !== t.platform.goos) add(`built with GOOS=${goos}, target is GOOS=${t.platform.goos}`, `rebuild with GOOS=${t.platform.goos}`, { goos });
+  if (goarch && goarch !== t.platform.goarch) add(`built with GOARCH=${goarch}, target is GOARCH=${t.platform.goarch}`, `rebuild with GOARCH=${t.platform.goarch}`, { goarch });
+  if (goarch === t.platform.goarch) {
+    const v = VARIANT_VARIABLE[goarch];
+    const recorded = v ? bi.setting(v) : undefined;
+    const expected = t.platform.variant ?? (v ? DEFAULT_VARIANT[v] : undefined);
+    if (v && recorded !== undefined && expected !== undefined && !sameVariant(recorded, expected)) {
+      add(
+        `built with ${v}=${recorded}, target is ${v}=${expected}: the binary may use instructions the device lacks`,
+        `rebuild with ${v}=${expected} (the ${v.toLowerCase()} option of the build target; check the environment for a stray ${v})`,
+        { variable: v, recorded, expected },
+      );
+    }
+  }
+  const cgo = bi.setting('CGO_ENABLED');
+  if (cgo !== undefined && (cgo === '1') !== t.cgo) {
+    add(`built with CGO_ENABLED=${cgo}, target has cgo ${t.cgo ? 'on' : 'off'}`, `rebuild with CGO_ENABLED=${t.cgo ? 1 : 0} (cgo option of the build target)`, { cgo });
+  }
+  const trim = bi.setting('-trimpath') === 'true';
+  const wantTrim = ctx.params.requireTrimpath ?? t.trimpath;
+  if (wantTrim === true && !trim) {
+    add('built without -trimpath: local paths are embedded and the build is not reproducible', 'build with -trimpath (trimpath: true, the default)', undefined, 'warn');
+  }
+  if (t.tags) {
+    const recorded = (bi.setting('-tags') ?? '').split(',').filter(Boolean).sort();
+    const wanted = [...t.tags].filter(Boolean).sort();
+    if (recorded.join(',') !== wanted.join(',')) {
+      add(
+        `built with tags [${recorded.join(', ')}], target has tags [${wanted.join(', ')}]`,
+        'rebuild with the target\'s tags option (and no extra -tags in GOFLAGS)',
+        { recorded, wanted },
+      );
+    }
+  }
+  const min = ctx.params.minGoVersion as string | undefined;
+  if (min) {
+    const have = bi.goVersion.replace(/^go/, '').replace(/[^0-9.].*$/, '');
+    const want = min.replace(/^go/, '');
+    if (have && compareVersions(have, want) < 0) {
+      add(`built with ${bi.goVersion}, policy requires go${want} or newer`, `upgrade the Go toolchain to go${want}+ (go.mod toolchain line, GOTOOLCHAIN)`, { goVersion: bi.goVersion, min: want });
+    }
+  }
+  const allowReplace = new Set((ctx.params.allowReplace as string[] | undefined) ?? []);
+  for (const d of bi.deps) {
+    if (!d.replace || allowReplace.has(d.path) || !isSensitiveModule(d.path)) continue;
+    const v = d.replace.version;
+    const to = v && v !== '(devel)' ? `${d.replace.path}@${v}` : d.replace.path;
+    add(
+      `module ${d.path} is replaced by ${to}: a local or unofficial copy of a low-level module`,
+      `remove the replace of ${d.path} from go.mod (or list it in buildinfo "allowReplace" if intended)`,
+      { module: d.path, replace: d.replace.path, replaceVersion: d.replace.version },
+    );
+  }
+  if (ctx.params.allowDirty === false && bi.setting('vcs.modified') === 'true') {
+    add(`built from a modified working tree (vcs.modified=true, revision ${bi.setting('vcs.revision') ?? '?'})`, 'commit your changes and rebuild (release builds must come from a clean checkout)');
+  }
+}
 export default buildinfo;

@@ -11,7 +11,7 @@ import { archiveArch } from './archive-arch';
 import { buildId } from './build-id';
 import { buildinfo } from './buildinfo';
 import { elfArch } from './elf-arch';
-import { exportsCheck } from './exports';
+import { cgoExportsFromSymbols, exportsCheck, parseCgoHeaderExports } from './exports';
 import { glibcVersion } from './glibc-version';
 import { hardening } from './hardening';
 import { linkage } from './linkage';
@@ -345,6 +345,25 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(stale)).toEqual([
       'error exports: exports function Add, which is not an //export of the Go sources',
       'error exports: //export Sub is declared in the sources but not exported by the library',
+    ]);
+  });
+
+  it('exports without sources: _cgoexp_ wrappers and the cgo header say what is exported', async () => {
+    expect(cgoExportsFromSymbols(['_cgoexp_fa8042028ea6_Add', '_cgoexp_0a1b_Hello', '_cgo_fa8042028ea6_Cfunc_helper', 'Add', '_cgoexp_x_Bad'])).toEqual(new Set(['Add', 'Hello']));
+    const header =
+      '/* Start of preamble from import "C" comments.  */\nextern int preamble_decl(int);\n' +
+      'extern size_t _GoStringLen(_GoString_ s);\n/* End of boilerplate cgo prologue.  */\n' +
+      '#ifdef __cplusplus\nextern "C" {\n#endif\nextern int Add(int a, int b);\nextern void Hello(void);\n' +
+      'extern struct Pair_return Pair(GoInt x);\nextern __declspec(dllexport) char* Name(void);\n#ifdef __cplusplus\n}\n#endif\n';
+    expect(parseCgoHeaderExports(header)).toEqual(['Add', 'Hello', 'Pair', 'Name']);
+    expect(parseCgoHeaderExports('extern int Add(int);\n')).toEqual([]);
+    if (!haveTools('gcc')) return;
+    const t = target('linux/amd64', { cgo: true, buildmode: 'c-shared' });
+    const build = (leak: boolean) => buildFixture({ files: cSharedLib(leak), env: { CGO_ENABLED: '1', CC: 'gcc' }, args: ['-trimpath', '-buildmode=c-shared'], out: 'libadd.so' });
+    expect(lines(await validate(build(false), t, { checks: [exportsCheck] }))).toEqual([]);
+    expect(lines(await validate(build(true), t, { checks: [exportsCheck] })).sort()).toEqual([
+      'error exports: exports function helper_add1, which is not an //export (no _cgoexp_ wrapper)',
+      'error exports: exports object leaky_global, which is not an //export (no _cgoexp_ wrapper)',
     ]);
   });
 

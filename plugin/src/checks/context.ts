@@ -5,7 +5,7 @@
  */
 import type { ArArchive, ElfFile, GoBuildInfo, MachOFile, PeFile } from '../binary/types';
 import type { FileKind } from '../binary/types';
-import type { SourceFile } from './result';
+import type { DeclaredExports, SourceFile } from './result';
 import type { TargetSpec } from './types';
 import type { Platform } from '../platforms/types';
 
@@ -25,12 +25,16 @@ export interface BinaryCheckContext {
   archive(): ArArchive | undefined;
   /** Go build info, when the file is a Go program or shared library built by Go ≥ 1.18. */
   buildInfo(): GoBuildInfo | undefined;
+  /** Go build info of slice `index` of a universal Mach-O file (buildInfo() is slice 0's). */
+  sliceBuildInfo(index: number): GoBuildInfo | undefined;
   /** This check's parameters from the policy (possibly empty). */
   params: Record<string, unknown>;
   /** Project sources, for checks that need them (`//export` names, go.mod). */
   sources: readonly SourceFile[];
   /** Names declared with `//export F` in the project's Go files (cgo). */
   exportedNames(): ReadonlySet<string>;
+  /** Exports declared beside the artifact (its cgo header), when the caller found one. */
+  declaredExports?: DeclaredExports;
 }
 
 export interface SourceCheckContext {

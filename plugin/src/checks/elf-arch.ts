@@ -102,6 +102,41 @@ export const elfArch: Check<BinaryCheckContext> = {
     if (ctx.kind === 'macho' || ctx.kind === 'macho-fat') {
       const m = ctx.macho();
       if (!m) return out;
+      if (m.fat) {
+        // Each slice against the platform of its own arch: one of the expected ones, in the
+        // place the fat header gives it; every expected arch present.
+        const expected = ctx.target.universal ?? [t];
+        const archName = (cputype: number, fallback: string) => goarchOfMachO(cputype) ?? fallback;
+        const expectedNames = expected.map((p) => formatPlatform(p)).join(', ');
+        m.images.forEach((img, i) => {
+          const own = archName(img.cputype, img.cpuName);
+          if (img.fatCputype !== undefined && img.fatCputype !== img.cputype) {
+            const place = archName(img.fatCputype, `cputype 0x${(img.fatCputype >>> 0).toString(16)}`);
+            add(
+              `slice ${i} is listed as ${place} in the universal header but its image is ${own}`,
+              `rebuild the universal binary from the thin ${place} build (lipo -create, or goreleaser universal_binaries)`,
+              { slice: i, fatCputype: img.fatCputype, cputype: img.cputype },
+            );
+          }
+          if (!expected.some((p) => MACHO_CPU[p.goarch] === img.cputype)) {
+            add(
+              `slice ${i} (${own}) is not one of the expected ${expectedNames}`,
+              `assemble the universal binary from the builds of ${expectedNames} only`,
+              { slice: i, cputype: img.cputype },
+            );
+          }
+        });
+        for (const p of expected) {
+          const cpu = MACHO_CPU[p.goarch];
+          if (cpu !== undefined && !m.images.some((img) => img.cputype === cpu)) {
+            const got = m.images.map((img) => archName(img.cputype, img.cpuName)).join(', ');
+            add(`universal binary has no ${p.goarch} slice (it holds ${got}), target is ${expectedNames}`, `add the ${formatPlatform(p)} build to the universal binary`, {
+              missing: p.goarch,
+            });
+          }
+        }
+        return out;
+      }
       const cpu = MACHO_CPU[t.goarch];
       if (cpu === undefined) return out;
       if (!m.images.some((i) => i.cputype === cpu)) {

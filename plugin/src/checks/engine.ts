@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectKind, openFile, readAr, readBuildInfo, readElf, readMachO, readPe } from '../binary';
-import type { ByteSource, FileKind } from '../binary/types';
+import type { ByteSource, FileKind, GoBuildInfo } from '../binary/types';
 import { formatPlatform } from '../platforms/platform';
 import { collectExportNames, type BinaryCheckContext, type SourceCheckContext } from './context';
 import type { Policy } from './policy';
@@ -176,6 +176,13 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any
     const pe = lazy(() => (kind === 'pe' ? readPe(source) : undefined));
     const archive = lazy(() => (kind === 'ar' ? readAr(source) : undefined));
     const buildInfo = lazy(() => (kind === 'ar' ? undefined : readBuildInfo(source)));
+    const slices = new Map<number, GoBuildInfo | undefined>();
+    const sliceBuildInfo = (i: number) => {
+      if (i === 0) return buildInfo();
+      if (kind !== 'macho-fat') return undefined;
+      if (!slices.has(i)) slices.set(i, readBuildInfo(source, i));
+      return slices.get(i);
+    };
     const sources = req.sources ?? [];
     // Parse the container up front so a malformed file gives one clear finding, not one per check.
     try {
@@ -204,9 +211,11 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any
       pe,
       archive,
       buildInfo,
+      sliceBuildInfo,
       params,
       sources,
       exportedNames: exportNames,
+      declaredExports: a.declaredExports,
     }));
     return { ...base, bytesRead: source.bytesRead, checksRun, findings };
   } finally {

@@ -2,6 +2,10 @@
  * exports: a c-shared library exports only what its Go sources declare with `//export` plus
  * the Go toolchain's own runtime glue. Any other global defined function or object in .dynsym
  * (a non-static C helper, a C global) is export pollution: it can clash with the host program.
+ *
+ * Without sources (a library handed to the `gocross` CLI), the `//export` names come from the
+ * library itself: cgo defines a `_cgoexp_<hash>_<Name>` wrapper for every `//export Name`, and
+ * writes an `extern ... Name(...)` declaration into the `<lib>.h` it emits beside the library.
  */
 import type { BinaryCheckContext } from './context';
 import { isSharedLibrary } from './elf-util';
@@ -20,6 +24,34 @@ export function isToolchainExport(name: string): boolean {
     name === '_init' ||
     name === '_fini'
   );
+}
+
+/** `Name` of each `_cgoexp_<hash>_<Name>` symbol: the `//export` functions cgo wrapped. */
+export function cgoExportsFromSymbols(names: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const n of names) {
+    const m = /^_cgoexp_[0-9a-f]+_([A-Za-z_][A-Za-z0-9_]*)$/.exec(n);
+    if (m) out.add(m[1]);
+  }
+  return out;
+}
+
+/**
+ * The functions a cgo-generated header declares: the `extern <type> Name(...);` lines after
+ * the "End of boilerplate cgo prologue." marker (before it are the user's preamble and cgo's
+ * own helpers such as `_GoStringLen`). Empty for a header that is not cgo's.
+ */
+export function parseCgoHeaderExports(text: string): string[] {
+  const marker = text.indexOf('End of boilerplate cgo prologue.');
+  if (marker < 0) return [];
+  const names: string[] = [];
+  for (const raw of text.slice(marker).split('\n')) {
+    // Windows headers mark each one `extern __declspec(dllexport) <type> Name(...)`.
+    const line = raw.replace(/__declspec\([^)]*\)/g, '');
+    const m = /^extern\s+(?!"C")[^;(]*?\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(line);
+    if (m && !names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
 }
 
 const STT_OBJECT = 1;
@@ -43,40 +75,57 @@ export const exportsCheck: Check<BinaryCheckContext> = {
     if (ctx.target.buildmode !== 'c-shared' || ctx.kind !== 'elf') return out;
     const elf = ctx.elf();
     if (!elf || !isSharedLibrary(elf)) return out;
-    const declared = ctx.exportedNames();
+    const dynsyms = elf.dynamicSymbols();
+    // The sources are the authority when there are any; otherwise the library's own cgo
+    // wrappers plus the header beside it say what was meant to be exported.
+    const fromSources = ctx.sources.length > 0;
+    let declared: ReadonlySet<string>;
+    if (fromSources) declared = ctx.exportedNames();
+    else {
+      let wrapped = cgoExportsFromSymbols(dynsyms.filter((s) => s.defined).map((s) => s.name));
+      // A version script can keep the wrappers out of .dynsym; .symtab (when not stripped) still has them.
+      if (wrapped.size === 0) wrapped = cgoExportsFromSymbols(elf.symbols().filter((s) => s.defined).map((s) => s.name));
+      declared = new Set([...wrapped, ...(ctx.declaredExports?.names ?? [])]);
+    }
+    const expected = fromSources ? declared : new Set(ctx.declaredExports?.names ?? []);
+    const origin = fromSources ? 'the Go sources' : ctx.declaredExports ? ctx.declaredExports.from : 'cgo';
     const allow = new Set((ctx.params.allow as string[] | undefined) ?? []);
-    const leaked = elf
-      .dynamicSymbols()
-      .filter(
-        (s) =>
-          s.defined &&
-          s.bind !== STB_LOCAL &&
-          (s.visibility === STV_DEFAULT || s.visibility === STV_PROTECTED) &&
-          (s.type === STT_FUNC || s.type === STT_OBJECT) &&
-          !declared.has(s.name) &&
-          !allow.has(s.name) &&
-          !isToolchainExport(s.name),
-      );
+    const leaked = dynsyms.filter(
+      (s) =>
+        s.defined &&
+        s.bind !== STB_LOCAL &&
+        (s.visibility === STV_DEFAULT || s.visibility === STV_PROTECTED) &&
+        (s.type === STT_FUNC || s.type === STT_OBJECT) &&
+        !declared.has(s.name) &&
+        !allow.has(s.name) &&
+        !isToolchainExport(s.name),
+    );
     for (const s of leaked) {
       const kind = s.type === STT_FUNC ? 'function' : 'object';
       out.push({
         checkId: 'exports',
         severity: 'error',
-        message: `exports ${kind} ${s.name}, which is not an //export of the Go sources`,
+        message: fromSources
+          ? `exports ${kind} ${s.name}, which is not an //export of the Go sources`
+          : `exports ${kind} ${s.name}, which is not an //export (no _cgoexp_ wrapper${ctx.declaredExports ? ` and not declared in ${origin}` : ''})`,
         fix: `make ${s.name} static (or hide it with __attribute__((visibility("hidden")))), or add it to exports "allow" in the policy if it is public API`,
         file: ctx.file,
         data: { symbol: s.name, type: s.typeName, bind: s.bindName },
       });
     }
-    if (declared.size > 0) {
-      const have = new Set(elf.dynamicSymbols().filter((s) => s.defined).map((s) => s.name));
-      for (const name of declared) {
+    if (expected.size > 0) {
+      const have = new Set(dynsyms.filter((s) => s.defined).map((s) => s.name));
+      for (const name of expected) {
         if (!have.has(name)) {
           out.push({
             checkId: 'exports',
             severity: 'error',
-            message: `//export ${name} is declared in the sources but not exported by the library`,
-            fix: 'rebuild the library from the current sources (the artifact is stale or built from another package)',
+            message: fromSources
+              ? `//export ${name} is declared in the sources but not exported by the library`
+              : `${name} is declared in ${origin} but not exported by the library`,
+            fix: fromSources
+              ? 'rebuild the library from the current sources (the artifact is stale or built from another package)'
+              : `the library and ${origin} come from different builds: ship the header written by the same go build`,
             file: ctx.file,
             data: { symbol: name },
           });

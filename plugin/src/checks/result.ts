@@ -21,6 +21,17 @@ export interface ArtifactInput {
   expectedPlatform?: Platform;
   /** Name used in findings and reports; default: `path` relative to `workspaceRoot`. */
   displayPath?: string;
+  /**
+   * Functions a c-shared library declares as exported, read by the caller from a file beside it
+   * (the `<lib>.h` cgo writes), for when there are no Go sources to read `//export` from.
+   */
+  declaredExports?: DeclaredExports;
+}
+
+/** Exported function names and the file that declares them (e.g. `dist/libadd.h`). */
+export interface DeclaredExports {
+  from: string;
+  names: readonly string[];
 }
 
 /** A source file of the project, read by the caller (checks never touch the disk). */

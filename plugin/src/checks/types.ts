@@ -22,6 +22,13 @@ export interface TargetSpec {
   /** Build tags the target was configured with. */
   tags?: string[];
   trimpath?: boolean;
+  /**
+   * A universal (fat) Mach-O: the platform of each slice it must hold (darwin/amd64 and
+   * darwin/arm64 for a macOS universal binary); `platform` is then the first of them. Each slice
+   * is judged against the one of its own arch; a slice of another arch and a missing one are
+   * findings.
+   */
+  universal?: Platform[];
 }
 
 /** One problem found. */

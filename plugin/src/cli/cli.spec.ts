@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildFixture, CGO_HELLO, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
-import { main, type CliIo } from './main';
-import { parseGoreleaserArtifacts, platformFromPath } from './targets';
+import { buildFixture, CGO_HELLO, cSharedLib, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
+import { FAILURE_IDS } from '../executors/shared/explain';
+import { universalMachO } from '../binary/test-utils/fixtures';
+import { explainIds, main, type CliIo } from './main';
+import { parseGoreleaserArtifacts, parseGoreleaserTarget, platformFromPath } from './targets';
 
 interface Run {
   code: number;
@@ -82,6 +84,149 @@ describe('gocross CLI', () => {
       expect((await cli(['validate', 'app'], dir)).code).toBe(0);
     });
 
+    describe('c-shared libraries without sources: //export names from the library and its header', () => {
+      const lib = (leak: boolean, goarch: 'amd64' | 'arm64', cc: string) =>
+        buildFixture({
+          files: cSharedLib(leak),
+          env: { GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '1', CC: cc },
+          args: ['-buildmode=c-shared', ...REPRO],
+          out: 'libadd.so',
+        });
+      const cases: [string, 'amd64' | 'arm64', string][] = [
+        ['native amd64', 'amd64', 'gcc'],
+        ['cross arm64', 'arm64', 'aarch64-linux-gnu-gcc'],
+      ];
+      for (const [name, goarch, cc] of cases) {
+        it(`${name}: a clean library passes with and without its header; leaked C symbols are findings`, async () => {
+          expect(haveTools(cc)).toBe(true);
+          const clean = lib(false, goarch, cc);
+          const header = clean.replace(/\.so$/, '.h');
+          expect(fs.readFileSync(header, 'utf8')).toContain('extern int Add(');
+          copy(clean, path.join(dir, 'bare', 'libadd.so'));
+          copy(clean, path.join(dir, 'withh', 'libadd.so'));
+          copy(header, path.join(dir, 'withh', 'libadd.h'));
+          for (const d of ['bare', 'withh']) {
+            const r = await cli(['validate', d], dir);
+            expect({ d, out: r.stdout, code: r.code }).toEqual({ d, out: expect.stringMatching(/ok\s+\S+libadd\.so\s+\[linux\//), code: 0 });
+            expect(r.stderr).toContain('1 artifact(s) validated');
+          }
+
+          const leaky = lib(true, goarch, cc);
+          copy(leaky, path.join(dir, 'leak', 'libadd.so'));
+          copy(leaky.replace(/\.so$/, '.h'), path.join(dir, 'leak', 'libadd.h'));
+          const r = await cli(['validate', '--format', 'json', 'leak'], dir);
+          expect(r.code).toBe(1);
+          const findings = JSON.parse(r.stdout).artifacts[0].findings.map((f: { checkId: string; data?: { symbol?: string } }) => `${f.checkId} ${f.data?.symbol}`);
+          expect(findings.sort()).toEqual(['exports helper_add1', 'exports leaky_global']);
+          const text = await cli(['validate', 'leak'], dir);
+          expect(text.stdout).toMatch(/error\s+exports\s+exports function helper_add1, which is not an \/\/export \(no _cgoexp_ wrapper and not declared in leak\/libadd\.h\)/);
+        });
+      }
+
+      it('a header declaring a function the library does not export is a finding', async () => {
+        expect(haveTools('gcc')).toBe(true);
+        const clean = lib(false, 'amd64', 'gcc');
+        copy(clean, path.join(dir, 'libadd.so'));
+        fs.writeFileSync(path.join(dir, 'libadd.h'), fs.readFileSync(clean.replace(/\.so$/, '.h'), 'utf8').replace('extern int Add(', 'extern void Gone(void);\nextern int Add('));
+        const r = await cli(['validate', 'libadd.so'], dir);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/error\s+exports\s+Gone is declared in libadd\.h but not exported by the library/);
+      });
+    });
+
+    describe('universal (fat) Mach-O: each slice against its own arch', () => {
+      const X86_64 = 0x01000007;
+      let darwinArm64: Buffer;
+      let darwinAmd64: Buffer;
+      beforeAll(() => {
+        darwinArm64 = fs.readFileSync(buildFixture({ files: HELLO, env: { GOOS: 'darwin', GOARCH: 'arm64' }, args: REPRO }));
+        darwinAmd64 = fs.readFileSync(buildFixture({ files: HELLO, env: { GOOS: 'darwin', GOARCH: 'amd64' }, args: REPRO }));
+      });
+      const fat = (name: string, images: Buffer[], places: (number | undefined)[] = []) => {
+        fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'dist', name), universalMachO(images, places));
+        return `dist/${name}`;
+      };
+      /** An arm64 image whose header claims x86_64: the wrong code in the x86_64 slice. */
+      const relabelled = () => {
+        const b = Buffer.from(darwinArm64);
+        b.writeInt32LE(X86_64, 4);
+        b.writeInt32LE(3, 8);
+        return b;
+      };
+      const findings = async (argv: string[]) => {
+        const r = await cli(['validate', '--format', 'json', ...argv], dir);
+        const j = JSON.parse(r.stdout);
+        return { code: r.code, messages: j.artifacts[0].findings.map((f: { checkId: string; message: string }) => `${f.checkId}: ${f.message}`).sort() };
+      };
+
+      it('amd64 + arm64 passes, judged as a darwin universal binary', async () => {
+        const file = fat('app', [darwinArm64, darwinAmd64]);
+        const r = await cli(['validate', file], dir);
+        expect(r.stdout).toMatch(/ok\s+dist\/app\s+\[darwin\/amd64\/v1\+arm64\/v8\.0 universal/);
+        expect(r.code).toBe(0);
+      });
+
+      it('an x86_64 slice holding arm64 code is reported through its build info (it passed when any slice matched)', async () => {
+        expect(await findings([fat('app', [darwinArm64, relabelled()])])).toEqual({
+          code: 1,
+          messages: ['buildinfo: amd64 slice: built with GOARCH=arm64, target is GOARCH=amd64'],
+        });
+      });
+
+      it('a slice in the wrong place, and a missing arch', async () => {
+        expect(await findings([fat('app', [darwinArm64, darwinArm64], [undefined, X86_64])])).toEqual({
+          code: 1,
+          messages: [
+            'buildinfo: amd64 slice: built with GOARCH=arm64, target is GOARCH=amd64',
+            'elf-arch: slice 1 is listed as amd64 in the universal header but its image is arm64',
+            'elf-arch: universal binary has no amd64 slice (it holds arm64, arm64), target is darwin/amd64, darwin/arm64/v8.0',
+          ],
+        });
+        expect(await findings([fat('app', [darwinArm64])])).toEqual({
+          code: 1,
+          messages: ['elf-arch: universal binary has no amd64 slice (it holds arm64), target is darwin/amd64, darwin/arm64/v8.0'],
+        });
+      });
+
+      it('inspect shows each slice with its own build info, and a misplaced slice', async () => {
+        const file = fat('app', [darwinArm64, darwinArm64], [undefined, X86_64]);
+        const j = JSON.parse((await cli(['inspect', '--json', file], dir)).stdout);
+        expect(j.macho.images.map((i: { cpu: string; listedAs?: string; goBuildInfo: { text: string } }) => [i.cpu, i.listedAs, /GOARCH=(\w+)/.exec(i.goBuildInfo.text)?.[1]])).toEqual([
+          ['arm64', undefined, 'arm64'],
+          ['arm64', 'x86_64', 'arm64'],
+        ]);
+        const good = await cli(['inspect', fat('good', [darwinArm64, darwinAmd64])], dir);
+        expect(good.stdout).toMatch(/go build info of the arm64 slice:\n(.*\n)*\s+build\tGOARCH=arm64\n/);
+        expect(good.stdout).toMatch(/go build info of the x86_64 slice:\n(.*\n)*\s+build\tGOARCH=amd64\n/);
+      });
+
+      it('--goreleaser: a universal binary (goarch "all") is judged as amd64 + arm64', async () => {
+        const write = () =>
+          fs.writeFileSync(
+            path.join(dir, 'dist', 'artifacts.json'),
+            JSON.stringify([{ name: 'app', path: 'dist/app', goos: 'darwin', goarch: 'all', type: 'Binary', internal_type: 5 }]),
+          );
+        fat('app', [darwinArm64, darwinAmd64]);
+        write();
+        const good = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+        expect(good.stdout).toMatch(/ok\s+dist\/app\s+\[darwin\/amd64\/v1\+arm64\/v8\.0 universal/);
+        expect(good.code).toBe(0);
+        fat('app', [darwinArm64]);
+        const bad = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+        expect(bad.stdout).toContain('universal binary has no amd64 slice');
+        expect(bad.code).toBe(1);
+      });
+
+      it('--platform names the one arch expected: another slice is a finding', async () => {
+        const file = fat('app', [darwinArm64, darwinAmd64]);
+        expect(await findings(['--platform', 'darwin/arm64', file])).toEqual({
+          code: 1,
+          messages: ['elf-arch: slice 1 (amd64) is not one of the expected darwin/arm64'],
+        });
+      });
+    });
+
     it('--fail-on warn turns warnings into a failing exit code', async () => {
       copy(arm64, path.join(dir, 'app'));
       fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ checks: { 'build-id': ['warn', { require: 'present' }] } }));
@@ -120,10 +265,41 @@ describe('gocross CLI', () => {
       expect(bad.stdout).toContain('elf-arch');
     });
 
+    it('--goreleaser: a riscv64 variant recorded only in target is validated', async () => {
+      const rva20 = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'riscv64', GORISCV64: 'rva20u64' }, args: REPRO });
+      copy(rva20, path.join(dir, 'dist', 'app_linux_riscv64_rva20u64', 'app'));
+      const write = (target: string) =>
+        fs.writeFileSync(
+          path.join(dir, 'dist', 'artifacts.json'),
+          JSON.stringify([{ name: 'app', path: 'dist/app_linux_riscv64_rva20u64/app', goos: 'linux', goarch: 'riscv64', target, type: 'Binary' }]),
+        );
+      write('linux_riscv64_rva20u64');
+      const good = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+      expect(good.stdout).toMatch(/ok\s+dist\/app_linux_riscv64_rva20u64\/app\s+\[linux\/riscv64\/rva20u64/);
+      expect(good.code).toBe(0);
+      write('linux_riscv64_rva22u64');
+      const bad = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
+      expect(bad.stdout).toMatch(/\[linux\/riscv64\/rva22u64/);
+      expect(bad.stdout).toContain('GORISCV64');
+      expect(bad.code).toBe(1);
+    });
+
     it('exit 2 with one line for usage and I/O errors', async () => {
       copy(arm64, path.join(dir, 'app'));
+      fs.mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'docs', 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'docs', 'README.md'), '# hi\n');
+      fs.writeFileSync(path.join(dir, 'docs', 'sub', 'checksums.txt'), 'abc  app\n');
+      fs.mkdirSync(path.join(dir, 'dist'));
+      fs.writeFileSync(path.join(dir, 'dist', 'artifacts.json'), JSON.stringify([{ name: 'c', path: 'dist/checksums.txt', type: 'Checksum' }]));
       const cases: [string[], RegExp][] = [
-        [['validate', 'missing-file'], /^gocross: cannot read missing-file: ENOENT\n$/],
+        [['validate', 'missing-file'], /^gocross: nothing to validate: missing-file does not exist\n$/],
+        [['validate', ''], /^gocross: validate: an empty path names nothing to validate\n$/],
+        [['validate', 'empty'], /^gocross: nothing to validate: empty holds no files\n$/],
+        [['validate', 'docs'], /^gocross: nothing to validate: docs holds only 2 non-binary file\(s\)\n$/],
+        [['validate', 'docs/README.md'], /^gocross: nothing to validate: docs\/README.md is not an ELF, Mach-O, PE or ar file\n$/],
+        [['validate', 'empty', 'docs'], /^gocross: nothing to validate: empty, docs hold only 2 non-binary file\(s\)\n$/],
+        [['validate', '--goreleaser', 'dist/artifacts.json'], /^gocross: nothing to validate: dist\/artifacts.json lists no binaries\n$/],
         [['validate', '--platform', 'linux/nosucharch', 'app'], /^gocross: .*linux.*nosucharch/],
         [['validate', '--platform', 'linux', 'app'], /^gocross: invalid platform "linux"/],
         [['validate', '--format', 'xml', 'app'], /^gocross: unknown format "xml"/],
@@ -131,7 +307,7 @@ describe('gocross CLI', () => {
         [['validate', '--policy', 'nope.json', 'app'], /^gocross: .*cannot read policy file/],
         [['validate', '--goreleaser', 'nope.json'], /^gocross: cannot read nope.json/],
         [['inspect', 'missing'], /^gocross: no such file: missing\n$/],
-        [['explain', 'no-such-check'], /^gocross: unknown check "no-such-check": one of elf-arch, /],
+        [['explain', 'no-such-check'], /^gocross: unknown id "no-such-check": checks elf-arch, .*, input; build-failure hints cgo-foreign-asm, .*qemu-no-loader/],
         [['bogus-command'], /unknown command 'bogus-command'/],
       ];
       for (const [argv, msg] of cases) {
@@ -204,6 +380,31 @@ describe('gocross CLI', () => {
       expect(r.stdout).toContain('## What it catches');
     });
 
+    it('explain knows every check, the input pseudo-check and every build-failure hint; an unknown id lists them', async () => {
+      const { checks, failures } = explainIds();
+      expect(checks).toEqual(expect.arrayContaining(['elf-arch', 'exports', 'input']));
+      expect(failures).toEqual([...FAILURE_IDS]);
+      for (const id of [...checks, ...failures]) {
+        const r = await cli(['explain', id], dir);
+        expect({ id, code: r.code, stderr: r.stderr }).toEqual({ id, code: 0, stderr: '' });
+        // the real page, not the metadata summary
+        expect({ id, page: r.stdout.startsWith('# ') && r.stdout.includes('\n## ') }).toEqual({ id, page: true });
+      }
+      expect((await cli(['explain', 'input'], dir)).stdout).toMatch(/^# input/);
+      expect((await cli(['explain', 'cc-not-found'], dir)).stdout).toMatch(/^# `cc-not-found`/);
+      const bad = await cli(['explain', 'nope'], dir);
+      expect(bad.code).toBe(2);
+      for (const id of [...checks, ...failures]) expect(bad.stderr).toContain(id);
+    });
+
+    it('--version prints the package version', async () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+      for (const flag of ['--version', '-V']) {
+        const r = await cli([flag], dir);
+        expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+      }
+    });
+
     it('--help for every command exits 0', async () => {
       for (const argv of [['--help'], ['validate', '--help'], ['inspect', '--help'], ['platforms', '--help'], ['explain', '--help']]) {
         const r = await cli(argv, dir);
@@ -221,6 +422,39 @@ describe('gocross CLI', () => {
       expect(platformFromPath('dist/apps/hello/linux-arm-7/hello')).toEqual({ goos: 'linux', goarch: 'arm', variant: '7' });
       expect(platformFromPath('dist/apps/hello/hello')).toBeUndefined();
       expect(platformFromPath('linux-arm64')).toBeUndefined(); // a file name is not a directory
+    });
+
+    it('reads every variant kind from goreleaser\'s target field', () => {
+      const cases: [string, object | undefined][] = [
+        ['linux_arm_7', { goos: 'linux', goarch: 'arm', variant: '7' }],
+        ['linux_arm_7,softfloat', { goos: 'linux', goarch: 'arm', variant: '7,softfloat' }],
+        ['linux_amd64_v3', { goos: 'linux', goarch: 'amd64', variant: 'v3' }],
+        ['linux_arm64_v8.0', { goos: 'linux', goarch: 'arm64', variant: 'v8.0' }],
+        ['linux_arm64_v9.1,lse,crypto', { goos: 'linux', goarch: 'arm64', variant: 'v9.1,lse,crypto' }],
+        ['darwin_arm64_v8.0', { goos: 'darwin', goarch: 'arm64', variant: 'v8.0' }],
+        ['linux_mips_softfloat', { goos: 'linux', goarch: 'mips', variant: 'softfloat' }],
+        ['linux_mips64le_hardfloat', { goos: 'linux', goarch: 'mips64le', variant: 'hardfloat' }],
+        ['linux_riscv64_rva22u64', { goos: 'linux', goarch: 'riscv64', variant: 'rva22u64' }],
+        ['linux_ppc64le_power9', { goos: 'linux', goarch: 'ppc64le', variant: 'power9' }],
+        ['linux_386_sse2', { goos: 'linux', goarch: '386', variant: 'sse2' }],
+        ['windows_amd64', { goos: 'windows', goarch: 'amd64' }],
+        ['linux_s390x_z15', undefined], // no variant variable for s390x
+        ['x86_64-unknown-linux-gnu', undefined], // another builder's target
+        ['linux_arm_7_x', undefined],
+        ['linux__7', undefined],
+      ];
+      for (const [t, want] of cases) expect({ t, p: parseGoreleaserTarget(t) }).toEqual({ t, p: want });
+
+      const entry = (extra: object) => JSON.stringify([{ type: 'Binary', name: 'app', path: 'dist/a/app', goos: 'linux', ...extra }]);
+      const platformOf = (extra: object) => parseGoreleaserArtifacts(entry(extra), 'a.json')[0].platform;
+      // riscv64: goreleaser 2.x records the variant only in target
+      expect(platformOf({ goarch: 'riscv64', target: 'linux_riscv64_rva20u64' })).toEqual({ goos: 'linux', goarch: 'riscv64', variant: 'rva20u64' });
+      // GOARM's float ABI is only in target; the field holds the version
+      expect(platformOf({ goarch: 'arm', goarm: '7', target: 'linux_arm_7,softfloat' })).toEqual({ goos: 'linux', goarch: 'arm', variant: '7,softfloat' });
+      expect(platformOf({ goarch: 'amd64', goamd64: 'v3' })).toEqual({ goos: 'linux', goarch: 'amd64', variant: 'v3' });
+      expect(platformOf({ goarch: 'ppc64le', target: 'linux_ppc64le_power9' })).toEqual({ goos: 'linux', goarch: 'ppc64le', variant: 'power9' });
+      expect(platformOf({ goarch: 'amd64', target: 'x86_64-unknown-linux-gnu' })).toEqual({ goos: 'linux', goarch: 'amd64' });
+      expect(() => platformOf({ goarch: 'amd64', goamd64: 'v1', target: 'linux_amd64_v3' })).toThrow('a.json: $[0]: goamd64 "v1" and target "linux_amd64_v3" name different variants');
     });
 
     it('reports the JSON path of a bad artifacts.json entry', () => {

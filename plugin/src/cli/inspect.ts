@@ -16,6 +16,7 @@ import {
   type FileKind,
 } from '../binary';
 import { ET, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from '../binary/elf-names';
+import { cpuName } from '../binary/macho-names';
 import { isSharedLibrary } from '../checks/elf-util';
 
 export interface Inspection {
@@ -43,7 +44,21 @@ export interface Inspection {
     goBuildId?: string;
     exportedFunctions?: string[];
   };
-  macho?: { fat: boolean; images: { cpu: string; is64: boolean; bigEndian: boolean; filetype: string; pie: boolean; dylibs: string[] }[] };
+  macho?: {
+    fat: boolean;
+    images: {
+      cpu: string;
+      /** Universal files: the CPU the fat header lists for this slice, when it differs from the slice's own. */
+      listedAs?: string;
+      is64: boolean;
+      bigEndian: boolean;
+      filetype: string;
+      pie: boolean;
+      dylibs: string[];
+      /** Universal files: each slice's own Go build info (goBuildInfo is the first slice's). */
+      goBuildInfo?: { goVersion: string; path: string; text: string };
+    }[];
+  };
   pe?: { machine: string; pe32plus: boolean; dllCharacteristics: string };
   archive?: { variant: string; members: { name: string; size: number; object: string }[] };
   goBuildInfo?: { goVersion: string; path: string; text: string };
@@ -97,14 +112,22 @@ export function describeFile(abs: string): Inspection {
       const m = readMachO(src);
       out.macho = {
         fat: m.fat,
-        images: m.images.map((i) => ({
-          cpu: i.cpuName,
-          is64: i.is64,
-          bigEndian: i.bigEndian,
-          filetype: i.filetypeName,
-          pie: (i.flags & MH_PIE) !== 0,
-          dylibs: [...i.dylibs],
-        })),
+        images: m.images.map((i, index) => {
+          const img: NonNullable<Inspection['macho']>['images'][number] = {
+            cpu: i.cpuName,
+            is64: i.is64,
+            bigEndian: i.bigEndian,
+            filetype: i.filetypeName,
+            pie: (i.flags & MH_PIE) !== 0,
+            dylibs: [...i.dylibs],
+          };
+          if (i.fatCputype !== undefined && i.fatCputype !== i.cputype) img.listedAs = cpuName(i.fatCputype);
+          if (m.fat) {
+            const info = readBuildInfo(src, index);
+            if (info) img.goBuildInfo = { goVersion: info.goVersion, path: info.path, text: formatBuildInfo(info) };
+          }
+          return img;
+        }),
       };
     } else if (format === 'pe') {
       const p = readPe(src);
@@ -170,8 +193,12 @@ export function formatInspection(name: string, d: Inspection): string {
   }
   if (d.macho) {
     for (const i of d.macho.images) {
-      row('image', `${i.cpu} ${i.is64 ? '64-bit' : '32-bit'} ${i.filetype}${i.pie ? ' PIE' : ''}`);
+      row('image', `${i.cpu} ${i.is64 ? '64-bit' : '32-bit'} ${i.filetype}${i.pie ? ' PIE' : ''}${i.listedAs ? ` (listed as ${i.listedAs} in the universal header)` : ''}`);
       if (i.dylibs.length) row('dylibs', i.dylibs.join(' '));
+      if (i.goBuildInfo) {
+        lines.push(`    go build info of the ${i.cpu} slice:`);
+        for (const l of i.goBuildInfo.text.split('\n').filter(Boolean)) lines.push(`      ${l}`);
+      }
     }
   }
   if (d.pe) {
@@ -183,7 +210,7 @@ export function formatInspection(name: string, d: Inspection): string {
     row('archive', `${d.archive.variant}, ${d.archive.members.length} members`);
     for (const m of d.archive.members) lines.push(`    ${m.name.padEnd(28)} ${String(m.size).padStart(9)}  ${m.object}`);
   }
-  if (d.goBuildInfo) {
+  if (d.goBuildInfo && !d.macho?.fat) {
     lines.push('  go build info:');
     for (const l of d.goBuildInfo.text.split('\n').filter(Boolean)) lines.push(`    ${l}`);
   }

@@ -9,8 +9,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectKind, openFile, readBuildInfo, type ByteSource, type FileKind } from '../binary';
-import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type ArtifactInput, type Policy } from '../checks';
+import { detectKind, openFile, readBuildInfo, readMachO, type ByteSource, type FileKind } from '../binary';
+import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type ArtifactInput, type DeclaredExports, type Policy } from '../checks';
+import { parseCgoHeaderExports } from '../checks/exports';
 import type { TargetSpec } from '../checks/types';
 import { parsePlatform, PlatformSyntaxError } from '../platforms/platform';
 import { validatePlatform } from '../platforms/env';
@@ -18,7 +19,8 @@ import { loadPlatformTable } from '../platforms/table';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 import { formatReport, formatText, writeReports } from '../report';
 import type { ReportFormat } from '../report/common';
-import { REPORT_FORMATS } from '../report/common';
+import { docsRoot, INPUT_CHECK_META, packageVersion, REPORT_FORMATS } from '../report/common';
+import { FAILURE_IDS } from '../executors/shared/explain';
 import { describeFile, formatInspection } from './inspect';
 import { platformRows, formatPlatformRows } from './platforms';
 import { parseGoreleaserArtifacts, platformFromPath, targetFromBuildInfo } from './targets';
@@ -57,7 +59,10 @@ function collectFiles(paths: string[], cwd: string): string[] {
     try {
       st = fs.statSync(abs);
     } catch (e) {
-      throw new CliError(`cannot read ${path.relative(cwd, abs) || abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const name = path.relative(cwd, abs) || abs;
+      if (code === 'ENOENT') throw new CliError(`nothing to validate: ${name} does not exist`);
+      throw new CliError(`cannot read ${name}: ${code ?? (e as Error).message}`);
     }
     if (st.isDirectory()) {
       const entries = fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -100,6 +105,62 @@ function buildInfoTarget(abs: string): TargetSpec | undefined {
   }
 }
 
+/** What a universal Mach-O file for macOS holds when nothing says otherwise (Go builds no other darwin arch). */
+const UNIVERSAL_ARCHES = ['amd64', 'arm64'];
+
+/**
+ * The target of a universal (fat) Mach-O file: one platform per expected slice (the one the
+ * caller named, else amd64 and arm64), each with the variant its slice's build info records
+ * when the slice is of that arch, and the rest (cgo, buildmode, tags) from the first slice
+ * that has build info.
+ */
+function universalTarget(abs: string, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
+  const src = openFile(abs) as ByteSource & { close?: () => void };
+  const infos: TargetSpec[] = [];
+  try {
+    const m = readMachO(src);
+    m.images.forEach((_, i) => {
+      try {
+        const info = readBuildInfo(src, i);
+        const t = info ? targetFromBuildInfo(info) : undefined;
+        if (t) infos.push(t);
+      } catch {
+        // a slice without readable build info is judged by the other checks
+      }
+    });
+  } catch {
+    // unreadable: the engine reports it as an input finding
+  } finally {
+    src.close?.();
+  }
+  const goos = named?.goos ?? infos[0]?.platform.goos ?? 'darwin';
+  const universal: Platform[] = named
+    ? [named]
+    : UNIVERSAL_ARCHES.map((goarch) => {
+        const variant = infos.find((t) => t.platform.goarch === goarch)?.platform.variant;
+        return variant ? { goos, goarch, variant } : { goos, goarch };
+      });
+  const first = infos[0] ?? base(universal[0]);
+  return { ...first, platform: universal[0], universal };
+}
+
+/**
+ * The functions declared by the header cgo writes beside a c-shared library: go build names it
+ * after the output with its last extension replaced (`libfoo.so` → `libfoo.h`). Undefined when
+ * there is none or it is not cgo's.
+ */
+function headerExports(abs: string, cwd: string): DeclaredExports | undefined {
+  const header = abs.slice(0, abs.length - path.extname(abs).length) + '.h';
+  let text: string;
+  try {
+    text = fs.readFileSync(header, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (!text.includes('End of boilerplate cgo prologue.')) return undefined;
+  return { from: path.relative(cwd, header) || header, names: parseCgoHeaderExports(text) };
+}
+
 function parseFormats(text: string): ReportFormat[] {
   const formats = text.split(',').map((f) => f.trim()).filter(Boolean);
   const bad = formats.find((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
@@ -126,6 +187,8 @@ function checkedPlatform(text: string, goVersion?: string): Platform {
 async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Promise<number> {
   const formats = parseFormats(flags.format);
   if (paths.length === 0 && !flags.goreleaser) throw new CliError('validate: name at least one file or directory, or --goreleaser dist/artifacts.json');
+  // An empty argument (an unset shell variable) would otherwise resolve to the current directory.
+  if (paths.some((p) => p.trim() === '')) throw new CliError('validate: an empty path names nothing to validate');
   let policy: Policy;
   try {
     policy = resolvePolicy({ workspaceRoot: io.cwd, explicit: flags.policy });
@@ -164,11 +227,12 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     for (const b of listed) {
       const abs = path.resolve(projectDir, b.path);
       if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
-      const fromInfo = buildInfoTarget(abs);
-      const target = { ...(fromInfo ?? base(b.platform)), platform: b.platform };
+      const fromInfo = b.universal ? universalTarget(abs, undefined, base) : buildInfoTarget(abs);
+      const target = { ...(fromInfo ?? base(b.platform)), platform: b.universal && fromInfo ? fromInfo.platform : b.platform };
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
       if (flags.libc) target.libc = flags.libc;
-      artifacts.push({ path: abs, target, expectedPlatform: platformFromPath(b.path), displayPath: path.relative(io.cwd, abs) });
+      const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
+      artifacts.push({ path: abs, target, expectedPlatform: platformFromPath(b.path), displayPath: path.relative(io.cwd, abs), declaredExports });
     }
   }
 
@@ -183,7 +247,11 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     const display = path.relative(io.cwd, abs) || abs;
     const fromPath = platformFromPath(display);
     let target: TargetSpec | undefined;
-    if (fixed) target = base(fixed);
+    if (kind === 'macho-fat') {
+      target = universalTarget(abs, fixed ?? fromPath, base);
+      if (flags.buildmode) target.buildmode = flags.buildmode;
+      if (flags.cgo !== undefined) target.cgo = flags.cgo;
+    } else if (fixed) target = base(fixed);
     else {
       const fromInfo = buildInfoTarget(abs);
       if (fromInfo) {
@@ -197,9 +265,21 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
       unknownTarget.push(display);
       return;
     }
-    artifacts.push({ path: abs, target, expectedPlatform: fromPath, displayPath: display });
+    const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
+    artifacts.push({ path: abs, target, expectedPlatform: fromPath, displayPath: display, declaredExports });
   });
   if (progress && files.length > 1) io.stderr('\r\x1b[K');
+  if (artifacts.length === 0 && unknownTarget.length === 0) {
+    const where: string[] = [];
+    if (flags.goreleaser) where.push(`${flags.goreleaser} lists no binaries`);
+    if (paths.length === 1 && files.length === 1 && files[0] === path.resolve(io.cwd, paths[0])) {
+      where.push(`${paths[0]} is not an ELF, Mach-O, PE or ar file`);
+    } else if (paths.length > 0) {
+      const what = skipped > 0 ? `only ${skipped} non-binary file(s)` : 'no files';
+      where.push(`${paths.join(', ')} ${paths.length > 1 ? 'hold' : 'holds'} ${what}`);
+    }
+    throw new CliError(`nothing to validate: ${where.join('; ')}`);
+  }
   if (unknownTarget.length > 0) {
     throw new CliError(
       `cannot tell the target platform of ${unknownTarget[0]}${unknownTarget.length > 1 ? ` (and ${unknownTarget.length - 1} more)` : ''}: ` +
@@ -226,13 +306,16 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   return failing > 0 ? 1 : 0;
 }
 
-/** The doc page of a check: next to the compiled code in the package, or in the repository. */
-export function checkDocPath(id: string): string | undefined {
-  const candidates = [
-    path.join(__dirname, '..', 'docs', 'checks', `${id}.md`),
-    path.join(__dirname, '..', '..', '..', 'docs', 'checks', `${id}.md`),
-  ];
-  return candidates.find((p) => fs.existsSync(p));
+/** The doc page of a check (`checks/<id>.md`) or a build-failure hint (`failures/<id>.md`), when installed. */
+export function docPage(kind: 'checks' | 'failures', id: string): string | undefined {
+  const root = docsRoot();
+  const file = root ? path.join(root, kind, `${id}.md`) : undefined;
+  return file && fs.existsSync(file) ? file : undefined;
+}
+
+/** Everything `gocross explain` knows: the checks, the `input` pseudo-check, the build-failure hints. */
+export function explainIds(): { checks: string[]; failures: string[] } {
+  return { checks: [...ALL_CHECKS.map((c) => c.meta.id), INPUT_CHECK_META.id], failures: [...FAILURE_IDS] };
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -241,6 +324,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('Validate and inspect Go build artifacts: ELF, Mach-O, PE, archives and Go build info.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .version(packageVersion(), '-V, --version', 'print the version of @gocross/nx')
     .showHelpAfterError(false);
 
   program
@@ -290,14 +374,23 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('explain')
-    .description('print the documentation page of a check')
-    .argument('<check-id>')
+    .description('print the documentation page of a check, of the input pseudo-check, or of a build-failure hint id')
+    .argument('<id>')
     .action((id: string) => {
-      const check = findCheck(id);
-      if (!check) throw new CliError(`unknown check "${id}": one of ${ALL_CHECKS.map((c) => c.meta.id).join(', ')}`);
-      const doc = checkDocPath(id);
-      io.stdout(doc ? fs.readFileSync(doc, 'utf8') : `# ${check.meta.id}: ${check.meta.title}\n\n${check.meta.description}\n`);
-      setExit(0);
+      const meta = id === INPUT_CHECK_META.id ? INPUT_CHECK_META : findCheck(id)?.meta;
+      if (meta) {
+        const doc = docPage('checks', id);
+        io.stdout(doc ? fs.readFileSync(doc, 'utf8') : `# ${meta.id}: ${meta.title}\n\n${meta.description}\n`);
+        return setExit(0);
+      }
+      if (FAILURE_IDS.includes(id)) {
+        const doc = docPage('failures', id);
+        if (!doc) throw new CliError(`the page of build-failure hint "${id}" is not installed (failures/${id}.md)`);
+        io.stdout(fs.readFileSync(doc, 'utf8'));
+        return setExit(0);
+      }
+      const known = explainIds();
+      throw new CliError(`unknown id "${id}": checks ${known.checks.join(', ')}; build-failure hints ${known.failures.join(', ')}`);
     });
   return program;
 }

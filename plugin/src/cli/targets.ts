@@ -61,6 +61,11 @@ export interface GoreleaserBinary {
   name: string;
   path: string;
   platform: Platform;
+  /**
+   * A macOS universal binary (goreleaser's universal_binaries: type "Binary", goarch "all"),
+   * holding one slice per platform listed here; `platform` is the first.
+   */
+  universal?: Platform[];
 }
 
 /** goreleaser's field for each variant variable, as written to artifacts.json. */
@@ -74,6 +79,22 @@ const GORELEASER_VARIANT_FIELD: Readonly<Record<string, string>> = {
   GOPPC64: 'goppc64',
   GORISCV64: 'goriscv64',
 };
+
+/**
+ * The platform in goreleaser's `target` of a Go build: `<goos>_<goarch>[_<variant>]`, the
+ * variant being the value of the arch's variable (`linux_arm_7`, `linux_arm_7,softfloat`,
+ * `linux_amd64_v3`, `linux_arm64_v8.0`, `linux_mips_softfloat`, `linux_ppc64le_power9`,
+ * `linux_riscv64_rva22u64`, `linux_386_sse2`). Undefined for anything else (other builders
+ * record a C triple such as `x86_64-unknown-linux-gnu` there).
+ */
+export function parseGoreleaserTarget(target: string): Platform | undefined {
+  const parts = target.split('_');
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) return undefined;
+  const [goos, goarch, variant] = parts;
+  if (!KNOWN_OS.has(goos) || !KNOWN_ARCH.has(goarch)) return undefined;
+  if (variant !== undefined && !VARIANT_VARIABLE[goarch]) return undefined;
+  return variant === undefined ? { goos, goarch } : { goos, goarch, variant };
+}
 
 export class ArtifactsJsonError extends Error {
   override readonly name = 'ArtifactsJsonError';
@@ -100,10 +121,26 @@ export function parseGoreleaserArtifacts(text: string, source: string): Goreleas
     for (const key of ['path', 'goos', 'goarch']) {
       if (typeof e[key] !== 'string' || e[key] === '') throw new ArtifactsJsonError(`${where}.${key} must be a non-empty string`);
     }
+    if (e.goarch === 'all') {
+      // universal_binaries lipo the darwin amd64 and arm64 builds together
+      const universal = ['amd64', 'arm64'].map((goarch) => ({ goos: e.goos as string, goarch }));
+      out.push({ name: typeof e.name === 'string' ? e.name : (e.path as string), path: e.path as string, platform: universal[0], universal });
+      return;
+    }
     const platform: Platform = { goos: e.goos as string, goarch: e.goarch as string };
     const variable = VARIANT_VARIABLE[platform.goarch];
     const field = variable ? GORELEASER_VARIANT_FIELD[variable] : undefined;
-    if (field && typeof e[field] === 'string' && e[field] !== '') platform.variant = e[field] as string;
+    const fromField = field && typeof e[field] === 'string' && e[field] !== '' ? (e[field] as string) : undefined;
+    // goreleaser 2.x writes some variants only into `target` (riscv64's), and GOARM's float ABI
+    // (`7,softfloat`) only there too: the field has the version alone.
+    const fromTarget = typeof e.target === 'string' ? parseGoreleaserTarget(e.target) : undefined;
+    const sameArch = fromTarget && fromTarget.goos === platform.goos && fromTarget.goarch === platform.goarch;
+    const targetVariant = sameArch ? fromTarget.variant : undefined;
+    if (fromField && targetVariant && targetVariant !== fromField && !targetVariant.startsWith(`${fromField},`)) {
+      throw new ArtifactsJsonError(`${where}: ${field} "${fromField}" and target "${e.target as string}" name different variants`);
+    }
+    const variant = targetVariant ?? fromField;
+    if (variant) platform.variant = variant;
     out.push({ name: typeof e.name === 'string' ? e.name : (e.path as string), path: e.path as string, platform });
   });
   return out;

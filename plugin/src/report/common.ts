@@ -67,11 +67,47 @@ export const INPUT_CHECK_META: CheckMeta = {
   kind: 'binary',
   defaultSeverity: 'error',
   description: 'The artifact exists and is an ELF, Mach-O, PE or ar file that can be parsed.',
-  docs: 'docs/reports.md',
+  docs: 'docs/checks/input.md',
 };
 
-/** Check metadata for every check id that appears in the result, in a stable order. */
+let cachedDocsRoot: string | null | undefined;
+/**
+ * The directory holding the documentation pages (`checks/<id>.md`, `failures/<id>.md`): the
+ * copy the build puts into the package (`dist/docs`), else the repository's `docs/` when
+ * running from a source checkout. Undefined when neither is there.
+ */
+export function docsRoot(): string | undefined {
+  if (cachedDocsRoot === undefined) {
+    const candidates = [path.join(__dirname, '..', 'docs'), path.join(__dirname, '..', '..', '..', 'docs')];
+    cachedDocsRoot = candidates.find((d) => fs.existsSync(path.join(d, 'checks'))) ?? null;
+  }
+  return cachedDocsRoot ?? undefined;
+}
+
+/**
+ * Where a user can read a docs page named as in CheckMeta (`docs/checks/elf-arch.md`): the
+ * absolute path of the installed copy when it exists, else its URL in the repository.
+ */
+export function installedDocs(docs: string): string {
+  if (/^[a-z]+:\/\//i.test(docs) || (path.isAbsolute(docs) && fs.existsSync(docs))) return docs;
+  const root = docsRoot();
+  const rel = docs.replace(/^\/+/, '');
+  if (root && rel.startsWith('docs/')) {
+    const file = path.join(root, ...rel.slice('docs/'.length).split('/'));
+    if (fs.existsSync(file)) return file;
+  }
+  return docsUri(rel, {});
+}
+
+/**
+ * Check metadata for every check id that appears in the result, in a stable order, with `docs`
+ * as a page a user can open (see installedDocs).
+ */
 export function ruleMetas(result: ValidationResult): CheckMeta[] {
+  return ruleMetasAsDeclared(result).map((m) => ({ ...m, docs: installedDocs(m.docs) }));
+}
+
+function ruleMetasAsDeclared(result: ValidationResult): CheckMeta[] {
   const out: CheckMeta[] = [...result.checks];
   const known = new Set(out.map((c) => c.id));
   for (const f of result.findings) {
@@ -93,17 +129,26 @@ export function ruleMetas(result: ValidationResult): CheckMeta[] {
   return out;
 }
 
+/** The docs of a finding's check, as a path that exists on this machine or a URL (see installedDocs). */
 export function docsPathFor(checkId: string, metas: readonly CheckMeta[]): string {
-  return metas.find((m) => m.id === checkId)?.docs ?? `docs/checks/${checkId}.md`;
+  return installedDocs(metas.find((m) => m.id === checkId)?.docs ?? `docs/checks/${checkId}.md`);
 }
 
+/** The repository URL of a docs page, named as in CheckMeta or by its installed path. */
 export function docsUri(docs: string, opts: ReportOptions): string {
-  return new URL(docs.replace(/^\/+/, ''), opts.docsBaseUri ?? DOCS_BASE_URI).href;
+  if (/^[a-z]+:\/\//i.test(docs)) return docs;
+  let rel = docs;
+  const root = docsRoot();
+  if (path.isAbsolute(docs) && root) {
+    const inside = path.relative(root, docs);
+    if (!inside.startsWith('..') && !path.isAbsolute(inside)) rel = ['docs', ...inside.split(path.sep)].join('/');
+  }
+  return new URL(rel.replace(/^\/+/, ''), opts.docsBaseUri ?? DOCS_BASE_URI).href;
 }
 
 /** `linux/arm64` plus cgo/libc/tags, for headings. */
 export function describeTarget(t: TargetSpec): string {
-  const parts = [formatPlatform(t.platform)];
+  const parts = [t.universal ? `${t.universal[0].goos}/${t.universal.map((p) => formatPlatform(p).split('/').slice(1).join('/')).join('+')} universal` : formatPlatform(t.platform)];
   parts.push(t.cgo ? `cgo${t.libc ? ` ${t.libc}` : ''}` : 'no cgo');
   if (t.buildmode && t.buildmode !== 'exe') parts.push(t.buildmode);
   if (t.tags && t.tags.length) parts.push(`tags ${t.tags.join(',')}`);

@@ -14,6 +14,7 @@ import type { CheckMeta, Finding } from '../checks/types';
 import type { ValidationResult } from '../checks/result';
 import { formatPlatform } from '../platforms/platform';
 import {
+  docsRoot,
   docsUri,
   fileUri,
   packageVersion,
@@ -35,10 +36,11 @@ export function ruleName(id: string): string {
     .join('');
 }
 
-/** Default docs lookup: `<repo>/docs/checks/<id>.md` when running from a source checkout. */
+/** Default docs lookup: `checks/<id>.md` of the pages installed with the package (or of the source checkout). */
 function defaultDocs(opts: ReportOptions): (id: string) => string | undefined {
   if (opts.docs) return opts.docs;
-  const dirs = opts.docsDir ? [opts.docsDir] : [path.resolve(__dirname, '../../../docs/checks')];
+  const root = docsRoot();
+  const dirs = opts.docsDir ? [opts.docsDir] : root ? [path.join(root, 'checks')] : [];
   return (id: string) => {
     for (const d of dirs) {
       try {
@@ -63,7 +65,8 @@ function plainText(markdown: string): string {
 
 function rule(meta: CheckMeta, docs: (id: string) => string | undefined, opts: ReportOptions): Sarif.ReportingDescriptor {
   const helpUri = docsUri(meta.docs, opts);
-  const md = docs(meta.id) ?? `**${meta.title}**\n\n${meta.description}\n\nSee [${meta.docs}](${helpUri}).`;
+  // The link text is the page's repository path, never a path on the machine that wrote the log.
+  const md = docs(meta.id) ?? `**${meta.title}**\n\n${meta.description}\n\nSee [${new URL(helpUri).pathname.split('/').slice(-3).join('/')}](${helpUri}).`;
   return {
     id: meta.id,
     name: ruleName(meta.id),

@@ -223,8 +223,11 @@ export function writeBsdArchive(file: string, paths: string[], symbols: [string,
   fs.writeFileSync(file, Buffer.concat([Buffer.from('!<arch>\n'), entry('__.SYMDEF SORTED', sym), ...bodies]));
 }
 
-/** A universal (fat) Mach-O file of thin images, slices aligned to 2^14 as lipo does. */
-export function universalMachO(images: Buffer[]): Buffer {
+/**
+ * A universal (fat) Mach-O file of thin images, slices aligned to 2^14 as lipo does. `places`
+ * overrides the cputype the fat header lists for a slice (to build a misplaced slice).
+ */
+export function universalMachO(images: Buffer[], places: (number | undefined)[] = []): Buffer {
   const align = 14;
   const pad = (n: number) => Math.ceil(n / (1 << align)) * (1 << align);
   const offsets: number[] = [];
@@ -239,7 +242,7 @@ export function universalMachO(images: Buffer[]): Buffer {
   images.forEach((img, i) => {
     const o = 8 + i * 20;
     const le = img.readUInt32BE(0) === 0xcffaedfe || img.readUInt32BE(0) === 0xcefaedfe;
-    fat.writeInt32BE(le ? img.readInt32LE(4) : img.readInt32BE(4), o);
+    fat.writeInt32BE(places[i] ?? (le ? img.readInt32LE(4) : img.readInt32BE(4)), o);
     fat.writeInt32BE(le ? img.readInt32LE(8) : img.readInt32BE(8), o + 4);
     fat.writeUInt32BE(offsets[i], o + 8);
     fat.writeUInt32BE(img.length, o + 12);
