@@ -99,7 +99,7 @@ describe('program arguments', () => {
 describe('stdin', () => {
   /** A process tree: pid → [fd0, parent]. */
   const tree = (t: Record<number, [string, number | undefined]>) => ({ fd0: (p: number) => t[p]?.[0], parent: (p: number) => t[p]?.[1] });
-  it('finds input piped into nx that a pseudo-terminal keeps from the task', () => {
+  it('finds input piped into nx that reaches the task through a pseudo-terminal', () => {
     // run-executor (pty) <- fork.js (pty) <- sh (pty) <- nx (pipe), as Nx 24 runs a task when its output is a terminal
     const t = tree({ 10: ['/dev/pts/3', 9], 9: ['/dev/pts/3', 8], 8: ['/dev/pts/3', 7], 7: ['pipe:[42]', 6], 6: ['/dev/pts/0', undefined] });
     expect(pipedInputNotReaching(10, true, t)).toBe('pipe:[42]');
@@ -113,7 +113,7 @@ describe('stdin', () => {
   it('finds nothing for this process when its stdin is not a terminal', () => {
     expect(pipedInputNotReaching(process.pid, false)).toBeUndefined();
   });
-  it('refuses to run when the piped input cannot reach the program, saying how to fix it', async () => {
+  it('refuses to run when the piped input would reach the program without its end, saying how to fix it', async () => {
     const logger = memoryLogger();
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-run-stdin-'));
     try {
@@ -129,7 +129,7 @@ describe('stdin', () => {
       );
       expect(r.success).toBe(false);
       expect(spawned).toBe(false);
-      expect(logger.lines.join('\n')).toContain('the input piped into nx (pipe:[7]) cannot reach x: Nx runs this task in a pseudo-terminal');
+      expect(logger.lines.join('\n')).toContain('the input piped into nx (pipe:[7]) would reach x without its end: Nx runs this task in a pseudo-terminal');
       expect(logger.lines.join('\n')).toContain('NX_NATIVE_COMMAND_RUNNER=false');
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });

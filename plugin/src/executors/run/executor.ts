@@ -180,10 +180,11 @@ function parentOf(pid: number): number | undefined {
 
 /**
  * When the output of `nx` is a terminal, Nx 24 runs a single task inside a pseudo-terminal of its
- * own: the task's stdin is that terminal, and input piped into `nx` (`printf … | nx run …`) never
- * reaches it, nor does its end. This finds that case (Linux): our stdin is a terminal while the
- * nearest process above us with a different stdin (the `nx` command) reads a pipe or a file.
- * Returns what that stdin is, or undefined.
+ * own and copies what `nx` reads from its stdin into it. Input piped into `nx` (`printf … | nx run …`)
+ * then reaches the program as typed text without its end: a program reading to the end of its
+ * input waits forever (checked with Nx 24.0.6). This finds that case (Linux): our stdin is a
+ * terminal while the nearest process above us with a different stdin (the `nx` command) reads a
+ * pipe or a file. Returns what that stdin is, or undefined.
  */
 export interface ProcReader {
   /** What fd 0 of a process resolves to (`pipe:[123]`, `/dev/pts/1`), or undefined. */
@@ -210,10 +211,13 @@ export function pipedInputNotReaching(pid = process.pid, stdinIsTTY = process.st
   return undefined;
 }
 
-export const PIPED_INPUT_FIX =
-  'Nx runs this task in a pseudo-terminal because its output is a terminal, and does not pass piped input on. ' +
-  'Run it with NX_NATIVE_COMMAND_RUNNER=false (e.g. printf \'a\\n\' | NX_NATIVE_COMMAND_RUNNER=false nx run <project>:<target>), ' +
-  'or send the output of nx to a pipe or a file (… | cat).';
+/** Why piped input cannot be used here and how to run the task so that it can. */
+export function pipedInputFix(task = '<project>:<target>'): string {
+  return (
+    'Nx runs this task in a pseudo-terminal because the output of nx is a terminal, so a program reading to the end of its input would wait forever. ' +
+    `Run it with NX_NATIVE_COMMAND_RUNNER=false (… | NX_NATIVE_COMMAND_RUNNER=false nx run ${task}), or send the output of nx to a pipe or a file (… | cat).`
+  );
+}
 
 export interface ProgramRunOptions extends GoRunOptions {
   /** `inherit` (the default): the program reads the task's stdin. A string or Buffer is written to it, then closed. */
@@ -274,6 +278,8 @@ export interface RunInput {
   workspaceRoot: string;
   /** Project of the run target (default project of a bare target name). */
   projectName?: string;
+  /** The run task (`app:run-linux-arm64`), for messages. */
+  task?: string;
   projects: ProjectsLike;
   env?: NodeJS.ProcessEnv;
   hostGoos?: string;
@@ -391,7 +397,7 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
   const stdin = deps.stdin ?? 'inherit';
   if (stdin === 'inherit') {
     const lost = (deps.pipedInputLost ?? (() => pipedInputNotReaching()))();
-    if (lost) return fail(`the input piped into nx (${lost}) cannot reach ${path.basename(file.path)}: ${PIPED_INPUT_FIX}`);
+    if (lost) return fail(`the input piped into nx (${lost}) would reach ${path.basename(file.path)} without its end: ${pipedInputFix(input.task)}`);
   }
   logger.info(
     `running ${path.relative(input.workspaceRoot, file.path)}${args.length ? ` ${args.map(quoteArg).join(' ')}` : ''} for ${name}${method.kind === 'qemu' ? ` under ${path.basename(argv[0])}` : ''}`,
@@ -417,6 +423,7 @@ export default async function runExecutor(options: RunExecutorSchema, context: E
   const r = await runBinary(options, {
     workspaceRoot: context.root,
     projectName: context.projectName,
+    task: context.projectName && context.targetName ? `${context.projectName}:${context.targetName}${context.configurationName ? `:${context.configurationName}` : ''}` : undefined,
     projects: context.projectsConfigurations as unknown as ProjectsLike,
   });
   return { success: r.success };
