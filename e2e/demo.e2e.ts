@@ -5,7 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeRun, REPO_ROOT, run, which } from './utils';
+import * as os from 'node:os';
+import { describeRun, realGo, REPO_ROOT, requireTool, run, which } from './utils';
+
+/** The demo's phase lines (`▸ …`), in order. */
+const phases = (stdout: string): string[] => stdout.split('\n').filter((l) => l.startsWith('▸ '));
 
 describe('npm run demo', () => {
   test('builds every platform of examples/nx.json and prints one table row per artifact', () => {
@@ -31,5 +35,56 @@ describe('npm run demo', () => {
     expect(r.stdout).toMatch(/PE32\+ executable, x86-64/);
     expect(r.stdout).toMatch(/hello\s+passed: 0 errors/);
     if (which('qemu-aarch64')) expect(r.stdout).toMatch(/-sum 40 2 {2}→ {2}linux\/arm64 \| 42/);
+    else expect(r.stdout).toContain('under qemu-aarch64: skipped, qemu-aarch64 is not installed');
+
+    // One line per phase, in order; validate runs because every build passed.
+    expect(phases(r.stdout).map((l) => l.split(/[:(]/)[0].trim())).toEqual([
+      '▸ Checking what is installed',
+      '▸ Projects Nx infers from go.mod files in examples/',
+      '▸ Building',
+      '▸ Building',
+      '▸ What was built',
+      '▸ Validating',
+      '▸ Running hello',
+    ]);
+    expect(r.stdout).toMatch(/^ {2}go: go version go\S+ /m);
+    // The note points at hints only when the output had one (with every cross compiler there,
+    // there is no note at all).
+    if (!/^\s*hint \[/m.test(r.output)) expect(r.stdout).not.toMatch(/hints? above/);
+    if (!/^note: cgo builds failed/m.test(r.stdout)) expect(r.stdout).not.toMatch(/printed why|hints? above/);
+  });
+
+  test('without cross C compilers or qemu: the note names each failed cgo target and points at a hint only where one was printed', () => {
+    // A PATH with go, node, sh and the host gcc only. CC_FOR_linux_arm64=gcc makes the arm64 build
+    // use the host gcc, which the plugin explains with a hint; arm/7 and riscv64 fail for want of
+    // a compiler, with a message and no hint.
+    const gcc = requireTool('gcc', 'build cgo-hello for linux/amd64 and fail the arm64 build with a hint');
+    if (!gcc) return;
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-demo-bin-'));
+    try {
+      const tools: Record<string, string | undefined> = { go: realGo(), node: process.execPath, gcc, cc: which('cc'), sh: '/bin/sh', as: which('as'), ld: which('ld') };
+      for (const [name, p] of Object.entries(tools)) if (p) fs.symlinkSync(fs.realpathSync(p), path.join(bin, name));
+      const r = run(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo.js'), '--no-build'], {
+        cwd: REPO_ROOT,
+        env: { FORCE_COLOR: '0', NO_COLOR: '1', PATH: bin, CC_FOR_linux_arm64: 'gcc', CC_FOR_TARGET: undefined, CC: undefined, CXX: undefined },
+        timeoutMs: 15 * 60 * 1000,
+      });
+      if (r.code !== 0) throw new Error(describeRun('node scripts/demo.js with a minimal PATH', r));
+      expect(r.stdout).toContain('  qemu-aarch64: not installed: the linux/arm64 binary will not be run');
+      expect(r.stdout).toContain('  under qemu-aarch64: skipped, qemu-aarch64 is not installed');
+      expect(r.output).toMatch(/^hint \[cgo-foreign-asm\]: "gcc" does not compile for linux\/arm64/m);
+      // The failed targets as Nx listed them (on stderr), all named in the note.
+      const cgoRun = r.stderr.slice(r.stderr.indexOf('Running target build-all for project cgo-hello'));
+      const failed = [...cgoRun.slice(cgoRun.indexOf('Failed tasks:')).matchAll(/^- (\S+)$/gm)].map((m) => m[1]);
+      expect(failed.sort()).toEqual(['cgo-hello:build-linux-arm-7', 'cgo-hello:build-linux-arm64', 'cgo-hello:build-linux-riscv64']);
+      const note = r.stdout.split('\n').find((l) => l.startsWith('note: cgo builds failed'));
+      const others = failed.filter((t) => t !== 'cgo-hello:build-linux-arm64');
+      expect(note).toBe(`note: cgo builds failed (cgo-hello:build-linux-arm64: see the hint above; ${others.join(', ')}: each printed why above); the other projects were built.`);
+      expect(r.output).toMatch(/^no C cross compiler for linux\/riscv64 \(riscv64-linux-gnu-gcc not on PATH\)/m);
+      // Validate still runs for the projects that built, and says which one it leaves out.
+      expect(phases(r.stdout)).toContain('▸ Validating: nx run-many -t validate -p hello,mathx   (not cgo-hello: its build failed)');
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

@@ -26,6 +26,7 @@ interface JsonReport {
   ok: boolean;
   summary: { errors: number; warnings: number; findings: number; artifacts: number; checksRun: number };
   artifacts: { file: string; platform: string; kind: string; findings: { checkId: string; severity: string }[]; checksRun: string[] }[];
+  sources: { platform: string }[];
 }
 
 const allFindings = (r: JsonReport) => r.artifacts.flatMap((a) => a.findings);
@@ -164,6 +165,33 @@ describe('validate', () => {
     expect(allFindings(report)).toEqual([]);
     // Every artifact named in the report exists where the build put it.
     for (const a of report.artifacts) expect(fs.existsSync(path.join(ws, a.file))).toBe(true);
+  });
+
+  test('go vet -asmdecl says what it does per platform and how long it took; the report time includes it', () => {
+    const lib = uniqueName('mathx-vet');
+    copyModule('libs/mathx', `libs/${lib}`);
+    const r = nx(['run', `${lib}:validate`, '--formats=json', '--formats=text', '--skip-nx-cache']);
+    if (r.code !== 0) throw new Error(describeRun(`nx run ${lib}:validate`, r));
+    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', lib, 'all', 'gocross.json'), 'utf8')) as JsonReport & {
+      summary: { durationMs: number };
+      timing: { totalMs: number; vetMs: number; vet: { platform: string; durationMs: number }[] };
+    };
+    // vet runs once per GOOS/GOARCH (linux/arm/7 and linux/arm/6 share linux/arm).
+    const platforms = [...new Set(report.sources.map((s) => s.platform.split('/').slice(0, 2).join('/')))];
+    expect(platforms).toEqual(expect.arrayContaining(['linux/amd64', 'linux/arm64']));
+    // One start line and one timing line per platform, in the nx output.
+    const took: Record<string, number> = {};
+    for (const p of platforms) {
+      expect(r.output).toContain(`go vet -asmdecl for ${p}: checking the assembly in libs/${lib} against its Go declarations…`);
+      const m = new RegExp(`go vet -asmdecl for ${p.replace('/', '\\/')}: 0 diagnostics in (\\d+) ms`).exec(r.output);
+      expect(m).not.toBeNull();
+      took[p] = Number(m![1]);
+    }
+    expect(report.timing.vet).toEqual(platforms.map((p) => ({ platform: p, durationMs: took[p] })));
+    const vetTotal = Object.values(took).reduce((a, b) => a + b, 0);
+    expect(report.timing.vetMs).toBe(vetTotal);
+    expect(report.summary.durationMs).toBeGreaterThanOrEqual(vetTotal);
+    expect(report.timing.totalMs).toBe(report.summary.durationMs);
   });
 
   test('inferred targets: validate-linux-arm64 is cached on a second run', () => {

@@ -13,11 +13,16 @@
  *   --skip-cache   pass --skip-nx-cache to Nx (rebuild every binary)
  *   --no-validate  skip the validate step (which opens every binary and checks it)
  *
+ * Phases, each announced by a `▸` line: what is installed, the projects, the builds, the table
+ * of artifacts, validate, and running hello (natively and under qemu-user). A phase that does not
+ * run says why.
+ *
  * Projects built with cgo (a gocross.json with "cgo": true, like apps/cgo-hello) need a C cross
- * compiler per target; where one is missing their builds fail with the plugin's one-line hint,
- * which the demo prints, and the rest of the demo goes on.
+ * compiler per target; where one is missing their builds fail with the plugin's message, which
+ * the demo prints, and the rest of the demo goes on. The closing note names the failed targets
+ * and points at hints only when the output had some.
  */
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -82,6 +87,82 @@ function nx(argv, capture) {
     maxBuffer: 64 * 1024 * 1024,
   });
 }
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** Runs nx, printing its output as it comes and keeping it (ANSI removed) to read afterwards. */
+function nxTee(argv) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [nxBin(), ...argv], { cwd: examples, env: nxEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const tee = (to) => (d) => {
+      to.write(d);
+      output += d.toString('utf8');
+    };
+    child.stdout.on('data', tee(process.stdout));
+    child.stderr.on('data', tee(process.stderr));
+    child.on('error', (e) => resolve({ status: null, output: `${output}\n${e.message}` }));
+    child.on('close', (status) => resolve({ status, output: output.replace(ANSI, '') }));
+  });
+}
+
+/** The task ids Nx lists under "Failed tasks:". */
+function failedTasks(output) {
+  const lines = output.split('\n');
+  const at = lines.findIndex((l) => l.trim() === 'Failed tasks:');
+  if (at < 0) return [];
+  const out = [];
+  for (const l of lines.slice(at + 1)) {
+    const m = /^\s*- (\S+)\s*$/.exec(l);
+    if (m) out.push(m[1]);
+    else if (l.trim() && out.length) break;
+  }
+  return out;
+}
+
+/** Output lines of each task, from its `> nx run <task>` header to the next header or Nx line. */
+function taskOutput(output) {
+  const sections = new Map();
+  let current;
+  for (const l of output.split('\n')) {
+    const head = /^> nx run (\S+)/.exec(l);
+    if (head) {
+      current = head[1];
+      sections.set(current, []);
+    } else if (/^\s*(NX\s|[✔✖]\s+nx run )/.test(l)) {
+      current = undefined;
+    } else if (current && l.trim()) {
+      sections.get(current).push(l);
+    }
+  }
+  return sections;
+}
+
+/**
+ * What the closing note says about where to look for each failed task, true to what was
+ * printed: "see the hint above" only for a task whose output had a `hint [...]` line, "printed
+ * why above" for one with other output, and the command to run for one that printed nothing.
+ */
+function whereToLook(output, failed) {
+  const sections = taskOutput(output);
+  const hinted = [];
+  const spoke = [];
+  const silent = [];
+  for (const t of failed) {
+    const lines = sections.get(t) || [];
+    if (lines.some((l) => /^\s*hint \[[\w-]+\]/.test(l))) hinted.push(t);
+    else if (lines.length) spoke.push(t);
+    else silent.push(t);
+  }
+  const parts = [];
+  if (hinted.length) parts.push(`${hinted.join(', ')}: see the ${hinted.length === 1 ? 'hint' : 'hints'} above`);
+  if (spoke.length) parts.push(`${spoke.join(', ')}: ${spoke.length === 1 ? 'its output above says why' : 'each printed why above'}`);
+  if (silent.length) parts.push(`${silent.join(', ')}: no output; run nx run ${silent[0]} in examples/ to see why`);
+  return parts.join('; ');
+}
+
+module.exports = { failedTasks, taskOutput, whereToLook };
 
 // ---------------------------------------------------------------------------------------------
 // A small header sniff, enough to name the format and machine of each artifact.
@@ -158,18 +239,24 @@ function table(headers, rows) {
 
 // ---------------------------------------------------------------------------------------------
 
-function main() {
+async function main() {
+  step('Checking what is installed');
   const go = which('go');
   if (!go) fail('Go is not on PATH. Install Go ≥ 1.22 (https://go.dev/dl/) and run again.');
   const goVersion = spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();
-  console.log(dim(`${goVersion} · node ${process.version}`));
+  console.log(`  go: ${goVersion} (${go})`);
+  console.log(`  node: ${process.version}`);
+  const qemu = which('qemu-aarch64');
+  console.log(`  qemu-aarch64: ${qemu || 'not installed: the linux/arm64 binary will not be run (Debian: apt-get install qemu-user)'}`);
 
   const distIndex = path.join(pluginDir, 'dist', 'index.js');
   const stale = !fs.existsSync(distIndex) || newestMtime(path.join(pluginDir, 'src')) > fs.statSync(distIndex).mtimeMs;
   if (stale && !args.has('--no-build')) {
-    step('Building the plugin (plugin/dist)');
+    console.log('  plugin/dist: older than plugin/src, building it');
     const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-plugin.js')], { stdio: 'inherit' });
     if (r.status !== 0) fail('building the plugin failed');
+  } else if (fs.existsSync(distIndex)) {
+    console.log(`  plugin/dist: ${stale ? 'older than plugin/src, used as it is (--no-build)' : 'up to date'}`);
   }
   if (!fs.existsSync(distIndex)) fail('plugin/dist/index.js is missing; run `npm run build`.');
 
@@ -205,13 +292,18 @@ function main() {
   const cacheArgs = args.has('--skip-cache') ? ['--skip-nx-cache'] : [];
   const started = Date.now();
   const pure = projects.filter((p) => !cgoProjects.includes(p));
-  step(`nx run-many -t build-all -p ${pure.join(',')}`);
-  const built = nx(['run-many', '-t', 'build-all', '-p', pure.join(','), ...cacheArgs], false);
-  let cgoFailed = false;
+  step(`Building: nx run-many -t build-all -p ${pure.join(',')}`);
+  const built = await nxTee(['run-many', '-t', 'build-all', '-p', pure.join(','), ...cacheArgs]);
+  let cgoFailed = [];
+  let cgoOutput = '';
   if (cgoProjects.length) {
-    step(`nx run-many -t build-all -p ${cgoProjects.join(',')}   ${dim('(cgo: needs a C cross compiler per target)')}`);
-    const c = nx(['run-many', '-t', 'build-all', '-p', cgoProjects.join(','), '--nxBail=false', ...cacheArgs], false);
-    cgoFailed = c.status !== 0;
+    step(`Building: nx run-many -t build-all -p ${cgoProjects.join(',')}   ${dim('(cgo: needs a C cross compiler per target)')}`);
+    const c = await nxTee(['run-many', '-t', 'build-all', '-p', cgoProjects.join(','), '--nxBail=false', ...cacheArgs]);
+    if (c.status !== 0) {
+      cgoOutput = c.output;
+      cgoFailed = failedTasks(c.output);
+      if (!cgoFailed.length) cgoFailed = [`build-all of ${cgoProjects.join(', ')} (nx exited ${c.status})`];
+    }
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
@@ -229,42 +321,63 @@ function main() {
   if (rows.length) table(['platform', 'path', 'size', 'format / machine'], rows);
   else console.log('  (nothing in examples/dist)');
 
-  let validateFailed = false;
-  const toValidate = withValidate.filter((p) => !(cgoFailed && cgoProjects.includes(p)));
-  if (!args.has('--no-validate') && built.status === 0 && toValidate.length) {
-    step(`nx run-many -t validate -p ${toValidate.join(',')}`);
-    const v = nx(['run-many', '-t', 'validate', '-p', toValidate.join(','), ...cacheArgs], false);
-    validateFailed = v.status !== 0;
+  let validateFailed;
+  const cgoFailedProjects = new Set(cgoFailed.map((t) => t.split(':')[0]));
+  const toValidate = withValidate.filter((p) => !cgoFailedProjects.has(p));
+  if (args.has('--no-validate')) step('Validate: skipped (--no-validate)');
+  else if (built.status !== 0) step('Validate: skipped, the build failed');
+  else if (!toValidate.length) step('Validate: skipped, no project with a validate target was built');
+  else {
+    const left = withValidate.filter((p) => cgoFailedProjects.has(p));
+    step(`Validating: nx run-many -t validate -p ${toValidate.join(',')}${left.length ? `   ${dim(`(not ${left.join(', ')}: its build failed)`)}` : ''}`);
+    const v = await nxTee(['run-many', '-t', 'validate', '-p', toValidate.join(','), ...cacheArgs]);
     console.log('');
+    const withErrors = [];
     for (const p of toValidate) {
       // The text report the validate target wrote (reports/gocross/<project>/all/gocross.txt).
       const file = path.join(examples, 'reports', 'gocross', p, 'all', 'gocross.txt');
-      if (!fs.existsSync(file)) continue;
+      if (!fs.existsSync(file)) {
+        console.log(`  ${bold(p.padEnd(12))} no report (${path.relative(root, file)} missing)`);
+        continue;
+      }
       const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
       const summary = lines[lines.length - 1] || '';
+      if (/^FAILED/.test(summary)) withErrors.push(p);
       console.log(`  ${bold(p.padEnd(12))} ${summary}  ${dim(path.relative(root, file))}`);
       for (const l of lines.slice(1, -1)) if (!/^ok\s/.test(l)) console.log(`    ${l}`);
+    }
+    if (v.status !== 0) {
+      validateFailed = withErrors.length
+        ? `validate reported errors for ${withErrors.join(', ')} (listed above).`
+        : `nx run-many -t validate failed (exit ${v.status}; failed tasks: ${failedTasks(v.output).join(', ') || 'none listed'}).`;
     }
   }
 
   const native = rows.length ? files.find((f) => f.endsWith(path.join(`${process.platform}-${goArch()}`, 'hello'))) : undefined;
   const arm = files.find((f) => f.endsWith(path.join('linux-arm64', 'hello')));
-  const qemu = which('qemu-aarch64');
-  if (native || (arm && qemu)) step('Running hello');
+  step('Running hello');
   if (native) {
     const r = spawnSync(native, [], { encoding: 'utf8' });
     console.log(`  ${path.relative(root, native)}  →  ${(r.stdout || r.stderr || '').trim()}`);
+  } else {
+    console.log(`  natively: skipped, no hello was built for ${process.platform}/${goArch()}`);
   }
   if (arm && qemu) {
     const r = spawnSync(qemu, [arm, '-sum', '40', '2'], { encoding: 'utf8' });
     console.log(`  qemu-aarch64 ${path.relative(root, arm)} -sum 40 2  →  ${(r.stdout || r.stderr || '').trim().split('\n').join(' | ')}`);
+  } else {
+    console.log(`  under qemu-aarch64: skipped, ${!qemu ? 'qemu-aarch64 is not installed' : 'no linux/arm64 hello was built'}`);
   }
 
-  if (built.status !== 0) fail(`nx run-many -t build-all failed (exit ${built.status}).`);
-  if (cgoFailed) {
-    console.log(`\n${bold('note')}: some cgo builds failed (see the hints above); the other projects were built.`);
+  if (built.status !== 0) {
+    const failed = failedTasks(built.output);
+    fail(`nx run-many -t build-all failed (exit ${built.status})${failed.length ? ` (${whereToLook(built.output, failed)})` : ''}.`);
   }
-  if (validateFailed) fail('validate reported errors (see above).');
+  if (cgoFailed.length) {
+    const where = failedTasks(cgoOutput).length ? whereToLook(cgoOutput, cgoFailed) : cgoFailed.join(', ');
+    console.log(`\n${bold('note')}: cgo builds failed (${where}); the other projects were built.`);
+  }
+  if (validateFailed) fail(validateFailed);
   console.log(`\n${rows.length} artifacts.`);
 }
 
@@ -272,4 +385,4 @@ function goArch() {
   return { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm', riscv64: 'riscv64', s390x: 's390x', ppc64: 'ppc64le' }[process.arch] || process.arch;
 }
 
-main();
+if (require.main === module) main().catch((e) => fail(e.stack || String(e)));

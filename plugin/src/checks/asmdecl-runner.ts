@@ -40,6 +40,11 @@ export interface RunAsmdeclOptions {
   /** Package patterns. Default ['./...']. */
   packages?: string[];
   timeoutMs?: number;
+  /**
+   * Progress lines: one when vet starts for the platform and one with how long it took. vet
+   * type-checks every package for the arch, which takes seconds on a cold cache.
+   */
+  log?: (line: string) => void;
 }
 
 /** Splits a stream of concatenated JSON values (what `go vet -json` prints, one per package). */
@@ -110,6 +115,9 @@ export function runAsmdecl(moduleDir: string, goarch: string, opts: RunAsmdeclOp
   env.GOARCH = goarch;
   env.CGO_ENABLED = '0';
   env.GOFLAGS = env.GOFLAGS ?? '';
+  const what = `go vet -asmdecl for ${goos}/${goarch}`;
+  const shown = path.relative(process.cwd(), moduleDir);
+  opts.log?.(`${what}: checking the assembly in ${shown && !shown.startsWith('..') ? shown : moduleDir} against its Go declarations…`);
   const res = spawnSync(opts.go ?? 'go', ['vet', '-json', '-asmdecl', ...(opts.packages ?? ['./...'])], {
     cwd: moduleDir,
     env,
@@ -124,8 +132,10 @@ export function runAsmdecl(moduleDir: string, goarch: string, opts: RunAsmdeclOp
     diagnostics: [],
     durationMs: Date.now() - started,
   };
+  const took = `${run.durationMs} ms`;
   if (res.error) {
     run.error = `cannot run go vet: ${res.error.message}`;
+    opts.log?.(`${what}: could not run after ${took}: ${res.error.message}`);
     return run;
   }
   const output = `${res.stdout ?? ''}\n${res.stderr ?? ''}`;
@@ -138,5 +148,7 @@ export function runAsmdecl(moduleDir: string, goarch: string, opts: RunAsmdeclOp
       .join('; ');
     run.error = `go vet -asmdecl (GOOS=${goos} GOARCH=${goarch}) failed: ${text || `exit status ${res.status}`}`;
   }
+  const n = run.diagnostics.length;
+  opts.log?.(`${what}: ${run.error && n === 0 ? 'failed' : `${n} diagnostic${n === 1 ? '' : 's'}`} in ${took}`);
   return run;
 }

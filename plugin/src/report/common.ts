@@ -38,6 +38,27 @@ export interface ReportOptions {
   baseName?: string;
 }
 
+/**
+ * Where the time of a validation went, when the caller ran more than the engine: `go vet
+ * -asmdecl` runs once per platform before the checks (see checks/asmdecl-runner). The result's
+ * `durationMs` then covers both: `checksMs + vetMs`.
+ */
+export interface ValidationTiming {
+  /** The engine's checks. */
+  checksMs: number;
+  /** All `go vet -asmdecl` runs. */
+  vetMs: number;
+  vet: { platform: string; durationMs: number }[];
+}
+
+/** A ValidationResult with the time spent outside the engine. */
+export type TimedValidationResult = ValidationResult & { timing?: ValidationTiming };
+
+/** The timing breakdown of a result, when it has one. */
+export function timingOf(result: ValidationResult): ValidationTiming | undefined {
+  return (result as TimedValidationResult).timing;
+}
+
 export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
   text: '.txt',
   json: '.json',

@@ -15,7 +15,9 @@
  *                   "findings": [Finding] }],
  *   "sources": [{ "platform": "linux/arm64", "target": TargetSpec, "checksRun": [...],
  *                 "findings": [Finding] }],
- *   "checks": [{ "id", "title", "kind", "defaultSeverity", "description", "docs" }]
+ *   "checks": [{ "id", "title", "kind", "defaultSeverity", "description", "docs" }],
+ *   "timing"?: { "totalMs", "checksMs", "vetMs",       // when go vet -asmdecl ran:
+ *                "vet": [{ "platform", "durationMs" }] } // totalMs = summary.durationMs
  * }
  * Finding = { "checkId", "severity": "error"|"warn", "message", "fix", "file", "line"?,
  *             "docs", "data"? }
@@ -24,7 +26,7 @@
 import type { CheckMeta, Finding, Severity, TargetSpec } from '../checks/types';
 import type { ValidationResult } from '../checks/result';
 import { formatPlatform } from '../platforms/platform';
-import { docsPathFor, packageVersion, ReportOptions, ruleMetas, TOOL_NAME } from './common';
+import { docsPathFor, packageVersion, ReportOptions, ruleMetas, timingOf, TOOL_NAME } from './common';
 
 export const JSON_REPORT_SCHEMA_VERSION = 1;
 
@@ -70,6 +72,8 @@ export interface JsonReport {
   }[];
   sources: { platform: string; target: TargetSpec; checksRun: string[]; findings: JsonFinding[] }[];
   checks: CheckMeta[];
+  /** Where the time went, when go vet -asmdecl ran besides the checks. */
+  timing?: { totalMs: number; checksMs: number; vetMs: number; vet: { platform: string; durationMs: number }[] };
 }
 
 export function toJsonReport(result: ValidationResult, opts: ReportOptions = {}): JsonReport {
@@ -124,6 +128,16 @@ export function toJsonReport(result: ValidationResult, opts: ReportOptions = {})
     })),
     checks: metas,
   };
+  const timing = timingOf(result);
+  if (timing) {
+    const ms = (n: number) => Math.round(n * 1000) / 1000;
+    report.timing = {
+      totalMs: report.summary.durationMs,
+      checksMs: ms(timing.checksMs),
+      vetMs: ms(timing.vetMs),
+      vet: timing.vet.map((v) => ({ platform: v.platform, durationMs: ms(v.durationMs) })),
+    };
+  }
   return report;
 }
 

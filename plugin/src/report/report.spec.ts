@@ -19,6 +19,7 @@ import {
   toJsonReport,
   toSarif,
   writeReports,
+  type TimedValidationResult,
 } from './index';
 
 const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.json').replace(
@@ -114,6 +115,23 @@ describeGo('report writers on a real validation result', () => {
     expect(j.sources[0].findings[0]).toMatchObject({ checkId: 'asm-guard', file: 'apps/api/sum.s', line: 4 });
     expect(j.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['elf-arch', 'asm-guard', 'input']));
     expect(toJsonReport(clean).ok).toBe(true);
+    expect(j.timing).toBeUndefined();
+  });
+
+  it('timing: with go vet runs, the JSON report and the text summary say where the time went', () => {
+    const timed: TimedValidationResult = {
+      ...clean,
+      durationMs: 12.5 + 900 + 1100,
+      timing: { checksMs: 12.5, vetMs: 2000, vet: [{ platform: 'linux/amd64', durationMs: 900 }, { platform: 'linux/arm64', durationMs: 1100 }] },
+    };
+    expect(toJsonReport(timed).timing).toEqual({
+      totalMs: 2012.5,
+      checksMs: 12.5,
+      vetMs: 2000,
+      vet: [{ platform: 'linux/amd64', durationMs: 900 }, { platform: 'linux/arm64', durationMs: 1100 }],
+    });
+    expect(toJsonReport(timed).summary.durationMs).toBe(2012.5);
+    expect(formatText(timed).trim().split('\n').pop()).toMatch(/, 2013 ms, go vet -asmdecl 2000 ms of it \(linux\/amd64 900 ms, linux\/arm64 1100 ms\)\)$/);
   });
 
   describe('sarif', () => {

@@ -1,16 +1,19 @@
 /**
  * `@gocross/nx:run`: runs the binary a build target produced (found through the build
  * executor's output resolution), natively or under qemu-user with the target's sysroot for
- * dynamic binaries, passing `args`. Without an emulator: a clear skip locally, a failure on CI.
+ * dynamic binaries. The program gets the target's `args`, then the arguments given after `--` on
+ * the command line, and the stdin of the task; its exit status is the target's result. Without an
+ * emulator: a clear skip locally, a failure on CI.
  */
 import type { ExecutorContext } from '@nx/devkit';
+import { spawn as spawnChild } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatPlatform } from '../../platforms/platform';
 import { resolveBuildOutputs } from '../build/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import { explainGoFailure, formatHints } from '../shared/explain';
-import { passthroughEnv, runGo, which, type GoSpawner, readGoEnv, findGo } from '../shared/go';
+import { passthroughEnv, which, readGoEnv, findGo, type GoRunOptions, type GoRunResult } from '../shared/go';
 import { peekElf, qemuSuffixForElf, runMethod } from '../test/qemu';
 import type { Logger } from '../test/executor';
 import type { RunExecutorSchema } from './schema';
@@ -62,10 +65,221 @@ export function readTargetOptionsFrom(
   return { ok: true, options: merged, projectRoot: project.root, executor: target.executor };
 }
 
+/** Options of this executor that Nx also accepts on the command line (`--cpu=cortex-a53`). */
+const OWN_OPTIONS = ['buildTarget', 'binary', 'args', 'cwd', 'env', 'qemu', 'sysroot', 'cpu'];
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * Splits a command line the way a POSIX shell splits words: blanks separate, single quotes keep
+ * everything, double quotes keep everything but `\"` and `\\`, a backslash escapes the next
+ * character. `--args="--port 8080 --name 'a b'"` gives `--port`, `8080`, `--name`, `a b`.
+ */
+export function splitCommandLine(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new Error(`unterminated ' in ${JSON.stringify(text)}`);
+      cur += text.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) {
+        if (text[j] === '\\' && (text[j + 1] === '"' || text[j + 1] === '\\')) j++;
+        cur += text[j];
+      }
+      if (j >= text.length) throw new Error(`unterminated " in ${JSON.stringify(text)}`);
+      i = j;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      cur += text[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/**
+ * The program's argv after its name. Nx 24 gives an executor the command-line words after the
+ * target (everything after `--` when there is one; Nx's own flags removed) as `__unparsed__`
+ * (schema `$default: {$source: "unparsed"}`), and also parses them into options (`--flag value`
+ * becomes `flag: "value"`, positionals `_`), which loses their order. So the words are read from
+ * `__unparsed__`: the ones that set an option of this executor (`--cpu=…`, `--args=…`, `--env.X=…`)
+ * are taken out, a literal `--` passes everything after it unchanged, and the rest follows the
+ * target's `args` in order. `--args` given on the command line replaces the target's `args` and is
+ * split like a shell command line (`--args="--flag value"` is two arguments); `args` written as a
+ * string in project.json is split the same way, an array is used as it is.
+ */
+export function programArgs(options: RunExecutorSchema): string[] {
+  const fromOptions = (): string[] => {
+    const a = options.args;
+    if (a === undefined) return [];
+    if (typeof a === 'string') return splitCommandLine(a);
+    return a.map(String);
+  };
+  const words = options.__unparsed__;
+  if (!Array.isArray(words)) {
+    // Called without Nx's command line (e.g. from code): positionals only.
+    return [...fromOptions(), ...(Array.isArray(options._) ? options._.map(String) : [])];
+  }
+  const rest: string[] = [];
+  let cliArgs: string[] | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = String(words[i]);
+    if (w === '--') {
+      rest.push(...words.slice(i + 1).map(String));
+      break;
+    }
+    const m = /^--([^=]+)(=(.*))?$/s.exec(w);
+    const name = m ? camel(m[1]) : undefined;
+    const own = name !== undefined && (OWN_OPTIONS.includes(name) || name.startsWith('env.'));
+    if (!own) {
+      rest.push(w);
+      continue;
+    }
+    let value: string | undefined = m![2] !== undefined ? m![3] : undefined;
+    if (value === undefined && i + 1 < words.length && !String(words[i + 1]).startsWith('-')) value = String(words[++i]);
+    if (name === 'args' && value !== undefined) cliArgs = [...(cliArgs ?? []), ...splitCommandLine(value)];
+  }
+  return [...(cliArgs ?? fromOptions()), ...rest];
+}
+
+/** What the `stdin` of an fd resolves to (`/proc/<pid>/fd/0`), or undefined off Linux. */
+function fd0Of(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/fd/0`);
+  } catch {
+    return undefined;
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) && ppid > 1 ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * When the output of `nx` is a terminal, Nx 24 runs a single task inside a pseudo-terminal of its
+ * own and copies what `nx` reads from its stdin into it. Input piped into `nx` (`printf … | nx run …`)
+ * then reaches the program as typed text without its end: a program reading to the end of its
+ * input waits forever (checked with Nx 24.0.6). This finds that case (Linux): our stdin is a
+ * terminal while the nearest process above us with a different stdin (the `nx` command) reads a
+ * pipe or a file. Returns what that stdin is, or undefined.
+ */
+export interface ProcReader {
+  /** What fd 0 of a process resolves to (`pipe:[123]`, `/dev/pts/1`), or undefined. */
+  fd0(pid: number): string | undefined;
+  parent(pid: number): number | undefined;
+}
+
+const procFs: ProcReader = { fd0: fd0Of, parent: parentOf };
+
+export function pipedInputNotReaching(pid = process.pid, stdinIsTTY = process.stdin.isTTY === true, proc: ProcReader = procFs): string | undefined {
+  if (!stdinIsTTY) return undefined;
+  const mine = proc.fd0(pid);
+  if (!mine) return undefined;
+  let p = proc.parent(pid);
+  for (let depth = 0; p !== undefined && depth < 8; depth++) {
+    const theirs = proc.fd0(p);
+    if (theirs === undefined) return undefined;
+    if (theirs !== mine) {
+      if (theirs.startsWith('pipe:') || (theirs.startsWith('/') && !theirs.startsWith('/dev/'))) return theirs;
+      return undefined;
+    }
+    p = proc.parent(p);
+  }
+  return undefined;
+}
+
+/** Why piped input cannot be used here and how to run the task so that it can. */
+export function pipedInputFix(task = '<project>:<target>'): string {
+  return (
+    'Nx runs this task in a pseudo-terminal because the output of nx is a terminal, so a program reading to the end of its input would wait forever. ' +
+    `Run it with NX_NATIVE_COMMAND_RUNNER=false (… | NX_NATIVE_COMMAND_RUNNER=false nx run ${task}), or send the output of nx to a pipe or a file (… | cat).`
+  );
+}
+
+export interface ProgramRunOptions extends GoRunOptions {
+  /** `inherit` (the default): the program reads the task's stdin. A string or Buffer is written to it, then closed. */
+  stdin?: 'inherit' | string | Buffer;
+}
+
+export type ProgramSpawner = (file: string, args: string[], opts: ProgramRunOptions) => Promise<GoRunResult>;
+
+/** Output kept for the failure hints: the last part of a long-running program's output is enough. */
+const KEEP_OUTPUT = 256 * 1024;
+
+/** Runs the program with the task's stdin, streaming its output and keeping the end of it. */
+export const spawnProgram: ProgramSpawner = (file, args, opts) =>
+  new Promise((resolve) => {
+    const out = opts.stdout === undefined ? process.stdout : opts.stdout;
+    const err = opts.stderr === undefined ? process.stderr : opts.stderr;
+    const input = opts.stdin ?? 'inherit';
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    const keep = (s: string): string => (s.length > KEEP_OUTPUT ? s.slice(s.length - KEEP_OUTPUT) : s);
+    const child = spawnChild(file, args, { cwd: opts.cwd, env: opts.env, stdio: [input === 'inherit' ? 'inherit' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== 'inherit') {
+      child.stdin!.on('error', () => undefined); // the program may exit without reading it all
+      child.stdin!.end(input);
+    }
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => {
+      stdout = keep(stdout + d);
+      output = keep(output + d);
+      out?.write(d);
+    });
+    child.stderr!.on('data', (d: string) => {
+      stderr = keep(stderr + d);
+      output = keep(output + d);
+      err?.write(d);
+    });
+    let done = false;
+    child.on('error', (e) => {
+      if (done) return;
+      done = true;
+      resolve({ code: null, signal: null, stdout, stderr, output, error: e });
+    });
+    child.on('close', (code, signal) => {
+      if (done) return;
+      done = true;
+      resolve({ code, signal, stdout, stderr, output });
+    });
+  });
+
+/** An argument as a shell would need it written, for the "running …" line. */
+function quoteArg(a: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
 export interface RunInput {
   workspaceRoot: string;
   /** Project of the run target (default project of a bare target name). */
   projectName?: string;
+  /** The run task (`app:run-linux-arm64`), for messages. */
+  task?: string;
   projects: ProjectsLike;
   env?: NodeJS.ProcessEnv;
   hostGoos?: string;
@@ -73,7 +287,11 @@ export interface RunInput {
 }
 
 export interface RunDeps {
-  spawn?: GoSpawner;
+  spawn?: ProgramSpawner;
+  /** The program's stdin: `inherit` (default) or the text to feed it. */
+  stdin?: 'inherit' | string | Buffer;
+  /** Whether input piped into nx fails to reach the task (see pipedInputNotReaching); detected when absent. */
+  pipedInputLost?: () => string | undefined;
   logger?: Logger;
   stdout?: NodeJS.WritableStream | null;
   stderr?: NodeJS.WritableStream | null;
@@ -96,6 +314,12 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
     return { success: false, ran: 'none', output: '' };
   };
   if (!options.buildTarget) return fail('option buildTarget is required (e.g. "build-linux-arm64")');
+  let args: string[];
+  try {
+    args = programArgs(options);
+  } catch (e) {
+    return fail(`args: ${(e as Error).message}`);
+  }
   const ref = parseTargetRef(options.buildTarget, input.projectName);
   if (!ref) return fail(`buildTarget "${options.buildTarget}" is not of the form target or project:target[:configuration]`);
   const t = readTargetOptionsFrom(input.projects, ref, input.workspaceRoot);
@@ -153,7 +377,7 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
   let argv: string[];
   if (options.cpu && method.kind === 'native') return fail(`cpu "${options.cpu}" needs qemu, but ${name} runs natively here`);
   if (method.kind === 'native') {
-    argv = [file.path, ...(options.args ?? [])];
+    argv = [file.path, ...args];
   } else {
     const info = platform.goos === 'linux' ? peekElf(file.path) : undefined;
     if (!info) return fail(`${file.path} is not an ELF file, so qemu-user cannot run it`);
@@ -166,17 +390,24 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
     argv = [qemu];
     if (options.cpu) argv.push('-cpu', options.cpu);
     if (info.interp && method.sysroot) argv.push('-L', method.sysroot);
-    argv.push(file.path, ...(options.args ?? []));
+    argv.push(file.path, ...args);
   }
   const childEnv: Record<string, string> = { ...passthroughEnv(env), ...(options.env ?? {}) };
   const cwd = path.resolve(input.workspaceRoot, options.cwd ?? t.projectRoot);
-  logger.info(`running ${path.relative(input.workspaceRoot, file.path)} for ${name}${method.kind === 'qemu' ? ` under ${path.basename(argv[0])}` : ''}`);
-  const spawn = deps.spawn ?? runGo;
-  const r = await spawn(argv[0], argv.slice(1), { cwd, env: childEnv, stdout: deps.stdout, stderr: deps.stderr });
+  const stdin = deps.stdin ?? 'inherit';
+  if (stdin === 'inherit') {
+    const lost = (deps.pipedInputLost ?? (() => pipedInputNotReaching()))();
+    if (lost) return fail(`the input piped into nx (${lost}) would reach ${path.basename(file.path)} without its end: ${pipedInputFix(input.task)}`);
+  }
+  logger.info(
+    `running ${path.relative(input.workspaceRoot, file.path)}${args.length ? ` ${args.map(quoteArg).join(' ')}` : ''} for ${name}${method.kind === 'qemu' ? ` under ${path.basename(argv[0])}` : ''}`,
+  );
+  const spawn = deps.spawn ?? spawnProgram;
+  const r = await spawn(argv[0], argv.slice(1), { cwd, env: childEnv, stdout: deps.stdout, stderr: deps.stderr, stdin });
   const ok = r.code === 0 && !r.error;
   const ran = method.kind === 'qemu' ? 'qemu' : 'native';
   if (!ok) {
-    logger.error(`${path.basename(file.path)} for ${name} ${r.error ? `could not start: ${r.error.message}` : r.signal ? `was killed by ${r.signal}` : `exited with status ${r.code}`}`);
+    logger.error(`${path.basename(file.path)} for ${name} ${r.error ? `could not start: ${r.error.message}` : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`}${method.kind === 'qemu' && !r.error ? ` (under ${path.basename(argv[0])})` : ''}`);
     for (const line of formatHints(explainGoFailure(r.output, { goos: platform.goos, goarch: platform.goarch, cgo: build.cgo === true }))) {
       logger.error(line);
     }
@@ -192,6 +423,7 @@ export default async function runExecutor(options: RunExecutorSchema, context: E
   const r = await runBinary(options, {
     workspaceRoot: context.root,
     projectName: context.projectName,
+    task: context.projectName && context.targetName ? `${context.projectName}:${context.targetName}${context.configurationName ? `:${context.configurationName}` : ''}` : undefined,
     projects: context.projectsConfigurations as unknown as ProjectsLike,
   });
   return { success: r.success };

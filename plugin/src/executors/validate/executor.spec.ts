@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildFixture, compileC, haveTools, HELLO, REPRO } from '../../checks/test-utils/fixtures';
+import type { TimedValidationResult } from '../../report';
 import { matchGlobs, planValidation, runValidation, targetSpecFromBuildOptions } from './executor';
 
 function context(root: string, targets: Record<string, { options: Record<string, unknown>; configurations?: Record<string, Record<string, unknown>> }>): ExecutorContext {
@@ -138,12 +139,33 @@ describe('validate executor', () => {
       },
     };
     ctx.projectName = 'm';
-    const r = await runValidation({ buildTargets: ['build-linux-amd64', 'build-linux-arm64'] }, ctx, log);
+    const r = await runValidation({ buildTargets: ['build-linux-amd64', 'build-linux-arm64'], formats: ['text', 'json'] }, ctx, log);
     expect(r.result!.artifacts).toEqual([]);
     expect(r.result!.sources.map((s) => s.target.platform.goarch)).toEqual(['amd64', 'arm64']);
     const asm = r.result!.findings.filter((f) => f.checkId === 'asmdecl');
     expect(asm).toEqual([expect.objectContaining({ severity: 'error', file: 'libs/m/add_amd64.s', message: expect.stringMatching(/wrong argument size 16; expected \$\.\.\.-24/) })]);
     expect(r.success).toBe(false);
+    // Each vet run says what it does, then how long it took.
+    const vetLines = logs.filter((l) => l.startsWith('go vet -asmdecl for '));
+    expect(vetLines).toEqual([
+      expect.stringMatching(/^go vet -asmdecl for linux\/amd64: checking the assembly in \S*libs\/m against its Go declarations…$/),
+      expect.stringMatching(/^go vet -asmdecl for linux\/amd64: 1 diagnostic in \d+ ms$/),
+      expect.stringMatching(/^go vet -asmdecl for linux\/arm64: checking the assembly in /),
+      expect.stringMatching(/^go vet -asmdecl for linux\/arm64: 0 diagnostics in \d+ ms$/),
+    ]);
+    const took = vetLines.filter((_l, i) => i % 2 === 1).map((l) => Number(/in (\d+) ms$/.exec(l)![1]));
+    // The time of the validation includes vet: the text summary, the result and the JSON report.
+    const timing = (r.result as TimedValidationResult).timing!;
+    expect(timing.vet).toEqual([
+      { platform: 'linux/amd64', durationMs: took[0] },
+      { platform: 'linux/arm64', durationMs: took[1] },
+    ]);
+    expect(timing.vetMs).toBe(took[0] + took[1]);
+    expect(r.result!.durationMs).toBeCloseTo(timing.checksMs + timing.vetMs, 6);
+    expect(logs.join('\n')).toMatch(new RegExp(`go vet -asmdecl ${took[0] + took[1]} ms of it \\(linux/amd64 ${took[0]} ms, linux/arm64 ${took[1]} ms\\)\\)`));
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'reports/gocross/m/all/gocross.json'), 'utf8'));
+    expect(json.timing).toMatchObject({ vetMs: took[0] + took[1], vet: timing.vet });
+    expect(json.summary.durationMs).toBeGreaterThanOrEqual(took[0] + took[1]);
   });
 
   it('planValidation: project:target references, configurations, unknown targets', () => {

@@ -15,7 +15,7 @@ import type { ArtifactInput, SourceFile, ValidationResult } from '../../checks/r
 import type { TargetSpec } from '../../checks/types';
 import { parsePlatform, platformSlug } from '../../platforms/platform';
 import type { Platform } from '../../platforms/types';
-import { formatText, writeReports } from '../../report';
+import { formatText, writeReports, type TimedValidationResult } from '../../report';
 import { resolveBuildOutputs } from '../build/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import type { ValidateExecutorSchema } from './schema';
@@ -218,10 +218,10 @@ export async function runValidation(
       const key = `${t.platform.goos}/${t.platform.goarch}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      asmdecl.push(runAsmdecl(absProjectRoot, t.platform.goarch, { goos: t.platform.goos }));
+      asmdecl.push(runAsmdecl(absProjectRoot, t.platform.goarch, { goos: t.platform.goos, log }));
     }
   }
-  const result = await validateArtifacts({
+  const checked = await validateArtifacts({
     workspaceRoot: context.root,
     project: plan.project,
     projectRoot: plan.projectRoot,
@@ -231,6 +231,14 @@ export async function runValidation(
     policy,
     asmdecl,
   });
+  // The engine times the checks; the vet runs before it belong to the validation too.
+  const vet = asmdecl.map((r) => ({ platform: `${r.goos}/${r.goarch}`, durationMs: r.durationMs }));
+  const vetMs = vet.reduce((n, v) => n + v.durationMs, 0);
+  const result: TimedValidationResult = {
+    ...checked,
+    durationMs: checked.durationMs + vetMs,
+    timing: { checksMs: checked.durationMs, vetMs, vet },
+  };
   log(formatText(result).trimEnd());
   const formats = options.formats ?? ['text'];
   const reports = writeReports(result, formats, plan.reportsDir);
