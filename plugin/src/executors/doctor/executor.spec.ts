@@ -181,6 +181,10 @@ describe('what the last sentence claims', () => {
       'Every platform of the matrix was built and linked (with C for linux/arm64) here; run: linux/arm64, linux/amd64; tests only compiled for windows/amd64 (nothing here runs them).',
     );
   });
+  it('the host platform without any C compiler: the host gcc package', () => {
+    const r = diagnose({ ...base, which: () => undefined, matrix: [{ platform: parsePlatform('linux/amd64'), cgo: true }], probe: fakeProber().probe });
+    expect(r.gaps.map((g) => g.fix)).toEqual(['apt-get install -y gcc']);
+  });
   it('pure Go only: no claim about C', () => {
     const r = diagnose({ ...base, matrix: [{ platform: parsePlatform('linux/arm64'), cgo: false }], probe: fakeProber().probe });
     expect(provenSentence(r)).toBe('Every platform of the matrix was built, linked and run here.');

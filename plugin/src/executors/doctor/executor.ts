@@ -129,7 +129,7 @@ function failedStep(step: ProbeStep, what: string, p: Platform, m: MatrixEntry, 
   const status: Status = required ? 'gap' : 'info';
   const libcMissing = hints.find((h) => h.id === 'cross-libc-missing');
   if (libcMissing && cc) {
-    return { status, summary: 'no target libc', detail: `${what}: ${libcMissing.message}`, fix: libcDevFix(cc, p, m.libc) ?? libcMissing.fix };
+    return { status, summary: 'no target libc', detail: `${what}: ${libcMissing.message.replace(/^.*? runs, but /, '')}`, fix: libcDevFix(cc, p, m.libc) ?? libcMissing.fix };
   }
   const loader = hints.find((h) => h.id === 'qemu-no-loader');
   if (loader) {
@@ -198,7 +198,10 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
         : { status: 'info', summary: 'n/a' });
     } else if (entry && !toolchain) {
       const triple = cTriple(p, m.libc ?? 'glibc');
-      const fix = triple && (m.libc ?? 'glibc') === 'glibc'
+      const isHost = p.goos === req.hostGoos && p.goarch === req.hostGoarch;
+      const fix = isHost && p.goos === 'linux' && (m.libc ?? 'glibc') === 'glibc'
+        ? 'apt-get install -y gcc'
+        : triple && (m.libc ?? 'glibc') === 'glibc'
         ? `apt-get install -y ${debianGccPackage(triple)}`
         : m.libc === 'musl' && p.goos === 'linux' && p.goarch === req.hostGoarch
           ? 'apt-get install -y musl-tools'
