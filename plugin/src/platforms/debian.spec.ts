@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { aptInstallable } from '../executors/doctor/test-utils/apt';
 import { which } from '../executors/shared/go';
-import { debianArch, debianLibcCrossPackage, debianLibcDevCrossPackage, DEBIAN_ARCH, DEBIAN_ARCH_BY_TRIPLE, tripleOfCompiler } from './debian';
+import { debianArch, debianCCompilerPackage, DEBIAN_MINGW_GCC, debianLibcCrossPackage, debianLibcDevCrossPackage, DEBIAN_ARCH, DEBIAN_ARCH_BY_TRIPLE, tripleOfCompiler } from './debian';
 import { parsePlatform } from './platform';
 import { debianGccPackage } from './toolchain';
 import { cTriple } from './triples';
@@ -31,6 +31,16 @@ describe('Debian architecture of a platform', () => {
       expect(DEBIAN_ARCH_BY_TRIPLE[triple]).toBe(arch);
     }
   });
+  it('names the Debian C compiler package, where Debian has one', () => {
+    expect(debianCCompilerPackage(parsePlatform('linux/arm/7'))).toBe('gcc-arm-linux-gnueabihf');
+    expect(debianCCompilerPackage(parsePlatform('linux/arm/5'))).toBe('gcc-arm-linux-gnueabi');
+    expect(debianCCompilerPackage(parsePlatform('linux/arm/5'))).toBe(debianGccPackage(cTriple(parsePlatform('linux/arm/5')) as string));
+    expect(debianCCompilerPackage(parsePlatform('windows/amd64'))).toBe('gcc-mingw-w64-x86-64');
+    expect(debianCCompilerPackage(parsePlatform('windows/arm64'))).toBeUndefined();
+    expect(debianCCompilerPackage(parsePlatform('darwin/arm64'))).toBeUndefined();
+    expect(debianCCompilerPackage(parsePlatform('linux/arm64'), 'musl')).toBeUndefined();
+    expect(debianCCompilerPackage(parsePlatform('linux/loong64'))).toBeUndefined();
+  });
   it('reads the triple from a compiler command', () => {
     expect(tripleOfCompiler('arm-linux-gnueabihf-gcc')).toBe('arm-linux-gnueabihf');
     expect(tripleOfCompiler('/opt/cross/bin/aarch64-linux-gnu-gcc-12 -O2')).toBe('aarch64-linux-gnu');
@@ -49,6 +59,7 @@ describe("every package named exists in this machine's apt lists", () => {
       return;
     }
     const names = Object.keys(DEBIAN_ARCH_BY_TRIPLE).flatMap((t) => [debianLibcDevCrossPackage(t) as string, debianLibcCrossPackage(t) as string, debianGccPackage(t)]);
+    names.push(...Object.values(DEBIAN_MINGW_GCC));
     expect(names.length).toBeGreaterThan(30);
     expect(aptInstallable(names)).toEqual(names);
     expect(aptInstallable(['libc6-dev-nosucharch-cross'])).toEqual([]);

@@ -73,3 +73,20 @@ export function tripleOfCompiler(cc: string | undefined): string | undefined {
   const m = /^([\w.]+-[\w.]+-[\w.]+(?:-[\w.]+)?)-(?:gcc|g\+\+|cc|c\+\+|clang)(?:-[\d.]+)?$/.exec(base);
   return m ? m[1] : undefined;
 }
+
+/** MinGW-w64 cross compilers Debian ships for windows targets. */
+export const DEBIAN_MINGW_GCC: Readonly<Record<string, string>> = {
+  amd64: 'gcc-mingw-w64-x86-64',
+  '386': 'gcc-mingw-w64-i686',
+};
+
+/**
+ * The Debian package with a C compiler for a platform (glibc): `gcc-aarch64-linux-gnu`,
+ * `gcc-mingw-w64-x86-64` for windows/amd64; undefined when Debian has none (darwin, musl, loong64).
+ */
+export function debianCCompilerPackage(p: Platform, libc: Libc = 'glibc'): string | undefined {
+  if (libc !== 'glibc') return undefined;
+  if (p.goos === 'windows') return DEBIAN_MINGW_GCC[p.goarch];
+  const triple = cTriple(p, 'glibc');
+  return triple && DEBIAN_ARCH_BY_TRIPLE[triple] ? `gcc-${triple.replace(/_/g, '-')}` : undefined;
+}

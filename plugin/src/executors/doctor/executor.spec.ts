@@ -185,6 +185,12 @@ describe('what the last sentence claims', () => {
     const r = diagnose({ ...base, which: () => undefined, matrix: [{ platform: parsePlatform('linux/amd64'), cgo: true }], probe: fakeProber().probe });
     expect(r.gaps.map((g) => g.fix)).toEqual(['apt-get install -y gcc']);
   });
+  it('cgo for windows: the MinGW package; for loong64 (no Debian cross gcc): no apt-get command', () => {
+    const r = diagnose({ ...base, matrix: [{ platform: parsePlatform('windows/amd64'), cgo: true }, { platform: parsePlatform('linux/loong64'), cgo: true }], probe: fakeProber().probe });
+    expect(r.gaps.map((g) => g.fix)).toEqual(['apt-get install -y gcc-mingw-w64-x86-64', 'install zig, or set CC_FOR_linux_loong64', 'apt-get install -y qemu-user']);
+    if (!need('apt-cache')) return;
+    expect(aptInstallable(['gcc-mingw-w64-x86-64'])).toEqual(['gcc-mingw-w64-x86-64']);
+  });
   it('pure Go only: no claim about C', () => {
     const r = diagnose({ ...base, matrix: [{ platform: parsePlatform('linux/arm64'), cgo: false }], probe: fakeProber().probe });
     expect(provenSentence(r)).toBe('Every platform of the matrix was built, linked and run here.');

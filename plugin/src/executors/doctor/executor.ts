@@ -13,9 +13,9 @@ import type { SourceFile } from '../../checks/result';
 import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
 import type { PlatformTable } from '../../platforms/table';
-import { debianLibcCrossPackage, debianLibcDevCrossPackage, tripleOfCompiler } from '../../platforms/debian';
+import { debianCCompilerPackage, debianLibcCrossPackage, debianLibcDevCrossPackage, tripleOfCompiler } from '../../platforms/debian';
 import { cTriple } from '../../platforms/triples';
-import { debianGccPackage, resolveCToolchain, type CToolchain } from '../../platforms/toolchain';
+import { resolveCToolchain, type CToolchain } from '../../platforms/toolchain';
 import type { Libc, Platform } from '../../platforms/types';
 import { explainGoFailure } from '../shared/explain';
 import { loadGo, which } from '../shared/go';
@@ -197,12 +197,12 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
         ? { status: 'gap', summary: 'unsupported', detail: `go does not support cgo for ${name}`, fix: `set cgo: false for ${name}` }
         : { status: 'info', summary: 'n/a' });
     } else if (entry && !toolchain) {
-      const triple = cTriple(p, m.libc ?? 'glibc');
       const isHost = p.goos === req.hostGoos && p.goarch === req.hostGoarch;
+      const pkg = debianCCompilerPackage(p, m.libc);
       const fix = isHost && p.goos === 'linux' && (m.libc ?? 'glibc') === 'glibc'
         ? 'apt-get install -y gcc'
-        : triple && (m.libc ?? 'glibc') === 'glibc'
-        ? `apt-get install -y ${debianGccPackage(triple)}`
+        : pkg
+        ? `apt-get install -y ${pkg}`
         : m.libc === 'musl' && p.goos === 'linux' && p.goarch === req.hostGoarch
           ? 'apt-get install -y musl-tools'
           : `install zig, or set CC_FOR_${p.goos}_${p.goarch}`;
