@@ -1,9 +1,11 @@
 /**
- * `@gocross/nx:doctor`: for each platform of a project's (or the workspace's) matrix, can this
- * machine build it with pure Go, link it with cgo (which C compiler), run its tests (natively or
- * under which qemu), and is every body-less Go function implemented for it? Prints a table (or
- * JSON); every gap comes with the command that closes it; fails when the matrix cannot be
- * fully served here.
+ * `@gocross/nx:doctor`: for each platform of a project's (or the workspace's) matrix, what this
+ * machine can do, proven by doing it (probe.ts): build a Go program, compile and link C and build
+ * a cgo program with the C compiler the build uses, run the result the way the test executor
+ * does (natively or under which qemu and sysroot); and is every body-less Go function implemented
+ * for it? Prints a table (or JSON); every gap comes with the command that closes it (the exact
+ * Debian package where there is one); the last line claims only what the probes proved; fails
+ * when the matrix cannot be fully served here.
  */
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
