@@ -48,6 +48,9 @@ describe('Debian architecture of a platform', () => {
     expect(tripleOfCompiler('gcc')).toBeUndefined();
     expect(tripleOfCompiler('musl-gcc')).toBeUndefined();
     expect(tripleOfCompiler('zig cc -target aarch64-linux-gnu')).toBeUndefined();
+    expect(tripleOfCompiler('clang --target=aarch64-linux-gnu')).toBe('aarch64-linux-gnu');
+    expect(tripleOfCompiler('clang-16 -target riscv64-linux-gnu -O2')).toBe('riscv64-linux-gnu');
+    expect(tripleOfCompiler('clang -O2')).toBeUndefined();
   });
 });
 

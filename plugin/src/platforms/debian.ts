@@ -59,19 +59,40 @@ export function debianLibcDevCrossPackage(triple: string): string | undefined {
   return arch ? `libc6-dev-${arch}-cross` : undefined;
 }
 
+/**
+ * The package with the C headers and crt files a compiler for `triple` needs on a machine whose
+ * own triple is `hostTriple`: `libc6-dev` for the machine's own triple (Debian's native gcc is also
+ * named `<triple>-gcc`, e.g. x86_64-linux-gnu-gcc), else `libc6-dev-<arch>-cross`.
+ */
+export function debianLibcDevPackage(triple: string, hostTriple: string | undefined): string | undefined {
+  return triple === hostTriple ? 'libc6-dev' : debianLibcDevCrossPackage(triple);
+}
+
 /** `libc6-armhf-cross`: the target's loader and shared glibc (what qemu-user -L needs), for a triple. */
 export function debianLibcCrossPackage(triple: string): string | undefined {
   const arch = DEBIAN_ARCH_BY_TRIPLE[triple];
   return arch ? `libc6-${arch}-cross` : undefined;
 }
 
-/** The GNU triple of a compiler command named after one (`/opt/x/bin/arm-linux-gnueabi-gcc-12` → `arm-linux-gnueabi`). */
+/**
+ * The GNU triple a compiler command targets, when it says so: named after it
+ * (`/opt/x/bin/arm-linux-gnueabi-gcc-12` → `arm-linux-gnueabi`) or clang's `--target=`/`-target`.
+ * zig is left out: it brings its own C library, so no Debian package applies.
+ */
 export function tripleOfCompiler(cc: string | undefined): string | undefined {
-  const first = cc?.trim().split(/\s+/)[0];
+  const words = cc?.trim().split(/\s+/) ?? [];
+  const first = words[0];
   if (!first) return undefined;
   const base = first.slice(first.lastIndexOf('/') + 1);
-  const m = /^([\w.]+-[\w.]+-[\w.]+(?:-[\w.]+)?)-(?:gcc|g\+\+|cc|c\+\+|clang)(?:-[\d.]+)?$/.exec(base);
-  return m ? m[1] : undefined;
+  if (base === 'zig' || base.endsWith('-zig')) return undefined;
+  const named = /^([\w.]+-[\w.]+-[\w.]+(?:-[\w.]+)?)-(?:gcc|g\+\+|cc|c\+\+|clang)(?:-[\d.]+)?$/.exec(base);
+  if (named) return named[1];
+  for (let i = 1; i < words.length; i++) {
+    const m = /^--?target=(\S+)$/.exec(words[i]);
+    if (m) return m[1];
+    if ((words[i] === '-target' || words[i] === '--target') && words[i + 1]) return words[i + 1];
+  }
+  return undefined;
 }
 
 /** MinGW-w64 cross compilers Debian ships for windows targets. */

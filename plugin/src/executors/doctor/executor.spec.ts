@@ -181,6 +181,23 @@ describe('what the last sentence claims', () => {
       'Every platform of the matrix was built and linked (with C for linux/arm64) here; run: linux/arm64, linux/amd64; tests only compiled for windows/amd64 (nothing here runs them).',
     );
   });
+  it("a missing C library of the host's own compiler is libc6-dev; clang --target names the target's", () => {
+    const which = (c: string) => (['x86_64-linux-gnu-gcc', 'clang', 'qemu-riscv64'].includes(c) ? `/usr/bin/${c}` : undefined);
+    const r = diagnose({
+      ...base,
+      which,
+      matrix: [
+        { platform: parsePlatform('linux/amd64'), cgo: true },
+        { platform: parsePlatform('linux/riscv64'), cgo: true, cc: 'clang --target=riscv64-linux-gnu' },
+      ],
+      probe: fakeProber({ 'linux/amd64': { cLink: '/usr/bin/ld: cannot find crt1.o: No such file or directory' }, 'linux/riscv64': { cCompile: "p.c:1:10: fatal error: 'stdio.h' file not found" } }).probe,
+    });
+    expect(r.gaps.map((g) => `${g.platform} ${g.area}: ${g.fix}`)).toEqual([
+      'linux/amd64 cgo: apt-get install -y libc6-dev',
+      'linux/riscv64 cgo: apt-get install -y libc6-dev-riscv64-cross',
+    ]);
+    expect(r.gaps[0].detail).toContain('linking a C program with x86_64-linux-gnu-gcc');
+  });
   it('the host platform without any C compiler: the host gcc package', () => {
     const r = diagnose({ ...base, which: () => undefined, matrix: [{ platform: parsePlatform('linux/amd64'), cgo: true }], probe: fakeProber().probe });
     expect(r.gaps.map((g) => g.fix)).toEqual(['apt-get install -y gcc']);

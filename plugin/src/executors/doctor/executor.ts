@@ -15,7 +15,7 @@ import type { SourceFile } from '../../checks/result';
 import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
 import type { PlatformTable } from '../../platforms/table';
-import { debianCCompilerPackage, debianLibcCrossPackage, debianLibcDevCrossPackage, tripleOfCompiler } from '../../platforms/debian';
+import { debianCCompilerPackage, debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
 import { cTriple } from '../../platforms/triples';
 import { resolveCToolchain, type CToolchain } from '../../platforms/toolchain';
 import type { Libc, Platform } from '../../platforms/types';
@@ -115,23 +115,24 @@ function tail(output: string, lines = 3): string {
 }
 
 /** The package with the target's C headers and crt files for the compiler in use. */
-function libcDevFix(cc: string, p: Platform, libc: Libc | undefined): string | undefined {
+function libcDevFix(cc: string, p: Platform, libc: Libc | undefined, hostTriple: string | undefined): string | undefined {
   const first = cc.trim().split(/\s+/)[0];
   const base = first.slice(first.lastIndexOf('/') + 1);
   if (base === 'musl-gcc') return 'apt-get install -y musl-tools';
-  if (/^(gcc|cc|clang)(-[\d.]+)?$/.test(base)) return 'apt-get install -y libc6-dev';
-  const triple = tripleOfCompiler(cc) ?? cTriple(p, libc ?? 'glibc');
-  const pkg = triple ? debianLibcDevCrossPackage(triple) : undefined;
+  const named = tripleOfCompiler(cc);
+  if (!named && /^(gcc|cc|clang)(-[\d.]+)?$/.test(base)) return 'apt-get install -y libc6-dev';
+  const triple = named ?? cTriple(p, libc ?? 'glibc');
+  const pkg = triple ? debianLibcDevPackage(triple, hostTriple) : undefined;
   return pkg ? `apt-get install -y ${pkg}` : undefined;
 }
 
 /** A cell for a failed probe step: the explainer's reading of its output, with a command as the fix when there is one. */
-function failedStep(step: ProbeStep, what: string, p: Platform, m: MatrixEntry, cc: string | undefined, required: boolean): DoctorCell {
+function failedStep(step: ProbeStep, what: string, p: Platform, m: MatrixEntry, cc: string | undefined, required: boolean, hostTriple: string | undefined): DoctorCell {
   const hints = explainGoFailure(step.output, { goos: p.goos, goarch: p.goarch, variant: p.variant, cgo: cc !== undefined, cc });
   const status: Status = required ? 'gap' : 'info';
   const libcMissing = hints.find((h) => h.id === 'cross-libc-missing');
   if (libcMissing && cc) {
-    return { status, summary: 'no target libc', detail: `${what}: ${libcMissing.message.replace(/^.*? runs, but /, '')}`, fix: libcDevFix(cc, p, m.libc) ?? libcMissing.fix };
+    return { status, summary: 'no target libc', detail: `${what}: ${libcMissing.message.replace(/^.*? runs, but /, '')}`, fix: libcDevFix(cc, p, m.libc, hostTriple) ?? libcMissing.fix };
   }
   const loader = hints.find((h) => h.id === 'qemu-no-loader');
   if (loader) {
@@ -148,6 +149,7 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
   const rows: DoctorRow[] = [];
   const gaps: DoctorReport['gaps'] = [];
   const exists = req.exists ?? fs.existsSync;
+  const hostTriple = req.hostGoos === 'linux' ? cTriple({ goos: 'linux', goarch: req.hostGoarch }) : undefined;
   for (const m of req.matrix) {
     const p = m.platform;
     const name = formatPlatform(p);
@@ -175,7 +177,7 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
     let toolchain: CToolchain | undefined;
     let noCc: string | undefined;
     if (entry?.cgoSupported) {
-      const tc = resolveCToolchain({ platform: p, libc: m.libc, cc: m.cc, cxx: m.cxx, cflags: m.cflags, env: { ...req.env, ...(m.env ?? {}) }, hostGoos: req.hostGoos, hostGoarch: req.hostGoarch, which: req.which });
+      const tc = resolveCToolchain({ platform: p, libc: m.libc, cc: m.cc, cxx: m.cxx, cflags: m.cflags, env: req.env, hostGoos: req.hostGoos, hostGoarch: req.hostGoarch, which: req.which });
       if (tc.ok) toolchain = tc.toolchain;
       else noCc = tc.message;
     }
@@ -188,7 +190,7 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
     if (bad) {
       gap('go', { status: 'gap', summary: 'unsupported', detail: bad, fix: 'install a Go release that supports it (https://go.dev/dl/) or drop it from the matrix' });
     } else if (probe && !probe.go.ok) {
-      gap('go', failedStep(probe.go, 'go build of a pure-Go program', p, m, undefined, true));
+      gap('go', failedStep(probe.go, 'go build of a pure-Go program', p, m, undefined, true, hostTriple));
     } else {
       row.proof.built = true;
     }
@@ -218,7 +220,7 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
         [probe.cgo, 'go build of a cgo program'],
       ].find(([s]) => s && !(s as ProbeStep).ok) as [ProbeStep, string] | undefined;
       if (failed) {
-        gap('cgo', failedStep(failed[0], `${failed[1]} with ${toolchain.cc}`, p, m, toolchain.cc, m.cgo));
+        gap('cgo', failedStep(failed[0], `${failed[1]} with ${toolchain.cc}`, p, m, toolchain.cc, m.cgo, hostTriple));
       } else if (!probe.cCompile || !probe.cLink || (m.cgo && !probe.cgo)) {
         gap('cgo', { status: m.cgo ? 'gap' : 'info', summary: 'not probed', detail: `the C probe for ${name} did not run` });
       } else {
@@ -237,7 +239,7 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
       const why = bad || (probe && !probe.go.ok) ? 'go cannot build for it' : 'the cgo probe could not be built';
       gap('tests', { status: 'blocked', summary: 'not run', detail: `nothing was run: ${why}` });
     } else if (!probe.run.ok) {
-      gap('tests', failedStep(probe.run, `running a ${probe.run.binary === 'cgo' ? 'cgo' : 'Go'} program with ${runWith}`, p, m, undefined, true));
+      gap('tests', failedStep(probe.run, `running a ${probe.run.binary === 'cgo' ? 'cgo' : 'Go'} program with ${runWith}`, p, m, undefined, true, hostTriple));
     } else {
       gap('tests', { status: 'ok', summary: runWith as string });
       row.proof.ran = true;

@@ -5,7 +5,8 @@
  * qemu-user (see explain.spec.ts, which reproduces every one of them). Output that matches no
  * signature yields no hints: unknown failures pass through untouched.
  */
-import { debianLibcCrossPackage, debianLibcDevCrossPackage, tripleOfCompiler } from '../../platforms/debian';
+import { hostPlatform } from '../../graph/options';
+import { debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
 import { cTriple } from '../../platforms/triples';
 import { debianGccPackage, zigTarget } from '../../platforms/toolchain';
 
@@ -241,11 +242,15 @@ function crossLibcPackage(output: string, ctx: ExplainContext): { triple?: strin
     tripleOfCompiler(ctx.cc) ??
     /\/gcc-cross\/([\w.-]+)\//.exec(output)?.[1] ??
     (base && /^(gcc|cc|clang)(-[\d.]+)?$/.test(base) ? undefined : cTriple({ goos: ctx.goos, goarch: ctx.goarch, variant: ctx.variant }));
+  // The host compiler (gcc, cc, clang without a target): this machine's own libc6-dev.
   if (!triple) {
     return { fix: 'apt-get install -y libc6-dev (the C library headers and startup files of this machine), or point cc at a compiler for the target' };
   }
-  const pkg = debianLibcDevCrossPackage(triple);
-  if (pkg) return { triple, fix: `apt-get install -y ${pkg} (headers and crt files for ${triple}-gcc; Debian/Ubuntu install it only as a Recommends of ${debianGccPackage(triple)})` };
+  // The explainer runs where go ran: the machine's own triple is its native compiler's.
+  const host = hostPlatform();
+  const pkg = debianLibcDevPackage(triple, host.goos === 'linux' ? cTriple(host) : undefined);
+  if (pkg === 'libc6-dev') return { triple, fix: 'apt-get install -y libc6-dev (the C library headers and startup files of this machine)' };
+  if (pkg) return { triple, fix: `apt-get install -y ${pkg} (the headers and crt files of ${triple}; Debian/Ubuntu install them only as a Recommends of ${debianGccPackage(triple)})` };
   return { triple, fix: `install the C library (sysroot) of ${triple} where ${first ?? 'the compiler'} finds it, or pass --sysroot=<dir> in cflags and ldflags` };
 }
 
