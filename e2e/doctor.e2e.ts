@@ -48,6 +48,19 @@ describe('doctor', () => {
     expect(r.output).not.toMatch(/gap/);
   });
 
+  test('cgo-hello --json: cgo required for every platform (gocross.json), and each one proven by a run', () => {
+    if (!haveAll()) return;
+    const r = nx(['run', 'cgo-hello:doctor', '--json', '--skip-nx-cache']);
+    if (r.code !== 0) throw new Error(describeRun('nx run cgo-hello:doctor --json', r));
+    const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('\n{') + 1, r.stdout.lastIndexOf('\n}') + 2)) as {
+      ok: boolean;
+      rows: { platform: string; cgoRequired: boolean; proof: { built: boolean; cgoLinked: boolean; ran: boolean; ranWith?: string } }[];
+    };
+    expect(json.ok).toBe(true);
+    expect(json.rows.map((x) => [x.platform, x.cgoRequired, x.proof.built, x.proof.cgoLinked, x.proof.ran])).toEqual(PLATFORMS.map((p) => [p, true, true, true, true]));
+    expect(json.rows.find((x) => x.platform === 'linux/riscv64')?.proof.ranWith).toBe('qemu-riscv64 -L /usr/riscv64-linux-gnu');
+  });
+
   test('cgo-hello with an arm cross gcc whose C library is not installed: fails and names libc6-dev-armhf-cross', () => {
     if (!haveAll()) return;
     const ws = workspaceRoot();
