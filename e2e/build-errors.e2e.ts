@@ -4,7 +4,9 @@
  * on PATH records every go invocation, and a control target with valid options proves that the
  * wrapper does see builds.
  */
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { compilerWithoutTargetLibc } from '../plugin/src/executors/doctor/test-utils/hidden-libc';
 import {
   copyModule,
   expectSuccess,
@@ -13,7 +15,9 @@ import {
   minimalPath,
   nx,
   pathWith,
+  requireTool,
   uniqueName,
+  which,
   workspaceRoot,
   writeFile,
 } from './utils';
@@ -89,5 +93,32 @@ describe('bad inputs fail before go runs, with a message', () => {
     expect(r.output).toMatch(/gcc-aarch64-linux-gnu/); // the Debian package to install
     expect(r.output).toMatch(/\bCC\b|C (cross[- ])?compiler|cross[- ]compiler/i);
     expect(rec.buildCalls()).toEqual([]);
+  });
+});
+
+describe('a cgo cross build whose target C library is not installed', () => {
+  test('cgo-hello:build-linux-arm-7 with arm-linux-gnueabihf-gcc but no libc6-dev-armhf-cross: all of gcc\'s output, then the hint naming the package', () => {
+    if (!requireTool('arm-linux-gnueabihf-gcc', 'reproduce a cross gcc without its target C library')) return;
+    const ws = workspaceRoot();
+    // The real cross gcc, relocated to a prefix without <triple>/include and <triple>/lib: what a
+    // machine with gcc-arm-linux-gnueabihf and without its Recommends has.
+    const cc = compilerWithoutTargetLibc('arm-linux-gnueabihf', path.join(ws, 'tmp', 'build-hidden-libc'), (c) => which(c)) as string;
+    const r = nx(['run', 'cgo-hello:build-linux-arm-7', '--skip-nx-cache'], { env: { CC_FOR_linux_arm: cc } });
+    expect(r.code).not.toBe(0);
+    const lines = r.output.split('\n');
+    const gccErrors = lines.flatMap((l, i) => (/fatal error: \S+\.h: No such file or directory/.test(l) ? [i] : []));
+    // go's whole output is there (runtime/cgo fails in several files), not cut down to the hint.
+    expect(gccErrors.length).toBeGreaterThan(1);
+    const hintAt = lines.findIndex((l) => l.includes('hint [cross-libc-missing]'));
+    expect(hintAt).toBeGreaterThan(gccErrors[gccErrors.length - 1]);
+    const hint = lines[hintAt];
+    expect(hint).toContain('apt-get install -y libc6-dev-armhf-cross');
+    expect(hint).toContain('docs/failures/cross-libc-missing.md');
+    // The package named is the one that owns the header gcc did not find.
+    const header = /the header (\S+) is missing/.exec(hint) as RegExpExecArray;
+    expect(header).not.toBeNull();
+    if (!requireTool('dpkg', 'check which package owns the missing header')) return;
+    const owner = spawnSync('dpkg', ['-S', `/usr/arm-linux-gnueabihf/include/${header[1]}`], { encoding: 'utf8' });
+    expect(owner.stdout.split(':')[0]).toBe('libc6-dev-armhf-cross');
   });
 });

@@ -194,6 +194,9 @@ describe('createNodes', () => {
     expect(Object.keys(p['a'].targets!).filter((n) => n.startsWith('build-linux'))).toEqual(['build-linux-amd64']);
     expect(p['b'].targets!['build-linux-mips64le']).toMatchObject({ options: { cgo: true, libc: 'musl', buildmode: 'pie' } });
     expect(p['b'].targets!['build-linux-amd64']).toBeUndefined();
+    // doctor checks what the builds need: a C toolchain (and musl) for each of the project's platforms.
+    expect(p['b'].targets!['doctor'].options).toEqual({ platforms: ['linux/mips64le', 'linux/arm64'], cgo: true, libc: 'musl' });
+    expect(p['a'].targets!['doctor'].options).toEqual({ platforms: ['linux/amd64'] });
     for (const pr of ['a', 'b']) {
       expect(Object.keys(p[pr].namedInputs!).sort()).toEqual([
         'gocross', 'gocross-build-linux-amd64', 'gocross-build-linux-arm64', 'gocross-build-linux-mips64le',

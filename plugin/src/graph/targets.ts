@@ -174,7 +174,8 @@ export function inferTargets(
   };
   targets[t('doctor')] = {
     executor: `${PLUGIN}:doctor`,
-    options: { platforms: opts.platforms.map(formatPlatform) },
+    // The project's cgo and libc (gocross.json or nx.json): a platform needs a C toolchain when its build does.
+    options: { platforms: opts.platforms.map(formatPlatform), ...(opts.cgo ? { cgo: true } : {}), ...(opts.libc ? { libc: opts.libc } : {}) },
     cache: false,
     metadata: { description: 'What can be built, linked with cgo and tested here, per platform' },
   };

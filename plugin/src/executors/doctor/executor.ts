@@ -1,9 +1,11 @@
 /**
- * `@gocross/nx:doctor`: for each platform of a project's (or the workspace's) matrix, can this
- * machine build it with pure Go, link it with cgo (which C compiler), run its tests (natively or
- * under which qemu), and is every body-less Go function implemented for it? Prints a table (or
- * JSON); every gap comes with the command that closes it; fails when the matrix cannot be
- * fully served here.
+ * `@gocross/nx:doctor`: for each platform of a project's (or the workspace's) matrix, what this
+ * machine can do, proven by doing it (probe.ts): build a Go program, compile and link C and build
+ * a cgo program with the C compiler the build uses, run the result the way the test executor
+ * does (natively or under which qemu and sysroot); and is every body-less Go function implemented
+ * for it? Prints a table (or JSON); every gap comes with the command that closes it (the exact
+ * Debian package where there is one); the last line claims only what the probes proved; fails
+ * when the matrix cannot be fully served here.
  */
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
@@ -13,16 +15,21 @@ import type { SourceFile } from '../../checks/result';
 import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
 import type { PlatformTable } from '../../platforms/table';
+import { debianCCompilerPackage, debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
 import { cTriple } from '../../platforms/triples';
-import { debianGccPackage, resolveCToolchain } from '../../platforms/toolchain';
+import { resolveCToolchain, type CToolchain } from '../../platforms/toolchain';
 import type { Libc, Platform } from '../../platforms/types';
+import { explainGoFailure } from '../shared/explain';
 import { loadGo, which } from '../shared/go';
 import { runMethod } from '../test/qemu';
+import { createProber, type ProbeStep, type Prober } from './probe';
+import { readProjectOverride, type ProjectOverride } from '../../graph/options';
 import type { DoctorExecutorSchema } from './schema';
 
-export type Status = 'ok' | 'gap' | 'info';
+export type Status = 'ok' | 'gap' | 'info' | 'blocked';
 
 export interface DoctorCell {
+  /** ok: proven here; gap: required and missing; info: not required, or nothing here can do it; blocked: not tried because another gap of the row stops it. */
   status: Status;
   /** Short text for the table (`aarch64-linux-gnu-gcc`, `qemu-aarch64 -L /usr/aarch64-linux-gnu`, `native`). */
   summary: string;
@@ -30,6 +37,18 @@ export interface DoctorCell {
   detail?: string;
   /** Command or change that closes the gap. */
   fix?: string;
+}
+
+/** What the probes of a row did on this machine. */
+export interface DoctorProof {
+  /** A Go program was built for the platform. */
+  built: boolean;
+  /** A C program was compiled and linked with the platform's C compiler, and a cgo program built (cgo required). */
+  cgoLinked: boolean;
+  /** A program built for the platform ran here and printed what it should. */
+  ran: boolean;
+  /** How it ran: `native`, `qemu-arm -L /usr/arm-linux-gnueabihf`. */
+  ranWith?: string;
 }
 
 export interface DoctorRow {
@@ -41,6 +60,7 @@ export interface DoctorRow {
   cgo: DoctorCell;
   tests: DoctorCell;
   asm: DoctorCell;
+  proof: DoctorProof;
 }
 
 export interface DoctorReport {
@@ -49,7 +69,7 @@ export interface DoctorReport {
   rows: DoctorRow[];
   /** Every gap, one line each, with its fix. */
   gaps: { platform: string; area: 'go' | 'cgo' | 'tests' | 'asm'; detail: string; fix?: string }[];
-  /** True when every platform can be built, linked, tested and is fully implemented here. */
+  /** True when every platform was built (and linked with C where cgo is required), and run wherever this machine can run it. */
   ok: boolean;
 }
 
@@ -57,6 +77,11 @@ export interface MatrixEntry {
   platform: Platform;
   cgo: boolean;
   libc?: Libc;
+  /** C compiler options of the build target (cc, cxx, cflags, env), used as the build uses them. */
+  cc?: string;
+  cxx?: string;
+  cflags?: string[];
+  env?: Record<string, string>;
 }
 
 export interface ProjectSources {
@@ -75,18 +100,56 @@ export interface DiagnoseRequest {
   env: Record<string, string | undefined>;
   which: (cmd: string) => string | undefined;
   exists?: (p: string) => boolean;
+  /** Builds, links and runs the probes for one platform (probe.ts on a real machine). */
+  probe: Prober;
 }
 
-const DEB_ARCH: Readonly<Record<string, string>> = {
-  amd64: 'amd64', '386': 'i386', arm64: 'arm64', arm: 'armhf', riscv64: 'riscv64', ppc64le: 'ppc64el', ppc64: 'ppc64',
-  s390x: 's390x', mips: 'mips', mipsle: 'mipsel', mips64: 'mips64', mips64le: 'mips64el', loong64: 'loong64',
-};
+/** The last lines of a failed step's output that say something (gcc and go print a lot). */
+function tail(output: string, lines = 3): string {
+  const useful = output
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l && !/^\s*\d* \|/.test(l) && !/^\s+\^/.test(l) && !/^(In file included from|\s+from |compilation terminated|collect2: error)/.test(l.trim()));
+  const errors = useful.filter((l) => /error|cannot|not found|No such file|undefined reference|Could not/i.test(l));
+  return (errors.length ? errors.slice(0, lines) : useful.slice(-lines)).join(' | ');
+}
 
-/** The diagnosis. Reads nothing from disk except through `which`/`exists`. */
+/** The package with the target's C headers and crt files for the compiler in use. */
+function libcDevFix(cc: string, p: Platform, libc: Libc | undefined, hostTriple: string | undefined): string | undefined {
+  const first = cc.trim().split(/\s+/)[0];
+  const base = first.slice(first.lastIndexOf('/') + 1);
+  if (base === 'musl-gcc') return 'apt-get install -y musl-tools';
+  const named = tripleOfCompiler(cc);
+  if (!named && /^(gcc|cc|clang)(-[\d.]+)?$/.test(base)) return 'apt-get install -y libc6-dev';
+  const triple = named ?? cTriple(p, libc ?? 'glibc');
+  const pkg = triple ? debianLibcDevPackage(triple, hostTriple) : undefined;
+  return pkg ? `apt-get install -y ${pkg}` : undefined;
+}
+
+/** A cell for a failed probe step: the explainer's reading of its output, with a command as the fix when there is one. */
+function failedStep(step: ProbeStep, what: string, p: Platform, m: MatrixEntry, cc: string | undefined, required: boolean, hostTriple: string | undefined): DoctorCell {
+  const hints = explainGoFailure(step.output, { goos: p.goos, goarch: p.goarch, variant: p.variant, cgo: cc !== undefined, cc });
+  const status: Status = required ? 'gap' : 'info';
+  const libcMissing = hints.find((h) => h.id === 'cross-libc-missing');
+  if (libcMissing && cc) {
+    return { status, summary: 'no target libc', detail: `${what}: ${libcMissing.message.replace(/^.*? runs, but /, '')}`, fix: libcDevFix(cc, p, m.libc, hostTriple) ?? libcMissing.fix };
+  }
+  const loader = hints.find((h) => h.id === 'qemu-no-loader');
+  if (loader) {
+    const triple = cTriple(p, m.libc ?? 'glibc');
+    const pkg = triple && (m.libc ?? 'glibc') === 'glibc' ? debianLibcCrossPackage(triple) : undefined;
+    return { status, summary: 'no target libc', detail: `${what}: ${loader.message}`, fix: pkg ? `apt-get install -y ${pkg}` : 'pass the target\'s sysroot with the sysroot option' };
+  }
+  if (hints.length > 0) return { status, summary: 'fails', detail: `${what}: ${hints[0].message}`, fix: hints[0].fix };
+  return { status, summary: 'fails', detail: `${what} failed: ${tail(step.output)} (${step.command})` };
+}
+
+/** The diagnosis. Reads nothing from disk or processes except through `which`, `exists` and `probe`. */
 export function diagnose(req: DiagnoseRequest): DoctorReport {
   const rows: DoctorRow[] = [];
   const gaps: DoctorReport['gaps'] = [];
   const exists = req.exists ?? fs.existsSync;
+  const hostTriple = req.hostGoos === 'linux' ? cTriple({ goos: 'linux', goarch: req.hostGoarch }) : undefined;
   for (const m of req.matrix) {
     const p = m.platform;
     const name = formatPlatform(p);
@@ -99,64 +162,88 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
       cgo: { status: 'info', summary: '-' },
       tests: { status: 'ok', summary: '' },
       asm: { status: 'ok', summary: 'ok' },
+      proof: { built: false, cgoLinked: false, ran: false },
     };
     const gap = (area: DoctorReport['gaps'][number]['area'], cell: DoctorCell) => {
       row[area] = cell;
       if (cell.status === 'gap') gaps.push({ platform: label, area, detail: cell.detail ?? cell.summary, ...(cell.fix ? { fix: cell.fix } : {}) });
     };
 
-    // Pure Go
     const bad = validatePlatform(p, req.goVersion, req.table);
+    const entry = req.table.find(p.goos, p.goarch);
+    const method = runMethod({ platform: p, libc: m.libc, hostGoos: req.hostGoos, hostGoarch: req.hostGoarch, which: req.which, exists });
+
+    // Which C compiler the build would use (the build target's cc, $CC_FOR_…, PATH, zig, host).
+    let toolchain: CToolchain | undefined;
+    let noCc: string | undefined;
+    if (entry?.cgoSupported) {
+      const tc = resolveCToolchain({ platform: p, libc: m.libc, cc: m.cc, cxx: m.cxx, cflags: m.cflags, env: req.env, hostGoos: req.hostGoos, hostGoarch: req.hostGoarch, which: req.which });
+      if (tc.ok) toolchain = tc.toolchain;
+      else noCc = tc.message;
+    }
+
+    const probe = bad
+      ? undefined
+      : req.probe({ platform: p, options: { libc: m.libc, cc: m.cc, cxx: m.cxx, cflags: m.cflags, env: m.env }, toolchain, cgo: m.cgo, method });
+
+    // Pure Go
     if (bad) {
       gap('go', { status: 'gap', summary: 'unsupported', detail: bad, fix: 'install a Go release that supports it (https://go.dev/dl/) or drop it from the matrix' });
+    } else if (probe && !probe.go.ok) {
+      gap('go', failedStep(probe.go, 'go build of a pure-Go program', p, m, undefined, true, hostTriple));
+    } else {
+      row.proof.built = true;
     }
-    const entry = req.table.find(p.goos, p.goarch);
 
     // cgo
     if (entry && !entry.cgoSupported) {
       gap('cgo', m.cgo
         ? { status: 'gap', summary: 'unsupported', detail: `go does not support cgo for ${name}`, fix: `set cgo: false for ${name}` }
         : { status: 'info', summary: 'n/a' });
-    } else if (entry) {
-      const tc = resolveCToolchain({ platform: p, libc: m.libc, env: req.env, hostGoos: req.hostGoos, hostGoarch: req.hostGoarch, which: req.which });
-      if (tc.ok) {
-        const flags = tc.toolchain.cflags.length ? ` ${tc.toolchain.cflags.join(' ')}` : '';
-        gap('cgo', { status: 'ok', summary: `${tc.toolchain.cc}${flags}` });
+    } else if (entry && !toolchain) {
+      const isHost = p.goos === req.hostGoos && p.goarch === req.hostGoarch;
+      const pkg = debianCCompilerPackage(p, m.libc);
+      const fix = isHost && p.goos === 'linux' && (m.libc ?? 'glibc') === 'glibc'
+        ? 'apt-get install -y gcc'
+        : pkg
+        ? `apt-get install -y ${pkg}`
+        : m.libc === 'musl' && p.goos === 'linux' && p.goarch === req.hostGoarch
+          ? 'apt-get install -y musl-tools'
+          : `install zig, or set CC_FOR_${p.goos}_${p.goarch}`;
+      gap('cgo', { status: m.cgo ? 'gap' : 'info', summary: 'no C compiler', detail: noCc, fix });
+    } else if (entry && toolchain && probe) {
+      const flags = toolchain.cflags.length ? ` ${toolchain.cflags.join(' ')}` : '';
+      const summary = `${toolchain.cc}${flags}`;
+      const failed = [
+        [probe.cCompile, 'compiling a C program'],
+        [probe.cLink, 'linking a C program'],
+        [probe.cgo, 'go build of a cgo program'],
+      ].find(([s]) => s && !(s as ProbeStep).ok) as [ProbeStep, string] | undefined;
+      if (failed) {
+        gap('cgo', failedStep(failed[0], `${failed[1]} with ${toolchain.cc}`, p, m, toolchain.cc, m.cgo, hostTriple));
+      } else if (!probe.cCompile || !probe.cLink || (m.cgo && !probe.cgo)) {
+        gap('cgo', { status: m.cgo ? 'gap' : 'info', summary: 'not probed', detail: `the C probe for ${name} did not run` });
       } else {
-        const triple = cTriple(p, m.libc ?? 'glibc');
-        const fix = triple && (m.libc ?? 'glibc') === 'glibc'
-          ? `apt-get install -y ${debianGccPackage(triple)}`
-          : m.libc === 'musl' && p.goos === 'linux' && p.goarch === req.hostGoarch
-            ? 'apt-get install -y musl-tools'
-            : `install zig, or set CC_FOR_${p.goos}_${p.goarch}`;
-        gap('cgo', m.cgo
-          ? { status: 'gap', summary: 'no C compiler', detail: tc.message, fix }
-          : { status: 'info', summary: 'no C compiler', detail: tc.message, fix });
+        gap('cgo', { status: m.cgo ? 'ok' : 'info', summary });
+        if (m.cgo) row.proof.cgoLinked = true;
       }
     }
 
     // tests
-    const method = runMethod({ platform: p, libc: m.libc, hostGoos: req.hostGoos, hostGoarch: req.hostGoarch, which: req.which, exists });
-    if (method.kind === 'native') {
-      gap('tests', { status: 'ok', summary: 'native' });
-    } else if (method.kind === 'qemu') {
-      if (m.cgo && !method.sysroot) {
-        const triple = cTriple(p, m.libc ?? 'glibc');
-        const deb = triple === 'arm-linux-gnueabi' ? 'armel' : DEB_ARCH[p.goarch];
-        gap('tests', {
-          status: 'gap',
-          summary: `${method.qemu} (no sysroot)`,
-          detail: `cgo binaries for ${name} are dynamic and ${method.qemu} needs the target's loader and libc${triple ? ` in /usr/${triple}` : ''}`,
-          fix: m.libc === 'musl' || !deb ? `pass the target's sysroot with the sysroot option` : `apt-get install -y libc6-${deb}-cross`,
-        });
-      } else {
-        gap('tests', { status: 'ok', summary: method.sysroot && m.cgo ? `${method.qemu} -L ${method.sysroot}` : method.qemu });
-      }
-    } else if (method.fix) {
-      gap('tests', { status: 'gap', summary: 'no emulator', detail: method.reason, fix: method.fix });
-    } else {
+    const runWith = method.kind === 'native' ? 'native' : method.kind === 'qemu' ? (method.sysroot && m.cgo ? `${method.qemu} -L ${method.sysroot}` : method.qemu) : undefined;
+    if (method.kind === 'unavailable') {
+      if (method.fix) gap('tests', { status: 'gap', summary: 'no emulator', detail: method.reason, fix: method.fix });
       // Nothing on this machine can run it (another OS): say so, it is not a gap to fix here.
-      gap('tests', { status: 'info', summary: 'compile only', detail: method.reason });
+      else gap('tests', { status: 'info', summary: 'compile only', detail: method.reason });
+    } else if (!probe?.run) {
+      const why = bad || (probe && !probe.go.ok) ? 'go cannot build for it' : 'the cgo probe could not be built';
+      gap('tests', { status: 'blocked', summary: 'not run', detail: `nothing was run: ${why}` });
+    } else if (!probe.run.ok) {
+      gap('tests', failedStep(probe.run, `running a ${probe.run.binary === 'cgo' ? 'cgo' : 'Go'} program with ${runWith}`, p, m, undefined, true, hostTriple));
+    } else {
+      gap('tests', { status: 'ok', summary: runWith as string });
+      row.proof.ran = true;
+      row.proof.ranWith = runWith;
     }
 
     // body-less functions
@@ -202,14 +289,14 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
   };
 }
 
-/** The report as a fixed-width table followed by the gaps and their fixes. */
+/** The report as a fixed-width table followed by the gaps and their fixes, and one sentence saying what was proven. */
 export function formatDoctorReport(r: DoctorReport): string {
   const head = ['PLATFORM', 'GO', 'CGO', 'TESTS', 'ASM'];
-  const mark = (c: DoctorCell) => (c.status === 'gap' ? `✗ ${c.summary}` : c.summary);
+  const mark = (c: DoctorCell) => (c.status === 'gap' ? `✗ ${c.summary}` : c.status === 'blocked' ? `- ${c.summary}` : c.summary);
   const body = r.rows.map((row) => [
     row.libc === 'musl' ? `${row.platform} (musl)` : row.platform,
     mark(row.go),
-    row.cgoRequired || row.cgo.status !== 'ok' ? mark(row.cgo) : `(${row.cgo.summary})`,
+    row.cgoRequired || row.cgo.status !== 'info' ? mark(row.cgo) : `(${row.cgo.summary})`,
     mark(row.tests),
     mark(row.asm),
   ]);
@@ -225,10 +312,26 @@ export function formatDoctorReport(r: DoctorReport): string {
   if (r.gaps.length) {
     out.push('', `${r.gaps.length} gap${r.gaps.length === 1 ? '' : 's'}:`);
     for (const g of r.gaps) out.push(`  ${g.platform} ${g.area}: ${g.detail}${g.fix ? `\n    fix: ${g.fix}` : ''}`);
-  } else {
-    out.push('', 'Every platform of the matrix can be built, linked and tested here.');
   }
+  out.push('', provenSentence(r));
   return out.join('\n') + '\n';
+}
+
+const names = (rows: DoctorRow[]) => rows.map((x) => (x.libc === 'musl' ? `${x.platform} (musl)` : x.platform)).join(', ');
+
+/** Claims only what the probes did: built, linked (with C where cgo is required), run (where it ran). */
+export function provenSentence(r: DoctorReport): string {
+  const rows = r.rows;
+  if (!r.ok) {
+    const ran = rows.filter((x) => x.proof.ran);
+    return `Not every platform of the matrix can be served here${ran.length ? `; built and run: ${names(ran)}` : ''}.`;
+  }
+  const cgo = rows.filter((x) => x.cgoRequired);
+  const linked = cgo.length === 0 ? 'built and linked' : cgo.length === rows.length ? 'built and linked (with C)' : `built and linked (with C for ${names(cgo)})`;
+  const notRun = rows.filter((x) => !x.proof.ran);
+  if (notRun.length === 0) return `Every platform of the matrix was ${linked.replace(/^built and linked/, 'built, linked')} and run here.`;
+  const ran = rows.filter((x) => x.proof.ran);
+  return `Every platform of the matrix was ${linked} here; ${ran.length ? `run: ${names(ran)}; ` : ''}tests only compiled for ${names(notRun)} (nothing here runs them).`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,28 +343,51 @@ interface ProjectsLike {
 
 const BUILD_EXECUTORS = new Set(['@gocross/nx:build']);
 
-/** Platforms (with cgo/libc) of the build targets of the given projects, deduplicated. */
-export function matrixFromProjects(projects: ProjectsLike, names: string[]): MatrixEntry[] {
+/**
+ * Platforms (with cgo, libc and C compiler options) of the build targets of the given projects,
+ * deduplicated. `overrideOf` gives a project's gocross.json: its cgo and libc apply where a build
+ * target does not set them, and its platforms stand in for a project without build targets.
+ */
+export function matrixFromProjects(projects: ProjectsLike, names: string[], overrideOf: (name: string) => ProjectOverride | undefined = () => undefined): MatrixEntry[] {
   const byKey = new Map<string, MatrixEntry>();
   for (const name of names) {
     const proj = projects.projects[name];
+    const ov = overrideOf(name);
+    let builds = 0;
     for (const t of Object.values(proj?.targets ?? {})) {
       if (!t.executor || !BUILD_EXECUTORS.has(t.executor) || !t.options) continue;
-      const o = t.options as { goos?: string; goarch?: string; cgo?: boolean; libc?: Libc };
+      const o = t.options as { goos?: string; goarch?: string; cgo?: boolean; libc?: Libc; cc?: string; cxx?: string; cflags?: string[]; env?: Record<string, string> };
       if (!o.goos || !o.goarch) continue;
       const pr = platformFromOptions(o as { goos: string; goarch: string });
       if (!pr.ok) continue;
-      addEntry(byKey, { platform: pr.platform, cgo: o.cgo === true, ...(o.libc ? { libc: o.libc } : {}) });
+      builds += 1;
+      const libc = o.libc ?? ov?.libc;
+      addEntry(byKey, {
+        platform: pr.platform,
+        cgo: (o.cgo ?? ov?.cgo) === true,
+        ...(libc ? { libc } : {}),
+        ...(o.cc ? { cc: o.cc } : {}),
+        ...(o.cxx ? { cxx: o.cxx } : {}),
+        ...(o.cflags?.length ? { cflags: [...o.cflags] } : {}),
+        ...(o.env && Object.keys(o.env).length ? { env: { ...o.env } } : {}),
+      });
+    }
+    if (builds === 0 && Array.isArray(ov?.platforms)) {
+      for (const e of matrixFromStrings(ov.platforms, ov.cgo === true, ov.libc)) addEntry(byKey, e);
     }
   }
   return [...byKey.values()];
 }
 
+function entryKey(e: MatrixEntry): string {
+  return `${platformSlug(e.platform)}|${e.libc ?? 'glibc'}`;
+}
+
 function addEntry(byKey: Map<string, MatrixEntry>, e: MatrixEntry): void {
-  const key = `${platformSlug(e.platform)}|${e.libc ?? 'glibc'}`;
+  const key = entryKey(e);
   const prev = byKey.get(key);
-  if (prev) prev.cgo = prev.cgo || e.cgo;
-  else byKey.set(key, { ...e });
+  if (!prev) byKey.set(key, { ...e });
+  else if (e.cgo && !prev.cgo) byKey.set(key, { ...e, cgo: true }); // the cgo target's compiler options are the ones to probe
 }
 
 /** Platforms given as strings (`linux/arm64`, `linux/arm/7`, `linux/arm64:musl`). */
@@ -314,6 +440,8 @@ export interface DoctorInput {
 }
 
 export interface DoctorDeps {
+  /** Replaces the real probes (tests). */
+  probe?: Prober;
   write?: (text: string) => void;
   error?: (text: string) => void;
 }
@@ -331,15 +459,25 @@ export async function runDoctor(options: DoctorExecutorSchema, input: DoctorInpu
   const names = options.workspace || !input.projectName ? Object.keys(input.projects.projects) : [input.projectName];
   let matrix: MatrixEntry[];
   try {
-    const fromTargets = matrixFromProjects(input.projects, names);
+    const fromTargets = matrixFromProjects(input.projects, names, (n) => {
+      const root = input.projects.projects[n]?.root;
+      return root === undefined ? undefined : readProjectOverride(input.workspaceRoot, root)?.override;
+    });
     if (options.platforms && options.platforms.length > 0) {
       matrix = matrixFromStrings(options.platforms, options.cgo === true, options.libc);
-      // cgo not given: a platform needs cgo when one of the build targets for it says so.
-      if (options.cgo === undefined) {
-        for (const m of matrix) {
-          const slug = platformSlug(m.platform);
-          m.cgo = fromTargets.some((t) => t.cgo && platformSlug(t.platform) === slug && (t.libc ?? 'glibc') === (m.libc ?? 'glibc'));
+      for (const m of matrix) {
+        const slug = platformSlug(m.platform);
+        const same = fromTargets.filter((t) => platformSlug(t.platform) === slug);
+        // libc not given: the build targets' libc for that platform.
+        if (!m.libc) {
+          const libc = same.find((t) => t.libc)?.libc;
+          if (libc) m.libc = libc;
         }
+        const target = same.find((t) => (t.libc ?? 'glibc') === (m.libc ?? 'glibc') && t.cgo) ?? same.find((t) => (t.libc ?? 'glibc') === (m.libc ?? 'glibc'));
+        // cgo not given: a platform needs cgo when one of the build targets for it says so.
+        if (options.cgo === undefined) m.cgo = target?.cgo === true;
+        // The C compiler options of that build target, so the probe uses what the build uses.
+        if (target) for (const k of ['cc', 'cxx', 'cflags', 'env'] as const) if (target[k] !== undefined) (m as unknown as Record<string, unknown>)[k] = target[k];
       }
     } else {
       matrix = fromTargets;
@@ -357,16 +495,26 @@ export async function runDoctor(options: DoctorExecutorSchema, input: DoctorInpu
     .filter((x): x is { n: string; root: string } => typeof x.root === 'string')
     .filter((x) => fs.existsSync(path.join(input.workspaceRoot, x.root, 'go.mod')))
     .map((x) => ({ project: x.n, projectRoot: x.root, sources: readProjectSources(path.join(input.workspaceRoot, x.root)) }));
-  const report = diagnose({
-    matrix,
-    projects,
-    goVersion: goEnv.GOVERSION,
-    hostGoos: goEnv.GOHOSTOS,
-    hostGoarch: goEnv.GOHOSTARCH,
-    table,
-    env,
-    which: (c) => which(c, env),
-  });
+  const whichHere = (c: string) => which(c, env);
+  const prober = deps.probe
+    ? { probe: deps.probe, dispose: () => undefined }
+    : createProber({ go: loaded.go, goVersion: goEnv.GOVERSION, hostGoos: goEnv.GOHOSTOS, hostGoarch: goEnv.GOHOSTARCH, table, env, which: whichHere });
+  let report: DoctorReport;
+  try {
+    report = diagnose({
+      matrix,
+      projects,
+      goVersion: goEnv.GOVERSION,
+      hostGoos: goEnv.GOHOSTOS,
+      hostGoarch: goEnv.GOHOSTARCH,
+      table,
+      env,
+      which: whichHere,
+      probe: prober.probe,
+    });
+  } finally {
+    prober.dispose();
+  }
   write(options.json ? JSON.stringify(report, null, 2) + '\n' : formatDoctorReport(report));
   return { success: report.ok, report };
 }

@@ -4,7 +4,7 @@ import type { Libc } from '../../platforms/types';
 export interface DoctorExecutorSchema {
   /** Platforms to check (`linux/arm64`, `linux/arm/7`, `linux/arm64:musl`). Default: the build targets' platforms. */
   platforms?: string[];
-  /** With `platforms`: require cgo for them. */
+  /** With `platforms`: require cgo for them (true) or for none (false); not given: where the build targets use cgo. */
   cgo?: boolean;
   /** With `platforms`: C library (default glibc). */
   libc?: Libc;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compilerWithoutTargetLibc } from '../doctor/test-utils/hidden-libc';
 import { explainGoFailure, ExplainContext, FAILURE_IDS, formatHints } from './explain';
 import { which } from './go';
 
@@ -105,6 +106,85 @@ describe('compiler for the wrong architecture', () => {
     expect(hints[0].message).toContain('riscv64-nowhere-gcc');
     expect(explainGoFailure(out, { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'riscv64-linux-gnu-gcc' })[0].fix).toMatch(/^apt-get install/);
     expect(hints[0].fix).toContain('gcc-riscv64-linux-gnu');
+  });
+});
+
+describe('cross compiler without the target C library (libc6-dev-<arch>-cross not installed)', () => {
+  /** The package a fix installs, checked against apt's own lists and against dpkg's owner of the missing file. */
+  function packageOf(fix: string): string {
+    const m = /apt-get install -y (\S+)/.exec(fix);
+    if (!m) throw new Error(`no apt-get install in: ${fix}`);
+    return m[1];
+  }
+  function expectPackageOwns(pkg: string, file: string): void {
+    if (!need('apt-cache') || !need('dpkg')) return;
+    const show = spawnSync('apt-cache', ['show', pkg], { encoding: 'utf8' });
+    expect(show.status).toBe(0);
+    expect(show.stdout).toContain(`Package: ${pkg}`);
+    const owner = spawnSync('dpkg', ['-S', file], { encoding: 'utf8' });
+    expect(owner.status).toBe(0);
+    expect(owner.stdout.split(':')[0]).toBe(pkg);
+  }
+
+  it.each([
+    ['arm', '7', 'arm-linux-gnueabihf', 'libc6-dev-armhf-cross'],
+    ['riscv64', undefined, 'riscv64-linux-gnu', 'libc6-dev-riscv64-cross'],
+  ])('GOARCH=%s: missing headers name the package (real gcc, real go)', (goarch, goarm, triple, expected) => {
+    if (!need(`${triple}-gcc`)) return;
+    const cc = compilerWithoutTargetLibc(triple, root, which) as string;
+    const dir = module(`nolibc-${goarch}`, { 'main.go': CGO_MAIN });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: goarch, ...(goarm ? { GOARM: goarm } : {}), CC: cc });
+    const header = /fatal error: ([\w/.-]+\.h): No such file or directory/.exec(out);
+    expect(header).not.toBeNull();
+    const hints = explainGoFailure(out, { goos: 'linux', goarch, cgo: true, cc });
+    expect(hints.map((h) => h.id)).toEqual(['cross-libc-missing']);
+    expect(hints[0].message).toContain(`header ${(header as RegExpExecArray)[1]} is missing`);
+    expect(hints[0].message).toContain(`(${triple})`);
+    expect(hints[0].fix).toMatch(/^apt-get install -y /);
+    expect(packageOf(hints[0].fix)).toBe(expected);
+    expectPackageOwns(expected, `/usr/${triple}/include/${(header as RegExpExecArray)[1]}`);
+  });
+
+  it('GOARCH=arm: missing crt files at link time name the package', () => {
+    const triple = 'arm-linux-gnueabihf';
+    if (!need(`${triple}-gcc`)) return;
+    const cc = compilerWithoutTargetLibc(triple, root, which) as string;
+    const dir = module('nocrt-arm', { 'main.go': CGO_MAIN });
+    // The headers are found (compiling works), the startup files and libc are not (linking fails).
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm', GOARM: '7', CC: cc, CGO_CFLAGS: `-O2 -g -isystem /usr/${triple}/include` });
+    const crt = /cannot find (\S+?\.o): No such file or directory/.exec(out);
+    expect(crt).not.toBeNull();
+    const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm', cgo: true, cc });
+    expect(hints.map((h) => h.id)).toEqual(['cross-libc-missing']);
+    expect(hints[0].message).toContain(`startup file or library ${(crt as RegExpExecArray)[1]} is missing`);
+    expect(packageOf(hints[0].fix)).toBe('libc6-dev-armhf-cross');
+    expectPackageOwns('libc6-dev-armhf-cross', `/usr/${triple}/lib/${(crt as RegExpExecArray)[1]}`);
+  });
+
+  it('names armel for the soft-float compiler and libc6-dev for the host gcc', () => {
+    const armel = explainGoFailure('ld: cannot find crt1.o: No such file or directory\n', { goos: 'linux', goarch: 'arm', cgo: true, cc: '/opt/x/bin/arm-linux-gnueabi-gcc' });
+    expect(packageOf(armel[0].fix)).toBe('libc6-dev-armel-cross');
+    const goarm5 = explainGoFailure('x.c:1:10: fatal error: stdio.h: No such file or directory\n', { goos: 'linux', goarch: 'arm', variant: '5', cgo: true });
+    expect(packageOf(goarm5[0].fix)).toBe('libc6-dev-armel-cross');
+    const host = explainGoFailure('/usr/bin/ld: cannot find -lc: No such file or directory\n', { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'gcc' });
+    expect(packageOf(host[0].fix)).toBe('libc6-dev');
+    // Debian's native gcc is also named after the machine's own triple: its libc is libc6-dev.
+    const own = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' }[process.arch as string];
+    if (own) {
+      const native = explainGoFailure('/usr/bin/ld: cannot find crt1.o: No such file or directory\n', { goos: 'linux', goarch: process.arch === 'x64' ? 'amd64' : 'arm64', cgo: true, cc: `${own}-gcc` });
+      expect(packageOf(native[0].fix)).toBe('libc6-dev');
+    }
+    const clang = explainGoFailure("x.c:1:10: fatal error: 'stdio.h' file not found\n", { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'clang --target=riscv64-linux-gnu' });
+    expect(packageOf(clang[0].fix)).toBe('libc6-dev-riscv64-cross');
+    const musl = explainGoFailure('x.c:1:10: fatal error: stdlib.h: No such file or directory\n', { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'musl-gcc' });
+    expect(packageOf(musl[0].fix)).toBe('musl-tools');
+    if (!need('apt-cache')) return;
+    for (const pkg of ['libc6-dev-armel-cross', 'libc6-dev', 'libc6-dev-riscv64-cross', 'musl-tools']) expect(spawnSync('apt-cache', ['show', pkg], { encoding: 'utf8' }).status).toBe(0);
+  });
+
+  it('does not claim a missing C library for a missing header of the project itself', () => {
+    expect(ids('main.go:3:10: fatal error: mylib.h: No such file or directory\n', { goos: 'linux', goarch: 'arm64', cgo: true })).toEqual([]);
+    expect(ids('ld: cannot find -lcrypto: No such file or directory\n', { goos: 'linux', goarch: 'arm64', cgo: true })).toEqual([]);
   });
 });
 

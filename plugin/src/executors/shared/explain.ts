@@ -5,6 +5,8 @@
  * qemu-user (see explain.spec.ts, which reproduces every one of them). Output that matches no
  * signature yields no hints: unknown failures pass through untouched.
  */
+import { hostPlatform } from '../../graph/options';
+import { debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
 import { cTriple } from '../../platforms/triples';
 import { debianGccPackage, zigTarget } from '../../platforms/toolchain';
 
@@ -20,6 +22,8 @@ export interface ExplainContext {
   goarch: string;
   cgo: boolean;
   cc?: string;
+  /** The platform variant (GOARM etc.), when known: `linux/arm/5` links against armel, not armhf. */
+  variant?: string;
 }
 
 interface Signature {
@@ -30,6 +34,11 @@ interface Signature {
 
 /** Quotes gcc and ld use around names: ASCII, backquote or typographic. */
 const Q = `[‘’'\`"]`;
+
+/** libc headers a cross compiler without the target's C library fails on (gcc ships the others). */
+const LIBC_HEADERS = ['stdio', 'stdlib', 'string', 'strings', 'stdint', 'errno', 'pthread', 'signal', 'unistd', 'features', 'limits', 'fcntl', 'time', 'sched', 'dlfcn', 'grp', 'pwd', 'netdb', 'math', 'setjmp', 'locale', 'wchar']
+  .map((h) => `${h}\\.h`)
+  .join('|');
 
 /** ELF e_machine values that ld prints in "Relocations in generic ELF (EM: n)". */
 const EM_NAMES: Readonly<Record<number, string>> = {
@@ -100,6 +109,30 @@ const SIGNATURES: readonly Signature[] = [
       message: `the C compiler "${m[1] ?? m[2]}" used for ${platformName(ctx)} is not installed or not on PATH`,
       fix: installCrossCc(ctx),
     }),
+  },
+  {
+    id: 'cross-libc-missing',
+    // The C compiler runs but the target's C library is not installed: gcc's own headers are
+    // there, stdio.h & co. are not (or the host's are found and their bits/ are not), and ld
+    // finds no crt1.o / crti.o / libc. Debian ships them in libc6-dev-<arch>-cross.
+    pattern: new RegExp(
+      [
+        `fatal error: ((?:bits|gnu|sys|asm|asm-generic|linux)/[\\w.-]+\\.h|${LIBC_HEADERS}): No such file or directory`,
+        `fatal error: ${Q}((?:bits|gnu|sys)/[\\w.-]+\\.h|${LIBC_HEADERS})${Q} file not found`,
+        `no include path in which to search for (${LIBC_HEADERS})`,
+        `cannot find ((?:[SgrM]?crt[1in]|crtbegin\\w*)\\.o|-l(?:c|pthread|dl|m|rt|resolv|util))(?=[:\\s]|$)`,
+      ].join('|'),
+      'm',
+    ),
+    explain: (m, ctx) => {
+      const missing = m[1] ?? m[2] ?? m[3] ?? m[4];
+      const kind = /\.h$/.test(missing) ? 'header' : 'startup file or library';
+      const lib = crossLibcPackage(m.input, ctx);
+      return {
+        message: `${ccName(ctx)} runs, but the C library of ${platformName(ctx)}${lib.triple ? ` (${lib.triple})` : ''} is not installed: the ${kind} ${missing} is missing`,
+        fix: lib.fix,
+      };
+    },
   },
   {
     id: 'missing-function-body',
@@ -182,11 +215,11 @@ const SIGNATURES: readonly Signature[] = [
     id: 'qemu-no-loader',
     pattern: new RegExp(`qemu-([\\w]+): Could not open ${Q}(/[^'’\`]+)${Q}`),
     explain: (m, ctx) => {
-      const triple = cTriple({ goos: ctx.goos, goarch: ctx.goarch });
+      const triple = cTriple({ goos: ctx.goos, goarch: ctx.goarch, variant: ctx.variant });
       return {
         message: `qemu-${m[1]} cannot find the dynamic loader ${m[2]} of this ${platformName(ctx)} binary`,
-        fix: triple
-          ? `install the target's libc (apt-get install -y libc6-${debArch(ctx.goarch)}-cross) and run with qemu-${m[1]} -L /usr/${triple} (test-/run- targets do this), or build with cgo off`
+        fix: triple && debianLibcCrossPackage(triple)
+          ? `install the target's libc (apt-get install -y ${debianLibcCrossPackage(triple)}) and run with qemu-${m[1]} -L /usr/${triple} (test-/run- targets do this), or build with cgo off`
           : `pass the target's sysroot with qemu-${m[1]} -L <sysroot>, or build with cgo off`,
       };
     },
@@ -196,12 +229,29 @@ const SIGNATURES: readonly Signature[] = [
 const VARIANT_OF: Readonly<Record<string, string>> = { arm: 'GOARM', arm64: 'GOARM64', amd64: 'GOAMD64', riscv64: 'GORISCV64', ppc64: 'GOPPC64', ppc64le: 'GOPPC64', '386': 'GO386' };
 const LOWEST: Readonly<Record<string, string>> = { arm: '6', arm64: 'v8.0', amd64: 'v1', riscv64: 'rva20u64', ppc64: 'power8', ppc64le: 'power8', '386': 'sse2' };
 
-/** Debian architecture names for the `libc6-<arch>-cross` packages. */
-function debArch(goarch: string): string {
-  return (
-    ({ amd64: 'amd64', '386': 'i386', arm64: 'arm64', arm: 'armhf', riscv64: 'riscv64', ppc64le: 'ppc64el', ppc64: 'ppc64', s390x: 's390x', mips: 'mips', mipsle: 'mipsel', mips64: 'mips64', mips64le: 'mips64el', loong64: 'loong64' } as Record<string, string>)[goarch] ??
-    goarch
-  );
+/**
+ * The package holding the missing C library: for a Debian cross gcc (named by its triple, or
+ * seen in gcc's paths in the output) `libc6-dev-<arch>-cross`; for the host gcc `libc6-dev`;
+ * for musl-gcc `musl-tools`.
+ */
+function crossLibcPackage(output: string, ctx: ExplainContext): { triple?: string; fix: string } {
+  const first = ctx.cc?.trim().split(/\s+/)[0];
+  const base = first?.slice(first.lastIndexOf('/') + 1);
+  if (base === 'musl-gcc') return { fix: 'apt-get install -y musl-tools (musl-gcc and the musl headers and libraries)' };
+  const triple =
+    tripleOfCompiler(ctx.cc) ??
+    /\/gcc-cross\/([\w.-]+)\//.exec(output)?.[1] ??
+    (base && /^(gcc|cc|clang)(-[\d.]+)?$/.test(base) ? undefined : cTriple({ goos: ctx.goos, goarch: ctx.goarch, variant: ctx.variant }));
+  // The host compiler (gcc, cc, clang without a target): this machine's own libc6-dev.
+  if (!triple) {
+    return { fix: 'apt-get install -y libc6-dev (the C library headers and startup files of this machine), or point cc at a compiler for the target' };
+  }
+  // The explainer runs where go ran: the machine's own triple is its native compiler's.
+  const host = hostPlatform();
+  const pkg = debianLibcDevPackage(triple, host.goos === 'linux' ? cTriple(host) : undefined);
+  if (pkg === 'libc6-dev') return { triple, fix: 'apt-get install -y libc6-dev (the C library headers and startup files of this machine)' };
+  if (pkg) return { triple, fix: `apt-get install -y ${pkg} (the headers and crt files of ${triple}; Debian/Ubuntu install them only as a Recommends of ${debianGccPackage(triple)})` };
+  return { triple, fix: `install the C library (sysroot) of ${triple} where ${first ?? 'the compiler'} finds it, or pass --sysroot=<dir> in cflags and ldflags` };
 }
 
 /** Ids of every signature the explainer knows, in matching order. */
