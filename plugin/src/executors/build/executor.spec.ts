@@ -627,7 +627,7 @@ describeGo('runBuild', () => {
       expect(seen[0]).toMatch(/undefined: undefinedThing/);
       expect(logger.errors[0]).toMatch(/^go build for linux\/arm64 failed \(\. → .*hello\): exit status 1$/);
       expect(logger.errors.join('\n')).toMatch(/undefined: undefinedThing/);
-      expect(logger.errors[logger.errors.length - 1]).toBe('hint [demo]: something is undefined — define it (docs/failures/demo.md)');
+      expect(logger.errors[logger.errors.length - 1]).toBe('hint [demo]: something is undefined — define it (https://github.com/gocross/gocross/blob/main/docs/failures/demo.md)');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -16,7 +16,7 @@ import {
   type ToolchainResult,
 } from '../../platforms/toolchain';
 import type { Platform } from '../../platforms/types';
-import { explainGoFailure, type FailureHint } from '../shared/explain';
+import { explainGoFailure, formatHints, type FailureHint } from '../shared/explain';
 import { buildGoEnv } from '../shared/target-env';
 import {
   loadGo,
@@ -318,7 +318,7 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
         cgo: plan.env.CGO_ENABLED === '1',
         cc: plan.env.CC,
       });
-      for (const h of hints) logger.error(`hint [${h.id}]: ${h.message} — ${h.fix} (${h.docs})`);
+      for (const line of formatHints(hints)) logger.error(line);
       return { success: false, artifacts };
     }
     if (step.tmpPath && step.finalPath) {

@@ -355,8 +355,14 @@ describe('unknown failures', () => {
   });
 
   it('formats one line per hint', () => {
-    const lines = formatHints([{ id: 'a', message: 'm', fix: 'f', docs: 'docs/failures/a.md' }]);
-    expect(lines).toEqual(['hint [a]: m — f (docs/failures/a.md)']);
+    const lines = formatHints([{ id: 'cgo-foreign-asm', message: 'm', fix: 'f', docs: 'docs/failures/cgo-foreign-asm.md' }]);
+    const m = /^hint \[cgo-foreign-asm\]: m — f \((.+)\)$/.exec(lines[0]);
+    expect(m).not.toBeNull();
+    // the page a user can open: an absolute path that exists (here the checkout's docs/)
+    expect(path.isAbsolute(m![1]) && fs.existsSync(m![1])).toBe(true);
+    expect(m![1].endsWith(path.join('failures', 'cgo-foreign-asm.md'))).toBe(true);
+    // a page that is not installed is named by its URL, never by a relative path
+    expect(formatHints([{ id: 'x', message: 'm', fix: 'f', docs: 'docs/failures/x.md' }])[0]).toMatch(/\(https:\/\/\S+\/docs\/failures\/x\.md\)$/);
   });
 });
 

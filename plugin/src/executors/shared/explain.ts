@@ -6,6 +6,7 @@
  * signature yields no hints: unknown failures pass through untouched.
  */
 import { hostPlatform } from '../../graph/options';
+import { installedDocs } from '../../report/common';
 import { debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
 import { cTriple } from '../../platforms/triples';
 import { debianGccPackage, zigTarget } from '../../platforms/toolchain';
@@ -272,7 +273,7 @@ export function explainGoFailure(output: string, ctx: ExplainContext): FailureHi
   return hints;
 }
 
-/** One line per hint, as executors print them. */
+/** One line per hint, as executors print them, naming the page a user can open (the installed copy, else its URL). */
 export function formatHints(hints: readonly FailureHint[]): string[] {
-  return hints.map((h) => `hint [${h.id}]: ${h.message} — ${h.fix} (${h.docs})`);
+  return hints.map((h) => `hint [${h.id}]: ${h.message} — ${h.fix} (${installedDocs(h.docs)})`);
 }
