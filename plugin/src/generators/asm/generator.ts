@@ -1,8 +1,10 @@
 import { formatFiles, logger, Tree } from '@nx/devkit';
 import { resolveProject } from '../shared/projects';
+import { moduleContaining, parseGoWorkUses } from '../shared/go';
 import { GeneratorError, joinPath, splitList, writeGenerated } from '../shared/files';
 import { Param, parseSignature, Signature, SignatureError, formatResults, formatParams, GoType } from './signature';
-import { asmFileHeader, SUPPORTED_ASM_ARCHES, textBlock, textSymbols } from './stubs';
+import { asmFileHeader, SUPPORTED_ASM_ARCHES, textBlock } from './stubs';
+import { asmTextSymbols, goFuncDecls } from '../../checks/source-scan';
 import { AsmGeneratorSchema } from './schema';
 
 /** `DotProduct` → `dot_product`, `SHA256Block` → `sha256_block`. */
@@ -93,9 +95,17 @@ function packageNameOf(tree: Tree, dir: string): string | undefined {
   return undefined;
 }
 
+/** Whether a Go file of `dir` (tests aside) defines or declares the function `name` (methods aside). */
+function declaresFunc(tree: Tree, dir: string, name: string, skip: (path: string) => boolean = () => false): string | undefined {
+  if (!tree.exists(dir)) return undefined;
+  return tree
+    .children(dir)
+    .filter((c) => c.endsWith('.go') && !c.endsWith('_test.go') && !skip(`${dir}/${c}`))
+    .find((c) => goFuncDecls(tree.read(`${dir}/${c}`, 'utf-8') ?? '').some((d) => d.receiver === undefined && d.name === name));
+}
+
 function funcDefined(tree: Tree, dir: string, name: string): boolean {
-  const re = new RegExp(`^func\\s+${name}\\s*[(\\[]`, 'm');
-  return tree.children(dir).some((c) => c.endsWith('.go') && !c.endsWith('_test.go') && re.test(tree.read(`${dir}/${c}`, 'utf-8') ?? ''));
+  return declaresFunc(tree, dir, name) !== undefined;
 }
 
 export interface AsmPlan {
@@ -166,11 +176,7 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
     existing.text = newText;
     if (options.generic) existing.target = target;
   } else {
-    const re = new RegExp(`^func\\s+${sig.name}\\s*\\(`, 'm');
-    const elsewhere = tree.exists(dir)
-      ? tree.children(dir).filter((c) => c.endsWith('.go') && !c.endsWith('_test.go') && `${dir}/${c}` !== declPath && `${dir}/${c}` !== fallbackPath)
-        .find((c) => re.test(tree.read(`${dir}/${c}`, 'utf-8') ?? ''))
-      : undefined;
+    const elsewhere = declaresFunc(tree, dir, sig.name, (p) => p === declPath || p === fallbackPath);
     if (elsewhere) {
       throw new GeneratorError(`${sig.name} is already defined in ${dir}/${elsewhere}; pick another name, or --file to extend the set that declares it`);
     }
@@ -208,7 +214,7 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
   for (const arch of arches) {
     const path = `${dir}/${base}_${arch}.s`;
     const current = tree.exists(path) ? tree.read(path, 'utf-8') ?? '' : asmFileHeader();
-    const have = new Set(textSymbols(current));
+    const have = new Set(asmTextSymbols(current).keys());
     let text = current;
     for (const f of functions) {
       if (have.has(f.sig.name)) continue;
@@ -274,6 +280,23 @@ function typeText(p: Param): string {
   return formatParams([{ ...p, name: 'x', variadic: false }], true).slice(2);
 }
 
+/**
+ * The shell command, run from the workspace root, that vets the package on every arch of the
+ * set (asmdecl compares each TEXT frame with the Go declaration). GOOS=linux because every arch
+ * with Go assembly has a linux port. GOWORK=off when a go.work does not list the module (go
+ * refuses to build it from inside such a workspace otherwise).
+ */
+export function vetCommand(tree: Tree, plan: Pick<AsmPlan, 'dir' | 'arches'>): string {
+  const mod = moduleContaining(tree, plan.dir);
+  let gowork = '';
+  if (tree.exists('go.work') && mod) {
+    const uses = parseGoWorkUses(tree.read('go.work', 'utf-8') ?? '').map((u) => joinPath(u));
+    if (!uses.includes(mod.dir)) gowork = 'GOWORK=off ';
+  }
+  const cd = plan.dir === '' || plan.dir === '.' ? '' : `cd ${plan.dir} && `;
+  return cd + plan.arches.map((a) => `${gowork}GOOS=linux GOARCH=${a} go vet .`).join(' && ');
+}
+
 export async function asmGenerator(tree: Tree, options: AsmGeneratorSchema) {
   const plan = planAsm(tree, options);
   // Refuse before writing anything. The decl, fallback and .s files are the generator's own and
@@ -289,8 +312,7 @@ export async function asmGenerator(tree: Tree, options: AsmGeneratorSchema) {
   const fn = plan.functions[plan.functions.length - 1];
   logger.info(
     `${plan.dir}: ${plan.functions.map((f) => f.sig.name).join(', ')} in assembly on ${plan.arches.join(', ')}; ` +
-      `check the frames with: GOARCH=<arch> go vet ./${plan.dir.slice(plan.dir.lastIndexOf('/') + 1)}; ` +
-      `the pure-Go build is -tags purego (${fn ? fn.target : ''}).`,
+      `the pure-Go build is -tags purego (${fn ? fn.target : ''}). Check the frames with: ${vetCommand(tree, plan)}`,
   );
   return plan;
 }
