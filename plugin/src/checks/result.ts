@@ -21,6 +21,11 @@ export interface ArtifactInput {
   expectedPlatform?: Platform;
   /** Name used in findings and reports; default: `path` relative to `workspaceRoot`. */
   displayPath?: string;
+  /**
+   * The Nx target that builds the file (`api:build-linux-arm-7`), for the fix of a missing
+   * artifact. Default: the inferred per-platform build target of the request's project.
+   */
+  buildTarget?: string;
 }
 
 /** A source file of the project, read by the caller (checks never touch the disk). */
