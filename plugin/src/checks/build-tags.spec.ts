@@ -133,3 +133,63 @@ const haveGo = haveTools('go');
     expect(ours).toEqual(theirs);
   });
 });
+
+describe('build-tags fixes, followed from the workspace root', () => {
+  const have = haveTools('go', 'gofmt');
+  const maybe = have ? it : it.skip;
+  // Files with only // +build lines, and // +build lines that disagree, in Go and in assembly.
+  const BROKEN: Record<string, string> = {
+    'x.go': 'package bt\n\nfunc Add(a, b int) int\n',
+    'plus.go': '// +build linux darwin\n// +build !purego\n\npackage bt\n\nconst plus = 1\n',
+    'wrong.go': '//go:build linux && !purego\n// +build darwin\n\npackage bt\n\nconst wrong = 1\n',
+    'add_amd64.s': '// +build !purego\n\n#include "textflag.h"\n\nTEXT ·Add(SB), NOSPLIT, $0-24\n\tMOVQ\ta+0(FP), AX\n\tADDQ\tb+8(FP), AX\n\tMOVQ\tAX, ret+16(FP)\n\tRET\n',
+    'add_arm64.s': '//go:build !purego\n// +build purego\n\n#include "textflag.h"\n\nTEXT ·Add(SB), NOSPLIT, $0-24\n\tMOVD\ta+0(FP), R0\n\tMOVD\tb+8(FP), R1\n\tADD\tR1, R0, R0\n\tMOVD\tR0, ret+16(FP)\n\tRET\n',
+    'add_other.go': '//go:build !(amd64 || arm64) || purego\n\npackage bt\n\nfunc Add(a, b int) int { return a + b }\n',
+  };
+
+  maybe('every fix is a command that works or an exact edit; afterwards the check and go vet find nothing', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-bt-fix-'));
+    try {
+      const root = path.join(ws, 'apps/x');
+      fs.mkdirSync(root, { recursive: true });
+      fs.writeFileSync(path.join(root, 'go.mod'), 'module example.com/bt\n\ngo 1.22\n');
+      // x.go declares Add for amd64/arm64 only once fixed; keep it valid everywhere meanwhile.
+      const files = { ...BROKEN, 'x.go': '//go:build (amd64 || arm64) && !purego\n\npackage bt\n\nfunc Add(a, b int) int\n' };
+      for (const [p, c] of Object.entries(files)) fs.writeFileSync(path.join(root, p), c);
+      const read = () => Object.fromEntries(Object.keys(files).map((p) => [p, fs.readFileSync(path.join(root, p), 'utf8')]));
+      const before = check(read());
+      expect(before.map((f) => f.file).sort()).toEqual(['apps/x/add_amd64.s', 'apps/x/add_arm64.s', 'apps/x/plus.go', 'apps/x/wrong.go']);
+      for (const f of before) {
+        const abs = path.join(ws, f.file);
+        let m: RegExpExecArray | null;
+        if ((m = /^run (gofmt -w \S+)/.exec(f.fix!))) {
+          const [cmd, ...args] = m[1].split(' ');
+          const r = spawnSync(cmd, args, { cwd: ws, encoding: 'utf8' });
+          expect([f.file, r.status, r.stderr]).toEqual([f.file, 0, '']);
+        } else if ((m = /^add the line "([^"]+)" above line (\d+)/.exec(f.fix!))) {
+          const lines = fs.readFileSync(abs, 'utf8').split('\n');
+          lines.splice(Number(m[2]) - 1, 0, m[1]);
+          fs.writeFileSync(abs, lines.join('\n'));
+        } else if ((m = /^replace the \/\/ \+build lines with "([^"]+)"/.exec(f.fix!))) {
+          const want = m[1].split(' / ');
+          const lines = fs.readFileSync(abs, 'utf8').split('\n');
+          const at = lines.findIndex((l) => l.startsWith('// +build'));
+          const kept = lines.filter((l) => !l.startsWith('// +build'));
+          kept.splice(at, 0, ...want);
+          fs.writeFileSync(abs, kept.join('\n'));
+        } else {
+          throw new Error(`${f.file}: fix is neither a command nor an exact edit: ${f.fix}`);
+        }
+      }
+      expect(check(read())).toEqual([]);
+      // go agrees: vet's buildtag analyzer reads Go and assembly files, and the package builds.
+      for (const [goarch, tags] of [['amd64', ''], ['arm64', ''], ['arm64', 'purego'], ['riscv64', '']]) {
+        const env = { ...process.env, GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '0', GOFLAGS: '', GOWORK: 'off', GOTOOLCHAIN: 'local' };
+        const vet = spawnSync('go', ['vet', `-tags=${tags}`, '.'], { cwd: root, encoding: 'utf8', env });
+        expect([goarch, tags, vet.status, vet.stderr]).toEqual([goarch, tags, 0, '']);
+      }
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});

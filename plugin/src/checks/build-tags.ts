@@ -131,6 +131,7 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
   const h = scanConstraintHeader(f.content);
   const file = workspacePath(projectRoot, f.path);
   const base = baseOf(f.path);
+  const asm = f.path.endsWith('.s');
   const push = (severity: 'error' | 'warn', line: number, message: string, fix: string, data?: Record<string, unknown>) =>
     out.push({ checkId: 'build-tags', severity, message, fix, file, line, ...(data ? { data } : {}) });
 
@@ -162,9 +163,11 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
         'error',
         counted[0].line,
         `${base}: // +build ${lines(counted)} disagree${counted.length === 1 ? 's' : ''} with //go:build ${formatConstraint(h.goBuild.expr)} (line ${h.goBuild.line})${example}`,
-        want
-          ? `run gofmt -w ${base} (it rewrites the // +build lines to "${want.join(' / ')}"), or delete them: Go 1.17+ reads only //go:build`
-          : 'delete the // +build lines: Go 1.17+ reads only //go:build',
+        !want
+          ? 'delete the // +build lines: Go 1.17+ reads only //go:build'
+          : asm
+            ? `replace the // +build lines with "${want.join(' / ')}" (what the //go:build line says), or delete them: Go 1.17+ reads only //go:build`
+            : `run gofmt -w ${file} (it rewrites the // +build lines to "${want.join(' / ')}"), or delete them: Go 1.17+ reads only //go:build`,
         { goBuild: formatConstraint(h.goBuild.expr), plusBuild: counted.map((p) => p.text), expected: want ?? null },
       );
     }
@@ -174,7 +177,9 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
       'warn',
       counted[0].line,
       `${base} has only // +build ${lines(counted)} and no //go:build line`,
-      `run gofmt -w ${base} to add the //go:build line (or go fix with the buildtag fixer)`,
+      asm
+        ? `add the line "//go:build ${formatConstraint(counted.map((p) => p.expr!).reduce((x, y) => andExpr(x, y)))}" above line ${counted[0].line} (gofmt does not read assembly)`
+        : `run gofmt -w ${file} to add the //go:build line`,
     );
   }
   for (const p of h.ignoredPlusBuild) {
