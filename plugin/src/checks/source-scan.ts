@@ -486,6 +486,6 @@ export function missingImplementationFix(b: BodylessFunc, goarch: string, asmArc
   const neg = arches.length === 1 ? `!${arches[0]}` : `!(${expr})`;
   return (
     `${add}, or build the declaration in ${base} only where assembly exists (//go:build ${expr}) ` +
-    `and define ${name} with a Go body in a ${stem}_generic.go with //go:build ${neg}`
+    `and define ${name} with a Go body in a new ${stem}_generic.go with //go:build ${neg}`
   );
 }

@@ -72,7 +72,7 @@ describe('platform generator', () => {
         signature: 'func Update(crc uint32, p []byte) uint32',
         fix:
           'add crc_riscv64.s with TEXT ·Update(SB), or build the declaration in crc.go only where assembly exists (//go:build amd64) ' +
-          'and define Update with a Go body in a crc_generic.go with //go:build !amd64',
+          'and define Update with a Go body in a new crc_generic.go with //go:build !amd64',
       },
     ]);
     expect((await platformGenerator(tree, { platform: 'linux/amd64' })).missing).toEqual([]);
