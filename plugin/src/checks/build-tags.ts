@@ -21,6 +21,7 @@ import {
   formatConstraint,
   isGoBuildLine,
   lineCommentStarts,
+  parseConstraintLine,
   plusBuildLines,
   scanConstraintHeader,
   ConstraintTooComplexError,
@@ -126,6 +127,24 @@ export const buildTags: Check<SourceCheckContext> = {
 
 const cache = new WeakMap<SourceFile, { projectRoot: string; findings: Finding[] }>();
 
+/** The fix for several //go:build lines: the one line that ANDs them, naming the lines it replaces. */
+function combineFix(content: string, bodyLine: number | undefined): string {
+  const found: { line: number; expr?: ConstraintExpr }[] = [];
+  content.split('\n').forEach((text, i) => {
+    if (bodyLine !== undefined && i + 1 >= bodyLine) return;
+    const t = text.trim();
+    if (!isGoBuildLine(t)) return;
+    try {
+      found.push({ line: i + 1, expr: parseConstraintLine(t) });
+    } catch {
+      found.push({ line: i + 1 });
+    }
+  });
+  if (found.length < 2 || found.some((x) => !x.expr)) return 'combine them into one //go:build line with &&';
+  const combined = formatConstraint(found.map((x) => x.expr!).reduce((x, y) => andExpr(x, y)));
+  return `replace lines ${found.map((x) => x.line).join(', ')} with the one line "//go:build ${combined}"`;
+}
+
 function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
   const out: Finding[] = [];
   const h = scanConstraintHeader(f.content);
@@ -136,7 +155,7 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
     out.push({ checkId: 'build-tags', severity, message, fix, file, line, ...(data ? { data } : {}) });
 
   if (h.multipleGoBuild !== undefined) {
-    push('error', h.multipleGoBuild, `${base} has more than one //go:build line; go build rejects the package`, 'combine them into one //go:build line with &&');
+    push('error', h.multipleGoBuild, `${base} has more than one //go:build line; go build rejects the package`, combineFix(f.content, h.bodyLine));
   }
   if (h.goBuildError) {
     push(
@@ -187,7 +206,7 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
       'warn',
       p.line,
       `${base}: "${p.text}" is ignored: // +build lines only count when a blank line follows them before the package clause`,
-      'put a blank line after the constraint lines, or replace them with a //go:build line at the top of the file',
+      `insert a blank line after line ${p.line}, or replace the line with a //go:build line at the top of the file`,
     );
   }
   if (h.bodyLine !== undefined) {
@@ -198,7 +217,14 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
       const end = f.content.indexOf('\n', pos);
       const t = f.content.slice(pos, end < 0 ? undefined : end).trim();
       if (t.startsWith('//go:build') && isGoBuildLine(t)) {
-        push('warn', line, `${base}: //go:build on line ${line} is after the package clause and is ignored`, 'move it to the top of the file, followed by a blank line');
+        push(
+          'warn',
+          line,
+          `${base}: //go:build on line ${line} is after the package clause and is ignored`,
+          h.goBuild || h.goBuildError
+            ? `delete line ${line} (only the //go:build line on line ${(h.goBuild ?? h.goBuildError)!.line} counts), or fold its condition into that line`
+            : `move line ${line} to the top of the file, followed by a blank line`,
+        );
       }
     }
   }
