@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { VARIANTS, VARIANT_VARIABLE } from '../../platforms';
 import { builtinPlatformTable } from '../../platforms/table';
+import { pieProblem } from '../../platforms/buildmode';
 import { GO_ENV_PASSTHROUGH, type GoRunResult, type GoSpawner } from '../shared/go';
 import type { ExecutorContext } from '@nx/devkit';
 import buildExecutor, {
@@ -172,6 +173,16 @@ describe('planBuild', () => {
     if (!p.ok) throw new Error(p.message);
     expect(p.steps[0].args).toContain('-buildmode=pie');
     expect(p.env).toMatchObject({ GOARCH: 'arm64', CGO_ENABLED: '0' });
+  });
+
+  it('buildmode pie without cgo is refused exactly where pieProblem says go build fails (checked against go in platforms/buildmode.spec)', () => {
+    const linux = builtinPlatformTable().entries.filter((e) => e.goos === 'linux');
+    expect(linux.length).toBeGreaterThan(5);
+    for (const e of linux) {
+      const p = plan({ goos: e.goos, goarch: e.goarch, buildmode: 'pie' });
+      const problem = pieProblem(e.goos, e.goarch, false);
+      expect({ platform: `${e.goos}/${e.goarch}`, refusal: p.ok ? undefined : p.message }).toEqual({ platform: `${e.goos}/${e.goarch}`, refusal: problem });
+    }
   });
 
   it('ldflags: -buildid= is added once, never over a user build id', () => {
