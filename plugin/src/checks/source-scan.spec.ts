@@ -6,6 +6,11 @@
  * the scanner says have no body must be exactly those `go build -gcflags=-e` reports ("missing
  * function body", or for generic functions and init the type checker's message, which stops the
  * compile before the others are reported). A batch of packages goes through one `go build`.
+ *
+ * Then the implementation side, per platform: functions declared without a body on some arches
+ * and defined in Go on others, with TEXT symbols in assembly files restricted by file name or
+ * //go:build. What packageImplementations calls missing or defined twice must be what go build
+ * (compiler and linker) reports for linux/amd64, arm64 and riscv64.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -170,7 +175,7 @@ describeGo('body-less functions: scanner vs go build', () => {
         expect(r.status === 0).toBe(want.length === 0);
         fs.rmSync(dir, { recursive: true, force: true });
       }),
-      { numRuns: 30, seed: 20261128, endOnFailure: true },
+      { numRuns: 20, seed: 20261128, endOnFailure: true },
     );
   });
 
@@ -193,5 +198,94 @@ describeGo('body-less functions: scanner vs go build', () => {
       ['D', undefined, 'func D(a int, b string) (r int)', 3],
       ['M', '*T', 'func (t *T[K]) M(x []int) (int, error)', 10],
     ]);
+  });
+
+  it('finds the implementation for each platform as go build does: assembly built for it, or a Go body', async () => {
+    const ARCHES = ['amd64', 'arm64', 'riscv64'] as const;
+    /** Assembly files and their constraints (file name or //go:build); `RET` assembles on every arch. */
+    const ASM: { name: string; header: string }[] = [
+      { name: 's_amd64.s', header: '' },
+      { name: 's_arm64.s', header: '' },
+      { name: 's_riscv64.s', header: '' },
+      { name: 't.s', header: '//go:build arm64 || riscv64\n\n' },
+      { name: 'u.s', header: '//go:build !amd64 && !purego\n\n' },
+      { name: 'w.s', header: '' },
+    ];
+    const fnArb = fc.record({
+      // Per arch: declared without a body, or defined in Go.
+      where: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+      // The one assembly file with its TEXT symbol (ASM.length: none); two would be a linker error of its own.
+      asm: fc.nat(ASM.length),
+      noescape: fc.boolean(),
+    });
+    const pkgArb = fc.record({ fns: fc.array(fnArb, { minLength: 1, maxLength: 5 }), asmFiles: fc.nat((1 << ASM.length) - 1) });
+    const render2 = (pkg: { fns: { where: boolean[]; asm: number; noescape: boolean }[]; asmFiles: number }): SourceFile[] => {
+      const files: SourceFile[] = [];
+      const names = pkg.fns.map((_, i) => `F${i}`);
+      files.push({ path: 'main.go', content: `package main\n\nvar fs = []func() int{${names.join(', ')}}\n\nfunc main() { println(len(fs)) }\n` });
+      pkg.fns.forEach((fn, i) => {
+        const declOn = ARCHES.filter((_, k) => fn.where[k]);
+        const bodyOn = ARCHES.filter((_, k) => !fn.where[k]);
+        if (declOn.length) {
+          files.push({ path: `d${i}.go`, content: `//go:build ${declOn.join(' || ')}\n\npackage main\n\n${fn.noescape ? '//go:noescape\n' : ''}func F${i}() int\n` });
+        }
+        if (bodyOn.length) files.push({ path: `g${i}.go`, content: `//go:build ${bodyOn.join(' || ')}\n\npackage main\n\nfunc F${i}() int { return ${i} }\n` });
+      });
+      ASM.forEach((a, k) => {
+        if (!(pkg.asmFiles & (1 << k))) return;
+        const texts = pkg.fns.flatMap((fn, i) => (fn.asm === k ? [`TEXT ·F${i}(SB), NOSPLIT, $0-8\n\tRET\n`] : []));
+        files.push({ path: a.name, content: `${a.header}#include "textflag.h"\n\n${texts.join('\n')}` });
+      });
+      return files;
+    };
+    let batch = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(pkgArb, { minLength: 5, maxLength: 10 }), async (pkgs) => {
+        const dir = path.join(root, `i${batch++}`);
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/impl\n\ngo 1.22\n');
+        const rendered = pkgs.map(render2);
+        rendered.forEach((files, pi) => {
+          fs.mkdirSync(path.join(dir, `p${pi}`));
+          for (const f of files) fs.writeFileSync(path.join(dir, `p${pi}`, f.path), f.content);
+        });
+        for (const goarch of ARCHES) {
+          const out = path.join(dir, `out-${goarch}`);
+          fs.mkdirSync(out);
+          const r = go(['build', '-gcflags=-e', '-o', `${out}/`, './...'], dir, { GOOS: 'linux', GOARCH: goarch });
+          // What go says, per package: compile errors name the file, link errors follow a "# pkg" line.
+          const got = new Map<string, string[]>();
+          let current = '';
+          for (const line of `${r.stdout}${r.stderr}`.split('\n')) {
+            let m: RegExpExecArray | null;
+            if ((m = /^# example\.com\/impl\/(p\d+)$/.exec(line))) current = m[1];
+            else if ((m = /^(p\d+)\/(\w+\.go):(\d+):\d+: (?:missing function body|(F\d+) defined in both Go and assembly)$/.exec(line))) {
+              got.set(m[1], [...(got.get(m[1]) ?? []), m[4] ? `dup ${m[4]}` : `missing ${m[2]}:${m[3]}`]);
+            } else if ((m = /^main\.F\d+·f: relocation target main\.(F\d+) not defined$/.exec(line))) {
+              got.set(current, [...(got.get(current) ?? []), `missing ${m[1]}`]);
+            } else if (line.trim()) {
+              throw new Error(`${goarch}: unexpected go output (a generated package is invalid): ${line}`);
+            }
+          }
+          rendered.forEach((files, pi) => {
+            const [impl] = packageImplementations(files, { goos: 'linux', goarch, tags: [], cgo: false });
+            let want: string[];
+            if (impl.duplicates.length) want = impl.duplicates.map((d) => `dup ${d.decl.name}`);
+            // Without assembly the compiler reports the declaration; with it, the linker names the symbol.
+            else if (impl.asmFiles.length === 0) want = impl.missing.map((b) => `missing ${b.file.path}:${b.decl.line}`);
+            else want = impl.missing.map((b) => `missing ${b.decl.name}`);
+            const have = [...new Set(got.get(`p${pi}`) ?? [])].sort();
+            if (JSON.stringify(have) !== JSON.stringify([...want].sort())) {
+              throw new Error(
+                `p${pi} on ${goarch}: go says ${JSON.stringify(have)}, the scanner ${JSON.stringify(want.sort())}\n` +
+                  files.map((f) => `--- ${f.path}\n${f.content}`).join('\n'),
+              );
+            }
+          });
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+      }),
+      { numRuns: 4, seed: 20261129, endOnFailure: true },
+    );
   });
 });
