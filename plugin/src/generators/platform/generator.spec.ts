@@ -80,6 +80,13 @@ describe('platform generator', () => {
     expect(wasm.missing.map((m) => m.fix)).toEqual([expect.stringMatching(/^add crc_wasm\.s with TEXT ·Update\(SB\), or build the declaration in crc\.go only where/)]);
   });
 
+  it('a hand-written <base>_decl.go without the fallback of a generated set gets the file fix, not the asm command', async () => {
+    tree.write('libs/mathx/crc_decl.go', 'package mathx\n\nfunc Update(crc uint32, p []byte) uint32\n');
+    tree.write('libs/mathx/crc_amd64.s', '#include "textflag.h"\n\nTEXT ·Update(SB), NOSPLIT, $0-36\n\tRET\n');
+    const [m] = (await platformGenerator(tree, { platform: 'linux/riscv64', project: 'mathx' })).missing;
+    expect(m.fix).toMatch(/^add crc_riscv64\.s with TEXT ·Update\(SB\), or build the declaration in crc_decl\.go only where/);
+  });
+
   it('functions with bodies are never reported, whatever their shape', async () => {
     tree.write(
       'libs/mathx/shapes.go',

@@ -5,6 +5,7 @@ import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
 import { DEFAULT_PLATFORMS, PROJECT_OVERRIDE_FILE } from '../../graph/options';
 import { GeneratorError, walkFiles } from '../shared/files';
 import { SUPPORTED_ASM_ARCHES } from '../asm/stubs';
+import { parseSignature } from '../asm/signature';
 import { asmArchesOf, baseOf, missingImplementationFix, packageImplementations } from '../../checks/source-scan';
 import type { SourceFile } from '../../checks/result';
 import { PlatformGeneratorSchema } from './schema';
@@ -97,6 +98,16 @@ function projectSources(tree: Tree, root: string): SourceFile[] {
   }));
 }
 
+/** Whether the asm generator can read a signature. */
+function parses(signature: string): boolean {
+  try {
+    parseSignature(signature);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Workspace-relative path of a project-relative one ('' is the project root itself). */
 function inWorkspace(root: string, rel: string): string {
   const r = root === '' || root === '.' ? '' : root;
@@ -118,10 +129,16 @@ export function findMissingBodies(tree: Tree, projects: { name: string; root: st
       for (const b of pkg.missing) {
         const file = inWorkspace(project.root, b.file.path);
         const base = baseOf(b.file.path);
+        // A set the asm generator manages: <base>_decl.go next to its <base>_fallback.go, with a
+        // signature the generator can lay out. Re-running it with the arch extends the set.
         const set = /^([a-z0-9][a-z0-9_]*)_decl\.go$/.exec(base);
+        const managed =
+          set !== null &&
+          sources.some((f) => f.path === (pkg.dir ? `${pkg.dir}/${set[1]}_fallback.go` : `${set[1]}_fallback.go`)) &&
+          parses(b.decl.signature);
         const fix =
-          set && SUPPORTED_ASM_ARCHES.includes(goarch)
-            ? `run: nx g @gocross/nx:asm --project ${project.name}${pkg.dir ? ` --directory ${pkg.dir}` : ''} --file ${set[1]} --signature "${b.decl.signature}" --arches ${goarch}`
+          managed && SUPPORTED_ASM_ARCHES.includes(goarch)
+            ? `run: nx g @gocross/nx:asm --project ${project.name}${pkg.dir ? ` --directory ${pkg.dir}` : ''} --file ${set![1]} --signature "${b.decl.signature}" --arches ${goarch}`
             : missingImplementationFix(b, goarch, asmArchesOf(sources, pkg.dir, b.decl.name));
         missing.push({
           project: project.name,
