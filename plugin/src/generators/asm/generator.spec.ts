@@ -121,6 +121,18 @@ describe('asm generator', () => {
     expect(bad.stderr).toMatch(/sum_riscv64\.s.*wrong argument size 24; expected \$\.\.\.-32/);
   });
 
+  it('reads its decl file with the source scanner: multi-line declarations, and refuses a body it would drop', async () => {
+    const tree = await mathxTree();
+    await asmGenerator(tree, { project: 'mathx', name: 'Sum', signature: SUM, arches: 'amd64' });
+    const decl = 'libs/mathx/sum_decl.go';
+    tree.write(decl, tree.read(decl, 'utf-8')!.replace('func Sum(xs []uint64) uint64', 'func Sum(\n\txs []uint64,\n) uint64'));
+    await asmGenerator(tree, { project: 'mathx', name: 'Sum', signature: SUM, arches: 'arm64' });
+    expect(tree.read(decl, 'utf-8')).toContain('\nfunc Sum(xs []uint64) uint64\n');
+    expect(tree.exists('libs/mathx/sum_arm64.s')).toBe(true);
+    tree.write(decl, `${tree.read(decl, 'utf-8')}\nfunc helper() int { return 1 }\n`);
+    await expect(asmGenerator(tree, { project: 'mathx', name: 'Sum', signature: SUM, arches: 'riscv64' })).rejects.toThrow(/holds a function with a body or a method/);
+  });
+
   it('lays out 32-bit and big-endian frames', async () => {
     const tree = await mathxTree();
     await asmGenerator(tree, { project: 'mathx', signature: 'func F(x int64, b bool) (r uint64)', arches: '386,mips,arm' });

@@ -45,17 +45,19 @@ interface SetFunction {
   target: string;
 }
 
-/** Body-less `func` declarations of a decl file, with the comment lines right above each. */
-function parseDeclFile(text: string): { doc: string[]; line: string }[] {
+/**
+ * Body-less `func` declarations of a decl file (the source scanner's reading, signatures on one
+ * line), with the comment lines right above each. A function with a body or a method has no
+ * place in a decl file: `undefined` is returned for it, so the caller can refuse to rewrite.
+ */
+function parseDeclFile(text: string): ({ doc: string[]; line: string } | undefined)[] {
   const lines = text.split('\n');
-  const out: { doc: string[]; line: string }[] = [];
-  lines.forEach((line, i) => {
-    if (!/^func\s/.test(line)) return;
+  return goFuncDecls(text).map((d) => {
+    if (d.hasBody || d.receiver !== undefined) return undefined;
     const doc: string[] = [];
-    for (let j = i - 1; j >= 0 && /^\/\//.test(lines[j]) && !/^\/\/go:build/.test(lines[j]); j--) doc.unshift(lines[j]);
-    out.push({ doc, line: line.trim() });
+    for (let j = d.line - 2; j >= 0 && /^\/\//.test(lines[j]) && !/^\/\/go:build/.test(lines[j]); j--) doc.unshift(lines[j]);
+    return { doc, line: d.signature };
   });
-  return out;
 }
 
 /** Which function each fallback wrapper calls: `func Sum(...) ... {\n\treturn sumGo(xs)` → Sum: sumGo. */
@@ -157,6 +159,7 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
   const functions: SetFunction[] = [];
   if (tree.exists(declPath)) {
     for (const d of parseDeclFile(tree.read(declPath, 'utf-8') ?? '')) {
+      if (!d) throw new GeneratorError(`${declPath} holds a function with a body or a method; move it to another file, the generator rewrites ${declPath}`);
       let s: Signature;
       try {
         s = parseSignature(d.line);
