@@ -183,7 +183,7 @@ describe('validate', () => {
     // Validate without building first: the artifact is not there.
     const r = nx(['run', `${name}:validate-linux-arm-7`, '--exclude-task-dependencies', '--skip-nx-cache', '--formats=json']);
     expect(r.code).not.toBe(0);
-    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', name, 'linux-arm-7', 'gocross.json'), 'utf8')) as JsonReport & {
+    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', name, 'linux-arm-7', 'gocross.json'), 'utf8')) as {
       artifacts: { findings: { checkId: string; fix: string }[] }[];
     };
     const input = report.artifacts.flatMap((a) => a.findings).filter((f) => f.checkId === 'input');
