@@ -11,7 +11,7 @@
 import type { SourceCheckContext } from './context';
 import type { Check, Finding } from './types';
 import { formatPlatform } from '../platforms/platform';
-import { asmArchesOf, baseOf, constraintContext, missingImplementationFix, packageImplementations, workspacePath } from './source-scan';
+import { asmArchesOf, baseOf, constraintContext, duplicateFix, missingImplementationFix, packageImplementations, workspacePath } from './source-scan';
 
 export const asmCoverage: Check<SourceCheckContext> = {
   meta: {
@@ -34,7 +34,7 @@ export const asmCoverage: Check<SourceCheckContext> = {
           checkId: 'asm-coverage',
           severity: 'error',
           message: `${name} is defined in both Go (${baseOf(d.file.path)}) and assembly (${baseOf(d.asmFile.path)}) for ${platform}; go build fails with "${name} defined in both Go and assembly"`,
-          fix: `give the Go definition a //go:build line that excludes ${ctx.platform.goarch} (or move it to a _generic.go fallback file), and keep a body-less declaration for the assembly`,
+          fix: duplicateFix(d, ctx.platform.goarch, asmArchesOf(ctx.sources, dir, name), ctx.sources),
           file: workspacePath(ctx.projectRoot, d.file.path),
           line: d.decl.line,
           data: { function: name, platform, package: dir || '.', asmFile: d.asmFile.path, duplicate: true },

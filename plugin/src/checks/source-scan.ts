@@ -5,7 +5,7 @@
  */
 import type { SourceFile } from './result';
 import type { TargetSpec } from './types';
-import { fileIncluded, type ConstraintContext } from '../platforms/constraints';
+import { andExpr, fileIncluded, formatConstraint, parseGoBuildExpr, scanConstraintHeader, type ConstraintContext } from '../platforms/constraints';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
 
 /** go ignores `testdata`, `vendor` (for the main module's packages) and dirs starting with `.` or `_`. */
@@ -488,4 +488,36 @@ export function missingImplementationFix(b: BodylessFunc, goarch: string, asmArc
     `${add}, or build the declaration in ${base} only where assembly exists (//go:build ${expr}) ` +
     `and define ${name} with a Go body in a new ${stem}_generic.go with //go:build ${neg}`
   );
+}
+
+/**
+ * What to do about a function defined in Go and in assembly built for the same platform: keep
+ * the Go definition off the arches with assembly for it (`asmArches`, plus `goarch`), and
+ * declare it without a body for them unless `sources` already do.
+ */
+export function duplicateFix(d: BodylessFunc, goarch: string, asmArches: readonly string[], sources: readonly SourceFile[]): string {
+  const name = d.decl.name;
+  const base = baseOf(d.file.path);
+  const dir = dirOf(d.file.path);
+  const stem = base.replace(/\.go$/, '').replace(/_(generic|decl)$/, '');
+  const arches = [...new Set([...asmArches, goarch])].sort();
+  const expr = arches.join(' || ');
+  const neg = arches.length === 1 ? `!${arches[0]}` : `!(${expr})`;
+  const h = scanConstraintHeader(d.file.content).goBuild;
+  const exclude = h
+    ? `change line ${h.line} of ${base} to "//go:build ${formatConstraint(andExpr(h.expr, parseGoBuildExpr(neg)))}"`
+    : `put "//go:build ${neg}" and a blank line at the top of ${base}`;
+  const others = fileFuncDecls(d.file).some((x) => x.name !== name || x.receiver !== undefined);
+  const move = others ? ` (first move what else it defines to a file built everywhere)` : '';
+  const declared = sources.some(
+    (f) => f.path.endsWith('.go') && !f.path.endsWith('_test.go') && dirOf(f.path) === dir && fileFuncDecls(f).some((x) => x.name === name && !x.hasBody && x.receiver === undefined),
+  );
+  const declFile = `${stem}_decl.go`;
+  const declExists = sources.some((f) => f.path === (dir ? `${dir}/${declFile}` : declFile));
+  const declare = declared
+    ? ''
+    : declExists
+      ? `, and add the declaration "${d.decl.signature}" to ${declFile} (built on ${expr})`
+      : `, and declare it without a body ("${d.decl.signature}") in a new ${declFile} with //go:build ${expr}`;
+  return `${exclude}${move}${declare}`;
 }
