@@ -23,6 +23,8 @@ describe('asm generator', () => {
   let ws: string;
   let project: string;
   let root: string;
+  /** What `nx g @gocross/nx:asm` printed. */
+  let generated: string;
   const go = (args: string[], env: Record<string, string | undefined> = {}) =>
     run(realGo(), args, {
       cwd: path.join(ws, root),
@@ -48,6 +50,17 @@ describe('asm generator', () => {
       '--no-interactive',
     ]);
     expectSuccess('nx g @gocross/nx:asm', r);
+    generated = r.output;
+  });
+
+  test('the printed vet command works from the workspace root and vets every arch of the set', () => {
+    const m = /Check the frames with: (.*)$/m.exec(generated);
+    if (!m) throw new Error(`no vet command in the generator output:\n${generated}`);
+    const cmd = m[1].trim();
+    for (const arch of ['amd64', 'arm64', 'riscv64']) expect(cmd).toContain(`GOARCH=${arch} go vet`);
+    // As typed after nx g: from the workspace root, with the user's environment.
+    const r = run('sh', ['-c', cmd], { cwd: ws, env: { GOFLAGS: '', GOWORK: undefined, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' } });
+    if (r.code !== 0) throw new Error(describeRun(cmd, r));
   });
 
   test('writes one guarded .s per requested arch and a fallback', () => {

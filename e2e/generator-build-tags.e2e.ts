@@ -59,10 +59,15 @@ describe('build-tags generator', () => {
   test('--migrate rewrites // +build lines to //go:build lines go accepts', () => {
     const file = path.join(ws, root, 'legacy_unix.go');
     writeFile(file, '// +build linux darwin\n// +build !purego\n\npackage main\n\nconst legacy = true\n');
+    // gofmt does not read assembly; --migrate does.
+    const asm = path.join(ws, root, 'legacy_arm64.s');
+    writeFile(asm, '// +build linux,!purego\n\n#include "textflag.h"\n');
     const r = nx(['g', '@gocross/nx:build-tags', `--project=${project}`, '--migrate', '--no-interactive']);
     expectSuccess('nx g build-tags --migrate', r);
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toMatch(/^\/\/go:build \(linux \|\| darwin\) && !purego$/m);
+    expect(fs.readFileSync(asm, 'utf8')).toMatch(/^\/\/go:build linux && !purego$/m);
+    expect(r.output).toContain(`migrated ${root}/legacy_arm64.s`);
     // go vet's buildtag analyzer checks the pair (or the lone //go:build line) is consistent.
     for (const goos of ['linux', 'darwin']) {
       const v = go(['vet', '.'], { GOOS: goos, GOARCH: 'arm64' });
@@ -70,5 +75,58 @@ describe('build-tags generator', () => {
     }
     const l = go(['list', '-f', '{{join .GoFiles " "}}', '.'], { GOOS: 'windows', GOARCH: 'amd64' });
     expect(l.stdout).not.toMatch(/legacy_unix\.go/);
+  });
+
+  test('build-tags findings: every fix works from the workspace root (gofmt for Go files, the exact lines for assembly)', () => {
+    const dir = path.join(ws, root, 'internal', 'legacy');
+    const rel = `${root}/internal/legacy`;
+    writeFile(path.join(dir, 'legacy.go'), 'package legacy\n');
+    writeFile(path.join(dir, 'old_linux.go'), '// +build linux,!purego\n\npackage legacy\n\nconst old = 1\n');
+    writeFile(path.join(dir, 'nop_arm64.s'), '// Comment.\n// +build !purego\n\n#include "textflag.h"\n');
+    writeFile(path.join(dir, 'bad_arm64.s'), '//go:build !purego\n// +build purego\n\n#include "textflag.h"\n');
+    const validate = () => nx(['run', `${project}:validate-linux-arm64`, '--skip-nx-cache', '--formats=json']);
+    const findings = () =>
+      (
+        JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', project, 'linux-arm64', 'gocross.json'), 'utf8')) as {
+          sources: { findings: { checkId: string; file: string; fix: string }[] }[];
+        }
+      ).sources
+        .flatMap((x) => x.findings)
+        .filter((f) => f.checkId === 'build-tags');
+    const before = validate();
+    expect(before.code).not.toBe(0); // bad_arm64.s is an error
+    const found = findings();
+    expect(found.map((f) => f.file).sort()).toEqual([`${rel}/bad_arm64.s`, `${rel}/nop_arm64.s`, `${rel}/old_linux.go`]);
+    // go vet agrees something is wrong before the fixes.
+    const vetBefore = go(['vet', './internal/legacy'], { GOOS: 'linux', GOARCH: 'arm64' });
+    expect(vetBefore.code).not.toBe(0);
+    for (const f of found) {
+      const file = path.join(ws, f.file);
+      let m: RegExpExecArray | null;
+      if ((m = /^run (gofmt -w \S+)/.exec(f.fix))) {
+        const [cmd, ...args] = m[1].split(' ');
+        const r = run(cmd, args, { cwd: ws });
+        if (r.code !== 0) throw new Error(describeRun(m[1], r));
+      } else if ((m = /^add the line "([^"]+)" above line (\d+)/.exec(f.fix))) {
+        const lines = fs.readFileSync(file, 'utf8').split('\n');
+        lines.splice(Number(m[2]) - 1, 0, m[1]);
+        writeFile(file, lines.join('\n'));
+      } else if ((m = /^replace the \/\/ \+build lines with "([^"]+)"/.exec(f.fix))) {
+        const lines = fs.readFileSync(file, 'utf8').split('\n');
+        const at = lines.findIndex((l) => l.startsWith('// +build'));
+        const kept = lines.filter((l) => !l.startsWith('// +build'));
+        kept.splice(at, 0, ...m[1].split(' / '));
+        writeFile(file, kept.join('\n'));
+      } else {
+        throw new Error(`${f.file}: the fix is neither a command nor an exact edit: ${f.fix}`);
+      }
+    }
+    const after = validate();
+    if (after.code !== 0) throw new Error(describeRun('validate after the fixes', after));
+    expect(findings()).toEqual([]);
+    for (const tags of [[], ['-tags', 'purego']]) {
+      const v = go(['vet', ...tags, './internal/legacy'], { GOOS: 'linux', GOARCH: 'arm64' });
+      if (v.code !== 0) throw new Error(describeRun(`go vet ${tags.join(' ')}`, v));
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
   realGo,
   requireTool,
   run,
+  showProject,
   uniqueName,
   workspaceRoot,
   writeFile,
@@ -198,6 +199,30 @@ describe('validate', () => {
     expectSuccess('first', nx(['run', 'hello:validate-linux-arm64']));
     const r = expectSuccess('second', nx(['run', 'hello:validate-linux-arm64']));
     expect(nxTaskFromCache(r.output, 'hello:validate-linux-arm64')).toBe(true);
+  });
+
+  test('a missing artifact: the fix names the real project and a target that exists, and running it fixes the finding', () => {
+    // A project whose matrix has a variant platform: its target is build-linux-arm-7.
+    const name = uniqueName('hello-missing');
+    const mroot = copyModule('apps/hello', `apps/${name}`);
+    writeFile(path.join(ws, mroot, 'project.json'), JSON.stringify({ name, tags: [] }, null, 2) + '\n');
+    writeFile(path.join(ws, mroot, 'gocross.json'), JSON.stringify({ platforms: ['linux/arm/7'] }, null, 2) + '\n');
+    const targets = Object.keys(showProject(name).targets);
+    // Validate without building first: the artifact is not there.
+    const r = nx(['run', `${name}:validate-linux-arm-7`, '--exclude-task-dependencies', '--skip-nx-cache', '--formats=json']);
+    expect(r.code).not.toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', name, 'linux-arm-7', 'gocross.json'), 'utf8')) as {
+      artifacts: { findings: { checkId: string; fix: string }[] }[];
+    };
+    const input = report.artifacts.flatMap((a) => a.findings).filter((f) => f.checkId === 'input');
+    expect(input).toHaveLength(1);
+    const m = /\(nx run ([^:\s]+):([^)\s]+)\)/.exec(input[0].fix);
+    expect(m).not.toBeNull();
+    expect(m![1]).toBe(name);
+    expect(targets).toContain(m![2]);
+    // What it says to run, then validate again: the artifact is there and clean.
+    expectSuccess(`nx run ${m![1]}:${m![2]}`, nx(['run', `${m![1]}:${m![2]}`]));
+    expectSuccess('validate after the build', nx(['run', `${name}:validate-linux-arm-7`, '--exclude-task-dependencies', '--skip-nx-cache']));
   });
 
   test('a cgo binary with an RPATH into /tmp fails with rpath', () => {

@@ -263,3 +263,109 @@ const haveGo = haveTools('go');
     }
   });
 });
+
+// The fixes of asm-guard and asm-coverage, followed one finding at a time as a user would (adding
+// the assembly file the fix names where there is assembly to write, the constraint split it
+// describes otherwise), end with a package that go builds on every arch and no findings.
+(haveGo ? describe : describe.skip)('following the asm-guard and asm-coverage fixes', () => {
+  const ADD_AMD64 = `#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-24\n\tMOVQ a+0(FP), AX\n\tADDQ b+8(FP), AX\n\tMOVQ AX, ret+16(FP)\n\tRET\n`;
+  const ADD_ARM64 = `#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-24\n\tMOVD a+0(FP), R0\n\tMOVD b+8(FP), R1\n\tADD R1, R0, R0\n\tMOVD R0, ret+16(FP)\n\tRET\n`;
+
+  /** Follows the findings one at a time; returns what was applied. */
+  function follow(files: Record<string, string>): string[] {
+    const findingsFor = (goarch: string) => {
+      const target: TargetSpec = { platform: { goos: 'linux', goarch }, cgo: false, buildmode: 'exe' };
+      const ctx: SourceCheckContext = { target, platform: target.platform, projectRoot: 'libs/addx', sources: sources(files), params: {} };
+      return SOURCE_CHECKS.filter((c) => c.meta.id === 'asm-guard' || c.meta.id === 'asm-coverage').flatMap((c) => c.run(ctx as never));
+    };
+    const applied: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const f = PLATFORMS.flatMap((p) => findingsFor(p.goarch).map((x) => ({ ...x, goarch: p.goarch })))[0];
+      if (!f) break;
+      const rel = f.file!.replace('libs/addx/', '');
+      const dir = rel.slice(0, rel.lastIndexOf('/'));
+      const fix = f.fix!;
+      let m: RegExpExecArray | null;
+      if (f.checkId === 'asm-guard' && (m = /^rename it to (\S+_(\w+)\.s),/.exec(fix))) {
+        files[`${dir}/${m[1]}`] = files[rel];
+        delete files[rel];
+      } else if (f.data?.duplicate) {
+        if ((m = /^put "(\/\/go:build [^"]+)" and a blank line at the top of (\S+?)[ ,]/.exec(fix))) files[`${dir}/${m[2]}`] = `${m[1]}\n\n${files[`${dir}/${m[2]}`]}`;
+        else if ((m = /^change line (\d+) of (\S+) to "([^"]+)"/.exec(fix))) {
+          const lines = files[`${dir}/${m[2]}`].split('\n');
+          lines[Number(m[1]) - 1] = m[3];
+          files[`${dir}/${m[2]}`] = lines.join('\n');
+        } else throw new Error(`cannot follow: ${fix}`);
+        if ((m = /, and declare \w+ without a body \("([^"]+)"\) in a new (\S+) with (\/\/go:build .+)$/.exec(fix))) {
+          files[`${dir}/${m[2]}`] = `${m[3]}\n\npackage addx\n\n${m[1]}\n`;
+        } else if ((m = /, and add the declaration "([^"]+)" to (\S+) /.exec(fix))) {
+          files[`${dir}/${m[2]}`] += `\n${m[1]}\n`;
+        }
+      } else if (f.checkId === 'asm-coverage' && f.goarch === 'arm64' && (m = /^add (\S+_arm64\.s) with TEXT ·Add\(SB\)/.exec(fix))) {
+        files[`${dir}/${m[1]}`] = ADD_ARM64; // there is arm64 assembly to write
+      } else if (
+        f.checkId === 'asm-coverage' &&
+        (m = /build the declaration in (\S+) only where assembly exists \((\/\/go:build [^)]+)\) and define Add with a Go body in a new (\S+) with (\/\/go:build .+)$/.exec(fix))
+      ) {
+        files[`${dir}/${m[1]}`] = `${m[2]}\n\n${files[`${dir}/${m[1]}`]}`;
+        files[`${dir}/${m[3]}`] = `${m[4]}\n\npackage addx\n\nfunc Add(a, b int) int { return a + b }\n`;
+      } else {
+        throw new Error(`cannot follow: ${f.checkId} (${f.goarch}): ${fix}`);
+      }
+      applied.push(`${f.checkId}${f.data?.duplicate ? ' duplicate' : ''} ${f.goarch}`);
+    }
+    for (const p of PLATFORMS) expect(findingsFor(p.goarch)).toEqual([]);
+    return applied;
+  }
+
+  /** go build and go vet on every arch of PLATFORMS. */
+  function expectGoBuilds(files: Record<string, string>) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmfix-'));
+    try {
+      for (const [p, content] of Object.entries({ 'go.mod': 'module example.com/addx\n\ngo 1.22\n', ...files })) {
+        fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+        fs.writeFileSync(path.join(root, p), content);
+      }
+      for (const p of PLATFORMS) {
+        const env = { ...process.env, GOOS: p.goos, GOARCH: p.goarch, CGO_ENABLED: '0', GOFLAGS: '', GOWORK: 'off', GOTOOLCHAIN: 'local' };
+        for (const cmd of ['build', 'vet']) {
+          const r = spawnSync('go', [cmd, './...'], { cwd: root, env, encoding: 'utf8' });
+          expect([cmd, p.goarch, r.status, r.stderr]).toEqual([cmd, p.goarch, 0, '']);
+        }
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('an unguarded .s file and an unconstrained declaration: ends with go build passing for amd64, arm64 and riscv64', () => {
+    const files: Record<string, string> = {
+      'addx/add.go': 'package addx\n\n// Add is in assembly.\nfunc Add(a, b int) int\n',
+      'addx/add.s': ADD_AMD64,
+    };
+    expect(follow(files)).toEqual(['asm-guard amd64', 'asm-coverage arm64', 'asm-coverage riscv64']);
+    expectGoBuilds(files);
+  });
+
+  it('a Go definition built next to the assembly: ends with go build passing everywhere', () => {
+    const files: Record<string, string> = {
+      'addx/add.go': 'package addx\n\nfunc Add(a, b int) int { return a + b }\n',
+      'addx/add_amd64.s': ADD_AMD64,
+      'addx/add_arm64.s': ADD_ARM64,
+      'addx/other.go': '//go:build linux\n\npackage addx\n\nfunc Twice(x int) int { return Add(x, x) }\n',
+    };
+    expect(follow(files)).toEqual(['asm-coverage duplicate amd64']);
+    expect(files['addx/add.go'].startsWith('//go:build !(amd64 || arm64)\n\npackage addx\n')).toBe(true);
+    expectGoBuilds(files);
+    // With a //go:build line already there, and a declaration already written for the assembly.
+    const again: Record<string, string> = {
+      'addx/add_decl.go': '//go:build amd64 || arm64\n\npackage addx\n\nfunc Add(a, b int) int\n',
+      'addx/add_generic.go': '//go:build !amd64\n\npackage addx\n\nfunc Add(a, b int) int { return a + b }\n',
+      'addx/add_amd64.s': ADD_AMD64,
+      'addx/add_arm64.s': ADD_ARM64,
+    };
+    expect(follow(again)).toEqual(['asm-coverage duplicate arm64']);
+    expect(again['addx/add_generic.go'].split('\n')[0]).toBe('//go:build !amd64 && !(amd64 || arm64)');
+    expectGoBuilds(again);
+  });
+});

@@ -73,6 +73,17 @@ describe('asm-guard', () => {
     expect(check(VARIANTS.unguardedArm64, 'amd64')[0].fix).toContain('add_arm64.s');
   });
 
+  it('a file that already has a //go:build line: the fix extends that line (a second one is an error), and following it works', () => {
+    const files = { ...VARIANTS.unguarded, 'addx/add.s': `//go:build !purego\n\n#include "textflag.h"\n\n${ADD_AMD64_BODY}` };
+    const [f] = check(files, 'arm64');
+    expect(f.fix).toBe('rename it to add_amd64.s, or change line 1 to "//go:build !purego && amd64"');
+    const m = /change line (\d+) to "([^"]+)"/.exec(f.fix!)!;
+    const lines = files['addx/add.s'].split('\n');
+    lines[Number(m[1]) - 1] = m[2];
+    const fixed = { ...files, 'addx/add.s': lines.join('\n') };
+    for (const a of ARCHES) expect(check(fixed, a)).toEqual([]);
+  });
+
   it.each(['suffix', 'goBuild', 'plusBuild', 'ifdef', 'portable', 'macrosOnly'])('accepts %s', (name) => {
     for (const a of ARCHES) expect(check(VARIANTS[name], a)).toEqual([]);
   });

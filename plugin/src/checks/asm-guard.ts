@@ -12,7 +12,7 @@
  */
 import type { SourceCheckContext } from './context';
 import type { Check, Finding } from './types';
-import { constraintTags, fileConstraint } from '../platforms/constraints';
+import { andExpr, constraintTags, fileConstraint, formatConstraint, scanConstraintHeader } from '../platforms/constraints';
 import { KNOWN_ARCH } from '../platforms/known';
 import { formatPlatform } from '../platforms/platform';
 import { baseOf, builtFor, constraintContext, fileNameArch, isIgnoredPath, lineAt, workspacePath } from './source-scan';
@@ -96,9 +96,15 @@ export const asmGuard: Check<SourceCheckContext> = {
       const arch = guessAsmArch(f.content);
       const base = baseOf(f.path);
       const stem = base.slice(0, -2);
+      // A file with a //go:build line gets the arch added to it: a second //go:build line is an error.
+      const goBuild = scanConstraintHeader(f.content).goBuild;
+      const archText = arch ?? '<arch>';
+      const line = goBuild
+        ? `change line ${goBuild.line} to "//go:build ${formatConstraint(andExpr(goBuild.expr, { kind: 'tag', tag: archText }))}"`
+        : `put "//go:build ${archText}" and a blank line at the top`;
       const fix = arch
-        ? `rename it to ${stem}_${arch}.s, or put "//go:build ${arch}" and a blank line at the top`
-        : `rename it to ${stem}_<arch>.s, or put "//go:build <arch>" and a blank line at the top`;
+        ? `rename it to ${stem}_${arch}.s, or ${line}`
+        : `rename it to ${stem}_<arch>.s (<arch>: the GOARCH its instructions are for, e.g. ${stem}_amd64.s), or ${line}`;
       out.push({
         checkId: 'asm-guard',
         severity: 'error',

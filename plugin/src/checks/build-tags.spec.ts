@@ -133,3 +133,91 @@ const haveGo = haveTools('go');
     expect(ours).toEqual(theirs);
   });
 });
+
+describe('build-tags fixes, followed from the workspace root', () => {
+  const have = haveTools('go', 'gofmt');
+  const maybe = have ? it : it.skip;
+  // Files with only // +build lines, and // +build lines that disagree, in Go and in assembly.
+  const BROKEN: Record<string, string> = {
+    'x.go': 'package bt\n\nfunc Add(a, b int) int\n',
+    'plus.go': '// +build linux darwin\n// +build !purego\n\npackage bt\n\nconst plus = 1\n',
+    'wrong.go': '//go:build linux && !purego\n// +build darwin\n\npackage bt\n\nconst wrong = 1\n',
+    'add_amd64.s': '// +build !purego\n\n#include "textflag.h"\n\nTEXT ·Add(SB), NOSPLIT, $0-24\n\tMOVQ\ta+0(FP), AX\n\tADDQ\tb+8(FP), AX\n\tMOVQ\tAX, ret+16(FP)\n\tRET\n',
+    'add_arm64.s': '//go:build !purego\n// +build purego\n\n#include "textflag.h"\n\nTEXT ·Add(SB), NOSPLIT, $0-24\n\tMOVD\ta+0(FP), R0\n\tMOVD\tb+8(FP), R1\n\tADD\tR1, R0, R0\n\tMOVD\tR0, ret+16(FP)\n\tRET\n',
+    'add_other.go': '//go:build !(amd64 || arm64) || purego\n\npackage bt\n\nfunc Add(a, b int) int { return a + b }\n',
+    'two.go': '//go:build linux || darwin\n//go:build !purego\n\npackage bt\n\nconst two = 1\n',
+    'misplaced.go': '// Package doc.\n// +build linux\npackage bt\n\nconst misplaced = 1\n',
+    'late.go': 'package bt\n\n//go:build linux\n\nconst late = 1\n',
+    'late2.go': '//go:build !purego\n\npackage bt\n\n//go:build linux\n\nconst late2 = 1\n',
+  };
+
+  maybe('every fix is a command that works or an exact edit; afterwards the check and go vet find nothing', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-bt-fix-'));
+    try {
+      const root = path.join(ws, 'apps/x');
+      fs.mkdirSync(root, { recursive: true });
+      fs.writeFileSync(path.join(root, 'go.mod'), 'module example.com/bt\n\ngo 1.22\n');
+      // x.go declares Add for amd64/arm64 only once fixed; keep it valid everywhere meanwhile.
+      const files = { ...BROKEN, 'x.go': '//go:build (amd64 || arm64) && !purego\n\npackage bt\n\nfunc Add(a, b int) int\n' };
+      for (const [p, c] of Object.entries(files)) fs.writeFileSync(path.join(root, p), c);
+      const read = () => Object.fromEntries(Object.keys(files).map((p) => [p, fs.readFileSync(path.join(root, p), 'utf8')]));
+      const before = check(read());
+      expect([...new Set(before.map((f) => f.file))].sort()).toEqual(
+        ['add_amd64.s', 'add_arm64.s', 'late.go', 'late2.go', 'misplaced.go', 'plus.go', 'two.go', 'wrong.go'].map((f) => `apps/x/${f}`),
+      );
+      const edit = (abs: string, change: (lines: string[]) => string[]) => fs.writeFileSync(abs, change(fs.readFileSync(abs, 'utf8').split('\n')).join('\n'));
+      // Rounds: a fix can uncover the next finding of the same file (a misplaced // +build line,
+      // once it counts, is a file with only // +build lines). One fix per file per round.
+      for (let round = 0; round < 4; round++) {
+        const findings = check(read());
+        if (findings.length === 0) break;
+        const seen = new Set<string>();
+        for (const f of findings) {
+          if (seen.has(f.file!)) continue;
+          seen.add(f.file!);
+          const abs = path.join(ws, f.file!);
+          let m: RegExpExecArray | null;
+          if ((m = /^run (gofmt -w \S+)/.exec(f.fix!))) {
+            const [cmd, ...args] = m[1].split(' ');
+            const r = spawnSync(cmd, args, { cwd: ws, encoding: 'utf8' });
+            expect([f.file, r.status, r.stderr]).toEqual([f.file, 0, '']);
+          } else if ((m = /^add the line "([^"]+)" above line (\d+)/.exec(f.fix!))) {
+            const [text, at] = [m[1], Number(m[2])];
+            edit(abs, (l) => [...l.slice(0, at - 1), text, ...l.slice(at - 1)]);
+          } else if ((m = /^replace the \/\/ \+build lines with "([^"]+)"/.exec(f.fix!))) {
+            const want = m[1].split(' / ');
+            edit(abs, (l) => {
+              const at = l.findIndex((x) => x.startsWith('// +build'));
+              const kept = l.filter((x) => !x.startsWith('// +build'));
+              return [...kept.slice(0, at), ...want, ...kept.slice(at)];
+            });
+          } else if ((m = /^replace lines ([\d, ]+) with the one line "([^"]+)"/.exec(f.fix!))) {
+            const nums = m[1].split(', ').map(Number);
+            const text = m[2];
+            edit(abs, (l) => l.flatMap((x, i) => (i + 1 === nums[0] ? [text] : nums.includes(i + 1) ? [] : [x])));
+          } else if ((m = /^insert a blank line after line (\d+)/.exec(f.fix!))) {
+            const at = Number(m[1]);
+            edit(abs, (l) => [...l.slice(0, at), '', ...l.slice(at)]);
+          } else if ((m = /^move line (\d+) to the top of the file, followed by a blank line/.exec(f.fix!))) {
+            const at = Number(m[1]);
+            edit(abs, (l) => [l[at - 1], '', ...l.filter((_, i) => i !== at - 1)]);
+          } else if ((m = /^delete line (\d+)/.exec(f.fix!))) {
+            const at = Number(m[1]);
+            edit(abs, (l) => l.filter((_, i) => i !== at - 1));
+          } else {
+            throw new Error(`${f.file}: fix is neither a command nor an exact edit: ${f.fix}`);
+          }
+        }
+      }
+      expect(check(read())).toEqual([]);
+      // go agrees: vet's buildtag analyzer reads Go and assembly files, and the package builds.
+      for (const [goarch, tags] of [['amd64', ''], ['arm64', ''], ['arm64', 'purego'], ['riscv64', '']]) {
+        const env = { ...process.env, GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '0', GOFLAGS: '', GOWORK: 'off', GOTOOLCHAIN: 'local' };
+        const vet = spawnSync('go', ['vet', `-tags=${tags}`, '.'], { cwd: root, encoding: 'utf8', env });
+        expect([goarch, tags, vet.status, vet.stderr]).toEqual([goarch, tags, 0, '']);
+      }
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});

@@ -21,6 +21,7 @@ import {
   formatConstraint,
   isGoBuildLine,
   lineCommentStarts,
+  parseConstraintLine,
   plusBuildLines,
   scanConstraintHeader,
   ConstraintTooComplexError,
@@ -126,16 +127,35 @@ export const buildTags: Check<SourceCheckContext> = {
 
 const cache = new WeakMap<SourceFile, { projectRoot: string; findings: Finding[] }>();
 
+/** The fix for several //go:build lines: the one line that ANDs them, naming the lines it replaces. */
+function combineFix(content: string, bodyLine: number | undefined): string {
+  const found: { line: number; expr?: ConstraintExpr }[] = [];
+  content.split('\n').forEach((text, i) => {
+    if (bodyLine !== undefined && i + 1 >= bodyLine) return;
+    const t = text.trim();
+    if (!isGoBuildLine(t)) return;
+    try {
+      found.push({ line: i + 1, expr: parseConstraintLine(t) });
+    } catch {
+      found.push({ line: i + 1 });
+    }
+  });
+  if (found.length < 2 || found.some((x) => !x.expr)) return 'combine them into one //go:build line with &&';
+  const combined = formatConstraint(found.map((x) => x.expr!).reduce((x, y) => andExpr(x, y)));
+  return `replace lines ${found.map((x) => x.line).join(', ')} with the one line "//go:build ${combined}"`;
+}
+
 function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
   const out: Finding[] = [];
   const h = scanConstraintHeader(f.content);
   const file = workspacePath(projectRoot, f.path);
   const base = baseOf(f.path);
+  const asm = f.path.endsWith('.s');
   const push = (severity: 'error' | 'warn', line: number, message: string, fix: string, data?: Record<string, unknown>) =>
     out.push({ checkId: 'build-tags', severity, message, fix, file, line, ...(data ? { data } : {}) });
 
   if (h.multipleGoBuild !== undefined) {
-    push('error', h.multipleGoBuild, `${base} has more than one //go:build line; go build rejects the package`, 'combine them into one //go:build line with &&');
+    push('error', h.multipleGoBuild, `${base} has more than one //go:build line; go build rejects the package`, combineFix(f.content, h.bodyLine));
   }
   if (h.goBuildError) {
     push(
@@ -162,9 +182,11 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
         'error',
         counted[0].line,
         `${base}: // +build ${lines(counted)} disagree${counted.length === 1 ? 's' : ''} with //go:build ${formatConstraint(h.goBuild.expr)} (line ${h.goBuild.line})${example}`,
-        want
-          ? `run gofmt -w ${base} (it rewrites the // +build lines to "${want.join(' / ')}"), or delete them: Go 1.17+ reads only //go:build`
-          : 'delete the // +build lines: Go 1.17+ reads only //go:build',
+        !want
+          ? 'delete the // +build lines: Go 1.17+ reads only //go:build'
+          : asm
+            ? `replace the // +build lines with "${want.join(' / ')}" (what the //go:build line says), or delete them: Go 1.17+ reads only //go:build`
+            : `run gofmt -w ${file} (it rewrites the // +build lines to "${want.join(' / ')}"), or delete them: Go 1.17+ reads only //go:build`,
         { goBuild: formatConstraint(h.goBuild.expr), plusBuild: counted.map((p) => p.text), expected: want ?? null },
       );
     }
@@ -174,7 +196,9 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
       'warn',
       counted[0].line,
       `${base} has only // +build ${lines(counted)} and no //go:build line`,
-      `run gofmt -w ${base} to add the //go:build line (or go fix with the buildtag fixer)`,
+      asm
+        ? `add the line "//go:build ${formatConstraint(counted.map((p) => p.expr!).reduce((x, y) => andExpr(x, y)))}" above line ${counted[0].line} (gofmt does not read assembly)`
+        : `run gofmt -w ${file} to add the //go:build line`,
     );
   }
   for (const p of h.ignoredPlusBuild) {
@@ -182,7 +206,7 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
       'warn',
       p.line,
       `${base}: "${p.text}" is ignored: // +build lines only count when a blank line follows them before the package clause`,
-      'put a blank line after the constraint lines, or replace them with a //go:build line at the top of the file',
+      `insert a blank line after line ${p.line}, or replace the line with a //go:build line at the top of the file`,
     );
   }
   if (h.bodyLine !== undefined) {
@@ -193,7 +217,14 @@ function fileFindings(f: SourceFile, projectRoot: string): Finding[] {
       const end = f.content.indexOf('\n', pos);
       const t = f.content.slice(pos, end < 0 ? undefined : end).trim();
       if (t.startsWith('//go:build') && isGoBuildLine(t)) {
-        push('warn', line, `${base}: //go:build on line ${line} is after the package clause and is ignored`, 'move it to the top of the file, followed by a blank line');
+        push(
+          'warn',
+          line,
+          `${base}: //go:build on line ${line} is after the package clause and is ignored`,
+          h.goBuild || h.goBuildError
+            ? `delete line ${line} (only the //go:build line on line ${(h.goBuild ?? h.goBuildError)!.line} counts), or fold its condition into that line`
+            : `move line ${line} to the top of the file, followed by a blank line`,
+        );
       }
     }
   }

@@ -44,6 +44,21 @@ describe('validateArtifacts', () => {
     expect(r.counts).toEqual({ error: 5, warn: 0, total: 5, artifacts: 5, checksRun: 0 });
   });
 
+  it('a missing artifact names the Nx target that builds it, with the real project and platform slug', async () => {
+    const fixOf = async (req: Partial<Parameters<typeof validateArtifacts>[0]>, a: Record<string, unknown> = {}) =>
+      (
+        await validateArtifacts({
+          workspaceRoot: dir,
+          artifacts: [{ path: 'missing', target: target('linux/arm/7'), ...a }],
+          policy: defaultPolicy(),
+          ...req,
+        })
+      ).findings[0].fix;
+    expect(await fixOf({ project: 'api' })).toBe('build it first (nx run api:build-linux-arm-7) or fix the path');
+    expect(await fixOf({ project: 'api' }, { buildTarget: 'api:compile-arm' })).toBe('build it first (nx run api:compile-arm) or fix the path');
+    expect(await fixOf({})).toBe('build it first or fix the path');
+  });
+
   it('counts, bytes read (a small share of the file) and per-artifact grouping', async () => {
     const r = await validateArtifacts({
       artifacts: [

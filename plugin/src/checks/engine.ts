@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { detectKind, openFile, readAr, readBuildInfo, readElf, readMachO, readPe } from '../binary';
 import type { ByteSource, FileKind, GoBuildInfo } from '../binary/types';
 import { formatPlatform } from '../platforms/platform';
+import { platformTargetName } from '../platforms/env';
 import { collectExportNames, type BinaryCheckContext, type SourceCheckContext } from './context';
 import type { Policy } from './policy';
 import { ALL_CHECKS } from './registry';
@@ -105,6 +106,12 @@ function runChecks<C>(
   return { checksRun, findings };
 }
 
+/** What to do about a missing artifact: the Nx target that builds it, when the request says which project it is. */
+function missingFix(a: ArtifactInput, project: string | undefined): string {
+  const target = a.buildTarget ?? (project ? `${project}:${platformTargetName(a.target.platform)}` : undefined);
+  return target ? `build it first (nx run ${target}) or fix the path` : 'build it first or fix the path';
+}
+
 function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any>[], root: string, exportNames: () => Set<string>): ArtifactResult {
   const file = displayName(a, root);
   const abs = path.resolve(root, a.path);
@@ -129,7 +136,7 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any
           checkId: INPUT_CHECK_ID,
           severity: 'error',
           message: msg,
-          fix: `build it first (nx run <project>:build-${a.target.platform.goos}-${a.target.platform.goarch}) or fix the path`,
+          fix: missingFix(a, req.project),
           file,
         },
       ],

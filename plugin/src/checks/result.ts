@@ -22,6 +22,11 @@ export interface ArtifactInput {
   /** Name used in findings and reports; default: `path` relative to `workspaceRoot`. */
   displayPath?: string;
   /**
+   * The Nx target that builds the file (`api:build-linux-arm-7`), for the fix of a missing
+   * artifact. Default: the inferred per-platform build target of the request's project.
+   */
+  buildTarget?: string;
+  /**
    * Functions a c-shared library declares as exported, read by the caller from a file beside it
    * (the `<lib>.h` cgo writes), for when there are no Go sources to read `//export` from.
    */

@@ -5,7 +5,7 @@
  */
 import type { SourceFile } from './result';
 import type { TargetSpec } from './types';
-import { fileIncluded, type ConstraintContext } from '../platforms/constraints';
+import { andExpr, fileIncluded, formatConstraint, parseGoBuildExpr, scanConstraintHeader, type ConstraintContext } from '../platforms/constraints';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
 
 /** go ignores `testdata`, `vendor` (for the main module's packages) and dirs starting with `.` or `_`. */
@@ -128,8 +128,15 @@ export interface GoFuncDecl {
   name: string;
   /** Receiver type for methods (`T`, `*T`), undefined for functions. */
   receiver?: string;
+  /** Whether the function has type parameters (`func F[T any](x T) T`). */
+  generic: boolean;
   hasBody: boolean;
+  /** 1-based line of the function name (where the compiler reports "missing function body"). */
   line: number;
+  /** The signature on one line, comments dropped: `func Sum(xs []int) int`, `func (t *T) M()`. */
+  signature: string;
+  /** `//go:` directives in the comment block right above the declaration (`//go:noescape`). */
+  directives: string[];
 }
 
 /** Top-level `func` declarations of a Go file, with whether each has a body. */
@@ -241,20 +248,31 @@ export function goFuncDecls(src: string): GoFuncDecl[] {
       let j = k;
       while (isIdent(s[j])) j++;
       const name = s.slice(k, j);
+      const nameAt = k;
       if (!name) {
         i = j > i ? j : i + 1;
         continue;
       }
       k = skipSpaces(j, false);
+      const generic = s[k] === '[' && receiver === undefined;
       if (s[k] === '[') k = skipSpaces(skipBalanced(k), false); // type parameters
       if (s[k] !== '(') {
         i = k;
         continue;
       }
       k = skipBalanced(k);
-      k = skipSpaces(skipResult(k), false);
+      const sigEnd = skipResult(k);
+      k = skipSpaces(sigEnd, false);
       const hasBody = s[k] === '{';
-      decls.push({ name, receiver, hasBody, line: lineOf(start) });
+      decls.push({
+        name,
+        receiver,
+        generic,
+        hasBody,
+        line: lineOf(nameAt),
+        signature: oneLine(s.slice(start, sigEnd)),
+        directives: directivesAbove(src, start),
+      });
       if (hasBody) {
         i = skipBalanced(k);
         continue;
@@ -265,6 +283,29 @@ export function goFuncDecls(src: string): GoFuncDecl[] {
     i++;
   }
   return decls;
+}
+
+/** A signature spread over lines (literals already blanked) on one line, as gofmt would print it. */
+function oneLine(sig: string): string {
+  return sig
+    .replace(/\s+/g, ' ')
+    .replace(/([([]) /g, '$1')
+    .replace(/,? ([)\]])/g, '$1')
+    .trim();
+}
+
+/** `//go:` directive lines of the comment block that ends right above `index` (the line start of a declaration). */
+function directivesAbove(src: string, index: number): string[] {
+  const out: string[] = [];
+  let end = src.lastIndexOf('\n', index - 1);
+  while (end > 0) {
+    const start = src.lastIndexOf('\n', end - 1) + 1;
+    const line = src.slice(start, end).trim();
+    if (!line.startsWith('//')) break;
+    if (/^\/\/go:[a-z]/.test(line)) out.unshift(line);
+    end = start - 1;
+  }
+  return out;
 }
 
 /** Names pulled in or pushed with `//go:linkname local [target]` (the local names). */
@@ -313,4 +354,170 @@ export function asmTextSymbols(src: string): Map<string, number> {
 export function goPackageName(src: string): string | undefined {
   const m = /^[ \t]*package[ \t]+([\p{L}_][\p{L}\p{Nd}_]*)/mu.exec(blankGoLiterals(src));
   return m?.[1];
+}
+
+// Per-file parses, shared by every platform and by every caller holding the same SourceFile.
+const declCache = new WeakMap<SourceFile, GoFuncDecl[]>();
+const linkCache = new WeakMap<SourceFile, Set<string>>();
+const textCache = new WeakMap<SourceFile, Map<string, number>>();
+function cached<T>(cache: WeakMap<SourceFile, T>, f: SourceFile, compute: (src: string) => T): T {
+  let v = cache.get(f);
+  if (v === undefined) {
+    v = compute(f.content);
+    cache.set(f, v);
+  }
+  return v;
+}
+
+/** `goFuncDecls` of a source file, parsed once per SourceFile object. */
+export function fileFuncDecls(f: SourceFile): GoFuncDecl[] {
+  return cached(declCache, f, goFuncDecls);
+}
+
+/** A function declared without a body. */
+export interface BodylessFunc {
+  file: SourceFile;
+  decl: GoFuncDecl;
+}
+
+/**
+ * Functions of one package's Go files that the compiler rejects with "missing function body"
+ * when the package has no assembly: declared without a body, and neither named by a
+ * `//go:linkname` in the package nor imported with `//go:wasmimport`.
+ */
+export function bodylessFuncs(goFiles: readonly SourceFile[]): BodylessFunc[] {
+  const linknamed = new Set<string>();
+  for (const f of goFiles) for (const n of cached(linkCache, f, goLinknames)) linknamed.add(n);
+  const out: BodylessFunc[] = [];
+  for (const f of goFiles) {
+    for (const d of fileFuncDecls(f)) {
+      if (d.hasBody || (d.receiver === undefined && linknamed.has(d.name))) continue;
+      if (d.directives.some((x) => /^\/\/go:wasmimport\s/.test(x))) continue;
+      out.push({ file: f, decl: d });
+    }
+  }
+  return out;
+}
+
+/** What one package built for one platform implements, and what it lacks. */
+export interface PackageImplementations {
+  /** Package directory relative to the project root ('' for the root). */
+  dir: string;
+  /** Go files (tests excluded) and assembly files built for the platform. */
+  goFiles: SourceFile[];
+  asmFiles: SourceFile[];
+  /** Body-less functions (not methods) with no TEXT symbol in the assembly, no Go body, no //go:linkname. */
+  missing: BodylessFunc[];
+  /** Functions with a Go body and a TEXT symbol in an assembly file built for the same platform. */
+  duplicates: (BodylessFunc & { asmFile: SourceFile })[];
+}
+
+/**
+ * For each package directory of `sources`: the files go builds for the platform, the body-less
+ * functions nothing implements for it (an assembly TEXT symbol in a built .s file, a Go body in
+ * a built .go file, or a //go:linkname), and functions defined in both Go and assembly. Methods
+ * are left out: their assembly implementations are out of scope. Directories without Go files
+ * for the platform are skipped.
+ */
+export function packageImplementations(sources: readonly SourceFile[], ctx: ConstraintContext): PackageImplementations[] {
+  const byDir = new Map<string, SourceFile[]>();
+  for (const f of sources) {
+    if (isIgnoredPath(f.path)) continue;
+    const isGo = f.path.endsWith('.go') && !f.path.endsWith('_test.go');
+    const isAsm = f.path.endsWith('.s');
+    if (!isGo && !isAsm) continue;
+    if (!builtFor(f, ctx)) continue;
+    const d = dirOf(f.path);
+    if (!byDir.has(d)) byDir.set(d, []);
+    byDir.get(d)!.push(f);
+  }
+  const out: PackageImplementations[] = [];
+  for (const [dir, files] of byDir) {
+    const goFiles = files.filter((f) => f.path.endsWith('.go'));
+    if (goFiles.length === 0) continue;
+    const asmFiles = files.filter((f) => f.path.endsWith('.s'));
+    const asmDefined = new Map<string, SourceFile>();
+    for (const f of asmFiles) {
+      for (const name of cached(textCache, f, asmTextSymbols).keys()) if (!asmDefined.has(name)) asmDefined.set(name, f);
+    }
+    const goDefined = new Set<string>();
+    const duplicates: PackageImplementations['duplicates'] = [];
+    for (const f of goFiles) {
+      for (const d of fileFuncDecls(f)) {
+        if (d.receiver !== undefined || !d.hasBody) continue;
+        goDefined.add(d.name);
+        const asm = asmDefined.get(d.name);
+        if (asm && d.name !== '_' && d.name !== 'init') duplicates.push({ file: f, decl: d, asmFile: asm });
+      }
+    }
+    const missing = bodylessFuncs(goFiles).filter(
+      (b) => b.decl.receiver === undefined && !asmDefined.has(b.decl.name) && !goDefined.has(b.decl.name),
+    );
+    out.push({ dir, goFiles, asmFiles, missing, duplicates });
+  }
+  return out;
+}
+
+/** Arches with an assembly file in `dir` that defines TEXT ·name, from the file names (`sum_arm64.s`), sorted. */
+export function asmArchesOf(sources: readonly SourceFile[], dir: string, name: string): string[] {
+  const arches = new Set<string>();
+  for (const f of sources) {
+    if (!f.path.endsWith('.s') || dirOf(f.path) !== dir) continue;
+    const a = fileNameArch(f.path);
+    if (a && cached(textCache, f, asmTextSymbols).has(name)) arches.add(a);
+  }
+  return [...arches].sort();
+}
+
+/**
+ * What to do about a body-less function nothing implements on `goarch`, in words a user can
+ * follow: the assembly file to add, or (when the package has assembly for other arches) how
+ * to split declaration and pure-Go definition by constraint. `asmArches`: arches with
+ * assembly for the function (asmArchesOf).
+ */
+export function missingImplementationFix(b: BodylessFunc, goarch: string, asmArches: readonly string[]): string {
+  const name = b.decl.name;
+  const base = baseOf(b.file.path);
+  const stem = base.replace(/\.go$/, '').replace(/_decl$/, '');
+  const add = `add ${stem}_${goarch}.s with TEXT ·${name}(SB)`;
+  const arches = asmArches.filter((a) => a !== goarch);
+  if (arches.length === 0) return `${add}, or give ${name} a Go body`;
+  const expr = arches.length === 1 ? arches[0] : arches.join(' || ');
+  const neg = arches.length === 1 ? `!${arches[0]}` : `!(${expr})`;
+  return (
+    `${add}, or build the declaration in ${base} only where assembly exists (//go:build ${expr}) ` +
+    `and define ${name} with a Go body in a new ${stem}_generic.go with //go:build ${neg}`
+  );
+}
+
+/**
+ * What to do about a function defined in Go and in assembly built for the same platform: keep
+ * the Go definition off the arches with assembly for it (`asmArches`, plus `goarch`), and
+ * declare it without a body for them unless `sources` already do.
+ */
+export function duplicateFix(d: BodylessFunc, goarch: string, asmArches: readonly string[], sources: readonly SourceFile[]): string {
+  const name = d.decl.name;
+  const base = baseOf(d.file.path);
+  const dir = dirOf(d.file.path);
+  const stem = base.replace(/\.go$/, '').replace(/_(generic|decl)$/, '');
+  const arches = [...new Set([...asmArches, goarch])].sort();
+  const expr = arches.join(' || ');
+  const neg = arches.length === 1 ? `!${arches[0]}` : `!(${expr})`;
+  const h = scanConstraintHeader(d.file.content).goBuild;
+  const exclude = h
+    ? `change line ${h.line} of ${base} to "//go:build ${formatConstraint(andExpr(h.expr, parseGoBuildExpr(neg)))}"`
+    : `put "//go:build ${neg}" and a blank line at the top of ${base}`;
+  const others = fileFuncDecls(d.file).some((x) => x.name !== name || x.receiver !== undefined);
+  const move = others ? ` (first move what else it defines to a file built everywhere)` : '';
+  const declared = sources.some(
+    (f) => f.path.endsWith('.go') && !f.path.endsWith('_test.go') && dirOf(f.path) === dir && fileFuncDecls(f).some((x) => x.name === name && !x.hasBody && x.receiver === undefined),
+  );
+  const declFile = `${stem}_decl.go`;
+  const declExists = sources.some((f) => f.path === (dir ? `${dir}/${declFile}` : declFile));
+  const declare = declared
+    ? ''
+    : declExists
+      ? `, and add the declaration "${d.decl.signature}" to ${declFile} (built on ${expr})`
+      : `, and declare it without a body ("${d.decl.signature}") in a new ${declFile} with //go:build ${expr}`;
+  return `${exclude}${move}${declare}`;
 }

@@ -9,3 +9,4 @@ export * from './env';
 export * from './triples';
 export * from './constraints';
 export * from './toolchain';
+export * from './buildmode';

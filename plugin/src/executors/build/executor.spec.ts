@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { VARIANTS, VARIANT_VARIABLE } from '../../platforms';
 import { builtinPlatformTable } from '../../platforms/table';
+import { pieProblem } from '../../platforms/buildmode';
 import { GO_ENV_PASSTHROUGH, type GoRunResult, type GoSpawner } from '../shared/go';
 import type { ExecutorContext } from '@nx/devkit';
 import buildExecutor, {
@@ -144,7 +145,6 @@ describe('planBuild', () => {
       gcflags: 'all=-N -l',
       asmflags: '-trimpath',
       args: ['-v', '-p=1'],
-      buildmode: 'pie',
       trimpath: false,
     });
     if (!p.ok) throw new Error(p.message);
@@ -152,7 +152,6 @@ describe('planBuild', () => {
     expect(p.steps[0].args).toEqual([
       'build',
       '-buildvcs=false',
-      '-buildmode=pie',
       '-tags=netgo,osusergo',
       '-ldflags=-s -w -X main.v=1 -buildid=',
       '-gcflags=all=-N -l',
@@ -167,6 +166,23 @@ describe('planBuild', () => {
     const q = plan({ reproducible: false, ldflags: '-s' });
     if (!q.ok) throw new Error(q.message);
     expect(q.steps[0].args.slice(0, 3)).toEqual(['build', '-trimpath', '-ldflags=-s']);
+  });
+
+  it('buildmode pie without cgo where go links PIEs itself', () => {
+    const p = plan({ buildmode: 'pie' });
+    if (!p.ok) throw new Error(p.message);
+    expect(p.steps[0].args).toContain('-buildmode=pie');
+    expect(p.env).toMatchObject({ GOARCH: 'arm64', CGO_ENABLED: '0' });
+  });
+
+  it('buildmode pie without cgo is refused exactly where pieProblem says go build fails (checked against go in platforms/buildmode.spec)', () => {
+    const linux = builtinPlatformTable().entries.filter((e) => e.goos === 'linux');
+    expect(linux.length).toBeGreaterThan(5);
+    for (const e of linux) {
+      const p = plan({ goos: e.goos, goarch: e.goarch, buildmode: 'pie' });
+      const problem = pieProblem(e.goos, e.goarch, false);
+      expect({ platform: `${e.goos}/${e.goarch}`, refusal: p.ok ? undefined : p.message }).toEqual({ platform: `${e.goos}/${e.goarch}`, refusal: problem });
+    }
   });
 
   it('ldflags: -buildid= is added once, never over a user build id', () => {
@@ -253,6 +269,8 @@ describe('planBuild', () => {
     ['variant too new', { goarch: 'riscv64', goriscv64: 'rva23u64' }, { goVersion: 'go1.24.3' }, /^GORISCV64=rva23u64 needs Go ≥ 1\.25; the installed Go is go1\.24\.3$/],
     ['variant of another arch', { goarm: '7' }, {}, /^option goarm="7" applies to GOARCH arm, not arm64 \(use goarm64\)$/],
     ['c-shared without cgo', { buildmode: 'c-shared' }, {}, /^-buildmode=c-shared links C code: set cgo: true$/],
+    ['pie without cgo where go links PIEs externally', { goarch: 'arm', goarm: '7', buildmode: 'pie' }, {}, /^buildmode: pie on linux\/arm needs external linking, which needs cgo .*: set cgo: true \(with a C cross compiler for linux\/arm\) or use buildmode: exe$/],
+    ['pie where go has none', { goarch: 'mips64', buildmode: 'pie' }, {}, /^buildmode: pie is not supported on linux\/mips64 .*use buildmode: exe$/],
     ['no C compiler', { cgo: true }, { resolveToolchain: () => ({ ok: false, message: 'no C compiler for linux/arm64: apt-get install gcc-aarch64-linux-gnu' }) }, /^no C compiler for linux\/arm64/],
     ['cgo unsupported', { goos: 'js', goarch: 'wasm', cgo: true }, {}, /^cgo is not supported for js\/wasm/],
     ['library as main', { main: '../../libs/mathx' }, {}, /is not a main package \(package mathx in .*\): point main at a dir with package main, or set compileOnly/],

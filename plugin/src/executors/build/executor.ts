@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { validatePlatform } from '../../platforms/env';
 import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
 import { formatPlatform } from '../../platforms/platform';
+import { pieProblem } from '../../platforms/buildmode';
 import type { PlatformTable } from '../../platforms/table';
 import {
   type CToolchain,
@@ -110,6 +111,8 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
   if ((buildmode === 'c-shared' || buildmode === 'c-archive') && !cgo) {
     return fail(`-buildmode=${buildmode} links C code: set cgo: true`);
   }
+  const pie = buildmode === 'pie' ? pieProblem(platform.goos, platform.goarch, cgo) : undefined;
+  if (pie) return fail(pie);
   if (options.libc && options.libc !== 'glibc' && options.libc !== 'musl') {
     return fail(`unknown libc "${options.libc}": use glibc or musl`);
   }

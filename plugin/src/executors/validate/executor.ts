@@ -161,7 +161,7 @@ export function planValidation(options: ValidateExecutorSchema, context: Executo
     const spec = targetSpecFromBuildOptions(opts, outs.platform);
     targets.push(spec);
     for (const f of outs.files) {
-      artifacts.push({ path: f.path, target: spec, expectedPlatform: outs.platform });
+      artifacts.push({ path: f.path, target: spec, expectedPlatform: outs.platform, buildTarget: `${p}:${target}${configuration ? `:${configuration}` : ''}` });
     }
   }
   const absProjectRoot = path.resolve(context.root, projectRoot);

@@ -91,6 +91,48 @@ describe('asm generator', () => {
     expect(tree.read(`${d}/sum_asm_test.go`, 'utf-8')).toContain('quick.CheckEqual(impl, ref');
   });
 
+  it.each([
+    ['a go.work that lists the module', true, ''],
+    ['a go.work without the module', false, 'GOWORK=off '],
+  ])('prints a vet command that works from the workspace root (%s) and fails when a frame is wrong', async (_name, listed, prefix) => {
+    if (!haveTool('go')) return;
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    info.mockClear();
+    const tree = await mathxTree();
+    const goLine = /^go \S+$/m.exec(tree.read('libs/mathx/go.mod', 'utf-8')!)![0];
+    tree.write('go.work', `${goLine}\n${listed ? '\nuse ./libs/mathx\n' : ''}`);
+    await asmGenerator(tree, { project: 'mathx', name: 'Sum', signature: SUM, arches: 'amd64,arm64,riscv64' });
+    const printed = info.mock.calls.map((c) => String(c[0])).join('\n');
+    const m = /Check the frames with: (.*)$/m.exec(printed);
+    expect(m).not.toBeNull();
+    const cmd = m![1];
+    expect(cmd).toBe(`cd libs/mathx && ${['amd64', 'arm64', 'riscv64'].map((a) => `${prefix}GOOS=linux GOARCH=${a} go vet .`).join(' && ')}`);
+    const ws = writeTreeToDisk(tree);
+    fs.writeFileSync(path.join(ws, 'libs/mathx/sum_generic.go'), SUM_GENERIC);
+    // As a user runs it: go finds the workspace's go.work by itself.
+    const sh = (dir: string) => run('sh', ['-c', cmd], dir, { CGO_ENABLED: '0', GOFLAGS: '', GOWORK: '' });
+    const ok = sh(ws);
+    expect([ok.status, ok.stderr]).toEqual([0, '']);
+    // The command vets every arch: a wrong frame size on the last one makes it fail.
+    const rv = path.join(ws, 'libs/mathx/sum_riscv64.s');
+    fs.writeFileSync(rv, fs.readFileSync(rv, 'utf8').replace('$0-32', '$0-24'));
+    const bad = sh(ws);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/sum_riscv64\.s.*wrong argument size 24; expected \$\.\.\.-32/);
+  });
+
+  it('reads its decl file with the source scanner: multi-line declarations, and refuses a body it would drop', async () => {
+    const tree = await mathxTree();
+    await asmGenerator(tree, { project: 'mathx', name: 'Sum', signature: SUM, arches: 'amd64' });
+    const decl = 'libs/mathx/sum_decl.go';
+    tree.write(decl, tree.read(decl, 'utf-8')!.replace('func Sum(xs []uint64) uint64', 'func Sum(\n\txs []uint64,\n) uint64'));
+    await asmGenerator(tree, { project: 'mathx', name: 'Sum', signature: SUM, arches: 'arm64' });
+    expect(tree.read(decl, 'utf-8')).toContain('\nfunc Sum(xs []uint64) uint64\n');
+    expect(tree.exists('libs/mathx/sum_arm64.s')).toBe(true);
+    tree.write(decl, `${tree.read(decl, 'utf-8')}\nfunc helper() int { return 1 }\n`);
+    await expect(asmGenerator(tree, { project: 'mathx', name: 'Sum', signature: SUM, arches: 'riscv64' })).rejects.toThrow(/holds a function with a body or a method/);
+  });
+
   it('lays out 32-bit and big-endian frames', async () => {
     const tree = await mathxTree();
     await asmGenerator(tree, { project: 'mathx', signature: 'func F(x int64, b bool) (r uint64)', arches: '386,mips,arm' });

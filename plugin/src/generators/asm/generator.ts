@@ -1,8 +1,10 @@
 import { formatFiles, logger, Tree } from '@nx/devkit';
 import { resolveProject } from '../shared/projects';
+import { moduleContaining, parseGoWorkUses } from '../shared/go';
 import { GeneratorError, joinPath, splitList, writeGenerated } from '../shared/files';
 import { Param, parseSignature, Signature, SignatureError, formatResults, formatParams, GoType } from './signature';
-import { asmFileHeader, SUPPORTED_ASM_ARCHES, textBlock, textSymbols } from './stubs';
+import { asmFileHeader, SUPPORTED_ASM_ARCHES, textBlock } from './stubs';
+import { asmTextSymbols, goFuncDecls } from '../../checks/source-scan';
 import { AsmGeneratorSchema } from './schema';
 
 /** `DotProduct` → `dot_product`, `SHA256Block` → `sha256_block`. */
@@ -43,17 +45,19 @@ interface SetFunction {
   target: string;
 }
 
-/** Body-less `func` declarations of a decl file, with the comment lines right above each. */
-function parseDeclFile(text: string): { doc: string[]; line: string }[] {
+/**
+ * Body-less `func` declarations of a decl file (the source scanner's reading, signatures on one
+ * line), with the comment lines right above each. A function with a body or a method has no
+ * place in a decl file: `undefined` is returned for it, so the caller can refuse to rewrite.
+ */
+function parseDeclFile(text: string): ({ doc: string[]; line: string } | undefined)[] {
   const lines = text.split('\n');
-  const out: { doc: string[]; line: string }[] = [];
-  lines.forEach((line, i) => {
-    if (!/^func\s/.test(line)) return;
+  return goFuncDecls(text).map((d) => {
+    if (d.hasBody || d.receiver !== undefined) return undefined;
     const doc: string[] = [];
-    for (let j = i - 1; j >= 0 && /^\/\//.test(lines[j]) && !/^\/\/go:build/.test(lines[j]); j--) doc.unshift(lines[j]);
-    out.push({ doc, line: line.trim() });
+    for (let j = d.line - 2; j >= 0 && /^\/\//.test(lines[j]) && !/^\/\/go:build/.test(lines[j]); j--) doc.unshift(lines[j]);
+    return { doc, line: d.signature };
   });
-  return out;
 }
 
 /** Which function each fallback wrapper calls: `func Sum(...) ... {\n\treturn sumGo(xs)` → Sum: sumGo. */
@@ -93,9 +97,17 @@ function packageNameOf(tree: Tree, dir: string): string | undefined {
   return undefined;
 }
 
+/** Whether a Go file of `dir` (tests aside) defines or declares the function `name` (methods aside). */
+function declaresFunc(tree: Tree, dir: string, name: string, skip: (path: string) => boolean = () => false): string | undefined {
+  if (!tree.exists(dir)) return undefined;
+  return tree
+    .children(dir)
+    .filter((c) => c.endsWith('.go') && !c.endsWith('_test.go') && !skip(`${dir}/${c}`))
+    .find((c) => goFuncDecls(tree.read(`${dir}/${c}`, 'utf-8') ?? '').some((d) => d.receiver === undefined && d.name === name));
+}
+
 function funcDefined(tree: Tree, dir: string, name: string): boolean {
-  const re = new RegExp(`^func\\s+${name}\\s*[(\\[]`, 'm');
-  return tree.children(dir).some((c) => c.endsWith('.go') && !c.endsWith('_test.go') && re.test(tree.read(`${dir}/${c}`, 'utf-8') ?? ''));
+  return declaresFunc(tree, dir, name) !== undefined;
 }
 
 export interface AsmPlan {
@@ -147,6 +159,7 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
   const functions: SetFunction[] = [];
   if (tree.exists(declPath)) {
     for (const d of parseDeclFile(tree.read(declPath, 'utf-8') ?? '')) {
+      if (!d) throw new GeneratorError(`${declPath} holds a function with a body or a method; move it to another file, the generator rewrites ${declPath}`);
       let s: Signature;
       try {
         s = parseSignature(d.line);
@@ -166,11 +179,7 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
     existing.text = newText;
     if (options.generic) existing.target = target;
   } else {
-    const re = new RegExp(`^func\\s+${sig.name}\\s*\\(`, 'm');
-    const elsewhere = tree.exists(dir)
-      ? tree.children(dir).filter((c) => c.endsWith('.go') && !c.endsWith('_test.go') && `${dir}/${c}` !== declPath && `${dir}/${c}` !== fallbackPath)
-        .find((c) => re.test(tree.read(`${dir}/${c}`, 'utf-8') ?? ''))
-      : undefined;
+    const elsewhere = declaresFunc(tree, dir, sig.name, (p) => p === declPath || p === fallbackPath);
     if (elsewhere) {
       throw new GeneratorError(`${sig.name} is already defined in ${dir}/${elsewhere}; pick another name, or --file to extend the set that declares it`);
     }
@@ -208,7 +217,7 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
   for (const arch of arches) {
     const path = `${dir}/${base}_${arch}.s`;
     const current = tree.exists(path) ? tree.read(path, 'utf-8') ?? '' : asmFileHeader();
-    const have = new Set(textSymbols(current));
+    const have = new Set(asmTextSymbols(current).keys());
     let text = current;
     for (const f of functions) {
       if (have.has(f.sig.name)) continue;
@@ -274,6 +283,23 @@ function typeText(p: Param): string {
   return formatParams([{ ...p, name: 'x', variadic: false }], true).slice(2);
 }
 
+/**
+ * The shell command, run from the workspace root, that vets the package on every arch of the
+ * set (asmdecl compares each TEXT frame with the Go declaration). GOOS=linux because every arch
+ * with Go assembly has a linux port. GOWORK=off when a go.work does not list the module (go
+ * refuses to build it from inside such a workspace otherwise).
+ */
+export function vetCommand(tree: Tree, plan: Pick<AsmPlan, 'dir' | 'arches'>): string {
+  const mod = moduleContaining(tree, plan.dir);
+  let gowork = '';
+  if (tree.exists('go.work') && mod) {
+    const uses = parseGoWorkUses(tree.read('go.work', 'utf-8') ?? '').map((u) => joinPath(u));
+    if (!uses.includes(mod.dir)) gowork = 'GOWORK=off ';
+  }
+  const cd = plan.dir === '' || plan.dir === '.' ? '' : `cd ${plan.dir} && `;
+  return cd + plan.arches.map((a) => `${gowork}GOOS=linux GOARCH=${a} go vet .`).join(' && ');
+}
+
 export async function asmGenerator(tree: Tree, options: AsmGeneratorSchema) {
   const plan = planAsm(tree, options);
   // Refuse before writing anything. The decl, fallback and .s files are the generator's own and
@@ -289,8 +315,7 @@ export async function asmGenerator(tree: Tree, options: AsmGeneratorSchema) {
   const fn = plan.functions[plan.functions.length - 1];
   logger.info(
     `${plan.dir}: ${plan.functions.map((f) => f.sig.name).join(', ')} in assembly on ${plan.arches.join(', ')}; ` +
-      `check the frames with: GOARCH=<arch> go vet ./${plan.dir.slice(plan.dir.lastIndexOf('/') + 1)}; ` +
-      `the pure-Go build is -tags purego (${fn ? fn.target : ''}).`,
+      `the pure-Go build is -tags purego (${fn ? fn.target : ''}). Check the frames with: ${vetCommand(tree, plan)}`,
   );
   return plan;
 }

@@ -49,12 +49,3 @@ export function textBlock(sig: Signature, signatureText: string, arch: string, t
   lines.push(`\tJMP\t·${target}(SB)`);
   return `${lines.join('\n')}\n`;
 }
-
-/** Names of the functions that have a TEXT block in an assembly file (`TEXT ·Sum(SB)` → Sum). */
-export function textSymbols(asm: string): string[] {
-  const out: string[] = [];
-  const re = /^\s*TEXT\s+(?:·|\u00b7)([A-Za-z_][A-Za-z0-9_]*)(?:<[^>]*>)?\(SB\)/gm;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(asm)) !== null) out.push(m[1]);
-  return out;
-}

@@ -135,6 +135,29 @@ describe('build-tags generator', () => {
       }
     });
 
+    it('migrates assembly files too (gofmt does not read them); go vet accepts them afterwards', async () => {
+      const tree = await netTree('1.22');
+      const asm = '// +build amd64,!purego\n\n#include "textflag.h"\n\nTEXT ·Nop(SB), NOSPLIT, $0-0\n\tRET\n';
+      tree.write('libs/netx/nop_amd64.s', asm);
+      tree.write('libs/netx/nop.go', '//go:build amd64 && !purego\n\npackage netx\n\nfunc Nop()\n');
+      tree.write('libs/netx/bad_arm64.s', '//go:build !purego\n// +build purego\n');
+      const r = await buildTagsGenerator(tree, { project: 'netx', migrate: true });
+      expect(r.migrated).toEqual(['libs/netx/nop_amd64.s']);
+      expect(r.disagreements).toEqual([{ file: 'libs/netx/bad_arm64.s', goBuild: '//go:build !purego', plusBuild: ['// +build purego'] }]);
+      expect(tree.read('libs/netx/nop_amd64.s', 'utf-8')).toBe(asm.replace('// +build amd64,!purego\n', '//go:build amd64 && !purego\n'));
+      const old = await netTree('1.16');
+      old.write('libs/netx/nop_amd64.s', asm);
+      await buildTagsGenerator(old, { project: 'netx', migrate: true });
+      expect(old.read('libs/netx/nop_amd64.s', 'utf-8')).toBe(`//go:build amd64 && !purego\n${asm}`);
+      if (!haveTool('go')) return;
+      tree.delete('libs/netx/bad_arm64.s');
+      const dir = writeTreeToDisk(tree);
+      for (const tags of ['', 'purego']) {
+        const vet = run('go', ['vet', `-tags=${tags}`, '.'], path.join(dir, 'libs/netx'), { GOOS: 'linux', GOARCH: 'amd64', CGO_ENABLED: '0' });
+        expect([tags, vet.status, vet.stderr]).toEqual([tags, 0, '']);
+      }
+    });
+
     it('keeps // +build lines for a go 1.16 module, as gofmt writes them', async () => {
       const tree = await netTree('1.16');
       tree.write('libs/netx/a.go', corpus['a.go']);

@@ -149,8 +149,14 @@ function andAll(list: ConstraintExpr[]): ConstraintExpr {
   return list.reduce((x, y) => ({ kind: 'and', x, y }));
 }
 
+/**
+ * Adds the //go:build line to Go and assembly files that only have // +build lines (and
+ * rewrites // +build lines to match a //go:build line they agree with); the // +build lines are
+ * kept for modules older than go 1.17 and dropped otherwise. gofmt does the same for Go files,
+ * but it does not read assembly.
+ */
 function migrate(tree: Tree, root: string, result: BuildTagsResult): void {
-  for (const file of walkFiles(tree, root, (p) => p.endsWith('.go'))) {
+  for (const file of walkFiles(tree, root, (p) => p.endsWith('.go') || p.endsWith('.s'))) {
     const content = tree.read(file, 'utf-8') ?? '';
     const h = scanConstraintHeader(content);
     if (h.plusBuild.length === 0) continue;

@@ -54,7 +54,7 @@ describe('platform generator', () => {
     expect(pluginPlatforms(tree)).toEqual(['linux/amd64', 'linux/arm64']);
   });
 
-  it('lists body-less functions with no assembly for the platform, with the asm command', async () => {
+  it('lists body-less functions with no assembly for the platform, with what to do', async () => {
     // guarded set from the asm generator: nothing missing anywhere
     await asmGenerator(tree, { project: 'mathx', signature: 'func Sum(xs []uint64) uint64' });
     expect((await platformGenerator(tree, { platform: 'linux/riscv64' })).missing).toEqual([]);
@@ -63,15 +63,72 @@ describe('platform generator', () => {
     tree.write('libs/mathx/crc_amd64.s', '#include "textflag.h"\n\nTEXT ·Update(SB), NOSPLIT, $0-36\n\tRET\n');
     const r = await platformGenerator(tree, { platform: 'linux/riscv64', project: 'mathx' });
     expect(r.missing).toEqual([
-      expect.objectContaining({
+      {
+        project: 'mathx',
+        dir: 'libs/mathx',
         file: 'libs/mathx/crc.go',
+        line: 4,
         name: 'Update',
-        fix: expect.stringContaining('nx g @gocross/nx:asm --project mathx --signature "func Update(crc uint32, p []byte) uint32" --arches riscv64'),
-      }),
+        signature: 'func Update(crc uint32, p []byte) uint32',
+        fix:
+          'add crc_riscv64.s with TEXT ·Update(SB), or build the declaration in crc.go only where assembly exists (//go:build amd64) ' +
+          'and define Update with a Go body in a new crc_generic.go with //go:build !amd64',
+      },
     ]);
     expect((await platformGenerator(tree, { platform: 'linux/amd64' })).missing).toEqual([]);
     const wasm = await platformGenerator(tree, { platform: 'js/wasm' });
-    expect(wasm.missing[0].fix).toMatch(/wasm has no Go assembly/);
+    expect(wasm.missing.map((m) => m.fix)).toEqual([expect.stringMatching(/^add crc_wasm\.s with TEXT ·Update\(SB\), or build the declaration in crc\.go only where/)]);
+  });
+
+  it('a hand-written <base>_decl.go without the fallback of a generated set gets the file fix, not the asm command', async () => {
+    tree.write('libs/mathx/crc_decl.go', 'package mathx\n\nfunc Update(crc uint32, p []byte) uint32\n');
+    tree.write('libs/mathx/crc_amd64.s', '#include "textflag.h"\n\nTEXT ·Update(SB), NOSPLIT, $0-36\n\tRET\n');
+    const [m] = (await platformGenerator(tree, { platform: 'linux/riscv64', project: 'mathx' })).missing;
+    expect(m.fix).toMatch(/^add crc_riscv64\.s with TEXT ·Update\(SB\), or build the declaration in crc_decl\.go only where/);
+  });
+
+  it('functions with bodies are never reported, whatever their shape', async () => {
+    tree.write(
+      'libs/mathx/shapes.go',
+      [
+        'package mathx',
+        '',
+        '// func Fake() {',
+        'func One() int { return 1 }',
+        'func Id[T any](x T) T { return x }',
+        'type T struct{}',
+        'func (t *T) M(a, b int) (int, error) { return a + b, nil }',
+        'func Multi(',
+        '\ta int,',
+        '\tb string,',
+        ') int { return a + len(b) }',
+        'func Brace() string { return "}{" }',
+        "func Rune() rune { return '{' }",
+        'func Raw() string { return `}',
+        'func Inner() {',
+        '` }',
+        'func F() func() int { return func() int { return 2 } }',
+        '',
+      ].join('\n'),
+    );
+    expect((await platformGenerator(tree, { platform: 'linux/riscv64', project: 'mathx' })).missing).toEqual([]);
+  });
+
+  it('a set of the asm generator whose declaration lost its guard: the printed asm command adds the arch', async () => {
+    await asmGenerator(tree, { project: 'mathx', signature: 'func Dot(a, b []float64) float64', arches: 'amd64', file: 'vec' });
+    // Hand edit: the declaration is now built on riscv64, which has no assembly.
+    const decl = tree.read('libs/mathx/vec_decl.go', 'utf-8')!;
+    tree.write('libs/mathx/vec_decl.go', decl.replace(/^\/\/go:build .*$/m, '//go:build !purego'));
+    const fallback = tree.read('libs/mathx/vec_fallback.go', 'utf-8')!;
+    tree.write('libs/mathx/vec_fallback.go', fallback.replace(/^\/\/go:build .*$/m, '//go:build purego'));
+    const [m, ...rest] = (await platformGenerator(tree, { platform: 'linux/riscv64', project: 'mathx' })).missing;
+    expect(rest).toEqual([]);
+    expect(m.fix).toBe('run: nx g @gocross/nx:asm --project mathx --file vec --signature "func Dot(a, b []float64) float64" --arches riscv64');
+    // Run what it says (the CLI parses the same flags into these options).
+    const argv = /--project (\S+) --file (\S+) --signature "([^"]+)" --arches (\S+)$/.exec(m.fix)!;
+    await asmGenerator(tree, { project: argv[1], file: argv[2], signature: argv[3], arches: argv[4] });
+    expect(tree.exists('libs/mathx/vec_riscv64.s')).toBe(true);
+    expect((await platformGenerator(tree, { platform: 'linux/riscv64', project: 'mathx' })).missing).toEqual([]);
   });
 
   it('works with Go modules that have no project.json', async () => {

@@ -2,11 +2,12 @@ import { formatFiles, logger, readNxJson, Tree, updateNxJson } from '@nx/devkit'
 import { goProjects, resolveProject } from '../shared/projects';
 import { formatPlatform, parsePlatform } from '../../platforms/platform';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
-import { fileIncluded } from '../../platforms/constraints';
 import { DEFAULT_PLATFORMS, PROJECT_OVERRIDE_FILE } from '../../graph/options';
 import { GeneratorError, walkFiles } from '../shared/files';
 import { SUPPORTED_ASM_ARCHES } from '../asm/stubs';
-import { textSymbols } from '../asm/stubs';
+import { parseSignature } from '../asm/signature';
+import { asmArchesOf, baseOf, missingImplementationFix, packageImplementations } from '../../checks/source-scan';
+import type { SourceFile } from '../../checks/result';
 import { PlatformGeneratorSchema } from './schema';
 
 const PLUGIN = '@gocross/nx';
@@ -17,6 +18,8 @@ export interface MissingBody {
   /** Package directory, workspace-relative. */
   dir: string;
   file: string;
+  /** 1-based line of the declaration. */
+  line: number;
   name: string;
   signature: string;
   /** What to run (or do) about it. */
@@ -86,41 +89,66 @@ function addToProject(tree: Tree, root: string, platform: string): string | unde
   return file;
 }
 
-/** Body-less `func Name(...)` declarations of a Go file (methods and multi-line signatures aside). */
-function bodylessFunctions(content: string): { name: string; signature: string }[] {
-  const out: { name: string; signature: string }[] = [];
-  const lines = content.split('\n');
-  lines.forEach((line, i) => {
-    const m = /^func\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(.*\)[^{]*$/.exec(line.trimEnd());
-    if (!m || (i > 0 && /^\/\/go:linkname/.test(lines[i - 1]))) return;
-    out.push({ name: m[1], signature: line.trim() });
-  });
-  return out;
+/** The project's Go and assembly files, with project-relative paths, for the source scanner. */
+function projectSources(tree: Tree, root: string): SourceFile[] {
+  const prefix = root === '' || root === '.' ? '' : `${root}/`;
+  return walkFiles(tree, root, (p) => p.endsWith('.go') || p.endsWith('.s')).map((p) => ({
+    path: p.slice(prefix.length),
+    content: tree.read(p, 'utf-8') ?? '',
+  }));
 }
 
+/** Whether the asm generator can read a signature. */
+function parses(signature: string): boolean {
+  try {
+    parseSignature(signature);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Workspace-relative path of a project-relative one ('' is the project root itself). */
+function inWorkspace(root: string, rel: string): string {
+  const r = root === '' || root === '.' ? '' : root;
+  return [r, rel].filter(Boolean).join('/') || '.';
+}
+
+/**
+ * Body-less functions that nothing implements for the platform (the scan asm-coverage runs),
+ * each with what to do: the asm generator command when the declaration is in a set the asm
+ * generator manages (`<base>_decl.go`) and the arch has Go assembly support, otherwise the
+ * files to add or change.
+ */
 export function findMissingBodies(tree: Tree, projects: { name: string; root: string }[], goos: string, goarch: string, variant?: string): MissingBody[] {
   const missing: MissingBody[] = [];
+  const ctx = { goos, goarch, variant, tags: [] as string[], cgo: false };
   for (const project of projects) {
-    const files = walkFiles(tree, project.root, (p) => p.endsWith('.go') || p.endsWith('.s'));
-    const byDir = new Map<string, string[]>();
-    for (const f of files) {
-      const dir = f.slice(0, f.lastIndexOf('/'));
-      byDir.set(dir, [...(byDir.get(dir) ?? []), f]);
-    }
-    for (const [dir, list] of byDir) {
-      const ctx = { goos, goarch, variant };
-      const included = list.filter((f) => !f.endsWith('_test.go') && fileIncluded(f.slice(f.lastIndexOf('/') + 1), tree.read(f, 'utf-8') ?? '', ctx));
-      const texts = new Set(included.filter((f) => f.endsWith('.s')).flatMap((f) => textSymbols(tree.read(f, 'utf-8') ?? '')));
-      for (const f of included.filter((x) => x.endsWith('.go'))) {
-        for (const fn of bodylessFunctions(tree.read(f, 'utf-8') ?? '')) {
-          if (texts.has(fn.name)) continue;
-          const rel = dir === project.root ? '.' : dir.slice(project.root.length + 1);
-          const fix = SUPPORTED_ASM_ARCHES.includes(goarch)
-            ? `nx g @gocross/nx:asm --project ${project.name}${rel === '.' ? '' : ` --directory ${rel}`} --signature "${fn.signature}" --arches ${goarch}` +
-              ` (or give ${f.slice(f.lastIndexOf('/') + 1)} a constraint that excludes ${goarch} and a pure-Go fallback for the rest)`
-            : `${goarch} has no Go assembly: give ${f.slice(f.lastIndexOf('/') + 1)} a constraint that excludes ${goarch} and add a pure-Go fallback`;
-          missing.push({ project: project.name, dir, file: f, name: fn.name, signature: fn.signature, fix });
-        }
+    const sources = projectSources(tree, project.root);
+    for (const pkg of packageImplementations(sources, ctx)) {
+      for (const b of pkg.missing) {
+        const file = inWorkspace(project.root, b.file.path);
+        const base = baseOf(b.file.path);
+        // A set the asm generator manages: <base>_decl.go next to its <base>_fallback.go, with a
+        // signature the generator can lay out. Re-running it with the arch extends the set.
+        const set = /^([a-z0-9][a-z0-9_]*)_decl\.go$/.exec(base);
+        const managed =
+          set !== null &&
+          sources.some((f) => f.path === (pkg.dir ? `${pkg.dir}/${set[1]}_fallback.go` : `${set[1]}_fallback.go`)) &&
+          parses(b.decl.signature);
+        const fix =
+          managed && SUPPORTED_ASM_ARCHES.includes(goarch)
+            ? `run: nx g @gocross/nx:asm --project ${project.name}${pkg.dir ? ` --directory ${pkg.dir}` : ''} --file ${set![1]} --signature "${b.decl.signature}" --arches ${goarch}`
+            : missingImplementationFix(b, goarch, asmArchesOf(sources, pkg.dir, b.decl.name));
+        missing.push({
+          project: project.name,
+          dir: inWorkspace(project.root, pkg.dir),
+          file,
+          line: b.decl.line,
+          name: b.decl.name,
+          signature: b.decl.signature,
+          fix,
+        });
       }
     }
   }
@@ -155,7 +183,7 @@ export async function platformGenerator(tree: Tree, options: PlatformGeneratorSc
   result.missing = findMissingBodies(tree, projects, parsed.goos, parsed.goarch, parsed.variant);
   logger.info(result.addedTo ? `added ${platform} to ${result.addedTo}` : `${platform} is already in the matrix`);
   for (const m of result.missing) {
-    logger.warn(`${m.file}: ${m.name} has no body for ${platform}. ${m.fix}`);
+    logger.warn(`${m.file}:${m.line}: ${m.name} has no body and no implementation for ${platform}; ${m.fix}`);
   }
   if (!options.skipFormat) await formatFiles(tree);
   return result;
