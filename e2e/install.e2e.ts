@@ -72,6 +72,9 @@ describe('installing as the README says', () => {
       const env = nxEnv({ npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
       const sh = (line: string, cwd: string) => run('sh', ['-c', line], { cwd, env, timeoutMs: 5 * 60 * 1000 });
       expectSuccess(pack, sh(pack, REPO_ROOT));
+      // A workspace has its package.json (without one, npm would install into the nearest parent
+      // directory that has one).
+      fs.writeFileSync(path.join(user, 'package.json'), JSON.stringify({ name: 'my-workspace', private: true }, null, 2) + '\n');
       expect(fs.existsSync(tgz)).toBe(true);
       expectSuccess(install, sh(install.replace('/path/to/gocross', REPO_ROOT), user));
       const installed = path.join(user, 'node_modules', '@gocross', 'nx');
