@@ -25,6 +25,7 @@ import {
   type GoSpawner,
 } from '../shared/go';
 import { mainPackages, resolveBuildOutputs, type BuildOutputs } from './outputs';
+import { recordBuild, removeEarlierProducts, earlierProducts, type BuildRecord } from './record';
 import type { BuildExecutorSchema } from './schema';
 
 export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
@@ -57,6 +58,10 @@ export interface PlanContext {
   which?: (cmd: string) => string | undefined;
   /** Used for temporary output names; default process.pid. */
   pid?: number;
+  /** `project:target[:configuration]` when run by Nx: recorded in the manifests. */
+  target?: string;
+  /** The target's configured options, which name the default output directory (see resolveBuildOutputs). */
+  layout?: BuildExecutorSchema;
 }
 
 export interface BuildStep {
@@ -78,6 +83,8 @@ export interface BuildPlan {
   outputs: BuildOutputs;
   steps: BuildStep[];
   toolchain?: CToolchain;
+  /** What the manifests record about the build. */
+  record?: BuildRecord;
 }
 
 export type PlanResult = ({ ok: true } & BuildPlan) | { ok: false; message: string };
@@ -177,7 +184,19 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
       steps.push({ main: f.main, args: ['build', ...flags, '-o', tmpPath, goPackageArg(f.main)], tmpPath, finalPath: f.path });
     }
   }
-  return { ok: true, go: ctx.go, cwd, env, platform, outputs, steps, toolchain };
+  const record: BuildRecord = {
+    target: ctx.target,
+    options: { ...options },
+    projectRoot: ctx.projectRoot,
+    goVersion: ctx.goVersion,
+    buildmode,
+    cgo,
+    libc: options.libc,
+    tags: options.tags ?? [],
+    ldflags: ldflags ?? '',
+    trimpath: options.trimpath !== false,
+  };
+  return { ok: true, go: ctx.go, cwd, env, platform, outputs, steps, toolchain, record };
 }
 
 /** User ldflags plus `-buildid=` for reproducible builds (unless the user set a build id). */
@@ -282,6 +301,8 @@ export interface RunDeps {
   /** Where go's output is streamed; default process.stdout/stderr, null silences. */
   stdout?: NodeJS.WritableStream | null;
   stderr?: NodeJS.WritableStream | null;
+  /** First line of `<cc> --version` (default: runs it). */
+  ccVersion?: (cc: string, env: Record<string, string>) => string | undefined;
 }
 
 export interface BuildRunResult {
@@ -303,6 +324,8 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
   const artifacts: string[] = [];
   if (plan.steps.some((s) => s.finalPath)) fs.mkdirSync(plan.outputs.dir, { recursive: true });
   for (const step of plan.steps) if (step.finalPath) removeStaleTemporaries(step.finalPath);
+  const earlier = plan.record && plan.steps.some((s) => s.finalPath) ? earlierProducts(plan.outputs.dir, plan.record.target) : [];
+  const written: string[] = [];
   for (const step of plan.steps) {
     const r = await spawn(plan.go, step.args, { cwd: plan.cwd, env: plan.env, stdout: deps.stdout, stderr: deps.stderr });
     if (r.code !== 0 || r.error) {
@@ -324,13 +347,19 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
     if (step.tmpPath && step.finalPath) {
       fs.renameSync(step.tmpPath, step.finalPath);
       const tmpHeader = headerOf(step.tmpPath);
-      if (tmpHeader && fs.existsSync(tmpHeader)) fs.renameSync(tmpHeader, headerOf(step.finalPath) as string);
+      const products = [step.finalPath];
+      if (tmpHeader && fs.existsSync(tmpHeader)) {
+        fs.renameSync(tmpHeader, headerOf(step.finalPath) as string);
+        products.push(headerOf(step.finalPath) as string);
+      }
+      if (plan.record) written.push(...products, recordBuild(plan, step, products, deps.ccVersion));
       artifacts.push(step.finalPath);
       const size = fs.statSync(step.finalPath).size;
       logger.info(`${formatPlatform(plan.platform)}: ${step.main} → ${displayPath(step.finalPath)} (${formatSize(size)})`);
     }
   }
   if (plan.steps.length > 0 && !plan.steps[0].finalPath) logger.info(`${formatPlatform(plan.platform)}: compiled ./... (no artifact)`);
+  for (const f of removeEarlierProducts(plan.outputs.dir, earlier, written)) logger.info(`removed ${displayPath(f)} (written by an earlier build of this target)`);
   return { success: true, artifacts };
 }
 
@@ -404,6 +433,10 @@ export interface BuildInput {
   go?: string;
   table?: PlatformTable;
   resolveToolchain?: ResolveCToolchain;
+  /** `project:target[:configuration]`, recorded in the manifests. */
+  target?: string;
+  /** The target's configured options (see PlanContext.layout). */
+  layout?: BuildExecutorSchema;
 }
 
 /** Plans and runs a build; refusals are one logger.error line and go is not run. */
@@ -428,6 +461,8 @@ export async function runBuild(options: BuildExecutorSchema, input: BuildInput, 
     env,
     resolveToolchain: input.resolveToolchain,
     which: (cmd) => which(cmd, env),
+    target: input.target,
+    layout: input.layout,
   });
   if (!plan.ok) {
     logger.error(plan.message);
@@ -446,6 +481,19 @@ export default async function buildExecutor(
     console.error(`@gocross/nx:build: project ${projectName ?? '(none)'} not found in the workspace`);
     return { success: false };
   }
-  const r = await runBuild(options, { workspaceRoot: context.root, projectRoot: project.root });
+  const r = await runBuild(options, {
+    workspaceRoot: context.root,
+    projectRoot: project.root,
+    target: [projectName, context.targetName, context.configurationName].filter(Boolean).join(':'),
+    layout: configuredOptions(context),
+  });
   return { success: r.success };
+}
+
+/** The options the target is configured with (its configuration included, command-line overrides not). */
+function configuredOptions(context: ExecutorContext): BuildExecutorSchema | undefined {
+  const t = context.target;
+  if (!t?.options) return undefined;
+  const conf = context.configurationName ? t.configurations?.[context.configurationName] : undefined;
+  return { ...(t.options as BuildExecutorSchema), ...((conf ?? {}) as Partial<BuildExecutorSchema>) };
 }
