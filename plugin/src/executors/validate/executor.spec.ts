@@ -152,7 +152,7 @@ describe('validate executor', () => {
     });
     const p = planValidation({ buildTarget: 'api:build-linux-arm:v7' }, ctx);
     expect(p.targets[0]).toMatchObject({ platform: { goos: 'linux', goarch: 'arm', variant: '7' }, cgo: true, libc: 'glibc', linkmode: 'external' });
-    expect(p.artifacts[0].path).toBe(path.join(root, 'dist/apps/api/linux-arm-7/hello'));
+    expect(p.artifacts[0].path).toBe(path.join(root, 'dist/apps/api/linux-arm-7-cgo/hello'));
     expect(p.reportsDir).toBe(path.join(root, 'reports/gocross/api/linux-arm-7'));
     expect(() => planValidation({ buildTarget: 'build-nope' }, ctx)).toThrow('validate: build target "api:build-nope" not found');
   });
