@@ -26,6 +26,8 @@ import {
 } from '../shared/go';
 import { mainPackages, resolveBuildOutputs, type BuildOutputs } from './outputs';
 import { recordBuild, removeEarlierProducts, earlierProducts, type BuildRecord } from './record';
+import { interpolateOutputs, undeclaredFiles } from './declared';
+import { manifestPathFor } from './manifest';
 import type { BuildExecutorSchema } from './schema';
 
 export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
@@ -481,11 +483,17 @@ export default async function buildExecutor(
     console.error(`@gocross/nx:build: project ${projectName ?? '(none)'} not found in the workspace`);
     return { success: false };
   }
+  const layout = configuredOptions(context);
+  const undeclared = undeclaredMessage(options, context, project.root, layout);
+  if (undeclared) {
+    console.error(undeclared);
+    return { success: false };
+  }
   const r = await runBuild(options, {
     workspaceRoot: context.root,
     projectRoot: project.root,
     target: [projectName, context.targetName, context.configurationName].filter(Boolean).join(':'),
-    layout: configuredOptions(context),
+    layout,
   });
   return { success: r.success };
 }
@@ -496,4 +504,50 @@ function configuredOptions(context: ExecutorContext): BuildExecutorSchema | unde
   if (!t?.options) return undefined;
   const conf = context.configurationName ? t.configurations?.[context.configurationName] : undefined;
   return { ...(t.options as BuildExecutorSchema), ...((conf ?? {}) as Partial<BuildExecutorSchema>) };
+}
+
+/**
+ * For a cached target: one line when a file the build would write (artifact, C header, manifest)
+ * is not among the target's outputs, which Nx would then replay from the cache without it.
+ */
+export function undeclaredMessage(
+  options: BuildExecutorSchema,
+  context: ExecutorContext,
+  projectRoot: string,
+  layout?: BuildExecutorSchema,
+): string | undefined {
+  const t = context.target;
+  if (!t || t.cache !== true || options.compileOnly || !options.goos || !options.goarch) return undefined;
+  let files: string[];
+  try {
+    files = resolveBuildOutputs(options, { workspaceRoot: context.root, projectRoot, layout }).files.flatMap((f) => {
+      const header = headerOf(f.path);
+      return [f.path, ...(header && (options.buildmode === 'c-shared' || options.buildmode === 'c-archive') ? [header] : []), manifestPathFor(f.path)];
+    });
+  } catch {
+    return undefined; // the build reports the options' problem
+  }
+  // Without `outputs` Nx falls back to outputPath, or to dist/<root> and friends for `build`.
+  const configured =
+    t.outputs ??
+    (options.outputPath
+      ? [options.outputPath]
+      : context.targetName === 'build' || context.targetName === 'prepare'
+        ? [`dist/${projectRoot}`, `${projectRoot}/dist`, `${projectRoot}/build`, `${projectRoot}/public`]
+        : []);
+  const declared = interpolateOutputs(configured, {
+    workspaceRoot: context.root,
+    projectRoot,
+    projectName: context.projectName ?? '',
+    options: options as unknown as Record<string, unknown>,
+  });
+  const missing = undeclaredFiles(files, declared);
+  if (missing.length === 0) return undefined;
+  const rel = (p: string) => path.relative(context.root, p) || p;
+  const dir = rel(path.dirname(missing[0]));
+  return (
+    `${context.projectName}:${context.targetName} writes ${rel(missing[0])}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}, ` +
+    `which is not among the target's outputs, so the Nx cache would replay it without that file: ` +
+    `set "outputDir": "${dir}" (the targetDefaults of nx g @gocross/nx:init declare {options.outputDir}) or add "{workspaceRoot}/${dir}" to its outputs`
+  );
 }

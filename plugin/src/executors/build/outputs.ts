@@ -57,6 +57,12 @@ export function binaryBaseName(mainDir: string, absProjectRoot: string): string 
 }
 
 /**
+ * Outputs of a build target set by its options: the directory, or the file and its manifest.
+ * Entries whose option is not set are dropped by Nx.
+ */
+export const BUILD_OUTPUT_OPTIONS: readonly string[] = ['{options.outputDir}', '{options.outputPath}', '{options.outputPath}.intoto.json'];
+
+/**
  * Name of a build's default output directory: the platform slug, then what else changes the
  * artifact for that platform, so two targets that differ only there never share files:
  * `linux-arm64`, `linux-arm64-cgo` (cgo, glibc), `linux-arm64-musl` (cgo, musl),
