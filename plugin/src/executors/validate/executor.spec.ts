@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildFixture, compileC, haveTools, HELLO, REPRO } from '../../checks/test-utils/fixtures';
+import * as crypto from 'node:crypto';
+import { BUILD_TYPE, BUILDER_ID, PROVENANCE_TYPE, STATEMENT_TYPE } from '../build/manifest';
 import { matchGlobs, planValidation, runValidation, targetSpecFromBuildOptions } from './executor';
 
 function context(root: string, targets: Record<string, { options: Record<string, unknown>; configurations?: Record<string, Record<string, unknown>> }>): ExecutorContext {
@@ -144,6 +146,43 @@ describe('validate executor', () => {
     const asm = r.result!.findings.filter((f) => f.checkId === 'asmdecl');
     expect(asm).toEqual([expect.objectContaining({ severity: 'error', file: 'libs/m/add_amd64.s', message: expect.stringMatching(/wrong argument size 16; expected \$\.\.\.-24/) })]);
     expect(r.success).toBe(false);
+  });
+
+  it('planValidation: artifacts with manifests of the build target are judged by them, one source target per build', () => {
+    const ctx = context(root, { 'build-linux-arm64': { options: { goos: 'linux', goarch: 'arm64', main: ['cmd/a', 'cmd/b'] } } });
+    const dir = path.join(root, 'dist/apps/api/linux-arm64');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const name of ['a', 'b']) {
+      fs.writeFileSync(path.join(dir, name), `binary ${name}`);
+      const digest = crypto.createHash('sha256').update(`binary ${name}`).digest('hex');
+      fs.writeFileSync(
+        path.join(dir, `${name}.intoto.json`),
+        JSON.stringify({
+          _type: STATEMENT_TYPE,
+          predicateType: PROVENANCE_TYPE,
+          subject: [{ name, digest: { sha256: digest } }],
+          predicate: {
+            buildDefinition: {
+              buildType: BUILD_TYPE,
+              externalParameters: { target: 'api:build-linux-arm64', options: {} },
+              internalParameters: { goos: 'linux', goarch: 'arm64', cgo: true, buildmode: 'exe', linkmode: 'external', tags: [], goVersion: 'go1.26.0' },
+            },
+            runDetails: { builder: { id: BUILDER_ID } },
+          },
+        }),
+      );
+    }
+    try {
+      const p = planValidation({ buildTarget: 'build-linux-arm64' }, ctx);
+      expect(p.artifacts.map((a) => [path.basename(a.path), a.target.cgo, a.manifest && path.basename(a.manifest)])).toEqual([
+        ['a', true, 'a.intoto.json'],
+        ['b', true, 'b.intoto.json'],
+      ]);
+      expect(p.targets).toEqual([expect.objectContaining({ cgo: true, libc: 'glibc' })]);
+      expect(p.reportsDir).toBe(path.join(root, 'reports/gocross/api/linux-arm64'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('planValidation: project:target references, configurations, unknown targets', () => {

@@ -138,7 +138,7 @@ export function planValidation(options: ValidateExecutorSchema, context: Executo
     const planned = planBuildTarget(realFs, { id: `${p}:${target}`, dir: outs.dir, files: outs.files.map((f) => f.path), configured: spec }, display);
     artifacts.push(...planned);
     // Source checks run for what was built (a manifest's target), else for what is configured.
-    const built = planned.filter((a) => a.manifest).map((a) => a.target);
+    const built = [...new Map(planned.filter((a) => a.manifest).map((a) => [JSON.stringify(a.target), a.target])).values()];
     targets.push(...(built.length > 0 ? built : [spec]));
   }
   const absProjectRoot = path.resolve(context.root, projectRoot);
