@@ -199,7 +199,7 @@ describeGo('build manifest of real builds', () => {
   it('records the artifact digest, what was built and the modules of the build info; valid Statement v1 / SLSA v1', async () => {
     const logger = new Capture();
     const r = await runBuild(
-      { goos: 'linux', goarch: 'arm64', goarm64: 'v8.0', tags: ['netgo'], ldflags: '-s' },
+      { goos: 'linux', goarch: 'arm64', goarm64: 'v8.0', tags: ['netgo'], ldflags: '-s', env: { GOPROXY: 'https://user:s3cret@proxy.example/' } },
       { workspaceRoot: ws, projectRoot: 'apps/api', env, target: 'api:build-linux-arm64' },
       { logger, ...quiet },
     );
@@ -218,8 +218,16 @@ describeGo('build manifest of real builds', () => {
     expect(st.predicate.runDetails.builder.id).toBe(BUILDER_ID);
     expect(bd.externalParameters).toEqual({
       target: 'api:build-linux-arm64',
-      options: { goarch: 'arm64', goarm64: 'v8.0', goos: 'linux', ldflags: '-s', tags: ['netgo'] },
+      options: {
+        env: { GOPROXY: `sha256:${crypto.createHash('sha256').update('https://user:s3cret@proxy.example/').digest('hex')}` },
+        goarch: 'arm64',
+        goarm64: 'v8.0',
+        goos: 'linux',
+        ldflags: '-s',
+        tags: ['netgo'],
+      },
     });
+    expect(fs.readFileSync(manifest, 'utf8')).not.toContain('s3cret');
     const goVersion = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env }).stdout.trim();
     expect(bd.internalParameters).toMatchObject({
       platform: 'linux/arm64/v8.0',
@@ -250,7 +258,7 @@ describeGo('build manifest of real builds', () => {
     // Deterministic: a rebuild writes the same manifest bytes.
     const before = fs.readFileSync(manifest);
     await runBuild(
-      { goos: 'linux', goarch: 'arm64', goarm64: 'v8.0', tags: ['netgo'], ldflags: '-s' },
+      { goos: 'linux', goarch: 'arm64', goarm64: 'v8.0', tags: ['netgo'], ldflags: '-s', env: { GOPROXY: 'https://user:s3cret@proxy.example/' } },
       { workspaceRoot: ws, projectRoot: 'apps/api', env, target: 'api:build-linux-arm64' },
       { logger: new Capture(), ...quiet },
     );

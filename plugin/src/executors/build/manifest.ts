@@ -158,7 +158,7 @@ export function buildStatement(input: StatementInput, digest: (file: string) => 
     const d = digest(p);
     return { name: path.basename(p), digest: { sha256: d.sha256 }, annotations: { size: d.size } };
   });
-  const externalParameters: BuildStatement['predicate']['buildDefinition']['externalParameters'] = { options: sortKeys(input.options) };
+  const externalParameters: BuildStatement['predicate']['buildDefinition']['externalParameters'] = { options: sortKeys(recordedOptions(input.options)) };
   if (input.target) externalParameters.target = input.target;
   return {
     _type: STATEMENT_TYPE,
@@ -176,6 +176,21 @@ export function buildStatement(input: StatementInput, digest: (file: string) => 
       },
     },
   };
+}
+
+/**
+ * The options as recorded: values of the `env` option (which may carry a GOPROXY URL with a
+ * token, GOPRIVATE hosts…) are replaced by `sha256:<hex>` of the value, so a manifest shipped with
+ * the artifact tells whether two builds had the same settings without revealing them.
+ */
+export function recordedOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const env = options.env;
+  if (!env || typeof env !== 'object' || Array.isArray(env)) return options;
+  const hidden: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env as Record<string, unknown>)) {
+    hidden[k] = `sha256:${crypto.createHash('sha256').update(String(v)).digest('hex')}`;
+  }
+  return { ...options, env: hidden };
 }
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
