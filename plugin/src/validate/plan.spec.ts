@@ -113,6 +113,10 @@ describe('validate planner', () => {
     });
     const planned = planBuildTarget(fsx, { id: 'l:build-lib', dir: '/ws/dist/l', files: ['/ws/dist/l/libx.so'], configured });
     expect(planned.map((a) => [a.path, a.target.buildmode])).toEqual([['/ws/dist/l/libx.a', 'c-archive']]);
+    // Judged as what was built, expected where the target's directory says.
+    const amd64 = targetSpecFromBuildOptions({ goos: 'linux', goarch: 'amd64' }, { goos: 'linux', goarch: 'amd64' });
+    const [x] = planBuildTarget(fsx, { id: 'l:build-lib', dir: '/ws/dist/l', files: [], configured: amd64 });
+    expect([x.target.platform, x.expectedPlatform]).toEqual([{ goos: 'linux', goarch: 'arm64' }, { goos: 'linux', goarch: 'amd64' }]);
   });
 
   it('a fixed target (--platform) wins over the manifest; build info and path come after it', () => {
