@@ -325,7 +325,11 @@ describeGo('build manifest of real builds', () => {
     };
     write(path.join(dir, 'x.intoto.json'), JSON.stringify(st));
     write(path.join(dir, 'x'), 'old');
+    write(path.join(dir, '.x.intoto.json.tmp-999999999'), 'interrupted');
+    write(path.join(dir, `.x.intoto.json.tmp-${process.pid}`), 'being written');
     const earlier = earlierProducts(dir, 't:b');
+    expect(fs.existsSync(path.join(dir, '.x.intoto.json.tmp-999999999'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, `.x.intoto.json.tmp-${process.pid}`))).toBe(true);
     expect(earlier).toEqual([{ manifest: path.join(dir, 'x.intoto.json'), files: [path.join(dir, 'x')] }]);
     expect(earlierProducts(dir, 'other:b')).toEqual([]);
     expect(removeEarlierProducts(dir, earlier, [])).toEqual([path.join(dir, 'x'), path.join(dir, 'x.intoto.json')]);

@@ -121,7 +121,7 @@ export interface EarlierProducts {
 
 /**
  * The manifests in `dir` written by a build of `target` (or, for `undefined`, by builds run
- * outside Nx), each with the files it lists. Unreadable manifests and subject names that are not
+ * outside Nx), each with the files it lists. Removes manifest temporaries of dead processes. Unreadable manifests and subject names that are not
  * plain file names are ignored: nothing outside `dir`, and nothing unrecorded, is ever listed.
  */
 export function earlierProducts(dir: string, target: string | undefined): EarlierProducts[] {
@@ -133,6 +133,9 @@ export function earlierProducts(dir: string, target: string | undefined): Earlie
   }
   const out: EarlierProducts[] = [];
   for (const n of names.sort()) {
+    // A manifest temporary of an interrupted build (`.api.intoto.json.tmp-1234`) goes too.
+    const tmp = /^\..+\.intoto\.json\.tmp-(\d+)$/.exec(n);
+    if (tmp && !pidAlive(Number(tmp[1]))) fs.rmSync(path.join(dir, n), { force: true });
     if (!n.endsWith(MANIFEST_SUFFIX) || n.startsWith('.')) continue;
     const manifest = path.join(dir, n);
     try {
@@ -148,6 +151,16 @@ export function earlierProducts(dir: string, target: string | undefined): Earlie
     }
   }
   return out;
+}
+
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes the earlier products (and their manifests) this build did not write again; returns what was removed. */
