@@ -240,7 +240,7 @@ describe('reproducible builds and cgo cross builds', () => {
     if (!cc) return;
     const r = nx(['run', 'cgo-hello:build-linux-arm64', '--cgo=true', '--skip-nx-cache']);
     expectSuccess('nx run cgo-hello:build-linux-arm64 --cgo=true', r);
-    const bin = artifact(ws, 'apps/cgo-hello', 'linux-arm64', 'cgo-hello');
+    const bin = artifact(ws, 'apps/cgo-hello', 'linux-arm64-cgo', 'cgo-hello');
     const info = goVersionM(bin);
     expect(info.settings.CGO_ENABLED).toBe('1');
     expect(info.settings.GOARCH).toBe('arm64');

@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectKind, openFile, readBuildInfo, readMachO, type ByteSource, type FileKind } from '../binary';
-import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type ArtifactInput, type DeclaredExports, type Policy } from '../checks';
+import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type DeclaredExports, type Policy } from '../checks';
 import { parseCgoHeaderExports } from '../checks/exports';
 import type { TargetSpec } from '../checks/types';
 import { parsePlatform, PlatformSyntaxError } from '../platforms/platform';
@@ -24,6 +24,7 @@ import { FAILURE_IDS } from '../executors/shared/explain';
 import { describeFile, formatInspection } from './inspect';
 import { platformRows, formatPlatformRows } from './platforms';
 import { parseGoreleaserArtifacts, platformFromPath, targetFromBuildInfo } from './targets';
+import { engineInputs, planFile, PlanError, realFs, withPlannedFindings, type PlannedArtifact } from '../validate/plan';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -203,7 +204,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     buildmode: flags.buildmode ?? 'exe',
   });
 
-  const artifacts: ArtifactInput[] = [];
+  const artifacts: PlannedArtifact[] = [];
   let skipped = 0;
   const unknownTarget: string[] = [];
   const progress = io.isTTY && !io.env.CI;
@@ -246,27 +247,41 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     }
     const display = path.relative(io.cwd, abs) || abs;
     const fromPath = platformFromPath(display);
-    let target: TargetSpec | undefined;
+    let planned: PlannedArtifact | undefined;
     if (kind === 'macho-fat') {
-      target = universalTarget(abs, fixed ?? fromPath, base);
+      // Each slice of a universal file is judged against its own arch (elf-arch, buildinfo).
+      const target = universalTarget(abs, fixed ?? fromPath, base);
       if (flags.buildmode) target.buildmode = flags.buildmode;
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
-    } else if (fixed) target = base(fixed);
-    else {
-      const fromInfo = buildInfoTarget(abs);
-      if (fromInfo) {
-        target = fromInfo;
-        if (flags.libc) target.libc = flags.libc;
-        if (flags.buildmode) target.buildmode = flags.buildmode;
-        if (flags.cgo !== undefined) target.cgo = flags.cgo;
-      } else if (fromPath) target = base(fromPath);
+      planned = { path: abs, target, expectedPlatform: fromPath, displayPath: display };
+    } else {
+      const fromInfo = (): TargetSpec | undefined => {
+        const t = buildInfoTarget(abs);
+        if (t && flags.libc) t.libc = flags.libc;
+        if (t && flags.buildmode) t.buildmode = flags.buildmode;
+        if (t && flags.cgo !== undefined) t.cgo = flags.cgo;
+        return t;
+      };
+      try {
+        planned = planFile(realFs, abs, {
+          fixed: fixed ? base(fixed) : undefined,
+          fromBuildInfo: fromInfo,
+          fromPath: fromPath ? base(fromPath) : undefined,
+          expectedPlatform: fromPath,
+          displayPath: display,
+          display: (p) => path.relative(io.cwd, p) || p,
+        });
+      } catch (e) {
+        if (e instanceof PlanError) throw new CliError(e.message);
+        throw e;
+      }
     }
-    if (!target) {
+    if (!planned) {
       unknownTarget.push(display);
       return;
     }
-    const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
-    artifacts.push({ path: abs, target, expectedPlatform: fromPath, displayPath: display, declaredExports });
+    const declaredExports = planned.target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
+    artifacts.push(declaredExports ? { ...planned, declaredExports } : planned);
   });
   if (progress && files.length > 1) io.stderr('\r\x1b[K');
   if (artifacts.length === 0 && unknownTarget.length === 0) {
@@ -287,7 +302,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     );
   }
 
-  const result = await validateArtifacts({ workspaceRoot: io.cwd, artifacts, policy });
+  const result = withPlannedFindings(await validateArtifacts({ workspaceRoot: io.cwd, artifacts: engineInputs(artifacts), policy }), artifacts);
   if (flags.out) {
     try {
       const written = writeReports(result, formats, path.resolve(io.cwd, flags.out), { workspaceRoot: io.cwd, junitFailOn: flags.failOn });

@@ -10,31 +10,8 @@ import type { TargetSpec } from '../checks/types';
 
 const BUILDMODES: ReadonlySet<string> = new Set(['exe', 'pie', 'c-shared', 'c-archive']);
 
-/**
- * The platform a path names through one of its directory names, if any: goreleaser's
- * `<name>_<os>_<arch>[_<variant>]` (`app_linux_arm64`, `app_linux_arm_7`, `app_linux_amd64_v1`)
- * or gocross's own `<os>-<arch>[-<variant>]` (`linux-arm64`, `linux-arm-7`). The innermost
- * directory that names one wins.
- */
-export function platformFromPath(filePath: string): Platform | undefined {
-  const dirs = filePath.split(/[\\/]/).slice(0, -1).reverse();
-  for (const dir of dirs) {
-    for (const sep of ['_', '-']) {
-      const parts = dir.split(sep);
-      for (let i = 0; i + 1 < parts.length; i++) {
-        if (!KNOWN_OS.has(parts[i]) || !KNOWN_ARCH.has(parts[i + 1])) continue;
-        const rest = parts.slice(i + 2);
-        // Anything after the arch must be one variant value and nothing else.
-        if (rest.length > 1) continue;
-        const p: Platform = { goos: parts[i], goarch: parts[i + 1] };
-        if (rest.length === 1 && rest[0] !== '' && VARIANT_VARIABLE[p.goarch]) p.variant = rest[0];
-        else if (rest.length === 1) continue;
-        return p;
-      }
-    }
-  }
-  return undefined;
-}
+/** Shared with the validate executor: see ../validate/plan.ts. */
+export { platformFromPath } from '../validate/plan';
 
 /** The target a Go binary says it was built for (GOOS, GOARCH, variant, CGO_ENABLED, -buildmode, -tags, -trimpath). */
 export function targetFromBuildInfo(info: GoBuildInfo): TargetSpec | undefined {

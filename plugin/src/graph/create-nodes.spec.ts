@@ -54,7 +54,7 @@ describe('createNodes', () => {
     expect(t['build-linux-arm-7']).toMatchObject({
       executor: '@gocross/nx:build',
       options: { goos: 'linux', goarch: 'arm', goarm: '7', main: '.' },
-      outputs: ['{workspaceRoot}/dist/{projectRoot}/linux-arm-7'],
+      outputs: ['{workspaceRoot}/dist/{projectRoot}/linux-arm-7', '{options.outputDir}', '{options.outputPath}', '{options.outputPath}.intoto.json'],
       cache: true,
     });
     expect(t['build-linux-arm-7'].inputs).toEqual(

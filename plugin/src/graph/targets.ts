@@ -20,6 +20,7 @@ import { Platform, VARIANT_VARIABLE } from '../platforms/types';
 import { envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
 import type { ResolvedProjectOptions } from './options';
 import { QEMU_BY_GOARCH, runsNatively } from '../executors/test/qemu';
+import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../executors/build/outputs';
 
 /**
  * A runtime input naming the qemu-user program that runs `p`'s tests on this Linux host, or
@@ -97,7 +98,7 @@ export function inferTargets(
     executor: `${PLUGIN}:build`,
     options: buildOptions(p),
     inputs: buildInputs(p),
-    outputs: library ? [] : [`{workspaceRoot}/dist/{projectRoot}/${platformSlug(p)}`],
+    outputs: library ? [] : [`{workspaceRoot}/dist/{projectRoot}/${defaultOutputDirName(p, opts)}`, ...BUILD_OUTPUT_OPTIONS],
     cache: true,
   });
 

@@ -214,8 +214,8 @@ describe('planBuild', () => {
     expect(resolveBuildOutputs({ goos: 'linux', goarch: 'arm64' }, c).files).toEqual([
       { main: '.', path: path.join(ws, 'dist/apps/hello/linux-arm64/hello') },
     ]);
-    expect(resolveBuildOutputs({ goos: 'darwin', goarch: 'arm64', buildmode: 'c-shared', main: 'cmd/a' }, c).files[0].path).toBe(
-      path.join(ws, 'dist/apps/hello/darwin-arm64/a.dylib'),
+    expect(resolveBuildOutputs({ goos: 'darwin', goarch: 'arm64', cgo: true, buildmode: 'c-shared', main: 'cmd/a' }, c).files[0].path).toBe(
+      path.join(ws, 'dist/apps/hello/darwin-arm64-cgo-c-shared/a.dylib'),
     );
     expect(resolveBuildOutputs({ goos: 'linux', goarch: 'arm64', goarm64: 'v8.2,lse' }, c).dir).toBe(
       path.join(ws, 'dist/apps/hello/linux-arm64-v8.2-lse'),
@@ -437,7 +437,7 @@ describeGo('runBuild', () => {
     const out = path.join(ws, 'dist/apps/hello/linux-arm64/hello');
     expect(r).toEqual({ success: true, artifacts: [out] });
     expect(elfHeader(out)).toEqual({ cls: 2, data: 1, machine: 183, type: 2 });
-    expect(fs.readdirSync(path.dirname(out))).toEqual(['hello']);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['hello', 'hello.intoto.json']);
     // the platform table of this Go was cached where GOCROSS_CACHE_DIR points
     expect(fs.readdirSync(cacheDir)).toEqual([expect.stringMatching(/^dist-list-go1\.\d+.*\.json$/)]);
     const m = goVersionM(out);
@@ -508,7 +508,7 @@ describeGo('runBuild', () => {
       path.join(ws, 'apps/hello/cmd/clib/main.go'),
       'package main\n\nimport "C"\n\n//export Twice\nfunc Twice(x C.int) C.int { return 2 * x }\n\nfunc main() {}\n',
     );
-    const dir = path.join(ws, 'dist/apps/hello/linux-amd64');
+    const dir = path.join(ws, 'dist/apps/hello/linux-amd64-cgo-c-archive');
     write(path.join(dir, '.clib.tmp-999999999.a'), 'left by an interrupted build');
     write(path.join(dir, '.clib.tmp-999999999.h'), 'left by an interrupted build');
     const logger = new Capture();
@@ -521,7 +521,7 @@ describeGo('runBuild', () => {
     expect(r.artifacts).toEqual([path.join(dir, 'clib.a')]);
     expect(fs.readFileSync(path.join(dir, 'clib.a')).subarray(0, 8).toString('latin1')).toBe('!<arch>\n');
     expect(fs.readFileSync(path.join(dir, 'clib.h'), 'utf8')).toMatch(/extern int Twice\(int x\);|Twice\(GoInt32 x\)|Twice\(int/);
-    expect(fs.readdirSync(dir).sort()).toEqual(['clib.a', 'clib.h']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['clib.a', 'clib.a.intoto.json', 'clib.h']);
   });
 
   it('as an Nx executor: finds the project root in the context', async () => {
@@ -577,7 +577,7 @@ describeGo('runBuild', () => {
       expect(b.subarray(pe, pe + 4)).toEqual(Buffer.from('PE\0\0', 'latin1'));
       expect(b.readUInt16LE(pe + 4)).toBe(0x8664);
     }
-    expect(fs.readdirSync(dir).sort()).toEqual(['a.exe', 'hello.exe']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.exe', 'a.exe.intoto.json', 'hello.exe', 'hello.exe.intoto.json']);
   });
 
   it('compileOnly type-checks and compiles a library without writing anything', async () => {
@@ -640,7 +640,7 @@ describeGo('runBuild', () => {
       const bad = await runBuild({ goos: 'linux', goarch: 'arm64' }, input, { logger, explain, ...quiet });
       expect(bad).toEqual({ success: false, artifacts: [] });
       expect(fs.readFileSync(out).equals(good)).toBe(true);
-      expect(fs.readdirSync(path.dirname(out))).toEqual(['hello']);
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['hello', 'hello.intoto.json']);
       expect(seen).toHaveLength(1);
       expect(seen[0]).toMatch(/undefined: undefinedThing/);
       expect(logger.errors[0]).toMatch(/^go build for linux\/arm64 failed \(\. → .*hello\): exit status 1$/);

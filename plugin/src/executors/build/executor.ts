@@ -26,6 +26,9 @@ import {
   type GoSpawner,
 } from '../shared/go';
 import { mainPackages, resolveBuildOutputs, type BuildOutputs } from './outputs';
+import { recordBuild, removeEarlierProducts, earlierProducts, type BuildRecord } from './record';
+import { interpolateOutputs, undeclaredFiles } from './declared';
+import { manifestPathFor } from './manifest';
 import type { BuildExecutorSchema } from './schema';
 
 export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
@@ -58,6 +61,10 @@ export interface PlanContext {
   which?: (cmd: string) => string | undefined;
   /** Used for temporary output names; default process.pid. */
   pid?: number;
+  /** `project:target[:configuration]` when run by Nx: recorded in the manifests. */
+  target?: string;
+  /** The target's configured options, which name the default output directory (see resolveBuildOutputs). */
+  layout?: BuildExecutorSchema;
 }
 
 export interface BuildStep {
@@ -79,6 +86,8 @@ export interface BuildPlan {
   outputs: BuildOutputs;
   steps: BuildStep[];
   toolchain?: CToolchain;
+  /** What the manifests record about the build. */
+  record?: BuildRecord;
 }
 
 export type PlanResult = ({ ok: true } & BuildPlan) | { ok: false; message: string };
@@ -180,7 +189,19 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
       steps.push({ main: f.main, args: ['build', ...flags, '-o', tmpPath, goPackageArg(f.main)], tmpPath, finalPath: f.path });
     }
   }
-  return { ok: true, go: ctx.go, cwd, env, platform, outputs, steps, toolchain };
+  const record: BuildRecord = {
+    target: ctx.target,
+    options: { ...options },
+    projectRoot: ctx.projectRoot,
+    goVersion: ctx.goVersion,
+    buildmode,
+    cgo,
+    libc: options.libc,
+    tags: options.tags ?? [],
+    ldflags: ldflags ?? '',
+    trimpath: options.trimpath !== false,
+  };
+  return { ok: true, go: ctx.go, cwd, env, platform, outputs, steps, toolchain, record };
 }
 
 /** User ldflags plus `-buildid=` for reproducible builds (unless the user set a build id). */
@@ -285,6 +306,8 @@ export interface RunDeps {
   /** Where go's output is streamed; default process.stdout/stderr, null silences. */
   stdout?: NodeJS.WritableStream | null;
   stderr?: NodeJS.WritableStream | null;
+  /** First line of `<cc> --version` (default: runs it). */
+  ccVersion?: (cc: string, env: Record<string, string>) => string | undefined;
 }
 
 export interface BuildRunResult {
@@ -306,6 +329,8 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
   const artifacts: string[] = [];
   if (plan.steps.some((s) => s.finalPath)) fs.mkdirSync(plan.outputs.dir, { recursive: true });
   for (const step of plan.steps) if (step.finalPath) removeStaleTemporaries(step.finalPath);
+  const earlier = plan.record && plan.steps.some((s) => s.finalPath) ? earlierProducts(plan.outputs.dir, plan.record.target) : [];
+  const written: string[] = [];
   for (const step of plan.steps) {
     const r = await spawn(plan.go, step.args, { cwd: plan.cwd, env: plan.env, stdout: deps.stdout, stderr: deps.stderr });
     if (r.code !== 0 || r.error) {
@@ -327,13 +352,19 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
     if (step.tmpPath && step.finalPath) {
       fs.renameSync(step.tmpPath, step.finalPath);
       const tmpHeader = headerOf(step.tmpPath);
-      if (tmpHeader && fs.existsSync(tmpHeader)) fs.renameSync(tmpHeader, headerOf(step.finalPath) as string);
+      const products = [step.finalPath];
+      if (tmpHeader && fs.existsSync(tmpHeader)) {
+        fs.renameSync(tmpHeader, headerOf(step.finalPath) as string);
+        products.push(headerOf(step.finalPath) as string);
+      }
+      if (plan.record) written.push(...products, recordBuild(plan, step, products, deps.ccVersion));
       artifacts.push(step.finalPath);
       const size = fs.statSync(step.finalPath).size;
       logger.info(`${formatPlatform(plan.platform)}: ${step.main} → ${displayPath(step.finalPath)} (${formatSize(size)})`);
     }
   }
   if (plan.steps.length > 0 && !plan.steps[0].finalPath) logger.info(`${formatPlatform(plan.platform)}: compiled ./... (no artifact)`);
+  for (const f of removeEarlierProducts(plan.outputs.dir, earlier, written)) logger.info(`removed ${displayPath(f)} (written by an earlier build of this target)`);
   return { success: true, artifacts };
 }
 
@@ -407,6 +438,10 @@ export interface BuildInput {
   go?: string;
   table?: PlatformTable;
   resolveToolchain?: ResolveCToolchain;
+  /** `project:target[:configuration]`, recorded in the manifests. */
+  target?: string;
+  /** The target's configured options (see PlanContext.layout). */
+  layout?: BuildExecutorSchema;
 }
 
 /** Plans and runs a build; refusals are one logger.error line and go is not run. */
@@ -431,6 +466,8 @@ export async function runBuild(options: BuildExecutorSchema, input: BuildInput, 
     env,
     resolveToolchain: input.resolveToolchain,
     which: (cmd) => which(cmd, env),
+    target: input.target,
+    layout: input.layout,
   });
   if (!plan.ok) {
     logger.error(plan.message);
@@ -449,6 +486,71 @@ export default async function buildExecutor(
     console.error(`@gocross/nx:build: project ${projectName ?? '(none)'} not found in the workspace`);
     return { success: false };
   }
-  const r = await runBuild(options, { workspaceRoot: context.root, projectRoot: project.root });
+  const layout = configuredOptions(context);
+  const undeclared = undeclaredMessage(options, context, project.root, layout);
+  if (undeclared) {
+    console.error(undeclared);
+    return { success: false };
+  }
+  const r = await runBuild(options, {
+    workspaceRoot: context.root,
+    projectRoot: project.root,
+    target: [projectName, context.targetName, context.configurationName].filter(Boolean).join(':'),
+    layout,
+  });
   return { success: r.success };
+}
+
+/** The options the target is configured with (its configuration included, command-line overrides not). */
+function configuredOptions(context: ExecutorContext): BuildExecutorSchema | undefined {
+  const t = context.target;
+  if (!t?.options) return undefined;
+  const conf = context.configurationName ? t.configurations?.[context.configurationName] : undefined;
+  return { ...(t.options as BuildExecutorSchema), ...((conf ?? {}) as Partial<BuildExecutorSchema>) };
+}
+
+/**
+ * For a cached target: one line when a file the build would write (artifact, C header, manifest)
+ * is not among the target's outputs, which Nx would then replay from the cache without it.
+ */
+export function undeclaredMessage(
+  options: BuildExecutorSchema,
+  context: ExecutorContext,
+  projectRoot: string,
+  layout?: BuildExecutorSchema,
+): string | undefined {
+  const t = context.target;
+  if (!t || t.cache !== true || options.compileOnly || !options.goos || !options.goarch) return undefined;
+  let files: string[];
+  try {
+    files = resolveBuildOutputs(options, { workspaceRoot: context.root, projectRoot, layout }).files.flatMap((f) => {
+      const header = headerOf(f.path);
+      return [f.path, ...(header && (options.buildmode === 'c-shared' || options.buildmode === 'c-archive') ? [header] : []), manifestPathFor(f.path)];
+    });
+  } catch {
+    return undefined; // the build reports the options' problem
+  }
+  // Without `outputs` Nx falls back to outputPath, or to dist/<root> and friends for `build`.
+  const configured =
+    t.outputs ??
+    (options.outputPath
+      ? [options.outputPath]
+      : context.targetName === 'build' || context.targetName === 'prepare'
+        ? [`dist/${projectRoot}`, `${projectRoot}/dist`, `${projectRoot}/build`, `${projectRoot}/public`]
+        : []);
+  const declared = interpolateOutputs(configured, {
+    workspaceRoot: context.root,
+    projectRoot,
+    projectName: context.projectName ?? '',
+    options: options as unknown as Record<string, unknown>,
+  });
+  const missing = undeclaredFiles(files, declared);
+  if (missing.length === 0) return undefined;
+  const rel = (p: string) => path.relative(context.root, p) || p;
+  const dir = rel(path.dirname(missing[0]));
+  return (
+    `${context.projectName}:${context.targetName} writes ${rel(missing[0])}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}, ` +
+    `which is not among the target's outputs, so the Nx cache would replay it without that file: ` +
+    `set "outputDir": "${dir}" (the targetDefaults of nx g @gocross/nx:init declare {options.outputDir}) or add "{workspaceRoot}/${dir}" to its outputs`
+  );
 }

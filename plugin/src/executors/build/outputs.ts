@@ -13,6 +13,13 @@ export interface BuildOutputs {
   files: { main: string; path: string }[];
 }
 
+/** The platform of the configured options, when they name a valid one. */
+function layoutPlatform(layout: BuildExecutorSchema | undefined): Platform | undefined {
+  if (!layout?.goos || !layout.goarch) return undefined;
+  const r = platformFromOptions(layout);
+  return r.ok ? r.platform : undefined;
+}
+
 /** `main` option as a list (default `['.']`). */
 export function mainPackages(options: Pick<BuildExecutorSchema, 'main'>): string[] {
   const m = options.main ?? '.';
@@ -50,12 +57,43 @@ export function binaryBaseName(mainDir: string, absProjectRoot: string): string 
 }
 
 /**
+ * Outputs of a build target set by its options: the directory, or the file and its manifest.
+ * Entries whose option is not set are dropped by Nx.
+ */
+export const BUILD_OUTPUT_OPTIONS: readonly string[] = ['{options.outputDir}', '{options.outputPath}', '{options.outputPath}.intoto.json'];
+
+/**
+ * Name of a build's default output directory: the platform slug, then what else changes the
+ * artifact for that platform, so two targets that differ only there never share files:
+ * `linux-arm64`, `linux-arm64-cgo` (cgo, glibc), `linux-arm64-musl` (cgo, musl),
+ * `linux-amd64-cgo-c-shared`, `linux-amd64-pie`.
+ */
+export function defaultOutputDirName(
+  platform: Platform,
+  o: Pick<BuildExecutorSchema, 'cgo' | 'libc' | 'buildmode'>,
+): string {
+  let name = platformSlug(platform);
+  if (o.cgo === true) name += o.libc === 'musl' ? '-musl' : '-cgo';
+  if (o.buildmode && o.buildmode !== 'exe') name += `-${o.buildmode}`;
+  return name;
+}
+
+/**
  * Where a build puts its artifacts: the platform, the output directory and one file per main
  * package. Throws an Error with a one-line message for options that name no valid platform.
  */
 export function resolveBuildOutputs(
   options: BuildExecutorSchema,
-  ctx: { workspaceRoot: string; projectRoot: string },
+  ctx: {
+    workspaceRoot: string;
+    projectRoot: string;
+    /**
+     * The target's configured options (without command-line overrides): the default directory
+     * is named after them, so `nx run app:build-linux-arm64 --cgo` writes into the target's own
+     * directory, which is the one its `outputs` declare. Default: `options`.
+     */
+    layout?: BuildExecutorSchema;
+  },
 ): BuildOutputs {
   const pr = platformFromOptions(options);
   if (!pr.ok) throw new Error(pr.message);
@@ -72,7 +110,7 @@ export function resolveBuildOutputs(
   }
   const dir = path.resolve(
     ctx.workspaceRoot,
-    options.outputDir ?? path.join('dist', ctx.projectRoot, platformSlug(platform)),
+    options.outputDir ?? path.join('dist', ctx.projectRoot, defaultOutputDirName(layoutPlatform(ctx.layout) ?? platform, ctx.layout ?? options)),
   );
   if (options.compileOnly) return { platform, dir, files: [] };
   const suffix = binarySuffix(platform.goos, options.buildmode ?? 'exe');

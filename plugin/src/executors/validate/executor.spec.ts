@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildFixture, compileC, haveTools, HELLO, REPRO } from '../../checks/test-utils/fixtures';
 import type { TimedValidationResult } from '../../report';
+import * as crypto from 'node:crypto';
+import { BUILD_TYPE, BUILDER_ID, PROVENANCE_TYPE, STATEMENT_TYPE } from '../build/manifest';
 import { matchGlobs, planValidation, runValidation, targetSpecFromBuildOptions } from './executor';
 
 function context(root: string, targets: Record<string, { options: Record<string, unknown>; configurations?: Record<string, Record<string, unknown>> }>): ExecutorContext {
@@ -168,13 +170,50 @@ describe('validate executor', () => {
     expect(json.summary.durationMs).toBeGreaterThanOrEqual(took[0] + took[1]);
   });
 
+  it('planValidation: artifacts with manifests of the build target are judged by them, one source target per build', () => {
+    const ctx = context(root, { 'build-linux-arm64': { options: { goos: 'linux', goarch: 'arm64', main: ['cmd/a', 'cmd/b'] } } });
+    const dir = path.join(root, 'dist/apps/api/linux-arm64');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const name of ['a', 'b']) {
+      fs.writeFileSync(path.join(dir, name), `binary ${name}`);
+      const digest = crypto.createHash('sha256').update(`binary ${name}`).digest('hex');
+      fs.writeFileSync(
+        path.join(dir, `${name}.intoto.json`),
+        JSON.stringify({
+          _type: STATEMENT_TYPE,
+          predicateType: PROVENANCE_TYPE,
+          subject: [{ name, digest: { sha256: digest } }],
+          predicate: {
+            buildDefinition: {
+              buildType: BUILD_TYPE,
+              externalParameters: { target: 'api:build-linux-arm64', options: {} },
+              internalParameters: { goos: 'linux', goarch: 'arm64', cgo: true, buildmode: 'exe', linkmode: 'external', tags: [], goVersion: 'go1.26.0' },
+            },
+            runDetails: { builder: { id: BUILDER_ID } },
+          },
+        }),
+      );
+    }
+    try {
+      const p = planValidation({ buildTarget: 'build-linux-arm64' }, ctx);
+      expect(p.artifacts.map((a) => [path.basename(a.path), a.target.cgo, a.manifest && path.basename(a.manifest)])).toEqual([
+        ['a', true, 'a.intoto.json'],
+        ['b', true, 'b.intoto.json'],
+      ]);
+      expect(p.targets).toEqual([expect.objectContaining({ cgo: true, libc: 'glibc' })]);
+      expect(p.reportsDir).toBe(path.join(root, 'reports/gocross/api/linux-arm64'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('planValidation: project:target references, configurations, unknown targets', () => {
     const ctx = context(root, {
       'build-linux-arm': { options: { goos: 'linux', goarch: 'arm', goarm: '6' }, configurations: { v7: { goarm: '7', cgo: true } } },
     });
     const p = planValidation({ buildTarget: 'api:build-linux-arm:v7' }, ctx);
     expect(p.targets[0]).toMatchObject({ platform: { goos: 'linux', goarch: 'arm', variant: '7' }, cgo: true, libc: 'glibc', linkmode: 'external' });
-    expect(p.artifacts[0].path).toBe(path.join(root, 'dist/apps/api/linux-arm-7/hello'));
+    expect(p.artifacts[0].path).toBe(path.join(root, 'dist/apps/api/linux-arm-7-cgo/hello'));
     expect(p.reportsDir).toBe(path.join(root, 'reports/gocross/api/linux-arm-7'));
     expect(() => planValidation({ buildTarget: 'build-nope' }, ctx)).toThrow('validate: build target "api:build-nope" not found');
   });

@@ -11,11 +11,20 @@ import { runAsmdecl, type AsmdeclRun } from '../../checks/asmdecl-runner';
 import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy, type Policy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
-import type { ArtifactInput, SourceFile, ValidationResult } from '../../checks/result';
+import type { SourceFile, ValidationResult } from '../../checks/result';
 import type { TargetSpec } from '../../checks/types';
-import { parsePlatform, platformSlug } from '../../platforms/platform';
-import type { Platform } from '../../platforms/types';
+import { platformSlug } from '../../platforms/platform';
 import { formatText, writeReports, type TimedValidationResult } from '../../report';
+import {
+  engineInputs,
+  planBuildTarget,
+  planFile,
+  realFs,
+  targetForPath,
+  targetSpecFromBuildOptions,
+  withPlannedFindings,
+  type PlannedArtifact,
+} from '../../validate/plan';
 import { resolveBuildOutputs } from '../build/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import type { ValidateExecutorSchema } from './schema';
@@ -23,29 +32,14 @@ import type { ValidateExecutorSchema } from './schema';
 export interface ValidationPlan {
   project: string;
   projectRoot: string;
-  artifacts: ArtifactInput[];
+  /** Each with the target it is judged against (its build manifest's when it has one). */
+  artifacts: PlannedArtifact[];
   targets: TargetSpec[];
   /** Report directory, absolute. */
   reportsDir: string;
 }
 
-/** The TargetSpec a build target's options describe. */
-export function targetSpecFromBuildOptions(o: BuildExecutorSchema, platform: Platform): TargetSpec {
-  const buildmode = o.buildmode ?? 'exe';
-  const ld = o.ldflags ?? '';
-  const external =
-    /-linkmode[= ]external/.test(ld) || (!/-linkmode[= ]internal/.test(ld) && (o.cgo === true || buildmode === 'c-shared' || buildmode === 'c-archive'));
-  const spec: TargetSpec = {
-    platform,
-    cgo: o.cgo === true,
-    buildmode,
-    linkmode: external ? 'external' : 'internal',
-    tags: o.tags ?? [],
-    trimpath: o.trimpath ?? true,
-  };
-  if (o.cgo) spec.libc = o.libc ?? 'glibc';
-  return spec;
-}
+export { targetSpecFromBuildOptions };
 
 function splitTarget(ref: string, project: string): { project: string; target: string; configuration?: string } {
   const parts = ref.split(':');
@@ -115,25 +109,6 @@ export function readProjectSources(absProjectRoot: string): SourceFile[] {
     .map((f) => ({ path: f, content: fs.readFileSync(path.join(absProjectRoot, f), 'utf8') }));
 }
 
-/** A platform slug (`linux-arm64`, `linux-arm-7`) in a path, when one of the known targets matches. */
-function platformFromPath(rel: string, targets: TargetSpec[]): TargetSpec | undefined {
-  const segs = rel.split('/');
-  for (const t of targets) if (segs.includes(platformSlug(t.platform))) return t;
-  for (const s of segs) {
-    const m = /^([a-z0-9]+)-([a-z0-9]+)(?:-([a-z0-9.]+))?$/.exec(s);
-    if (!m) continue;
-    try {
-      const p = parsePlatform(m[3] ? `${m[1]}/${m[2]}/${m[3]}` : `${m[1]}/${m[2]}`);
-      if (['linux', 'darwin', 'windows', 'freebsd', 'netbsd', 'openbsd', 'android', 'ios', 'illumos', 'solaris'].includes(p.goos)) {
-        return { platform: p, cgo: false, buildmode: 'exe', linkmode: 'internal' };
-      }
-    } catch {
-      // not a slug
-    }
-  }
-  return undefined;
-}
-
 /**
  * Works out what to validate from the executor options and the Nx context: artifacts of the
  * named build targets with their TargetSpec, prebuilt files, and the report directory.
@@ -146,8 +121,9 @@ export function planValidation(options: ValidateExecutorSchema, context: Executo
   if (!projectConfig) throw new Error(`validate: project "${project}" not found in the workspace`);
   const projectRoot = projectConfig.root;
   const refs = [...(options.buildTarget ? [options.buildTarget] : []), ...(options.buildTargets ?? [])];
-  const artifacts: ArtifactInput[] = [];
+  const artifacts: PlannedArtifact[] = [];
   const targets: TargetSpec[] = [];
+  const display = (p: string) => path.relative(context.root, p) || p;
   for (const ref of refs) {
     const { project: p, target, configuration } = splitTarget(ref, project);
     const cfg = projects[p];
@@ -159,20 +135,25 @@ export function planValidation(options: ValidateExecutorSchema, context: Executo
     if (!opts.goos || !opts.goarch) throw new Error(`validate: build target "${p}:${target}" has no goos/goarch options`);
     const outs = resolveBuildOutputs(opts, { workspaceRoot: context.root, projectRoot: cfg.root });
     const spec = targetSpecFromBuildOptions(opts, outs.platform);
-    targets.push(spec);
-    for (const f of outs.files) {
-      artifacts.push({ path: f.path, target: spec, expectedPlatform: outs.platform, buildTarget: `${p}:${target}${configuration ? `:${configuration}` : ''}` });
-    }
+    const planned = planBuildTarget(realFs, { id: `${p}:${target}`, dir: outs.dir, files: outs.files.map((f) => f.path), configured: spec }, display);
+    // The fix of a missing artifact names the target (and configuration) that builds it.
+    const buildTarget = `${p}:${target}${configuration ? `:${configuration}` : ''}`;
+    artifacts.push(...planned.map((a) => ({ ...a, buildTarget })));
+    // Source checks run for what was built (a manifest's target), else for what is configured.
+    const built = [...new Map(planned.filter((a) => a.manifest).map((a) => [JSON.stringify(a.target), a.target])).values()];
+    targets.push(...(built.length > 0 ? built : [spec]));
   }
   const absProjectRoot = path.resolve(context.root, projectRoot);
   for (const rel of matchGlobs(absProjectRoot, options.files ?? [])) {
-    const t = platformFromPath(rel, targets) ?? (targets.length === 1 ? targets[0] : undefined);
-    if (!t) {
+    const abs = path.join(absProjectRoot, rel);
+    const fromPath = targetForPath(rel, targets) ?? (targets.length === 1 ? targets[0] : undefined);
+    const a = planFile(realFs, abs, { fromPath, display });
+    if (!a) {
       throw new Error(
         `validate: cannot tell the target platform of ${rel}: put it under a platform directory (e.g. linux-arm64/) or name exactly one buildTarget`,
       );
     }
-    artifacts.push({ path: path.join(absProjectRoot, rel), target: t });
+    artifacts.push(a);
   }
   const slug = targets.length === 1 ? platformSlug(targets[0].platform) : 'all';
   const reportsDir = path.resolve(context.root, options.reportsDir ?? path.join('reports', 'gocross', project, slug));
@@ -225,19 +206,20 @@ export async function runValidation(
     workspaceRoot: context.root,
     project: plan.project,
     projectRoot: plan.projectRoot,
-    artifacts: plan.artifacts,
+    artifacts: engineInputs(plan.artifacts),
     sources,
     sourceTargets: plan.targets.length ? plan.targets : undefined,
     policy,
     asmdecl,
   });
+  const planned = withPlannedFindings(checked, plan.artifacts);
   // The engine times the checks; the vet runs before it belong to the validation too.
   const vet = asmdecl.map((r) => ({ platform: `${r.goos}/${r.goarch}`, durationMs: r.durationMs }));
   const vetMs = vet.reduce((n, v) => n + v.durationMs, 0);
   const result: TimedValidationResult = {
-    ...checked,
-    durationMs: checked.durationMs + vetMs,
-    timing: { checksMs: checked.durationMs, vetMs, vet },
+    ...planned,
+    durationMs: planned.durationMs + vetMs,
+    timing: { checksMs: planned.durationMs, vetMs, vet },
   };
   log(formatText(result).trimEnd());
   const formats = options.formats ?? ['text'];

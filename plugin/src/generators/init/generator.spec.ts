@@ -18,6 +18,13 @@ describe('init generator', () => {
     expect((nx.targetDefaults!['build'] as { cache?: boolean }).cache).toBe(true);
     expect((nx.targetDefaults!['validate'] as { cache?: boolean }).cache).toBe(true);
     expect((nx.targetDefaults!['@gocross/nx:build'] as { cache?: boolean }).cache).toBe(true);
+    // Inferred targets keep their own outputs ('...'); hand-written ones get the directory or file their options name.
+    expect((nx.targetDefaults!['@gocross/nx:build'] as { outputs?: string[] }).outputs).toEqual([
+      '...',
+      '{options.outputDir}',
+      '{options.outputPath}',
+      '{options.outputPath}.intoto.json',
+    ]);
     expect(readJson(tree, 'gocross.policy.json')).toEqual({ checks: {} });
     // the file the validate target reads accepts it
     expect(loadPolicy(tree.read('gocross.policy.json', 'utf-8')!, 'gocross.policy.json').checks).toEqual({});
@@ -62,7 +69,7 @@ describe('init generator', () => {
     const nx = readNxJson(tree)!;
     nx.plugins = ['@gocross/nx'];
     nx.namedInputs = { go: ['{projectRoot}/**/*.go'] };
-    nx.targetDefaults = { build: { cache: false, dependsOn: ['^build'] } };
+    nx.targetDefaults = { build: { cache: false, dependsOn: ['^build'] }, '@gocross/nx:build': { outputs: ['{workspaceRoot}/out'] } };
     tree.write('nx.json', JSON.stringify(nx));
     tree.write('gocross.policy.json', '{"checks":{"rpath-tmp":"warn"}}');
     tree.write('.gitignore', 'node_modules\ndist\n');
@@ -71,6 +78,7 @@ describe('init generator', () => {
     expect(after.plugins).toEqual(['@gocross/nx']);
     expect(after.namedInputs!['go']).toEqual(['{projectRoot}/**/*.go']);
     expect(after.targetDefaults!['build']).toEqual({ cache: false, dependsOn: ['^build'] });
+    expect(after.targetDefaults!['@gocross/nx:build']).toEqual({ outputs: ['{workspaceRoot}/out'], cache: true });
     expect(readJson(tree, 'gocross.policy.json')).toEqual({ checks: { 'rpath-tmp': 'warn' } });
     expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n/reports/\n');
   });

@@ -3,6 +3,7 @@ import { formatPlatform, parsePlatform, PlatformSyntaxError } from '../../platfo
 import { GeneratorError, splitList, writeGenerated } from '../shared/files';
 import { syncGoWork } from '../shared/go';
 import { DEFAULT_PLATFORMS } from '../../graph/options';
+import { BUILD_OUTPUT_OPTIONS } from '../../executors/build/outputs';
 
 export { syncGoWork };
 import { InitGeneratorSchema } from './schema';
@@ -18,6 +19,13 @@ export const GO_NAMED_INPUT: readonly string[] = [
   '{projectRoot}/go.mod',
   '{projectRoot}/go.sum',
 ];
+
+/**
+ * `outputs` of every `@gocross/nx:build` target: what the target already declares (`...`: the
+ * inferred targets list their own directory) plus what its options name, so a hand-written
+ * target with `outputDir` or `outputPath` is cached and replayed with its files and manifests.
+ */
+export const BUILD_TARGET_OUTPUTS: readonly string[] = ['...', ...BUILD_OUTPUT_OPTIONS];
 
 export const POLICY_FILE = 'gocross.policy.json';
 
@@ -74,6 +82,8 @@ function updateNxConfiguration(tree: Tree, platforms: string[]): void {
     else if (!Array.isArray(current) && current.cache === undefined) current.cache = true;
     // An array of filtered entries is the user's own arrangement: left as it is.
   }
+  const build = nxJson.targetDefaults[`${PLUGIN_NAME}:build`];
+  if (build && !Array.isArray(build) && build.outputs === undefined) build.outputs = [...BUILD_TARGET_OUTPUTS];
   if (!existed) writeJson(tree, 'nx.json', { $schema: NX_JSON_SCHEMA, ...nxJson });
   else if (JSON.stringify(nxJson) !== before) updateNxJson(tree, nxJson);
 }
