@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { archiveArch } from './archive-arch';
+import { archiveArch, sysoNameFor } from './archive-arch';
 import { buildId } from './build-id';
 import { buildinfo } from './buildinfo';
 import { elfArch } from './elf-arch';
@@ -481,6 +481,37 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(await validate(arArm, t))).toEqual([]);
   });
 
+  it('archive-arch: the rename the fix names keeps a foreign .syso out of the link (go build fails before, passes after)', async () => {
+    if (!haveTools('gcc', 'go')) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-syso-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/syso\n\ngo 1.22\n');
+      fs.writeFileSync(path.join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+      const syso = path.join(dir, 'vendor_linux.syso');
+      fs.copyFileSync(compileC('gcc', 'int vendored_add(int a, int b) { return a + b; }\n', 'vendor_linux.syso'), syso);
+      const [f] = (await validate(syso, target('linux/arm64'), { checks: [archiveArch] })).findings;
+      expect(f.fix).toBe('rebuild it for arm64, or rename it to vendor_linux_amd64.syso so only linux/amd64 builds link it');
+      const env = { ...process.env, GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
+      const build = () => spawnSync('go', ['build', '-o', os.devNull, '.'], { cwd: dir, env, encoding: 'utf8' });
+      const before = build();
+      expect(before.status).not.toBe(0);
+      expect(before.stderr).toMatch(/elf object but not arm64/);
+      fs.renameSync(syso, path.join(dir, /rename it to (\S+)/.exec(f.fix)![1]));
+      const after = build();
+      expect(after.stderr).toBe('');
+      expect(after.status).toBe(0);
+      // The renamed object still links where it belongs.
+      expect(spawnSync('go', ['build', '-o', os.devNull, '.'], { cwd: dir, env: { ...env, GOARCH: 'amd64' }, encoding: 'utf8' }).status).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('archive-arch: the rename a fix names for .syso files of another OS or format', () => {
+    expect(sysoNameFor('libs/app/rsrc.syso', 'windows', 'amd64')).toBe('rsrc_windows_amd64.syso');
+    expect(sysoNameFor('vendor_linux.syso', 'linux', 'amd64')).toBe('vendor_linux_amd64.syso');
+  });
+
   it('archive-arch: a COFF .syso for amd64 in a windows/arm64 build, and an ELF .syso in a windows build', async () => {
     if (!haveTools('gcc', 'aarch64-linux-gnu-gcc', 'objcopy')) return;
     // COFF objects made from ELF ones by objcopy (the way resource .syso files are COFF).
@@ -495,10 +526,12 @@ describe('defects produced for real are reported by their check', () => {
     const x64 = coff('gcc', 'pe-x86-64');
     const a64 = coff('aarch64-linux-gnu-gcc', 'pe-aarch64-little');
     expect(lines(await validate(x64, target('windows/arm64')))).toEqual(['error archive-arch: object is a COFF object for amd64, target is windows/arm64']);
+    expect((await validate(x64, target('windows/arm64'))).findings[0].fix).toMatch(/, or rename it to rsrc_windows_amd64\.syso so only windows\/amd64 builds link it$/);
     expect(lines(await validate(a64, target('windows/arm64')))).toEqual([]);
     expect(lines(await validate(x64, target('linux/amd64')))).toEqual(['error archive-arch: object is a COFF object, but GOOS=linux links ELF objects, target is linux/amd64']);
     const elfObj = compileC('gcc', 'int f(void) { return 1; }\n', 'x.syso');
     expect(lines(await validate(elfObj, target('windows/amd64')))).toEqual(['error archive-arch: object is an ELF object, but GOOS=windows links COFF objects, target is windows/amd64']);
+    expect((await validate(elfObj, target('windows/amd64'))).findings[0].fix).toMatch(/, or rename it to x_linux_amd64\.syso so only linux\/amd64 builds link it$/);
     for (const f of [x64, a64]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
   });
 
