@@ -377,6 +377,7 @@ describe('defects produced for real are reported by their check', () => {
     const symbols = (f.data as { symbols: string[] }).symbols;
     expect(symbols.length).toBeGreaterThan(3);
     expect(symbols.some((s) => s.startsWith('pthread_') || s.startsWith('__libc_start_main'))).toBe(true);
+    expect(f.fix).toBe("link against an older glibc sysroot (glibc ≤ 2.2, e.g. an older distribution's cross toolchain or zig cc -target x86_64-linux-gnu.2.2), or raise the ceiling");
     expect((await validate(file, target('linux/amd64', { cgo: true }), { checks: [glibcVersion] })).findings).toEqual([]);
     expect((await validate(file, target('linux/amd64', { cgo: true }), { checks: [glibcVersion], policy: { checks: { 'glibc-version': ['error', { max: '99.0' }] } } })).findings).toEqual([]);
   });
