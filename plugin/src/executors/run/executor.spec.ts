@@ -7,7 +7,7 @@ import type { BuildExecutorSchema } from '../build/schema';
 import { resolveCToolchain } from '../../platforms/toolchain';
 import { which } from '../shared/go';
 import type { Logger } from '../test/executor';
-import { parseTargetRef, pipedInputNotReaching, programArgs, readTargetOptionsFrom, runBinary, splitCommandLine, spawnProgram } from './executor';
+import { parseTargetRef, pipedInputFix, pipedInputNotReaching, programArgs, readTargetOptionsFrom, runBinary, splitCommandLine, spawnProgram } from './executor';
 
 function need(tool: string): boolean {
   if (which(tool)) return true;
@@ -131,6 +131,7 @@ describe('stdin', () => {
       expect(spawned).toBe(false);
       expect(logger.lines.join('\n')).toContain('the input piped into nx (pipe:[7]) would reach x without its end: Nx runs this task in a pseudo-terminal');
       expect(logger.lines.join('\n')).toContain('NX_NATIVE_COMMAND_RUNNER=false');
+      expect(logger.lines.join('\n')).not.toMatch(/<[a-z]+>/);
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });
     }
@@ -305,5 +306,13 @@ describe('running built binaries, for real', () => {
     const r = await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() }, { logger });
     expect(r.success).toBe(false);
     expect(logger.lines.join('\n')).toContain('is a riscv64 binary, not linux/mips64le');
+  });
+});
+
+describe('pipedInputFix', () => {
+  it('names the task when it is known, and has no placeholder when it is not', () => {
+    expect(pipedInputFix('app:run-linux-arm64')).toContain('(… | NX_NATIVE_COMMAND_RUNNER=false nx run app:run-linux-arm64)');
+    expect(pipedInputFix()).toContain('Run it with NX_NATIVE_COMMAND_RUNNER=false in the environment of the nx command, or');
+    expect(pipedInputFix()).not.toMatch(/<[a-z]+>/);
   });
 });

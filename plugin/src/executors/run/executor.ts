@@ -212,10 +212,11 @@ export function pipedInputNotReaching(pid = process.pid, stdinIsTTY = process.st
 }
 
 /** Why piped input cannot be used here and how to run the task so that it can. */
-export function pipedInputFix(task = '<project>:<target>'): string {
+export function pipedInputFix(task?: string): string {
+  const how = task ? `(… | NX_NATIVE_COMMAND_RUNNER=false nx run ${task})` : 'in the environment of the nx command';
   return (
     'Nx runs this task in a pseudo-terminal because the output of nx is a terminal, so a program reading to the end of its input would wait forever. ' +
-    `Run it with NX_NATIVE_COMMAND_RUNNER=false (… | NX_NATIVE_COMMAND_RUNNER=false nx run ${task}), or send the output of nx to a pipe or a file (… | cat).`
+    `Run it with NX_NATIVE_COMMAND_RUNNER=false ${how}, or send the output of nx to a pipe or a file (… | cat).`
   );
 }
 
