@@ -6,6 +6,8 @@
  * Nothing is installed.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parsePlatform } from '../../platforms/platform';
 import { runMethod } from '../test/qemu';
 import { explainGoFailure } from './explain';
@@ -82,5 +84,24 @@ describe('apt-get install hints name the package that holds the program', () => 
     }
     const owner = ownerOf('qemu-riscv64-static');
     if (owner) expect(owner).toBe('qemu-user-static');
+  });
+});
+
+describe('apt-get install commands of the check and failure pages', () => {
+  it('every package they install is a real package', () => {
+    if (!need('apt-cache')) return;
+    const docs = path.resolve(__dirname, '../../../../docs');
+    const named: { page: string; pkg: string }[] = [];
+    for (const dir of ['checks', 'failures']) {
+      for (const f of fs.readdirSync(path.join(docs, dir)).filter((n) => n.endsWith('.md'))) {
+        const text = fs.readFileSync(path.join(docs, dir, f), 'utf8');
+        for (const m of text.matchAll(/apt-get install -y ((?:[a-z0-9][\w.+-]*[ \t]*)+)/g)) {
+          for (const pkg of m[1].trim().split(/\s+/)) named.push({ page: `${dir}/${f}`, pkg });
+        }
+      }
+    }
+    expect(named.length).toBeGreaterThan(3);
+    const real = realPackages([...new Set(named.map((n) => n.pkg))]);
+    expect(named.filter((n) => !real.has(n.pkg))).toEqual([]);
   });
 });
