@@ -265,6 +265,20 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(allow).some((l) => l.startsWith('warn'))).toBe(false);
   });
 
+  it('rpath: following the fixes (--enable-new-dtags; $ORIGIN instead of /tmp) leaves no finding', async () => {
+    if (!haveTools('gcc')) return;
+    const old = await validate(cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,--disable-new-dtags,-rpath,/opt/vendor/lib']), target('linux/amd64', { cgo: true }), { checks: [rpath] });
+    const [f] = old.findings;
+    expect(f.fix).toBe('link with -Wl,--enable-new-dtags (DT_RUNPATH) or drop the rpath');
+    const flag = /link with (-Wl,--enable-new-dtags)/.exec(f.fix)![1];
+    const fixed = cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', `-ldflags=-extldflags=${flag},-rpath,/opt/vendor/lib`]);
+    expect((await validate(fixed, target('linux/amd64', { cgo: true }), { checks: [rpath] })).findings).toEqual([]);
+    const tmp = await validate(cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,-rpath,/tmp/x']), target('linux/amd64', { cgo: true }), { checks: [rpath] });
+    expect(tmp.findings[0].fix).toMatch(/or \$ORIGIN$/);
+    const origin = cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,-rpath,$ORIGIN/lib']);
+    expect((await validate(origin, target('linux/amd64', { cgo: true }), { checks: [rpath] })).findings).toEqual([]);
+  });
+
   it('hardening: -z execstack', async () => {
     if (!haveTools('gcc')) return;
     const file = cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,-z,execstack']);
