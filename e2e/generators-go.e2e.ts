@@ -21,6 +21,7 @@ describe('application and library generators', () => {
   let ws: string;
   let appName: string;
   let libName: string;
+  let outerName: string;
   const go = (args: string[], cwd: string, env: Record<string, string | undefined> = {}) =>
     run(realGo(), args, { cwd, env: { GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', CGO_ENABLED: '0', ...env } });
 
@@ -28,12 +29,13 @@ describe('application and library generators', () => {
     ws = workspaceRoot();
     appName = uniqueName('gen-app');
     libName = uniqueName('gen-lib');
+    outerName = uniqueName('gen-outer');
   });
 
   // The workspace is shared: take the generated modules out of go.work again, so whatever they
   // contain cannot affect the other test files.
   afterAll(() => {
-    for (const dir of [`apps/${appName}`, `libs/${libName}`]) {
+    for (const dir of [`apps/${appName}`, `libs/${libName}`, `libs/${outerName}`]) {
       run(realGo(), ['work', 'edit', `-dropuse=./${dir}`], { cwd: ws, env: { GOFLAGS: '' } });
       fs.rmSync(path.join(ws, dir), { recursive: true, force: true });
     }
@@ -87,4 +89,20 @@ describe('application and library generators', () => {
     }
   });
 
+  test('a module inside another one: the refusal names an nx g command that adds the package instead, and it runs', () => {
+    const dir = `libs/${outerName}`;
+    expectSuccess('nx g library', nx(['g', '@gocross/nx:library', outerName, `--directory=${dir}`, `--modulePath=gocross.example/${dir}`, '--no-interactive']));
+    const refused = nx(['g', '@gocross/nx:application', 'tool', `--directory=${dir}/cmd/tool`, '--modulePath=gocross.example/tool', '--no-interactive']);
+    expect(refused.code).not.toBe(0);
+    const m = /(nx g @gocross\/nx:application \S+ --module \S+ --directory \S+) adds a package to it/.exec(refused.output);
+    if (!m) throw new Error(describeRun('nx g application inside a module', refused));
+    expect(m[1]).toBe(`nx g @gocross/nx:application tool --module ${outerName} --directory cmd/tool`);
+    // Typed at the workspace root, as printed.
+    expectSuccess(m[1], nx([...m[1].split(' ').slice(1), '--no-interactive']));
+    const root = path.join(ws, dir);
+    expect(fs.existsSync(path.join(root, 'cmd', 'tool', 'main.go'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'cmd', 'tool', 'go.mod'))).toBe(false);
+    const v = go(['vet', './...'], root);
+    if (v.code !== 0) throw new Error(describeRun('go vet', v));
+  });
 });

@@ -195,6 +195,35 @@ describe('validate', () => {
     expect(report.timing.totalMs).toBe(report.summary.durationMs);
   });
 
+  test('an asmdecl finding: its fix command, typed at the workspace root, shows the diagnostic and passes once the fix is applied', () => {
+    const lib = uniqueName('mathx-asmdecl');
+    const libRoot = copyModule('libs/mathx', `libs/${lib}`);
+    const asm = path.join(ws, libRoot, 'sum_arm64.s');
+    const good = fs.readFileSync(asm, 'utf8');
+    // A wrong argument size in the TEXT line: vet expects $...-32 for func Sum(xs []uint64) uint64.
+    fs.writeFileSync(asm, good.replace('$0-32', '$0-24'));
+    const r = nx(['run', `${lib}:validate-linux-arm64`, '--formats=json', '--skip-nx-cache']);
+    expect(r.code).not.toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'gocross', lib, 'linux-arm64', 'gocross.json'), 'utf8')) as {
+      sources: { findings: { checkId: string; fix: string; file?: string }[] }[];
+    };
+    const [f, ...more] = report.sources.flatMap((x) => x.findings).filter((x) => x.checkId === 'asmdecl');
+    expect(more).toEqual([]);
+    expect(f.file).toBe(`${libRoot}/sum_arm64.s`);
+    expect(f.fix).toContain('to 32, what the Go signature needs');
+    const cmd = /`([^`]+)`/.exec(f.fix)![1];
+    expect(cmd).toBe(`cd ${libRoot} && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go vet -asmdecl ./...`);
+    // Typed at the workspace root, as a user would.
+    const before = run('sh', ['-c', cmd], { cwd: ws });
+    expect(before.code).not.toBe(0);
+    expect(before.output).toMatch(/sum_arm64\.s:\d+:\d+: \[arm64\] Sum: wrong argument size 24; expected \$\.\.\.-32/);
+    // Apply the fix: the argument size becomes 32.
+    fs.writeFileSync(asm, fs.readFileSync(asm, 'utf8').replace('$0-24', '$0-32'));
+    const after = run('sh', ['-c', cmd], { cwd: ws });
+    if (after.code !== 0) throw new Error(describeRun(cmd, after));
+    expectSuccess('validate after the fix', nx(['run', `${lib}:validate-linux-arm64`, '--skip-nx-cache']));
+  });
+
   test('inferred targets: validate-linux-arm64 is cached on a second run', () => {
     expectSuccess('first', nx(['run', 'hello:validate-linux-arm64']));
     const r = expectSuccess('second', nx(['run', 'hello:validate-linux-arm64']));

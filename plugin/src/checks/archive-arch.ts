@@ -42,6 +42,22 @@ function mismatch(o: ObjectInfo, goos: string, goarch: string): string | undefin
   }
 }
 
+/**
+ * The name that makes go build link a .syso only for the arch it was built for: `rsrc.syso` →
+ * `rsrc_windows_amd64.syso`, `vendor_linux.syso` → `vendor_linux_amd64.syso`.
+ */
+export function sysoNameFor(file: string, goos: string, objArch: string): string {
+  const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.syso$/, '');
+  return base.endsWith(`_${goos}`) ? `${base}_${objArch}.syso` : `${base}_${goos}_${objArch}.syso`;
+}
+
+/** How to keep a foreign .syso out of this target's link: its arch-suffixed name, when its arch is known. */
+function renameHint(file: string, goos: string, objArch: string | undefined): string {
+  return objArch
+    ? `rename it to ${sysoNameFor(file, goos, objArch)} so only ${goos}/${objArch} builds link it`
+    : `add the ${goos} GOOS and the GOARCH it was built for to its name (_${goos}_ followed by the GOARCH, before .syso) so only matching builds link it`;
+}
+
 export const archiveArch: Check<BinaryCheckContext> = {
   meta: {
     id: 'archive-arch',
@@ -82,7 +98,7 @@ export const archiveArch: Check<BinaryCheckContext> = {
           checkId: 'archive-arch',
           severity: 'error',
           message: `object is ${why}, target is ${want}`,
-          fix: `regenerate it for ${goarch} (e.g. the resource compiler's -arch), or name it with a _windows_<arch>.syso suffix`,
+          fix: `regenerate it for ${goarch} (e.g. the resource compiler's -arch), or ${renameHint(ctx.file, 'windows', goarchOfPe(pe.machine))}`,
           file: ctx.file,
           data: { machine: pe.machineName },
         });
@@ -103,7 +119,7 @@ export const archiveArch: Check<BinaryCheckContext> = {
           checkId: 'archive-arch',
           severity: 'error',
           message: `object is ${why}, target is ${want}`,
-          fix: `rebuild it for ${goarch}, or name it with a _${goos}_<arch>.syso suffix so only matching builds link it`,
+          fix: `rebuild it for ${goarch}, or ${renameHint(ctx.file, formatForGoos(goos) === 'elf' ? goos : 'linux', goarchOfElf(h.machine, h.class, h.data))}`,
           file: ctx.file,
           data: { machine: h.machineName },
         });

@@ -84,6 +84,17 @@ describe('asm-guard', () => {
     for (const a of ARCHES) expect(check(fixed, a)).toEqual([]);
   });
 
+  it('assembly of an arch it cannot recognise: the fix says what to do without an <arch> placeholder', () => {
+    const body = 'TEXT ·F(SB),0,$0-8\n\tNOP\n\tFOO F0\n\tRET\n';
+    const [plain] = check({ 'x/f.s': body }, 'amd64');
+    expect(plain.fix).toBe(
+      'give it the file-name suffix of the GOARCH its instructions are for (f_amd64.s for amd64 assembly), or put a //go:build line naming that GOARCH and a blank line at the top ("//go:build amd64" for amd64 assembly)',
+    );
+    const [tagged] = check({ 'x/f.s': `//go:build !purego\n\n${body}` }, 'amd64');
+    expect(tagged.fix).toContain('add that GOARCH to its //go:build line 1 ("//go:build !purego && amd64" for amd64 assembly)');
+    for (const f of [plain, tagged]) expect(f.fix).not.toMatch(/<[a-z]+>/);
+  });
+
   it.each(['suffix', 'goBuild', 'plusBuild', 'ifdef', 'portable', 'macrosOnly'])('accepts %s', (name) => {
     for (const a of ARCHES) expect(check(VARIANTS[name], a)).toEqual([]);
   });

@@ -98,13 +98,19 @@ export const asmGuard: Check<SourceCheckContext> = {
       const stem = base.slice(0, -2);
       // A file with a //go:build line gets the arch added to it: a second //go:build line is an error.
       const goBuild = scanConstraintHeader(f.content).goBuild;
-      const archText = arch ?? '<arch>';
-      const line = goBuild
-        ? `change line ${goBuild.line} to "//go:build ${formatConstraint(andExpr(goBuild.expr, { kind: 'tag', tag: archText }))}"`
-        : `put "//go:build ${archText}" and a blank line at the top`;
-      const fix = arch
-        ? `rename it to ${stem}_${arch}.s, or ${line}`
-        : `rename it to ${stem}_<arch>.s (<arch>: the GOARCH its instructions are for, e.g. ${stem}_amd64.s), or ${line}`;
+      let fix: string;
+      if (arch) {
+        const line = goBuild
+          ? `change line ${goBuild.line} to "//go:build ${formatConstraint(andExpr(goBuild.expr, { kind: 'tag', tag: arch }))}"`
+          : `put "//go:build ${arch}" and a blank line at the top`;
+        fix = `rename it to ${stem}_${arch}.s, or ${line}`;
+      } else {
+        // The arch is not recognisable from the instructions: say what to do, with amd64 as the example.
+        const line = goBuild
+          ? `add that GOARCH to its //go:build line ${goBuild.line} ("//go:build ${formatConstraint(andExpr(goBuild.expr, { kind: 'tag', tag: 'amd64' }))}" for amd64 assembly)`
+          : `put a //go:build line naming that GOARCH and a blank line at the top ("//go:build amd64" for amd64 assembly)`;
+        fix = `give it the file-name suffix of the GOARCH its instructions are for (${stem}_amd64.s for amd64 assembly), or ${line}`;
+      }
       out.push({
         checkId: 'asm-guard',
         severity: 'error',

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { asmdecl, asmdeclFix, type AsmdeclCheckContext } from './asmdecl';
+import { spawnSync } from 'node:child_process';
+import { asmdecl, asmdeclCommand, asmdeclFix, type AsmdeclCheckContext } from './asmdecl';
 import { parseVetJson, runAsmdecl, splitJsonStream, type AsmdeclRun } from './asmdecl-runner';
 import { haveTools } from './test-utils/fixtures';
 import type { TargetSpec } from './types';
@@ -95,5 +96,73 @@ const haveGo = haveTools('go');
   it('fails cleanly when go cannot be run', () => {
     const run = runAsmdecl(dir, 'amd64', { go: path.join(dir, 'no-such-go') });
     expect(run.error).toMatch(/cannot run go vet/);
+  });
+});
+
+/** The command between backquotes in a fix, as a user copies it. */
+function commandOf(fix: string): string {
+  const m = /`([^`]+)`/.exec(fix);
+  if (!m) throw new Error(`no command in the fix: ${fix}`);
+  return m[1];
+}
+
+describe('asmdecl fix commands', () => {
+  it('name the module directory and the GOOS/GOARCH of the run', () => {
+    expect(asmdeclCommand('libs/mathx', 'linux', 'arm64')).toBe('cd libs/mathx && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go vet -asmdecl ./...');
+    expect(asmdeclCommand('.', 'linux', 'amd64')).toBe('GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go vet -asmdecl ./...');
+    expect(asmdeclCommand('libs/my lib', 'linux', 'amd64')).toBe("cd 'libs/my lib' && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go vet -asmdecl ./...");
+    expect(asmdeclFix('F: wrong argument size 8; expected $...-16')).toMatch(/to 16, what the Go signature needs$/);
+  });
+});
+
+(haveGo ? describe : describe.skip)('asmdecl fix commands, executed from the workspace root', () => {
+  let ws: string;
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
+  const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { cwd: ws, env, encoding: 'utf8', timeout: 300_000 });
+  const findings = (goarch: string) => {
+    const target: TargetSpec = { platform: { goos: 'linux', goarch }, cgo: false, buildmode: 'exe' };
+    const run = runAsmdecl(path.join(ws, 'libs/avet'), goarch, { env });
+    return asmdecl.run({ target, platform: target.platform, projectRoot: 'libs/avet', sources: [], params: {}, asmdecl: [run] });
+  };
+
+  beforeAll(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmdecl-ws-'));
+    for (const [p, c] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(ws, 'libs/avet', p)), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'libs/avet', p), c);
+    }
+  });
+  afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  it('a diagnostic: the command shows it, and passes once the fix is applied', () => {
+    const [f] = findings('arm64');
+    expect(f.fix).toContain('to 16');
+    const cmd = commandOf(f.fix);
+    expect(cmd).toBe('cd libs/avet && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go vet -asmdecl ./...');
+    const before = sh(cmd);
+    expect(before.status).not.toBe(0);
+    expect(before.stderr).toMatch(/sub\/f_arm64\.s:1:1: \[arm64\] F: wrong argument size 8; expected \$\.\.\.-16/);
+    // Apply the fix: the argument size after the dash becomes 16.
+    const file = path.join(ws, 'libs/avet/sub/f_arm64.s');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('$0-8', '$0-16'));
+    const after = sh(cmd);
+    expect(after.stderr).toBe('');
+    expect(after.status).toBe(0);
+    expect(findings('arm64')).toEqual([]);
+  });
+
+  it('a run that checked nothing: the command shows why, and passes once that is fixed', () => {
+    const broken = path.join(ws, 'libs/avet/broken.go');
+    fs.writeFileSync(broken, 'package avet\n\nfunc X( {\n');
+    const [f] = findings('riscv64');
+    expect(f).toMatchObject({ severity: 'warn', file: 'libs/avet/go.mod' });
+    const cmd = commandOf(f.fix);
+    expect(cmd).toBe('cd libs/avet && GOOS=linux GOARCH=riscv64 CGO_ENABLED=0 go vet -asmdecl ./...');
+    const before = sh(cmd);
+    expect(before.status).not.toBe(0);
+    expect(before.stderr).toMatch(/broken\.go:3/);
+    fs.unlinkSync(broken);
+    expect(sh(cmd).status).toBe(0);
+    expect(findings('riscv64')).toEqual([]);
   });
 });

@@ -16,17 +16,32 @@ import { workspacePath } from './source-scan';
 
 export type AsmdeclCheckContext = SourceCheckContext & { asmdecl?: readonly AsmdeclRun[] };
 
-/** A one-line fix for the common asmdecl messages. */
-export function asmdeclFix(message: string): string {
+/**
+ * The command that repeats a vet run by hand, typed at the workspace root: `cd libs/mathx &&
+ * GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go vet -asmdecl ./...` (the runner's environment).
+ */
+export function asmdeclCommand(projectRoot: string, goos: string, goarch: string): string {
+  const root = projectRoot.replace(/\/+$/, '');
+  const cd = root && root !== '.' ? `cd ${/^[\w./@+-]+$/.test(root) ? root : `'${root.replace(/'/g, `'\\''`)}'`} && ` : '';
+  return `${cd}GOOS=${goos} GOARCH=${goarch} CGO_ENABLED=0 go vet -asmdecl ./...`;
+}
+
+/** A one-line fix for the common asmdecl messages; `command` (asmdeclCommand) repeats the check. */
+export function asmdeclFix(message: string, command?: string): string {
+  const again = command ? `; re-check with \`${command}\`` : '';
   if (/invalid (MOV|[A-Z]+) of .*\d+-byte value/.test(message)) {
-    return 'use the move width of the argument (MOVB/MOVW/MOVL/MOVQ for 1/2/4/8 bytes on amd64; MOVB/MOVH/MOVW/MOVD on arm64), or change the Go type';
+    return `use the move width of the argument (MOVB/MOVW/MOVL/MOVQ for 1/2/4/8 bytes on amd64; MOVB/MOVH/MOVW/MOVD on arm64), or change the Go type${again}`;
   }
-  if (/invalid offset/.test(message)) return 'use the offset vet expects for that argument (name+offset(FP)), or fix the Go declaration';
-  if (/wrong argument size/.test(message)) return 'set the argument size after the dash in the TEXT line ($frame-argsize) to what the Go signature needs';
-  if (/unknown variable/.test(message)) return 'refer to arguments by their Go parameter names (name+offset(FP)); results are ret, ret1… unless named';
-  if (/function .* missing Go declaration/.test(message)) return 'declare the function in Go (func Name(args) results, without a body) in a file built for the same arch';
-  if (/RET without writing/.test(message)) return 'store the result (ret+N(FP)) before RET, or mark the function NOFRAME/NOSPLIT and write it';
-  return 'make the assembly agree with the Go declaration; go vet -asmdecl with the same GOARCH shows the expected frame layout';
+  if (/invalid offset/.test(message)) return `use the offset vet expects for that argument (name+offset(FP)), or fix the Go declaration${again}`;
+  const size = /wrong argument size \d+; expected \$\.\.\.-(\d+)/.exec(message);
+  if (size) return `set the argument size after the dash in the TEXT line ($frame-argsize) to ${size[1]}, what the Go signature needs${again}`;
+  if (/wrong argument size/.test(message)) return `set the argument size after the dash in the TEXT line ($frame-argsize) to what the Go signature needs${again}`;
+  if (/unknown variable/.test(message)) return `refer to arguments by their Go parameter names (name+offset(FP)); results are ret, ret1… unless named${again}`;
+  if (/function .* missing Go declaration/.test(message)) return `declare the function in Go (func Name(args) results, without a body) in a file built for the same arch${again}`;
+  if (/RET without writing/.test(message)) return `store the result (ret+N(FP)) before RET, or mark the function NOFRAME/NOSPLIT and write it${again}`;
+  return command
+    ? `make the assembly agree with the Go declaration; \`${command}\` shows the expected frame layout`
+    : 'make the assembly agree with the Go declaration; go vet -asmdecl with the same GOOS and GOARCH shows the expected frame layout';
 }
 
 export const asmdecl: Check<AsmdeclCheckContext> = {
@@ -43,12 +58,13 @@ export const asmdecl: Check<AsmdeclCheckContext> = {
     const out: Finding[] = [];
     for (const run of ctx.asmdecl ?? []) {
       if (run.goarch !== ctx.platform.goarch) continue;
+      const command = asmdeclCommand(ctx.projectRoot, run.goos, run.goarch);
       for (const d of run.diagnostics) {
         out.push({
           checkId: 'asmdecl',
           severity: 'error',
           message: `${d.message} (go vet -asmdecl, GOARCH=${run.goarch})`,
-          fix: asmdeclFix(d.message),
+          fix: asmdeclFix(d.message, command),
           file: workspacePath(ctx.projectRoot, d.file),
           line: d.line || undefined,
           data: { goarch: run.goarch, package: d.package, column: d.column, ...(d.function ? { function: d.function } : {}) },
@@ -59,7 +75,7 @@ export const asmdecl: Check<AsmdeclCheckContext> = {
           checkId: 'asmdecl',
           severity: 'warn',
           message: `assembly declarations were not checked for GOARCH=${run.goarch}: ${run.error}`,
-          fix: `run go vet -asmdecl ./... with GOARCH=${run.goarch} in the module and fix what it reports`,
+          fix: `run \`${command}\` from the workspace root and fix what it reports`,
           file: workspacePath(ctx.projectRoot, 'go.mod'),
           data: { goarch: run.goarch },
         });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { archiveArch } from './archive-arch';
+import { archiveArch, sysoNameFor } from './archive-arch';
 import { buildId } from './build-id';
 import { buildinfo } from './buildinfo';
 import { elfArch } from './elf-arch';
@@ -265,6 +265,20 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(allow).some((l) => l.startsWith('warn'))).toBe(false);
   });
 
+  it('rpath: following the fixes (--enable-new-dtags; $ORIGIN instead of /tmp) leaves no finding', async () => {
+    if (!haveTools('gcc')) return;
+    const old = await validate(cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,--disable-new-dtags,-rpath,/opt/vendor/lib']), target('linux/amd64', { cgo: true }), { checks: [rpath] });
+    const [f] = old.findings;
+    expect(f.fix).toBe('link with -Wl,--enable-new-dtags (DT_RUNPATH) or drop the rpath');
+    const flag = /link with (-Wl,--enable-new-dtags)/.exec(f.fix)![1];
+    const fixed = cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', `-ldflags=-extldflags=${flag},-rpath,/opt/vendor/lib`]);
+    expect((await validate(fixed, target('linux/amd64', { cgo: true }), { checks: [rpath] })).findings).toEqual([]);
+    const tmp = await validate(cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,-rpath,/tmp/x']), target('linux/amd64', { cgo: true }), { checks: [rpath] });
+    expect(tmp.findings[0].fix).toMatch(/or \$ORIGIN$/);
+    const origin = cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,-rpath,$ORIGIN/lib']);
+    expect((await validate(origin, target('linux/amd64', { cgo: true }), { checks: [rpath] })).findings).toEqual([]);
+  });
+
   it('hardening: -z execstack', async () => {
     if (!haveTools('gcc')) return;
     const file = cgo('gcc', { GOARCH: 'amd64' }, ['-trimpath', '-ldflags=-extldflags=-Wl,-z,execstack']);
@@ -377,6 +391,7 @@ describe('defects produced for real are reported by their check', () => {
     const symbols = (f.data as { symbols: string[] }).symbols;
     expect(symbols.length).toBeGreaterThan(3);
     expect(symbols.some((s) => s.startsWith('pthread_') || s.startsWith('__libc_start_main'))).toBe(true);
+    expect(f.fix).toBe("link against an older glibc sysroot (glibc ≤ 2.2, e.g. an older distribution's cross toolchain or zig cc -target x86_64-linux-gnu.2.2), or raise the ceiling");
     expect((await validate(file, target('linux/amd64', { cgo: true }), { checks: [glibcVersion] })).findings).toEqual([]);
     expect((await validate(file, target('linux/amd64', { cgo: true }), { checks: [glibcVersion], policy: { checks: { 'glibc-version': ['error', { max: '99.0' }] } } })).findings).toEqual([]);
   });
@@ -481,6 +496,37 @@ describe('defects produced for real are reported by their check', () => {
     expect(lines(await validate(arArm, t))).toEqual([]);
   });
 
+  it('archive-arch: the rename the fix names keeps a foreign .syso out of the link (go build fails before, passes after)', async () => {
+    if (!haveTools('gcc', 'go')) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-syso-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/syso\n\ngo 1.22\n');
+      fs.writeFileSync(path.join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+      const syso = path.join(dir, 'vendor_linux.syso');
+      fs.copyFileSync(compileC('gcc', 'int vendored_add(int a, int b) { return a + b; }\n', 'vendor_linux.syso'), syso);
+      const [f] = (await validate(syso, target('linux/arm64'), { checks: [archiveArch] })).findings;
+      expect(f.fix).toBe('rebuild it for arm64, or rename it to vendor_linux_amd64.syso so only linux/amd64 builds link it');
+      const env = { ...process.env, GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
+      const build = () => spawnSync('go', ['build', '-o', os.devNull, '.'], { cwd: dir, env, encoding: 'utf8' });
+      const before = build();
+      expect(before.status).not.toBe(0);
+      expect(before.stderr).toMatch(/elf object but not arm64/);
+      fs.renameSync(syso, path.join(dir, /rename it to (\S+)/.exec(f.fix)![1]));
+      const after = build();
+      expect(after.stderr).toBe('');
+      expect(after.status).toBe(0);
+      // The renamed object still links where it belongs.
+      expect(spawnSync('go', ['build', '-o', os.devNull, '.'], { cwd: dir, env: { ...env, GOARCH: 'amd64' }, encoding: 'utf8' }).status).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('archive-arch: the rename a fix names for .syso files of another OS or format', () => {
+    expect(sysoNameFor('libs/app/rsrc.syso', 'windows', 'amd64')).toBe('rsrc_windows_amd64.syso');
+    expect(sysoNameFor('vendor_linux.syso', 'linux', 'amd64')).toBe('vendor_linux_amd64.syso');
+  });
+
   it('archive-arch: a COFF .syso for amd64 in a windows/arm64 build, and an ELF .syso in a windows build', async () => {
     if (!haveTools('gcc', 'aarch64-linux-gnu-gcc', 'objcopy')) return;
     // COFF objects made from ELF ones by objcopy (the way resource .syso files are COFF).
@@ -495,10 +541,12 @@ describe('defects produced for real are reported by their check', () => {
     const x64 = coff('gcc', 'pe-x86-64');
     const a64 = coff('aarch64-linux-gnu-gcc', 'pe-aarch64-little');
     expect(lines(await validate(x64, target('windows/arm64')))).toEqual(['error archive-arch: object is a COFF object for amd64, target is windows/arm64']);
+    expect((await validate(x64, target('windows/arm64'))).findings[0].fix).toMatch(/, or rename it to rsrc_windows_amd64\.syso so only windows\/amd64 builds link it$/);
     expect(lines(await validate(a64, target('windows/arm64')))).toEqual([]);
     expect(lines(await validate(x64, target('linux/amd64')))).toEqual(['error archive-arch: object is a COFF object, but GOOS=linux links ELF objects, target is linux/amd64']);
     const elfObj = compileC('gcc', 'int f(void) { return 1; }\n', 'x.syso');
     expect(lines(await validate(elfObj, target('windows/amd64')))).toEqual(['error archive-arch: object is an ELF object, but GOOS=windows links COFF objects, target is windows/amd64']);
+    expect((await validate(elfObj, target('windows/amd64'))).findings[0].fix).toMatch(/, or rename it to x_linux_amd64\.syso so only linux\/amd64 builds link it$/);
     for (const f of [x64, a64]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
   });
 

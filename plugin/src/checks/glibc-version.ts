@@ -5,6 +5,7 @@
  */
 import type { BinaryCheckContext } from './context';
 import { compareVersions } from './arch';
+import { zigTarget } from '../platforms/toolchain';
 import type { Check, Finding } from './types';
 
 function isLoader(file: string): boolean {
@@ -45,12 +46,13 @@ export const glibcVersion: Check<BinaryCheckContext> = {
       .filter((s) => !s.defined && s.version && over.has(s.version))
       .sort((a, b) => compareVersions(b.version!.slice(6), a.version!.slice(6)));
     const names = symbols.map((s) => `${s.name}@${s.version}`);
+    const zt = ctx.target.platform.goos === 'linux' ? zigTarget(ctx.target.platform, 'glibc') : undefined;
     const shown = names.slice(0, 8).join(', ') + (names.length > 8 ? `, … (${names.length} in all)` : '');
     out.push({
       checkId: 'glibc-version',
       severity: 'error',
       message: `requires ${versions[0]} (ceiling GLIBC_${max})${names.length ? `: ${shown}` : ''}`,
-      fix: `link against an older glibc sysroot (glibc ≤ ${max}, e.g. an older distribution's cross toolchain or zig cc -target <arch>-linux-gnu.${max}), or raise the ceiling`,
+      fix: `link against an older glibc sysroot (glibc ≤ ${max}, e.g. an older distribution's cross toolchain${zt ? ` or zig cc -target ${zt}.${max}` : ''}), or raise the ceiling`,
       file: ctx.file,
       data: { max, versions, symbols: names },
     });

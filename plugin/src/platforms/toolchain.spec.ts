@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { debianGccPackage, guessCxx, resolveCToolchain, ToolchainRequest, variantCflags, zigTarget } from './toolchain';
 import { parsePlatform } from './platform';
 import { which as realWhich } from '../executors/shared/go';
+import { haveTools } from '../checks/test-utils/fixtures';
 
 function fakeWhich(...present: string[]): (cmd: string) => string | undefined {
   return (cmd) => (present.includes(cmd) ? `/usr/bin/${cmd}` : undefined);
@@ -362,3 +363,38 @@ function hostGoarch(): string {
     process.arch
   ] ?? process.arch;
 }
+
+describe('the package the no-compiler message names exists', () => {
+  const haveApt = haveTools('apt-cache', 'dpkg');
+  const pkgOf = (message: string) => /apt-get install -y (\S+)/.exec(message)?.[1];
+
+  it('names gcc, not a virtual gcc-<triple>, for the host platform', () => {
+    for (const arch of ['amd64', 'arm64', hostGoarch()]) {
+      const r = resolveCToolchain(req(`linux/${arch}`, { which: fakeWhich(), hostGoarch: arch }));
+      expect(!r.ok && r.message).toMatch(/^no C compiler for linux\/\w+ \(gcc, cc, clang and [\w-]+-gcc not on PATH\): apt-get install -y gcc \(Debian\/Ubuntu\)/);
+    }
+  });
+
+  (haveApt ? it : it.skip)('apt-cache show knows every package it names, and dpkg -S of the host gcc names gcc', () => {
+    const named: [string, string | undefined][] = [];
+    const host = resolveCToolchain(req(`linux/${hostGoarch()}`, { which: fakeWhich(), hostGoarch: hostGoarch() }));
+    named.push(['host', pkgOf(!host.ok ? host.message : '')]);
+    for (const p of ['linux/arm64', 'linux/arm/7', 'linux/arm/5', 'linux/riscv64', 'linux/386', 'linux/ppc64le', 'windows/amd64']) {
+      const r = resolveCToolchain(req(p, { which: fakeWhich() }));
+      named.push([p, pkgOf(!r.ok ? r.message : '')]);
+    }
+    const musl = resolveCToolchain(req(`linux/${hostGoarch()}`, { which: fakeWhich(), hostGoarch: hostGoarch(), libc: 'musl' }));
+    named.push(['host musl', pkgOf(!musl.ok ? musl.message : '')]);
+    expect(named[0][1]).toBe('gcc');
+    expect(named[named.length - 1][1]).toBe('musl-tools');
+    // One apt-cache call: it reads the package lists each time.
+    const pkgs = named.map(([, pkg]) => pkg ?? 'none');
+    const stdout = spawnSync('apt-cache', ['show', '--no-all-versions', ...pkgs], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+    const shown = new Set([...stdout.matchAll(/^Package: (\S+)$/gm)].map((m) => m[1]));
+    expect(named.filter(([, pkg]) => !pkg || !shown.has(pkg))).toEqual([]);
+    const gcc = realWhich('gcc', process.env);
+    if (gcc) expect(spawnSync('dpkg', ['-S', gcc], { encoding: 'utf8' }).stdout).toMatch(/^gcc: /m);
+    const muslGcc = realWhich('musl-gcc', process.env);
+    if (muslGcc) expect(spawnSync('dpkg', ['-S', muslGcc], { encoding: 'utf8' }).stdout).toMatch(/^musl-tools: /m);
+  });
+});

@@ -279,6 +279,11 @@ function noToolchainMessage(p: Platform, libc: Libc, isHost: boolean): string {
     ].filter(Boolean);
     return `no C compiler for ${name} with musl: ${parts.join(', or ')}`;
   }
+  if (isHost && p.goos === 'linux') {
+    // The machine's own compiler: Debian's package is gcc (gcc-<triple> of the host arch is only a virtual name).
+    const parts = ['apt-get install -y gcc (Debian/Ubuntu)', zigHint, envHint].filter(Boolean);
+    return `no C compiler for ${name} (gcc, cc, clang${triple ? ` and ${triple}-gcc` : ''} not on PATH): ${parts.join(', or ')}`;
+  }
   if (triple) {
     const parts = [`apt-get install -y ${debianGccPackage(triple)} (Debian/Ubuntu)`, zigHint, envHint].filter(Boolean);
     return `no C cross compiler for ${name} (${triple}-gcc not on PATH): ${parts.join(', or ')}`;

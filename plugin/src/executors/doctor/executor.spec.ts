@@ -6,6 +6,10 @@ import { builtinPlatformTable } from '../../platforms/table';
 import { which } from '../shared/go';
 import { formatPlatform, parsePlatform } from '../../platforms/platform';
 import { aptInstallable } from './test-utils/apt';
+import { addProjectConfiguration } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { asmGenerator } from '../../generators/asm/generator';
+import { asmCoverage } from '../../checks/asm-coverage';
 import { diagnose, formatDoctorReport, matrixFromProjects, matrixFromStrings, provenSentence, readProjectSources, runDoctor, type DoctorReport } from './executor';
 import type { ProjectOverride } from '../../graph/options';
 import type { ProbeRequest, ProbeResult, ProbeStep, Prober } from './probe';
@@ -111,17 +115,69 @@ describe('diagnose (injected machine and probes)', () => {
     expect(row('linux/s390x').proof).toEqual({ built: true, cgoLinked: false, ran: false });
   });
 
+  it('an asm gap of a hand-written declaration gives asm-coverage\'s fix: the asm generator refuses a function declared outside its sets', async () => {
+    const gap = report.gaps.find((g) => g.platform === 'linux/riscv64' && g.area === 'asm')!;
+    const p = parsePlatform('linux/riscv64');
+    const sources = [
+      { path: 'sum.go', content: SUM_GO },
+      { path: 'sum_amd64.s', content: SUM_AMD64 },
+      { path: 'sum_arm64.s', content: SUM_ARM64 },
+    ];
+    const [f] = asmCoverage.run({ target: { platform: p, cgo: false, buildmode: 'exe' }, platform: p, projectRoot: 'libs/sum', sources, params: {} });
+    expect(gap.fix).toBe(f.fix);
+    // What the doctor printed before: the generator refuses it.
+    const tree = createTreeWithEmptyWorkspace();
+    addProjectConfiguration(tree, 'sum', { root: 'libs/sum' });
+    tree.write('libs/sum/go.mod', 'module example.com/sum\n\ngo 1.22\n');
+    for (const s of sources) tree.write(`libs/sum/${s.path}`, s.content);
+    await expect(asmGenerator(tree, { project: 'sum', directory: '.', signature: 'func Sum(xs []uint64) uint64', skipFormat: true })).rejects.toThrow(/already defined in/);
+  });
+
+  it('an asm gap of a set the asm generator manages: its command, run in the workspace, leaves no body-less function', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    addProjectConfiguration(tree, 'vec', { root: 'libs/vec' });
+    tree.write('libs/vec/go.mod', 'module example.com/vec\n\ngo 1.22\n');
+    await asmGenerator(tree, { project: 'vec', directory: 'dot', file: 'dot', signature: 'func Dot(a, b []float64) float64', arches: 'amd64,arm64', skipFormat: true });
+    // Hand edit: the declaration is built on every arch, the fallback on none (as platform.spec does).
+    const decl = tree.read('libs/vec/dot/dot_decl.go', 'utf-8')!;
+    tree.write('libs/vec/dot/dot_decl.go', decl.replace(/^\/\/go:build .*$/m, '//go:build !purego'));
+    const fallback = tree.read('libs/vec/dot/dot_fallback.go', 'utf-8')!;
+    tree.write('libs/vec/dot/dot_fallback.go', fallback.replace(/^\/\/go:build .*$/m, '//go:build purego'));
+    const sourcesOf = () =>
+      tree.children('libs/vec/dot').map((f) => ({ path: `dot/${f}`, content: tree.read(`libs/vec/dot/${f}`, 'utf-8')! })).concat([{ path: 'go.mod', content: tree.read('libs/vec/go.mod', 'utf-8')! }]);
+    const r = diagnose({
+      matrix: [{ platform: parsePlatform('linux/riscv64'), cgo: false }],
+      projects: [{ project: 'vec', projectRoot: 'libs/vec', sources: sourcesOf() }],
+      goVersion: 'go1.26.0',
+      hostGoos: 'linux',
+      hostGoarch: 'amd64',
+      table: builtinPlatformTable(),
+      env: {},
+      which: fake('qemu-riscv64'),
+      exists: () => false,
+      probe: fakeProber().probe,
+    });
+    const gap = r.gaps.find((g) => g.area === 'asm')!;
+    expect(gap.fix).toBe('nx g @gocross/nx:asm --project vec --directory dot --file dot --signature "func Dot(a, b []float64) float64" --arches riscv64');
+    // Run it: the options the nx CLI parses that command line into.
+    const m = /^nx g @gocross\/nx:asm --project (\S+) --directory (\S+) --file (\S+) --signature "([^"]+)" --arches (\S+)$/.exec(gap.fix!)!;
+    await asmGenerator(tree, { project: m[1], directory: m[2], file: m[3], signature: m[4], arches: m[5], skipFormat: true });
+    expect(tree.exists('libs/vec/dot/dot_riscv64.s')).toBe(true);
+    const p = parsePlatform('linux/riscv64');
+    expect(asmCoverage.run({ target: { platform: p, cgo: false, buildmode: 'exe' }, platform: p, projectRoot: 'libs/vec', sources: sourcesOf(), params: {} })).toEqual([]);
+  });
+
   it('names the exact Debian package for each gap', () => {
     const fixes = report.gaps.map((g) => `${g.platform} ${g.area}: ${g.fix}`);
     expect(fixes).toEqual([
       'linux/arm64 tests: apt-get install -y libc6-arm64-cross',
       'linux/arm/7 cgo: apt-get install -y libc6-dev-armhf-cross',
-      "linux/arm/7 asm: nx g @gocross/nx:asm --project=sum --directory=. --signature='func Sum(xs []uint64) uint64'",
+      "linux/arm/7 asm: add sum_arm.s with TEXT ·Sum(SB), or build the declaration in sum.go only where assembly exists (//go:build amd64 || arm64) and define Sum with a Go body in a new sum_generic.go with //go:build !(amd64 || arm64)",
       'linux/riscv64 cgo: apt-get install -y gcc-riscv64-linux-gnu',
-      "linux/riscv64 asm: nx g @gocross/nx:asm --project=sum --directory=. --signature='func Sum(xs []uint64) uint64'",
+      "linux/riscv64 asm: add sum_riscv64.s with TEXT ·Sum(SB), or build the declaration in sum.go only where assembly exists (//go:build amd64 || arm64) and define Sum with a Go body in a new sum_generic.go with //go:build !(amd64 || arm64)",
       'linux/amd64 (musl) cgo: apt-get install -y musl-tools',
       'linux/s390x tests: apt-get install -y qemu-user',
-      "linux/s390x asm: nx g @gocross/nx:asm --project=sum --directory=. --signature='func Sum(xs []uint64) uint64'",
+      "linux/s390x asm: add sum_s390x.s with TEXT ·Sum(SB), or build the declaration in sum.go only where assembly exists (//go:build amd64 || arm64) and define Sum with a Go body in a new sum_generic.go with //go:build !(amd64 || arm64)",
       'linux/vax go: install a Go release that supports it (https://go.dev/dl/) or drop it from the matrix',
     ]);
     expect(report.gaps.find((g) => g.platform === 'linux/arm/7')?.detail).toContain('bits/wordsize.h is missing');
@@ -321,7 +377,7 @@ describe('doctor on this machine, for real', () => {
     expect(arm64.tests).toMatchObject({ status: 'ok', summary: 'qemu-aarch64 -L /usr/aarch64-linux-gnu' });
     expect(arm64.asm.status).toBe('ok');
     expect(report.gaps).toEqual([
-      expect.objectContaining({ platform: 'linux/riscv64', area: 'asm', fix: expect.stringContaining('nx g @gocross/nx:asm --project=sum') }),
+      expect.objectContaining({ platform: 'linux/riscv64', area: 'asm', fix: expect.stringMatching(/^add sum_riscv64\.s with TEXT ·Sum\(SB\), or /) }),
     ]);
   });
 

@@ -11,6 +11,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { asmCoverage } from '../../checks/asm-coverage';
+import { SUPPORTED_ASM_ARCHES } from '../../generators/asm/stubs';
 import type { SourceFile } from '../../checks/result';
 import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
@@ -248,7 +249,7 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
 
     // body-less functions
     if (entry) {
-      const missing: { file: string; line?: number; message: string; fix: string; fn: string; dir: string; project: string; signature?: string }[] = [];
+      const missing: { file: string; line?: number; message: string; fix: string; fn: string; rel?: string; project: string; signature?: string; sources: readonly SourceFile[] }[] = [];
       for (const proj of req.projects) {
         const findings = asmCoverage.run({
           target: { platform: p, cgo: m.cgo, buildmode: 'exe', ...(m.libc ? { libc: m.libc } : {}) },
@@ -262,14 +263,21 @@ export function diagnose(req: DiagnoseRequest): DoctorReport {
           const src = proj.sources.find((s) => path.posix.join(proj.projectRoot, s.path) === f.file || s.path === f.file);
           const lineText = src && f.line ? src.content.split('\n')[f.line - 1] : undefined;
           const sig = lineText && /^func\s+\w+\s*\(.*\)[^{]*$/.test(lineText.trim()) ? lineText.trim() : undefined;
-          missing.push({ file: f.file, line: f.line, message: f.message, fix: f.fix, fn: data.function ?? '?', dir: data.package ?? '.', project: proj.project, signature: data.duplicate ? undefined : sig });
+          missing.push({ file: f.file, line: f.line, message: f.message, fix: f.fix, fn: data.function ?? '?', rel: src?.path, project: proj.project, signature: data.duplicate ? undefined : sig, sources: proj.sources });
         }
       }
       if (missing.length > 0) {
         const first = missing[0];
-        const gen = first.signature
-          ? `nx g @gocross/nx:asm --project=${first.project} --directory=${first.dir} --signature='${first.signature}'`
-          : first.fix;
+        // A set the asm generator manages (<base>_decl.go next to <base>_fallback.go): re-running it with
+        // the arch extends the set. A hand-written declaration: asm-coverage's fix (the generator refuses
+        // a function that is already declared outside its set).
+        const set = first.rel ? /^([a-z0-9][a-z0-9_]*)_decl\.go$/.exec(path.posix.basename(first.rel)) : null;
+        const dir = first.rel ? path.posix.dirname(first.rel) : '.';
+        const managed = set !== null && first.sources.some((s) => s.path === path.posix.join(dir, `${set[1]}_fallback.go`));
+        const gen =
+          managed && first.signature && SUPPORTED_ASM_ARCHES.includes(p.goarch)
+            ? `nx g @gocross/nx:asm --project ${first.project}${dir !== '.' ? ` --directory ${dir}` : ''} --file ${set![1]} --signature "${first.signature}" --arches ${p.goarch}`
+            : first.fix;
         gap('asm', {
           status: 'gap',
           summary: `${missing.length} missing`,

@@ -7,7 +7,7 @@ import type { BuildExecutorSchema } from '../build/schema';
 import { resolveCToolchain } from '../../platforms/toolchain';
 import { which } from '../shared/go';
 import type { Logger } from '../test/executor';
-import { parseTargetRef, pipedInputNotReaching, programArgs, readTargetOptionsFrom, runBinary, splitCommandLine, spawnProgram } from './executor';
+import { parseTargetRef, pipedInputFix, pipedInputNotReaching, programArgs, readTargetOptionsFrom, runBinary, splitCommandLine, spawnProgram } from './executor';
 
 function need(tool: string): boolean {
   if (which(tool)) return true;
@@ -131,6 +131,7 @@ describe('stdin', () => {
       expect(spawned).toBe(false);
       expect(logger.lines.join('\n')).toContain('the input piped into nx (pipe:[7]) would reach x without its end: Nx runs this task in a pseudo-terminal');
       expect(logger.lines.join('\n')).toContain('NX_NATIVE_COMMAND_RUNNER=false');
+      expect(logger.lines.join('\n')).not.toMatch(/<[a-z]+>/);
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });
     }
@@ -304,6 +305,20 @@ describe('running built binaries, for real', () => {
     const logger = memoryLogger();
     const r = await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() }, { logger });
     expect(r.success).toBe(false);
-    expect(logger.lines.join('\n')).toContain('is a riscv64 binary, not linux/mips64le');
+    expect(logger.lines.join('\n')).toContain('is a riscv64 binary, not linux/mips64le: rebuild it with nx run echo:build-linux-mips64le');
+    // The validate target of that platform is named when the project has one (with the project's target prefix), never guessed.
+    expect(logger.lines.join('\n')).not.toContain(':validate');
+    const withValidate = { projects: { echo: { root: projectRoot, targets: { ...targets, 'validate-linux-mips64le': { executor: '@gocross/nx:validate', options: { buildTarget: 'build-linux-mips64le' } } } } } };
+    const logger2 = memoryLogger();
+    await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: withValidate, env: env() }, { logger: logger2 });
+    expect(logger2.lines.join('\n')).toContain('rebuild it with nx run echo:build-linux-mips64le, and see nx run echo:validate-linux-mips64le');
+  });
+});
+
+describe('pipedInputFix', () => {
+  it('names the task when it is known, and has no placeholder when it is not', () => {
+    expect(pipedInputFix('app:run-linux-arm64')).toContain('(… | NX_NATIVE_COMMAND_RUNNER=false nx run app:run-linux-arm64)');
+    expect(pipedInputFix()).toContain('Run it with NX_NATIVE_COMMAND_RUNNER=false in the environment of the nx command, or');
+    expect(pipedInputFix()).not.toMatch(/<[a-z]+>/);
   });
 });

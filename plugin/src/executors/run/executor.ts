@@ -211,11 +211,23 @@ export function pipedInputNotReaching(pid = process.pid, stdinIsTTY = process.st
   return undefined;
 }
 
+/**
+ * `, and see nx run app:validate-linux-arm64`: the validate target of the build target's
+ * platform (`<prefix>build-<slug>` → `<prefix>validate-<slug>`), named only when the project has it.
+ */
+function validateHint(projects: ProjectsLike, ref: TargetRef): string {
+  const m = /^(.*)build-(.+)$/.exec(ref.target);
+  const v = m ? `${m[1]}validate-${m[2]}` : undefined;
+  if (!v || !projects.projects[ref.project]?.targets?.[v]) return '';
+  return `, and see nx run ${ref.project}:${v}`;
+}
+
 /** Why piped input cannot be used here and how to run the task so that it can. */
-export function pipedInputFix(task = '<project>:<target>'): string {
+export function pipedInputFix(task?: string): string {
+  const how = task ? `(… | NX_NATIVE_COMMAND_RUNNER=false nx run ${task})` : 'in the environment of the nx command';
   return (
     'Nx runs this task in a pseudo-terminal because the output of nx is a terminal, so a program reading to the end of its input would wait forever. ' +
-    `Run it with NX_NATIVE_COMMAND_RUNNER=false (… | NX_NATIVE_COMMAND_RUNNER=false nx run ${task}), or send the output of nx to a pipe or a file (… | cat).`
+    `Run it with NX_NATIVE_COMMAND_RUNNER=false ${how}, or send the output of nx to a pipe or a file (… | cat).`
   );
 }
 
@@ -384,7 +396,7 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
     let qemu = method.qemuPath;
     const elfQemu = qemuSuffixForElf(info);
     if (!options.qemu && elfQemu && `qemu-${elfQemu}` !== method.qemu) {
-      return fail(`${file.path} is a ${elfQemu} binary, not ${name}: rebuild it with ${cmd}, and see nx run ${ref.project}:validate`);
+      return fail(`${file.path} is a ${elfQemu} binary, not ${name}: rebuild it with ${cmd}${validateHint(input.projects, ref)}`);
     }
     if (options.qemu) qemu = which(options.qemu, env) ?? options.qemu;
     argv = [qemu];

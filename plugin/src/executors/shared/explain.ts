@@ -68,7 +68,10 @@ function installCrossCc(ctx: ExplainContext): string {
   const triple = cTriple({ goos: ctx.goos, goarch: ctx.goarch });
   const zt = zigTarget({ goos: ctx.goos, goarch: ctx.goarch });
   const parts: string[] = [];
-  if (triple) parts.push(`apt-get install -y ${debianGccPackage(triple)} (gocross then uses ${triple}-gcc)`);
+  // For this machine's own platform Debian's package is gcc (gcc-<triple> is then only a virtual name).
+  const host = hostPlatform();
+  const pkg = host.goos === 'linux' && host.goos === ctx.goos && host.goarch === ctx.goarch ? 'gcc' : triple && debianGccPackage(triple);
+  if (triple) parts.push(`apt-get install -y ${pkg} (gocross then uses ${triple}-gcc)`);
   if (zt) parts.push(`install zig (zig cc -target ${zt})`);
   parts.push(`set cc / CC_FOR_${ctx.goos}_${ctx.goarch} to a C compiler for ${platformName(ctx)}`);
   const own = triple ? `${triple}-gcc` : undefined;
@@ -140,7 +143,7 @@ const SIGNATURES: readonly Signature[] = [
     pattern: /(\S+\.go):(\d+):(?:\d+:)? missing function body/,
     explain: (m, ctx) => ({
       message: `${m[1]}:${m[2]} declares a function without a body and nothing implements it for ${platformName(ctx)} (its assembly exists only for other architectures)`,
-      fix: `add a pure-Go fallback for GOARCH=${ctx.goarch} (\`nx g @gocross/nx:asm\` generates guarded assembly plus the fallback) or an implementation in a _${ctx.goarch}.s file`,
+      fix: `add a pure-Go fallback for GOARCH=${ctx.goarch} (the @gocross/nx:asm generator writes guarded assembly plus the fallback) or an implementation in a _${ctx.goarch}.s file`,
     }),
   },
   {
@@ -161,7 +164,7 @@ const SIGNATURES: readonly Signature[] = [
       const lib = sysrootLib(ctx);
       return {
         message: `${m[1]} is built for another architecture, so the linker skipped it while looking for ${m[2]} for ${platformName(ctx)}`,
-        fix: `rebuild ${m[1]} with the ${platformName(ctx)} cross compiler${lib ? `, or point -L at the target's libraries (${lib})` : ''}; \`nx run <project>:validate\` (archive-arch) names the foreign objects`,
+        fix: `rebuild ${m[1]} with the ${platformName(ctx)} cross compiler${lib ? `, or point -L at the target's libraries (${lib})` : ''}; the archive-arch check of this project's validate target names the foreign objects`,
       };
     },
   },
@@ -173,7 +176,7 @@ const SIGNATURES: readonly Signature[] = [
       const what = em !== undefined ? ` (its objects are ${EM_NAMES[em] ?? `ELF machine ${em}`})` : '';
       return {
         message: `${m[2].replace(/:$/, '')} is not an object or library for ${platformName(ctx)}${what}`,
-        fix: `rebuild it with the ${platformName(ctx)} cross compiler (or link the target's build of the library); \`nx run <project>:validate\` (archive-arch) lists every foreign member`,
+        fix: `rebuild it with the ${platformName(ctx)} cross compiler (or link the target's build of the library); the archive-arch check of this project's validate target lists every foreign member`,
       };
     },
   },
@@ -184,7 +187,7 @@ const SIGNATURES: readonly Signature[] = [
       const zt = zigTarget({ goos: ctx.goos, goarch: ctx.goarch });
       return {
         message: `object code references ${m[1]}@${m[2]}, a glibc version the libc being linked (${platformName(ctx)} sysroot) does not provide`,
-        fix: `rebuild that object or library against the target's glibc (or an older one), link statically against musl (libc: musl)${zt ? `, or pin the glibc with zig cc -target ${zt}.<version>` : ''}`,
+        fix: `rebuild that object or library against the target's glibc (or an older one), link statically against musl (libc: musl)${zt ? `, or pin the glibc version with zig cc, whose -target takes it after the triple (${zt}.2.28 for glibc 2.28)` : ''}`,
       };
     },
   },
@@ -221,7 +224,7 @@ const SIGNATURES: readonly Signature[] = [
         message: `qemu-${m[1]} cannot find the dynamic loader ${m[2]} of this ${platformName(ctx)} binary`,
         fix: triple && debianLibcCrossPackage(triple)
           ? `install the target's libc (apt-get install -y ${debianLibcCrossPackage(triple)}) and run with qemu-${m[1]} -L /usr/${triple} (test-/run- targets do this), or build with cgo off`
-          : `pass the target's sysroot with qemu-${m[1]} -L <sysroot>, or build with cgo off`,
+          : `pass the directory holding the target's C library (the root ${m[2]} is under) to qemu-${m[1]} as -L (the sysroot option of test and run targets), or build with cgo off`,
       };
     },
   },
@@ -252,7 +255,7 @@ function crossLibcPackage(output: string, ctx: ExplainContext): { triple?: strin
   const pkg = debianLibcDevPackage(triple, host.goos === 'linux' ? cTriple(host) : undefined);
   if (pkg === 'libc6-dev') return { triple, fix: 'apt-get install -y libc6-dev (the C library headers and startup files of this machine)' };
   if (pkg) return { triple, fix: `apt-get install -y ${pkg} (the headers and crt files of ${triple}; Debian/Ubuntu install them only as a Recommends of ${debianGccPackage(triple)})` };
-  return { triple, fix: `install the C library (sysroot) of ${triple} where ${first ?? 'the compiler'} finds it, or pass --sysroot=<dir> in cflags and ldflags` };
+  return { triple, fix: `install the C library (sysroot) of ${triple} where ${first ?? 'the compiler'} finds it, or pass that sysroot directory to the compiler as --sysroot in cflags and ldflags` };
 }
 
 /** Ids of every signature the explainer knows, in matching order. */

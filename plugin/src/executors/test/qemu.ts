@@ -70,7 +70,12 @@ export function runMethod(req: {
     return {
       kind: 'unavailable',
       reason: `${qemu} is not installed`,
-      fix: 'apt-get install -y qemu-user',
+      // Debian ships qemu-<arch> in qemu-user and qemu-<arch>-static in qemu-user-static; another program is the user's own.
+      fix: /^qemu-\w+-static$/.test(qemu)
+        ? 'apt-get install -y qemu-user-static'
+        : /^qemu-\w+$/.test(qemu)
+          ? 'apt-get install -y qemu-user'
+          : `install ${qemu}, or point the qemu option at an emulator on PATH`,
     };
   }
   let sysroot = req.sysroot;

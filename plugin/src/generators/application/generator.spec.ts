@@ -115,6 +115,14 @@ describe('application generator', () => {
     await expect(applicationGenerator(tree, { name: 'x', directory: 'libs/core/x', modulePath: 'example.com/x' })).rejects.toThrow(
       /inside the Go module example.com\/core.*--module/,
     );
+    // The command the message names, with the options it gives, adds the package to that module.
+    const err = await applicationGenerator(tree, { name: 'x', directory: 'libs/core/x', modulePath: 'example.com/x' }).catch((e: Error) => e.message);
+    const m = /nx g @gocross\/nx:application (\S+) --module (\S+) --directory (\S+) adds a package to it/.exec(String(err));
+    expect(m).not.toBeNull();
+    expect(String(err)).not.toMatch(/<[a-z]+>/);
+    await applicationGenerator(tree, { name: m![1], module: m![2], directory: m![3] });
+    expect(tree.exists('libs/core/x/main.go')).toBe(true);
+    expect(tree.exists('libs/core/x/go.mod')).toBe(false);
   });
 
   describe('generated code, for real', () => {

@@ -2,7 +2,7 @@ import { formatFiles, getProjects, names, readNxJson, Tree } from '@nx/devkit';
 import { GeneratorError, joinPath, sameJson, splitList, writeGenerated } from './files';
 import { installedGoVersion, moduleContaining, syncGoWork } from './go';
 import { checkModulePath, checkPackageName, packageNameFor } from './module-path';
-import { resolveProject } from './projects';
+import { goProjects, resolveProject } from './projects';
 
 export interface GoProjectOptions {
   /** Project name; normalised to kebab-case with @nx/devkit names(). */
@@ -85,9 +85,15 @@ export function planGoProject(tree: Tree, kind: GoProjectKind, options: GoProjec
   if (dir === '') throw new GeneratorError('--directory must not be the workspace root');
   const enclosing = moduleContaining(tree, dir);
   if (enclosing && enclosing.dir !== dir) {
+    // The project of that module and the directory below its root: the options that add the package there.
+    const owner = goProjects(tree).find((p) => p.root === enclosing.dir)?.name;
+    const rel = enclosing.dir === '' ? dir : dir.slice(enclosing.dir.length + 1);
+    const instead = owner
+      ? `nx g @gocross/nx:${kind} ${options.name} --module ${owner} --directory ${rel} adds a package to it`
+      : 'the --module option (the project of that module) adds a package to it';
     throw new GeneratorError(
       `${dir} is inside the Go module ${enclosing.modulePath ?? enclosing.dir} (${enclosing.dir || '.'}/go.mod); ` +
-        `use --module <project> to add a package to it, or pick a directory outside it`,
+        `${instead}, or pick a directory outside it`,
     );
   }
   let modulePath = options.modulePath;
