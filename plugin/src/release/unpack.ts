@@ -128,7 +128,7 @@ async function readTarGz(data: Buffer, limits: UnpackLimits): Promise<UnpackedEn
   // without being looked at; destroying the extractor mid-entry would surface stray errors.
   let failure: unknown;
   const done = new Promise<void>((resolve, reject) => {
-    ex.on('entry', (header: tar.Headers, stream: NodeJS.ReadableStream, next: (err?: unknown) => void) => {
+    ex.on('entry', (header, stream, next) => {
       const raw = header.name;
       const skip = (err?: unknown) => {
         if (err !== undefined && failure === undefined) failure = err;
@@ -153,7 +153,8 @@ async function readTarGz(data: Buffer, limits: UnpackLimits): Promise<UnpackedEn
         budget.size(raw, size);
         const chunks: Buffer[] = [];
         let got = 0;
-        stream.on('data', (c: Buffer) => {
+        stream.on('data', (d: unknown) => {
+          const c = d as Buffer;
           got += c.length;
           if (got <= size) chunks.push(c);
           else if (failure === undefined) failure = new UnsafeArchiveError('more data than its header declares', raw);
