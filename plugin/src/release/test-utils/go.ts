@@ -30,17 +30,17 @@ export function writeTree(dir: string, files: Record<string, string>): string {
 export const HELLO_MAIN = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n';
 
 /**
- * `go build -trimpath` of the main package in `moduleDir` for a target; returns the output path.
+ * `go build -trimpath` (unless trimpath is false) of the main package in `moduleDir` for a target; returns the output path.
  * `mod` enables -mod=mod so go.sum is filled from the module proxy.
  */
 export function goBuild(
   moduleDir: string,
   target: { goos: string; goarch: string; env?: Record<string, string> },
   out: string,
-  opts: { mod?: boolean; ldflags?: string } = {},
+  opts: { mod?: boolean; ldflags?: string; trimpath?: boolean; pkg?: string } = {},
 ): string {
-  const flags = ['-trimpath', '-buildvcs=false', ...(opts.mod ? ['-mod=mod'] : [])];
-  const args = ['build', ...flags, ...(opts.ldflags ? [`-ldflags=${opts.ldflags}`] : []), '-o', out, '.'];
+  const flags = [...(opts.trimpath === false ? [] : ['-trimpath']), '-buildvcs=false', ...(opts.mod ? ['-mod=mod'] : [])];
+  const args = ['build', ...flags, ...(opts.ldflags ? [`-ldflags=${opts.ldflags}`] : []), '-o', out, opts.pkg ?? '.'];
   run('go', args, {
     cwd: moduleDir,
     env: { GOOS: target.goos, GOARCH: target.goarch, CGO_ENABLED: '0', GOFLAGS: '', GOTOOLCHAIN: 'local', ...target.env },
@@ -66,4 +66,53 @@ export function runModulesInChild(modules: string[], script: string, env: Record
   fs.writeFileSync(path.join(dir, 'main.js'), script);
   const nodeModules = path.resolve(__dirname, '../../../../node_modules');
   return run(process.execPath, [path.join(dir, 'main.js')], { cwd: dir, env: { NODE_PATH: nodeModules, ...env } });
+}
+
+/**
+ * A module whose main package (cmd/relapp) uses a real dependency from the module proxy
+ * (github.com/google/uuid), a dependency replaced by another version of itself
+ * (github.com/BurntSushi/toml v1.4.0 => v1.3.2, a path with capitals), and one replaced by a
+ * local directory. Needs the Go module proxy (or a warm module cache).
+ */
+export function depsModule(dir = tempDir('deps')): string {
+  return writeTree(dir, {
+    'go.mod': [
+      'module example.com/relapp',
+      '',
+      'go 1.22',
+      '',
+      'require (',
+      '\tgithub.com/BurntSushi/toml v1.4.0',
+      '\tgithub.com/google/uuid v1.6.0',
+      '\texample.com/local v0.0.0',
+      ')',
+      '',
+      'replace github.com/BurntSushi/toml v1.4.0 => github.com/BurntSushi/toml v1.3.2',
+      '',
+      'replace example.com/local => ./local',
+      '',
+    ].join('\n'),
+    'cmd/relapp/main.go': [
+      'package main',
+      '',
+      'import (',
+      '\t"fmt"',
+      '',
+      '\t"example.com/local"',
+      '\t"github.com/BurntSushi/toml"',
+      '\t"github.com/google/uuid"',
+      ')',
+      '',
+      'var version = "dev"',
+      '',
+      'func main() {',
+      '\tvar v struct{ A int }',
+      '\t_, err := toml.Decode("A = 1", &v)',
+      '\tfmt.Println(version, uuid.NewSHA1(uuid.NameSpaceURL, []byte("x")), local.Name, v.A, err)',
+      '}',
+      '',
+    ].join('\n'),
+    'local/go.mod': 'module example.com/local\n\ngo 1.22\n',
+    'local/local.go': 'package local\n\nconst Name = "local"\n',
+  });
 }
