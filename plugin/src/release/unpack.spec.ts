@@ -1,8 +1,9 @@
+import * as fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createArchive, type ArchiveFormat } from './archive';
 import { run, tempDir } from './test-utils/go';
-import { detectArchiveFormat, readArchive, unpackToDir, UnsafeArchiveError } from './unpack';
+import { detectArchiveFormat, readArchive, safeEntryName, unpackToDir, UnsafeArchiveError } from './unpack';
 
 /**
  * Malicious archives are crafted with Python's tarfile and zipfile, which write what they are
@@ -121,6 +122,7 @@ describe('refusals (zip)', () => {
     ['add("../evil")', '../evil', /'\.\.' part/],
     ['add("/abs")', '/abs', /absolute path/],
     ['add("C:/win")', 'C:/win', /absolute path/],
+    ['add("./C:/win")', './C:/win', /':' in name/],
     ['add("a\\\\..\\\\..\\\\evil")', 'a\\..\\..\\evil', /'\\' in name/],
     ['add("link", b"/etc/passwd", 0o120777)', 'link', /symbolic link refused/],
     ['add("dev", b"", 0o020644)', 'dev', /file type 020000 refused/],
@@ -182,5 +184,33 @@ describe('unpackToDir', () => {
     await refusal(unpackToDir(craft(kind, body), kind, target));
     expect(fs.readdirSync(target)).toEqual([]);
     expect(fs.readdirSync(parent)).toEqual(['out']);
+  });
+});
+
+describe('safeEntryName (property)', () => {
+  it('every accepted name resolves strictly inside the target directory, and normalizes idempotently', () => {
+    const root = path.resolve('/tmp/gocross-root');
+    const segment = fc.oneof(fc.constantFrom('..', '.', '', 'a', 'b.txt', 'C:', '\\', '..\\x', '/', '\0'), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), fc.boolean(), (segs, isDir) => {
+        const raw = segs.join('/');
+        let name: string;
+        try {
+          name = safeEntryName(raw, isDir);
+        } catch (e) {
+          expect(e).toBeInstanceOf(UnsafeArchiveError);
+          return;
+        }
+        if (name === '') {
+          expect(isDir).toBe(true);
+          return;
+        }
+        const target = path.resolve(root, ...name.split('/'));
+        expect(target.startsWith(root + path.sep)).toBe(true);
+        expect(path.relative(root, target).split(path.sep).join('/')).toBe(name);
+        expect(safeEntryName(name)).toBe(name);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

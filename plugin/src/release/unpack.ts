@@ -1,7 +1,7 @@
 /**
  * Safe reading of release archives (.tar.gz, .zip) for verification.
  *
- * Refused, with the entry's name: paths with a '..' part, absolute paths ('/x', 'C:x'), '\\' or
+ * Refused, with the entry's name: paths with a '..' part, absolute paths ('/x', 'C:x'), '\\', ':' or
  * NUL in names, symbolic and hard links (wherever they point), devices, FIFOs and other non-file
  * entries, a name given twice, and archives past the limits (number of entries, size of one
  * entry, total uncompressed size). A gzip stream is inflated with an output cap, so a
@@ -26,7 +26,8 @@ export interface UnpackLimits {
   maxTotalBytes: number;
 }
 
-export const DEFAULT_UNPACK_LIMITS: UnpackLimits = { maxEntries: 10_000, maxEntryBytes: 1 << 30, maxTotalBytes: 2 * (1 << 30) - 1 };
+/** Defaults sized for release archives of Go binaries (tens of MiB each), read into memory. */
+export const DEFAULT_UNPACK_LIMITS: UnpackLimits = { maxEntries: 1_000, maxEntryBytes: 512 << 20, maxTotalBytes: 1 << 30 };
 
 export interface UnpackedEntry {
   /** Path inside the archive, '/' separated, without './' parts or a trailing '/'. */
@@ -63,6 +64,9 @@ export function safeEntryName(raw: string, isDir = false): string {
   if (name.includes('\0')) throw new UnsafeArchiveError('NUL in name', raw);
   if (name.includes('\\')) throw new UnsafeArchiveError("'\\' in name", raw);
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) throw new UnsafeArchiveError('absolute path', raw);
+  // Anywhere else a ':' is a drive-relative path ('./C:x' normalizes to 'C:x') or an alternate
+  // data stream on Windows.
+  if (name.includes(':')) throw new UnsafeArchiveError("':' in name", raw);
   const parts = name.split('/');
   if (parts.includes('..')) throw new UnsafeArchiveError("path with a '..' part", raw);
   const kept = parts.filter((p) => p !== '' && p !== '.');
