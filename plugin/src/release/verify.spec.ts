@@ -202,6 +202,20 @@ describe('verifyRelease', () => {
     ]);
   });
 
+  it('hashes other listed files in chunks, and refuses an oversized checksums file unread', async () => {
+    const dir = release();
+    const big = Buffer.alloc(3 * (1 << 20) + 123);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
+    fs.writeFileSync(path.join(dir, 'source.tar'), big);
+    resign(dir);
+    expect(brief(await verifyRelease(dir, { publicKeyPem: pub }))).toEqual([]);
+    big[2 * (1 << 20) + 5] ^= 1; // a byte in the third chunk
+    fs.writeFileSync(path.join(dir, 'source.tar'), big);
+    expect(brief(await verifyRelease(dir, { publicKeyPem: pub }))).toEqual([expect.stringMatching(/^checksum source\.tar: sha256 [0-9a-f]{64} does not match/)]);
+    fs.writeFileSync(path.join(dir, CHECKSUMS_FILE), Buffer.alloc(5 << 20, 0x41));
+    expect(brief(await verifyRelease(dir, { publicKeyPem: pub }))).toEqual([`signature checksums.txt: larger than ${4 << 20} bytes; not read`]);
+  });
+
   it('reports a signed but unsafe archive (symlink, bomb) instead of unpacking it', async () => {
     const dir = release();
     const name = 'app_1.0.0_linux_arm64.tar.gz';
@@ -222,7 +236,11 @@ describe('verifyRelease', () => {
     fs.writeFileSync(path.join(dir, name), bomb);
     resign(dir);
     const r = await verifyRelease(dir, { publicKeyPem: pub, limits: { maxTotalBytes: 1 << 20, maxEntries: 16 } });
-    expect(brief(r)[0]).toMatch(new RegExp(`^archive ${name}: refused: gzip stream inflates to more than \\d+ bytes`));
+    expect(brief(r)).toEqual([
+      // The windows zip (about 1.4 MB compressed) is over the same limit before it is even read.
+      expect.stringMatching(/^archive app_1\.0\.0_windows_amd64\.zip: \d+ bytes, over the limit of 1048576; not read$/),
+      expect.stringMatching(new RegExp(`^archive ${name.replace(/\./g, '\\.')}: refused: gzip stream inflates to more than \\d+ bytes`)),
+    ]);
   });
 
   it('the signature check is the one cosign and openssl share: a tampered .sig fails', async () => {

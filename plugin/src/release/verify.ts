@@ -16,6 +16,7 @@
  * The result lists typed problems (file + one-line message) and the binaries read from verified
  * archives, so a caller can run its binary checks on exactly the verified bytes.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bufferSource } from '../binary/source';
@@ -25,7 +26,7 @@ import { parseChecksums, sha256Hex } from './checksums';
 import { archiveFormatOfName, attestationFileName, CHECKSUMS_FILE, CHECKSUMS_SIGNATURE_FILE, parseAttestationFileName, PREDICATE_TYPES, type AttestationKind } from './layout';
 import { IN_TOTO_STATEMENT_TYPE } from './sbom';
 import { IN_TOTO_PAYLOAD_TYPE, loadPublicKey, verifyBlob, verifyDsse } from './sign';
-import { detectArchiveFormat, readArchive, UnsafeArchiveError, type UnpackedEntry, type UnpackLimits } from './unpack';
+import { DEFAULT_UNPACK_LIMITS, detectArchiveFormat, readArchive, UnsafeArchiveError, type UnpackedEntry, type UnpackLimits } from './unpack';
 
 export type ProblemKind = 'signature' | 'missing' | 'unlisted' | 'checksum' | 'archive' | 'attestation' | 'subject';
 
@@ -74,6 +75,27 @@ export interface VerifyResult {
 }
 
 const BINARY_KINDS: FileKind[] = ['elf', 'pe', 'macho', 'macho-fat'];
+/** Read limits for files read before or without unpacking. */
+const MAX_CHECKSUMS_BYTES = 4 << 20;
+const MAX_SIGNATURE_BYTES = 64 << 10;
+const MAX_ATTESTATION_BYTES = 64 << 20;
+
+/** SHA-256 of a file read in 1 MiB chunks; the bytes too when `keep`. */
+function hashFile(file: string, keep: boolean): { sha256: string; data?: Buffer } {
+  const h = createHash('sha256');
+  const chunks: Buffer[] = [];
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      h.update(buf.subarray(0, n));
+      if (keep) chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { sha256: h.digest('hex'), data: keep ? Buffer.concat(chunks) : undefined };
+}
 
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').slice(0, 300);
@@ -86,12 +108,13 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
   const result = (): VerifyResult => ({ ok: problems.length === 0, problems, archives, binaries: archives.flatMap((a) => a.binaries) });
   const problem = (file: string, kind: ProblemKind, message: string) => problems.push({ file, kind, message: oneLine(message) });
 
-  /** Reads a regular file of the release directory (never through a symlink); undefined after recording a problem. */
-  const readRegular = (name: string): Buffer | undefined => {
-    const p = path.join(dir, name);
+  const limits = { ...DEFAULT_UNPACK_LIMITS, ...opts.limits };
+
+  /** lstat of a listed file: a regular file (never a symlink), else a recorded problem. */
+  const regular = (name: string): fs.Stats | undefined => {
     let st: fs.Stats;
     try {
-      st = fs.lstatSync(p);
+      st = fs.lstatSync(path.join(dir, name));
     } catch {
       problem(name, 'missing', 'listed in checksums.txt but not present');
       return undefined;
@@ -100,7 +123,7 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
       problem(name, 'checksum', `is not a regular file (${st.isSymbolicLink() ? 'symbolic link' : 'directory or special file'})`);
       return undefined;
     }
-    return fs.readFileSync(p);
+    return st;
   };
 
   // 1. The signature over checksums.txt, before anything is parsed.
@@ -111,6 +134,13 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
     [sigPath, CHECKSUMS_SIGNATURE_FILE],
   ]) {
     if (!fs.existsSync(p) || !fs.lstatSync(p).isFile()) problem(n, 'missing', 'not present (or not a regular file)');
+  }
+  if (problems.length) return result();
+  for (const [p, n, max] of [
+    [sumsPath, CHECKSUMS_FILE, MAX_CHECKSUMS_BYTES],
+    [sigPath, CHECKSUMS_SIGNATURE_FILE, MAX_SIGNATURE_BYTES],
+  ] as const) {
+    if (fs.lstatSync(p).size > max) problem(n, 'signature', `larger than ${max} bytes; not read`);
   }
   if (problems.length) return result();
   const sums = fs.readFileSync(sumsPath);
@@ -132,11 +162,18 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
   for (const n of present.sort()) if (!listed.has(n) && !parseAttestationFileName(n)) problem(n, 'unlisted', 'present but not listed in checksums.txt');
   const good = new Map<string, Buffer>();
   for (const [name, digest] of listed) {
-    const data = readRegular(name);
-    if (!data) continue;
-    const got = sha256Hex(data);
-    if (got !== digest) problem(name, 'checksum', `sha256 ${got} does not match checksums.txt (${digest})`);
-    else good.set(name, data);
+    const st = regular(name);
+    if (!st) continue;
+    // Archives and attestations are kept in memory for the next steps (bounded); anything else is
+    // only hashed, in chunks.
+    const keep = archiveFormatOfName(name) ? limits.maxTotalBytes : parseAttestationFileName(name) ? MAX_ATTESTATION_BYTES : 0;
+    if (keep && st.size > keep) {
+      problem(name, archiveFormatOfName(name) ? 'archive' : 'attestation', `${st.size} bytes, over the limit of ${keep}; not read`);
+      continue;
+    }
+    const { sha256, data } = hashFile(path.join(dir, name), keep > 0);
+    if (sha256 !== digest) problem(name, 'checksum', `sha256 ${sha256} does not match checksums.txt (${digest})`);
+    else if (data) good.set(name, data);
   }
 
   // 3. Archives, read safely in memory.
@@ -150,7 +187,7 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
     }
     let entries: UnpackedEntry[];
     try {
-      entries = await readArchive(data, format, opts.limits);
+      entries = await readArchive(data, format, limits);
     } catch (e) {
       problem(name, 'archive', e instanceof UnsafeArchiveError ? `refused: ${e.message}` : `cannot be read: ${(e as Error).message}`);
       continue;
@@ -176,8 +213,9 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
       if (d) attestationFiles.set(name, d);
     } else {
       const st = fs.lstatSync(path.join(dir, name));
-      if (st.isFile()) attestationFiles.set(name, fs.readFileSync(path.join(dir, name)));
-      else problem(name, 'attestation', 'is not a regular file');
+      if (!st.isFile()) problem(name, 'attestation', 'is not a regular file');
+      else if (st.size > MAX_ATTESTATION_BYTES) problem(name, 'attestation', `${st.size} bytes, over the limit of ${MAX_ATTESTATION_BYTES}; not read`);
+      else attestationFiles.set(name, fs.readFileSync(path.join(dir, name)));
     }
   }
   for (const [name, data] of attestationFiles) {
