@@ -1,7 +1,8 @@
 /**
  * Writes a release directory (see layout.ts) from built binaries: one deterministic archive per
  * binary, its SBOM as a signed in-toto statement, checksums.txt over the archives (the signed
- * attestations are not listed), and the checksums signature. Disk access: writes into `outDir` only, which must exist and be empty.
+ * attestations are not listed), and the checksums signature. Disk access: writes into `outDir`
+ * only, which must exist and be empty.
  * Provenance statements are not produced here yet; `extraAttestations` lets a caller add signed
  * statements of other kinds for an archive.
  */
