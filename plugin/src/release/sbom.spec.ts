@@ -70,7 +70,7 @@ describe('SBOM of a real cross-compiled binary', () => {
     bytes = fs.readFileSync(bin);
     json = generateSbom(bytes, { binaryName: 'relapp', timestamp: new Date('2024-02-29T13:14:15Z'), tool: { name: 'gocross', version: '0.1.0' } }).json;
     doc = JSON.parse(json) as CdxJson;
-  });
+  }, 300_000); // a go build that may download modules, on a shared machine
 
   it('is valid CycloneDX 1.6 (the library\'s strict JSON schema validator)', async () => {
     const errors = await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(json);

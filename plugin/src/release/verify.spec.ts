@@ -39,7 +39,7 @@ beforeAll(async () => {
     key,
     tool: { name: 'gocross', version: '0.1.0' },
   });
-});
+}, 300_000); // two go builds on a shared machine
 
 /** A fresh copy of the good release. */
 function release(): string {
