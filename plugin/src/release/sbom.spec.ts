@@ -1,7 +1,9 @@
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generateSbom, golangPurl, sbomStatement, serialNumberFor } from './sbom';
+import { parseModInfo } from '../binary/buildinfo';
+import type { GoBuildInfo } from '../binary/types';
+import { generateSbom, golangPurl, sbomFromBuildInfo, sbomStatement, serializeSbom, serialNumberFor } from './sbom';
 import { sha256Hex } from './checksums';
 import { depsModule, goBuild, run, tempDir } from './test-utils/go';
 
@@ -152,5 +154,46 @@ describe('SBOM of a real cross-compiled binary', () => {
     const f = path.join(tempDir('nogo'), 'x');
     fs.writeFileSync(f, Buffer.from('#!/bin/sh\necho hi\n'));
     expect(() => generateSbom(fs.readFileSync(f), { binaryName: 'x' })).toThrow(/x: no Go build info found/);
+  });
+});
+
+describe('build settings from module text', () => {
+  it('maps vcs.*, -tags and the main module version as cyclonedx-gomod names them', async () => {
+    // Module text in the form runtime/debug.BuildInfo.String prints (what `go version -m` shows).
+    const text = [
+      'path\texample.com/tool/cmd/tool',
+      'mod\texample.com/tool\tv1.4.0\th1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      'dep\tgithub.com/dgrijalva/jwt-go\tv3.2.0+incompatible\th1:7qlOGliEKZXTDg6OTjfoBKDXWrumCAMpl/TFQ4/5kLM=',
+      'build\t-tags=netgo,osusergo',
+      'build\tCGO_ENABLED=1',
+      'build\tGOARCH=amd64',
+      'build\tGOOS=darwin',
+      'build\tGOAMD64=v2',
+      'build\tvcs=git',
+      'build\tvcs.revision=0123456789abcdef0123456789abcdef01234567',
+      'build\tvcs.time=2024-02-29T13:14:15Z',
+      'build\tvcs.modified=false',
+    ].join('\n');
+    const bi: GoBuildInfo = { goVersion: 'go1.26.8', modinfo: text, ptrSize: 8, bigEndian: false, inline: true, ...parseModInfo(text) };
+    const json = serializeSbom(sbomFromBuildInfo(bi, { binaryName: 'tool', binarySha256: 'ab'.repeat(32) }));
+    expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(json)).toBeNull();
+    const doc = JSON.parse(json) as CdxJson;
+    const props = doc.metadata.properties.map((p) => `${p.name}=${p.value}`);
+    expect(props).toEqual(
+      expect.arrayContaining([
+        'cdx:gomod:build:tag=netgo',
+        'cdx:gomod:build:tag=osusergo',
+        'cdx:gomod:build:vcs=git',
+        'cdx:gomod:build:vcs:revision=0123456789abcdef0123456789abcdef01234567',
+        'cdx:gomod:build:vcs:time=2024-02-29T13:14:15Z',
+        'cdx:gomod:build:vcs:modified=false',
+        'cdx:gomod:build:env:CGO_ENABLED=1',
+        'gocross:go:build:GOAMD64=v2',
+        'gocross:go:build:-tags=netgo,osusergo',
+      ]),
+    );
+    expect(doc.metadata.component.purl).toBe('pkg:golang/example.com/tool@v1.4.0?goarch=amd64&goos=darwin#cmd/tool');
+    expect(doc.components.map((c) => c.purl)).toEqual(['pkg:golang/github.com/dgrijalva/jwt-go@v3.2.0%2Bincompatible']);
+    expect(doc.metadata.timestamp).toBeUndefined();
   });
 });
