@@ -7,8 +7,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+const made: string[] = [];
+
+/** A fresh temporary directory, removed after the test file that made it (jest's afterAll). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `gocross-release-${prefix}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `gocross-release-${prefix}-`));
+  made.push(d);
+  return d;
+}
+
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
 }
 
 export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: Buffer | string } = {}): string {
