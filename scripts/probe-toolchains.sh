@@ -26,4 +26,7 @@ done
 check "musl-gcc compiles, links and runs" sh -c "musl-gcc -o '$dir/musl' '$dir/probe.c' && '$dir/musl'"
 check "readelf (binutils-multiarch) reads a riscv64 binary" sh -c "readelf -h '$dir/riscv64-linux-gnu' | grep -q RISC-V"
 check "objdump (binutils-multiarch) disassembles aarch64" sh -c "objdump -d '$dir/aarch64-linux-gnu' >/dev/null"
+for tool in zip unzip zipinfo openssl python3 sha256sum gzip; do
+  check "$tool (release test oracles)" sh -c "command -v $tool"
+done
 exit $fail
