@@ -6,14 +6,13 @@
  * emulator: a clear skip locally, a failure on CI.
  */
 import type { ExecutorContext } from '@nx/devkit';
-import { spawn as spawnChild } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatPlatform } from '../../platforms/platform';
 import { resolveBuildOutputs } from '../build/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import { explainGoFailure, formatHints } from '../shared/explain';
-import { passthroughEnv, which, readGoEnv, findGo, type GoRunOptions, type GoRunResult } from '../shared/go';
+import { passthroughEnv, which, readGoEnv, findGo, runGo, type GoRunOptions, type GoRunResult } from '../shared/go';
 import { peekElf, qemuSuffixForElf, runMethod } from '../test/qemu';
 import type { Logger } from '../test/executor';
 import type { RunExecutorSchema } from './schema';
@@ -231,7 +230,7 @@ export function pipedInputFix(task?: string): string {
   );
 }
 
-export interface ProgramRunOptions extends GoRunOptions {
+export interface ProgramRunOptions extends Omit<GoRunOptions, 'stdin'> {
   /** `inherit` (the default): the program reads the task's stdin. A string or Buffer is written to it, then closed. */
   stdin?: 'inherit' | string | Buffer;
 }
@@ -243,42 +242,10 @@ const KEEP_OUTPUT = 256 * 1024;
 
 /** Runs the program with the task's stdin, streaming its output and keeping the end of it. */
 export const spawnProgram: ProgramSpawner = (file, args, opts) =>
-  new Promise((resolve) => {
-    const out = opts.stdout === undefined ? process.stdout : opts.stdout;
-    const err = opts.stderr === undefined ? process.stderr : opts.stderr;
-    const input = opts.stdin ?? 'inherit';
-    let stdout = '';
-    let stderr = '';
-    let output = '';
-    const keep = (s: string): string => (s.length > KEEP_OUTPUT ? s.slice(s.length - KEEP_OUTPUT) : s);
-    const child = spawnChild(file, args, { cwd: opts.cwd, env: opts.env, stdio: [input === 'inherit' ? 'inherit' : 'pipe', 'pipe', 'pipe'] });
-    if (input !== 'inherit') {
-      child.stdin!.on('error', () => undefined); // the program may exit without reading it all
-      child.stdin!.end(input);
-    }
-    child.stdout!.setEncoding('utf8');
-    child.stderr!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      stdout = keep(stdout + d);
-      output = keep(output + d);
-      out?.write(d);
-    });
-    child.stderr!.on('data', (d: string) => {
-      stderr = keep(stderr + d);
-      output = keep(output + d);
-      err?.write(d);
-    });
-    let done = false;
-    child.on('error', (e) => {
-      if (done) return;
-      done = true;
-      resolve({ code: null, signal: null, stdout, stderr, output, error: e });
-    });
-    child.on('close', (code, signal) => {
-      if (done) return;
-      done = true;
-      resolve({ code, signal, stdout, stderr, output });
-    });
+  runGo(file, args, {
+    ...opts,
+    stdin: opts.stdin === undefined || opts.stdin === 'inherit' ? 'inherit' : { data: opts.stdin },
+    keepOutput: KEEP_OUTPUT,
   });
 
 /** An argument as a shell would need it written, for the "running …" line. */

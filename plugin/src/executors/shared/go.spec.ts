@@ -10,6 +10,25 @@ if (!goAvailable && process.env.CI === 'true') throw new Error('go is required f
 const itGo = goAvailable ? it : it.skip;
 
 describe('executors/shared/go', () => {
+  it('runGo: stdin closed by default, data written and closed on request, captured output capped by keepOutput', async () => {
+    const env = { PATH: process.env.PATH ?? '' };
+    const cat = await runGo('sh', ['-c', 'cat; echo end'], { cwd: os.tmpdir(), env, stdout: null, stderr: null });
+    expect(cat).toMatchObject({ code: 0, stdout: 'end\n' });
+    const fed = await runGo('sh', ['-c', 'cat'], { cwd: os.tmpdir(), env, stdout: null, stderr: null, stdin: { data: 'ignore\n' } });
+    expect(fed).toMatchObject({ code: 0, stdout: 'ignore\n' });
+    const long = await runGo('sh', ['-c', 'i=0; while [ $i -lt 200 ]; do echo line$i; i=$((i+1)); done; echo tail >&2'], {
+      cwd: os.tmpdir(),
+      env,
+      stdout: null,
+      stderr: null,
+      keepOutput: 12,
+    });
+    expect(long.stdout).toBe('198\nline199\n');
+    expect(long.stderr).toBe('tail\n');
+    expect(long.output.length).toBe(12);
+    expect(long.output.endsWith('tail\n')).toBe(true);
+  });
+
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-go-'));

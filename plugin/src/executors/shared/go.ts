@@ -122,6 +122,10 @@ export interface GoRunOptions {
   /** Where to stream output as it arrives; default process.stdout / process.stderr. `null` silences. */
   stdout?: NodeJS.WritableStream | null;
   stderr?: NodeJS.WritableStream | null;
+  /** The child's stdin: closed (`ignore`, the default), the caller's (`inherit`), or `data` written to it and closed. */
+  stdin?: 'ignore' | 'inherit' | { data: string | Buffer };
+  /** Keep only the last this many characters of each captured stream. */
+  keepOutput?: number;
 }
 
 export interface GoRunResult {
@@ -139,25 +143,36 @@ export interface GoRunResult {
 /** Spawns a program with an argv array; the signature every executor's spawner follows. */
 export type GoSpawner = (file: string, args: string[], opts: GoRunOptions) => Promise<GoRunResult>;
 
-/** Runs a command (normally go) with argv + explicit env, streaming and capturing its output. */
+/**
+ * Runs a command (normally go) with argv + explicit env, streaming and capturing its output.
+ * stdin is closed unless `stdin` says otherwise; with `keepOutput`, only the last that many
+ * characters of each captured stream are kept (for programs that may print without end).
+ */
 export const runGo: GoSpawner = (file, args, opts) =>
   new Promise((resolve) => {
     const out = opts.stdout === undefined ? process.stdout : opts.stdout;
     const err = opts.stderr === undefined ? process.stderr : opts.stderr;
+    const input = opts.stdin ?? 'ignore';
+    const limit = opts.keepOutput;
+    const keep = (s: string): string => (limit !== undefined && s.length > limit ? s.slice(s.length - limit) : s);
     let stdout = '';
     let stderr = '';
     let output = '';
-    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => {
-      stdout += d;
-      output += d;
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: [typeof input === 'string' ? input : 'pipe', 'pipe', 'pipe'] });
+    if (typeof input !== 'string') {
+      child.stdin!.on('error', () => undefined); // the program may exit without reading it all
+      child.stdin!.end(input.data);
+    }
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => {
+      stdout = keep(stdout + d);
+      output = keep(output + d);
       out?.write(d);
     });
-    child.stderr.on('data', (d: string) => {
-      stderr += d;
-      output += d;
+    child.stderr!.on('data', (d: string) => {
+      stderr = keep(stderr + d);
+      output = keep(output + d);
       err?.write(d);
     });
     let done = false;
