@@ -7,7 +7,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runAsmdecl, type AsmdeclRun } from '../../checks/asmdecl-runner';
+import { runAsmdeclMatrix, type AsmdeclRun } from '../../checks/asmdecl-runner';
 import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy, type Policy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
@@ -191,16 +191,14 @@ export async function runValidation(
   }
   const absProjectRoot = path.resolve(context.root, plan.projectRoot);
   const sources = readProjectSources(absProjectRoot);
-  // go vet -asmdecl, once per platform of the targets, when the module has assembly.
-  const asmdecl: AsmdeclRun[] = [];
+  // go vet -asmdecl, once per GOOS/GOARCH of the targets that builds assembly, on the packages
+  // that have it, in parallel.
+  let asmdecl: AsmdeclRun[] = [];
+  let vetMs = 0;
   if (policy.checks.asmdecl?.setting !== 'off' && sources.some((f) => /\.s$/.test(f.path)) && fs.existsSync(path.join(absProjectRoot, 'go.mod'))) {
-    const seen = new Set<string>();
-    for (const t of plan.targets) {
-      const key = `${t.platform.goos}/${t.platform.goarch}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      asmdecl.push(runAsmdecl(absProjectRoot, t.platform.goarch, { goos: t.platform.goos, log }));
-    }
+    const vetted = await runAsmdeclMatrix(absProjectRoot, plan.targets.map((t) => t.platform), sources, { log });
+    asmdecl = vetted.runs;
+    vetMs = vetted.durationMs;
   }
   const checked = await validateArtifacts({
     workspaceRoot: context.root,
@@ -214,8 +212,8 @@ export async function runValidation(
   });
   const planned = withPlannedFindings(checked, plan.artifacts);
   // The engine times the checks; the vet runs before it belong to the validation too.
+  // vetMs is the wall time of the runs (they overlap); each platform keeps its own time.
   const vet = asmdecl.map((r) => ({ platform: `${r.goos}/${r.goarch}`, durationMs: r.durationMs }));
-  const vetMs = vet.reduce((n, v) => n + v.durationMs, 0);
   const result: TimedValidationResult = {
     ...planned,
     durationMs: planned.durationMs + vetMs,
