@@ -115,6 +115,24 @@ describe('asmdecl fix commands', () => {
   });
 });
 
+describe('asmdecl runs belong to one GOOS/GOARCH', () => {
+  it('a linux/arm64 diagnostic is a finding of linux/arm64 only, not of darwin/arm64 as well', () => {
+    const run: AsmdeclRun = {
+      goos: 'linux',
+      goarch: 'arm64',
+      moduleDir: '/ws/libs/avet',
+      durationMs: 1,
+      diagnostics: [{ package: 'example.com/avet', file: 'add_arm64.s', line: 3, column: 1, message: 'Add: wrong argument size 8; expected $...-24', function: 'Add' }],
+    };
+    const on = (goos: string) => {
+      const target: TargetSpec = { platform: { goos, goarch: 'arm64' }, cgo: false, buildmode: 'exe' };
+      return asmdecl.run({ target, platform: target.platform, projectRoot: 'libs/avet', sources: [], params: {}, asmdecl: [run] });
+    };
+    expect(on('linux')).toHaveLength(1);
+    expect(on('darwin')).toEqual([]);
+  });
+});
+
 (haveGo ? describe : describe.skip)('asmdecl fix commands, executed from the workspace root', () => {
   let ws: string;
   const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };

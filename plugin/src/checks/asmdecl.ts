@@ -57,7 +57,8 @@ export const asmdecl: Check<AsmdeclCheckContext> = {
   run(ctx) {
     const out: Finding[] = [];
     for (const run of ctx.asmdecl ?? []) {
-      if (run.goarch !== ctx.platform.goarch) continue;
+      // A run is about one GOOS/GOARCH: darwin/arm64 does not take linux/arm64's diagnostics as its own.
+      if (run.goarch !== ctx.platform.goarch || run.goos !== ctx.platform.goos) continue;
       const command = asmdeclCommand(ctx.projectRoot, run.goos, run.goarch);
       for (const d of run.diagnostics) {
         out.push({
