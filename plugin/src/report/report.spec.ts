@@ -15,11 +15,11 @@ import {
   formatJUnit,
   formatText,
   REPORT_FORMATS,
-  SARIF_SCHEMA_URI,
   toJsonReport,
   toSarif,
   writeReports,
 } from './index';
+import { SARIF_SCHEMA_URI } from './sarif';
 
 const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.json').replace(
   /package\.json$/,
