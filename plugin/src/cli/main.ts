@@ -444,8 +444,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), {
+/** Runs the CLI as the process: argv from the command line, output to stdout/stderr, the exit code set. */
+export function runCli(argv: string[] = process.argv.slice(2)): Promise<number> {
+  return main(argv, {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     isTTY: process.stderr.isTTY === true,
@@ -453,5 +454,8 @@ if (require.main === module) {
     env: process.env,
   }).then((code) => {
     process.exitCode = code;
+    return code;
   });
 }
+
+if (require.main === module) void runCli();
