@@ -12,6 +12,7 @@
  *   help          gocross --help
  *   validate 6    gocross validate <the 6>
  *   loop 6        sh loop of readelf + go version -m on the same 6
+ *   validate 6 without the code cache (NODE_DISABLE_COMPILE_CACHE=1: a first run)
  *   validate 108  gocross validate <the 108>
  *   loop 108      the loop on the same 108
  * and prints medians of wall time and of CPU time (user + sys, from bash's `time`: what a loaded
@@ -147,8 +148,8 @@ function filesUnder(dir) {
  * machine inflates least, so both are reported.
  */
 const TIMED = 'TIMEFORMAT="%3R %3U %3S"; time "$@" >/dev/null 2>&1; echo "exit $?" >&2';
-function time(file, argv, ok = (status) => status === 0) {
-  const r = spawnSync('bash', ['-c', TIMED, 'bash', file, ...argv], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+function time(file, argv, ok = (status) => status === 0, extraEnv = {}) {
+  const r = spawnSync('bash', ['-c', TIMED, 'bash', file, ...argv], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...extraEnv } });
   if (r.error) throw r.error;
   const lines = r.stderr.trim().split('\n');
   const status = Number(/^exit (\d+)$/.exec(lines.pop() ?? '')?.[1]);
@@ -178,6 +179,8 @@ function main() {
     ['gocross --help', () => time(process.execPath, [bin, '--help'])],
     [`gocross validate (${sixFiles.length})`, () => time(process.execPath, [bin, 'validate', six], validated)],
     [`readelf + go version -m loop (${sixFiles.length})`, () => time('sh', ['-c', loop, 'sh', ...sixFiles])],
+    // what a first run of a command costs: the bin without its code cache (src/cli/bin.ts)
+    [`gocross validate (${sixFiles.length}), no code cache`, () => time(process.execPath, [bin, 'validate', six], validated, { NODE_DISABLE_COMPILE_CACHE: '1' })],
     [`gocross validate (${manyFiles.length})`, () => time(process.execPath, [bin, 'validate', many], validated)],
     [`readelf + go version -m loop (${manyFiles.length})`, () => time('sh', ['-c', loop, 'sh', ...manyFiles])],
   ];
