@@ -30,9 +30,9 @@ import { sortByName } from './collate';
 
 /*
  * Start-up is most of a typical run (a handful of binaries validate in a few milliseconds), so
- * each command loads what it needs when it runs: `gocross --help` loads commander alone, and
- * `gocross validate` never loads the platform table, the inspector or the report writers of
- * formats it was not asked for.
+ * each command loads what it needs when it runs: `gocross --help` loads commander and
+ * report/common (version, formats) only, and `gocross validate` never loads the platform table,
+ * the inspector or the report writers of formats it was not asked for.
  */
 const binary = (): typeof Binary => require('../binary');
 const checks = (): typeof Checks => require('../checks');
