@@ -19,6 +19,7 @@
  *   nx, no cache     nx run fzf:build-all --skip-nx-cache
  *   goreleaser       goreleaser build --snapshot --clean
  *   nx, cache hits   nx run fzf:build-all          (all six builds read from the Nx cache)
+ *   go alone         the six go build commands, same flags and parallelism (the floor)
  * Prints medians of each, the ratios to goreleaser, and whether the binaries are byte-identical
  * (sha256) between the two; when they are not, the `go version -m` lines that differ.
  *
@@ -229,21 +230,38 @@ function main() {
     return r.ms;
   };
   const goreleaser = () => run(gr.bin, ['build', '--snapshot', '--clean', `--parallelism=${PARALLEL}`], { cwd: ws, env }).ms;
+  // the floor: the six go builds alone, same flags, same parallelism
+  const rawDir = path.join(ws, 'raw');
+  const rawScript = [
+    'set -e',
+    `printf '%s\\n' ${PLATFORMS.map((p) => `'${p}'`).join(' ')} | xargs -P ${PARALLEL} -I{} sh -c '`,
+    '  p={}; os=${p%%/*}; rest=${p#*/}; arch=${rest%%/*}; v=; [ "$rest" != "$arch" ] && v=${rest#*/}',
+    '  ext=; [ "$os" = windows ] && ext=.exe',
+    '  out="$0/$(echo $p | tr / -)/fzf$ext"; mkdir -p "$(dirname "$out")"',
+    `  GOOS=$os GOARCH=$arch GOARM=$v CGO_ENABLED=0 go build -trimpath -buildvcs=false "-ldflags=${LDFLAGS} -buildid=" -o "$out" .`,
+    `' "${rawDir}"`,
+  ].join('\n');
+  const rawGo = () => run('sh', ['-c', rawScript], { cwd: app, env }).ms;
 
   // warm GOCACHE for both sides' flags, and fill the Nx cache
   log('warming up (GOCACHE, Nx cache)');
   goreleaser();
+  rawGo();
   nxNoCache();
   run(process.execPath, [nxBin, 'run', 'fzf:build-all', `--parallel=${PARALLEL}`], { cwd: ws, env }); // stores (--skip-nx-cache does not)
   nxCached();
 
-  const ms = { nxNoCache: [], goreleaser: [], nxCacheHits: [] };
+  const ms = { nxNoCache: [], goreleaser: [], nxCacheHits: [], goBuildAlone: [] };
   for (let i = 0; i < RUNS; i++) {
-    // one round runs all three, so drift in machine load hits them alike
+    // one round runs all four, so drift in machine load hits them alike
     ms.nxNoCache.push(nxNoCache());
     ms.goreleaser.push(goreleaser());
     ms.nxCacheHits.push(nxCached());
-    log(`round ${i + 1}: nx (no cache) ${ms.nxNoCache[i].toFixed(0)} ms, goreleaser ${ms.goreleaser[i].toFixed(0)} ms, nx (cache hits) ${ms.nxCacheHits[i].toFixed(0)} ms`);
+    ms.goBuildAlone.push(rawGo());
+    log(
+      `round ${i + 1}: nx (no cache) ${ms.nxNoCache[i].toFixed(0)} ms, goreleaser ${ms.goreleaser[i].toFixed(0)} ms, ` +
+        `nx (cache hits) ${ms.nxCacheHits[i].toFixed(0)} ms, go build alone ${ms.goBuildAlone[i].toFixed(0)} ms`,
+    );
   }
 
   // the binaries of the last rounds' runs (a cache hit leaves outputs that match the cache as they are)
@@ -252,7 +270,8 @@ function main() {
   const binaries = PLATFORMS.map((p) => {
     const a = sha256(ours[p]);
     const b = theirs[p] ? sha256(theirs[p]) : undefined;
-    const row = { platform: p, nx: a, goreleaser: b, identical: a === b };
+    const raw = path.join(rawDir, p.replaceAll('/', '-'), path.basename(ours[p]));
+    const row = { platform: p, nx: a, goreleaser: b, identical: a === b, goBuildAloneIdentical: sha256(raw) === a };
     if (b && a !== b) {
       const info = (f) => run('go', ['version', '-m', f], { env }).stdout.split('\n').slice(1).map((l) => l.trim());
       const x = info(ours[p]);
@@ -263,7 +282,7 @@ function main() {
     return row;
   });
 
-  const med = { nxNoCache: median(ms.nxNoCache), goreleaser: median(ms.goreleaser), nxCacheHits: median(ms.nxCacheHits) };
+  const med = { nxNoCache: median(ms.nxNoCache), goreleaser: median(ms.goreleaser), nxCacheHits: median(ms.nxCacheHits), goBuildAlone: median(ms.goBuildAlone) };
   const result = {
     module: `${MODULE}@${VERSION}`,
     goVersion,
@@ -273,7 +292,12 @@ function main() {
     parallel: PARALLEL,
     loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
     medianMs: med,
-    ratio: { nxNoCacheOverGoreleaser: med.nxNoCache / med.goreleaser, nxCacheHitsOverGoreleaser: med.nxCacheHits / med.goreleaser },
+    ratio: {
+      nxNoCacheOverGoreleaser: med.nxNoCache / med.goreleaser,
+      nxCacheHitsOverGoreleaser: med.nxCacheHits / med.goreleaser,
+      goreleaserOverGoBuildAlone: med.goreleaser / med.goBuildAlone,
+      nxNoCacheOverGoBuildAlone: med.nxNoCache / med.goBuildAlone,
+    },
     binaries,
     allIdentical: binaries.every((b) => b.identical),
     samplesMs: ms,
@@ -285,7 +309,14 @@ function main() {
     console.log(`(a) nx run fzf:build-all --skip-nx-cache   ${f(med.nxNoCache)}   ratio to goreleaser ${result.ratio.nxNoCacheOverGoreleaser.toFixed(2)}`);
     console.log(`    goreleaser build --snapshot --clean    ${f(med.goreleaser)}   (warm GOCACHE)`);
     console.log(`(b) nx run fzf:build-all (6 cache hits)    ${f(med.nxCacheHits)}   ratio to goreleaser ${result.ratio.nxCacheHitsOverGoreleaser.toFixed(2)}`);
-    console.log(`binaries byte-identical (sha256): ${result.allIdentical ? 'all 6' : `${binaries.filter((b) => b.identical).length} of 6`}`);
+    console.log(
+      `    the six go builds alone (floor)        ${f(med.goBuildAlone)}   goreleaser ${result.ratio.goreleaserOverGoBuildAlone.toFixed(2)}x, ` +
+        `nx (no cache) ${result.ratio.nxNoCacheOverGoBuildAlone.toFixed(2)}x of it`,
+    );
+    console.log(
+      `binaries byte-identical (sha256), nx vs goreleaser: ${result.allIdentical ? 'all 6' : `${binaries.filter((b) => b.identical).length} of 6`}; ` +
+        `nx vs the go builds alone: ${binaries.filter((b) => b.goBuildAloneIdentical).length} of 6`,
+    );
     for (const b of binaries) {
       console.log(`  ${b.platform.padEnd(14)} ${b.identical ? 'identical' : 'DIFFERENT'}  ${b.nx.slice(0, 16)}${b.identical ? '' : ` vs ${(b.goreleaser ?? 'missing').slice(0, 16)}`}`);
       for (const l of b.buildInfoOnlyInNx ?? []) console.log(`      nx only:         ${l}`);
