@@ -206,6 +206,15 @@ function main() {
   const gr = goreleaserBin();
   const moduleDir = fetchModule();
   const { ws, app } = setUpWorkspace(moduleDir);
+  try {
+    measure(gr, ws, app, goVersion);
+  } finally {
+    if (!keep) fs.rmSync(ws, { recursive: true, force: true });
+    else log(`kept ${ws}`);
+  }
+}
+
+function measure(gr, ws, app, goVersion) {
   log(`workspace ${ws}: ${MODULE}@${VERSION}, ${goVersion}, goreleaser ${gr.version}, node ${process.version}, ${RUNS} rounds, ${PARALLEL} parallel builds`);
   // the module's dependencies into the module cache, then no network while timing
   run('go', ['mod', 'download'], { cwd: app, env: goEnv() });
@@ -324,8 +333,6 @@ function main() {
     }
     console.log(`load average at the end: ${result.loadAverage.join(' ')} (${os.cpus().length} CPUs)`);
   }
-  if (!keep) fs.rmSync(ws, { recursive: true, force: true });
-  else log(`kept ${ws}`);
 }
 
 try {
