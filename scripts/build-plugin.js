@@ -3,7 +3,8 @@
 /**
  * Builds plugin/dist: compiles TypeScript with tsc, then copies the non-TypeScript assets
  * (schema.json of executors and generators, generator `files/` templates, docs pages) next to
- * the compiled code. Writes into a temporary directory and renames it into place, so an
+ * the compiled code, then bundles the `gocross` command line into one file
+ * (dist/cli/gocross.bundle.js) started by dist/cli/gocross.js, the package's `bin`. Writes into a temporary directory and renames it into place, so an
  * interrupted build never leaves a half-written dist/.
  */
 const { spawnSync } = require('node:child_process');
@@ -58,8 +59,69 @@ for (const sub of ['checks', 'failures']) {
 }
 fs.cpSync(docs, path.join(tmp, 'docs'), { recursive: true });
 
-fs.rmSync(dist, { recursive: true, force: true });
-fs.renameSync(tmp, dist);
+/**
+ * The command line as one file: Node resolves, reads and compiles one module instead of about a
+ * hundred, which is most of `gocross`'s start-up. Modules the CLI loads on demand stay lazy
+ * (esbuild runs a required module when the require is reached). The bundle lives in dist/cli so
+ * that `__dirname` is the same as for dist/cli/main.js: the package.json and dist/docs are found
+ * by the same relative paths (report/common.ts). dist/cli/gocross.js (src/cli/bin.ts) runs it
+ * from V8's code cache, knowing the bundle by its sha256. dist/cli/main.js, tsc's output, still
+ * works, and so does `node dist/cli/gocross.bundle.js`.
+ */
+async function bundleCli() {
+  const esbuild = require('esbuild');
+  // commander requires node:child_process at load, for executable subcommands, which gocross
+  // does not have; loading it costs milliseconds on every run. The bundle loads it on first use.
+  const eagerChildProcess = "const childProcess = require('node:child_process');";
+  const lazyCommanderChildProcess = {
+    name: 'lazy-commander-child-process',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const text = fs.readFileSync(args.path, 'utf8');
+        if (!text.includes(eagerChildProcess)) {
+          console.warn(`build-plugin: ${args.path} no longer has \`${eagerChildProcess}\`; bundled as is`);
+          return undefined;
+        }
+        const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+        return { contents: text.replace(eagerChildProcess, lazy), loader: 'js' };
+      });
+    },
+  };
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    legalComments: 'eof',
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'warning',
+  };
+  const bundle = path.join(tmp, 'cli', 'gocross.bundle.js');
+  await esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: bundle, plugins: [lazyCommanderChildProcess] });
+  const sha256 = require('node:crypto').createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(src, 'cli', 'bin.ts')],
+    outfile: path.join(tmp, 'cli', 'gocross.js'),
+    external: ['./gocross.bundle.js'],
+    define: { GOCROSS_BUNDLE_SHA256: JSON.stringify(sha256) },
+  });
+}
 
-// The package's README and LICENSE are the repository's: npm pack takes them from plugin/.
-for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.resolve(pluginRoot, '..', f), path.join(pluginRoot, f));
+bundleCli()
+  .then(() => {
+    for (const f of ['gocross.js', 'gocross.bundle.js']) fs.chmodSync(path.join(tmp, 'cli', f), 0o755);
+    fs.rmSync(dist, { recursive: true, force: true });
+    fs.renameSync(tmp, dist);
+
+    // The package's README and LICENSE are the repository's: npm pack takes them from plugin/.
+    for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.resolve(pluginRoot, '..', f), path.join(pluginRoot, f));
+  })
+  .catch((e) => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    console.error(`build-plugin: bundling the command line failed: ${e.message ?? e}`);
+    process.exit(1);
+  });

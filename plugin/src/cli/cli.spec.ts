@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { buildFixture, CGO_HELLO, cSharedLib, HELLO, haveTools, REPRO } from '../checks/test-utils/fixtures';
 import { FAILURE_IDS } from '../executors/shared/explain';
 import { universalMachO } from '../binary/test-utils/fixtures';
+import { PLAIN_NAME_CHARS, rootCollation, sortByName } from './collate';
 import { explainIds, main, type CliIo } from './main';
 import { parseGoreleaserArtifacts, parseGoreleaserTarget, platformFromPath } from './targets';
 
@@ -462,6 +463,49 @@ describe('gocross CLI', () => {
         'dist/artifacts.json: $[0].goarch must be a non-empty string',
       );
       expect(() => parseGoreleaserArtifacts('{}', 'a.json')).toThrow('a.json: $ must be an array of artifacts');
+    });
+  });
+
+  describe('directory order', () => {
+    // What the fast path stands for: these hold only where ICU collates with root rules.
+    const rootHere = rootCollation(process.env);
+    const byLocale = (names: string[]) => [...names].sort((a, b) => a.localeCompare(b));
+    const names = (seed: number, n: number, chars: string): string[] => {
+      let x = seed;
+      const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      return Array.from({ length: n }, () => Array.from({ length: Math.floor(rnd() * 10) }, () => chars[Math.floor(rnd() * chars.length)]).join(''));
+    };
+
+    (rootHere ? it : it.skip)('plain names sort as localeCompare sorts them, without ICU', () => {
+      expect(byLocale([...PLAIN_NAME_CHARS]).join('')).toBe(PLAIN_NAME_CHARS);
+      for (const seed of [1, 2, 3]) {
+        const n = names(seed, 3000, PLAIN_NAME_CHARS).concat(['', 'a', 'a_b', 'a-b', 'a.b', 'ab', 'hello', 'hello.exe', 'app_linux_arm_7', 'linux-arm-7']);
+        expect(sortByName([...n], (s) => s)).toEqual(byLocale(n));
+      }
+    });
+
+    it('other names and other locales sort with localeCompare', () => {
+      const n = names(4, 500, `${PLAIN_NAME_CHARS}ABZ ~é`);
+      expect(sortByName([...n], (s) => s)).toEqual(byLocale(n));
+      const plain = names(5, 200, PLAIN_NAME_CHARS);
+      expect(sortByName([...plain], (s) => s, { LANG: 'da_DK.UTF-8' })).toEqual(byLocale(plain));
+    });
+
+    it('ICU takes the locale from LC_ALL, LC_MESSAGES, then LANG', () => {
+      const cases: [NodeJS.ProcessEnv, boolean][] = [
+        [{}, true],
+        [{ LANG: 'C.UTF-8' }, true],
+        [{ LANG: 'POSIX' }, true],
+        [{ LANG: 'en_US.UTF-8' }, true],
+        [{ LANG: 'en' }, true],
+        [{ LANG: 'da_DK.UTF-8' }, false],
+        [{ LANG: 'en_US.UTF-8', LC_MESSAGES: 'lt_LT.UTF-8' }, false],
+        [{ LANG: 'en_US.UTF-8', LC_ALL: 'da_DK.UTF-8' }, false],
+        [{ LANG: 'da_DK.UTF-8', LC_ALL: 'C' }, true],
+        [{ LANG: 'da_DK.UTF-8', LC_COLLATE: 'C' }, false],
+        [{ LANG: 'eno' }, false],
+      ];
+      for (const [env, want] of cases) expect({ env, root: rootCollation(env) }).toEqual({ env, root: want });
     });
   });
 });

@@ -9,22 +9,45 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectKind, openFile, readBuildInfo, readMachO, type ByteSource, type FileKind } from '../binary';
-import { findCheck, resolvePolicy, validateArtifacts, ALL_CHECKS, type DeclaredExports, type Policy } from '../checks';
-import { parseCgoHeaderExports } from '../checks/exports';
+import type * as Binary from '../binary';
+import type { ByteSource, FileKind } from '../binary';
+import type * as Checks from '../checks';
+import type { ArtifactInput, DeclaredExports, Policy } from '../checks';
+import type * as CgoExports from '../checks/exports';
 import type { TargetSpec } from '../checks/types';
-import { parsePlatform, PlatformSyntaxError } from '../platforms/platform';
-import { validatePlatform } from '../platforms/env';
-import { loadPlatformTable } from '../platforms/table';
+import type * as PlatformSyntax from '../platforms/platform';
+import type * as PlatformEnv from '../platforms/env';
+import type * as PlatformTable from '../platforms/table';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
-import { formatReport, formatText, writeReports } from '../report';
+import type * as Report from '../report';
 import type { ReportFormat } from '../report/common';
 import { docsRoot, INPUT_CHECK_META, packageVersion, REPORT_FORMATS } from '../report/common';
-import { FAILURE_IDS } from '../executors/shared/explain';
-import { describeFile, formatInspection } from './inspect';
-import { platformRows, formatPlatformRows } from './platforms';
-import { parseGoreleaserArtifacts, platformFromPath, targetFromBuildInfo } from './targets';
-import { engineInputs, planFile, PlanError, realFs, withPlannedFindings, type PlannedArtifact } from '../validate/plan';
+import type * as Explain from '../executors/shared/explain';
+import type * as Inspect from './inspect';
+import type * as PlatformRows from './platforms';
+import type * as Targets from './targets';
+import type * as Plan from '../validate/plan';
+import type { PlannedArtifact } from '../validate/plan';
+import { sortByName } from './collate';
+
+/*
+ * Start-up is most of a typical run (a handful of binaries validate in a few milliseconds), so
+ * each command loads what it needs when it runs: `gocross --help` loads commander and
+ * report/common (version, formats) only, and `gocross validate` never loads the platform table,
+ * the inspector or the report writers of formats it was not asked for.
+ */
+const binary = (): typeof Binary => require('../binary');
+const checks = (): typeof Checks => require('../checks');
+const cgoExports = (): typeof CgoExports => require('../checks/exports');
+const platformSyntax = (): typeof PlatformSyntax => require('../platforms/platform');
+const platformEnv = (): typeof PlatformEnv => require('../platforms/env');
+const platformTable = (): typeof PlatformTable => require('../platforms/table');
+const report = (): typeof Report => require('../report');
+const explain = (): typeof Explain => require('../executors/shared/explain');
+const inspect = (): typeof Inspect => require('./inspect');
+const platformRows = (): typeof PlatformRows => require('./platforms');
+const targets = (): typeof Targets => require('./targets');
+const plan = (): typeof Plan => require('../validate/plan');
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -66,7 +89,8 @@ function collectFiles(paths: string[], cwd: string): string[] {
       throw new CliError(`cannot read ${name}: ${code ?? (e as Error).message}`);
     }
     if (st.isDirectory()) {
-      const entries = fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      // localeCompare order (./collate), without loading ICU for the names builds produce
+      const entries = sortByName(fs.readdirSync(abs, { withFileTypes: true }), (e) => e.name);
       for (const e of entries) {
         if (e.isSymbolicLink()) continue;
         if (e.isDirectory() || e.isFile()) walk(path.join(abs, e.name));
@@ -82,12 +106,12 @@ function collectFiles(paths: string[], cwd: string): string[] {
 function kindOf(abs: string): { kind: FileKind; src?: ByteSource } {
   let src: ByteSource & { close?: () => void };
   try {
-    src = openFile(abs);
+    src = binary().openFile(abs);
   } catch (e) {
     throw new CliError(`cannot open ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    return { kind: detectKind(src) };
+    return { kind: binary().detectKind(src) };
   } finally {
     src.close?.();
   }
@@ -95,10 +119,11 @@ function kindOf(abs: string): { kind: FileKind; src?: ByteSource } {
 
 /** Go build info of a file, or undefined for a non-Go or unreadable binary. */
 function buildInfoTarget(abs: string): TargetSpec | undefined {
+  const { openFile, readBuildInfo } = binary();
   const src = openFile(abs) as ByteSource & { close?: () => void };
   try {
     const info = readBuildInfo(src);
-    return info ? targetFromBuildInfo(info) : undefined;
+    return info ? targets().targetFromBuildInfo(info) : undefined;
   } catch {
     return undefined;
   } finally {
@@ -116,6 +141,8 @@ const UNIVERSAL_ARCHES = ['amd64', 'arm64'];
  * that has build info.
  */
 function universalTarget(abs: string, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
+  const { openFile, readBuildInfo, readMachO } = binary();
+  const { targetFromBuildInfo } = targets();
   const src = openFile(abs) as ByteSource & { close?: () => void };
   const infos: TargetSpec[] = [];
   try {
@@ -159,7 +186,7 @@ function headerExports(abs: string, cwd: string): DeclaredExports | undefined {
     return undefined;
   }
   if (!text.includes('End of boilerplate cgo prologue.')) return undefined;
-  return { from: path.relative(cwd, header) || header, names: parseCgoHeaderExports(text) };
+  return { from: path.relative(cwd, header) || header, names: cgoExports().parseCgoHeaderExports(text) };
 }
 
 function parseFormats(text: string): ReportFormat[] {
@@ -172,6 +199,7 @@ function parseFormats(text: string): ReportFormat[] {
 }
 
 function checkedPlatform(text: string, goVersion?: string): Platform {
+  const { parsePlatform, PlatformSyntaxError } = platformSyntax();
   let p: Platform;
   try {
     p = parsePlatform(text);
@@ -179,8 +207,8 @@ function checkedPlatform(text: string, goVersion?: string): Platform {
     if (e instanceof PlatformSyntaxError) throw new CliError(e.message);
     throw e;
   }
-  const table = loadPlatformTable();
-  const bad = validatePlatform(p, goVersion ?? table.goVersion, table);
+  const table = platformTable().loadPlatformTable();
+  const bad = platformEnv().validatePlatform(p, goVersion ?? table.goVersion, table);
   if (bad) throw new CliError(bad);
   return p;
 }
@@ -192,7 +220,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   if (paths.some((p) => p.trim() === '')) throw new CliError('validate: an empty path names nothing to validate');
   let policy: Policy;
   try {
-    policy = resolvePolicy({ workspaceRoot: io.cwd, explicit: flags.policy });
+    policy = checks().resolvePolicy({ workspaceRoot: io.cwd, explicit: flags.policy });
   } catch (e) {
     throw new CliError((e as Error).message);
   }
@@ -219,7 +247,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     }
     let listed;
     try {
-      listed = parseGoreleaserArtifacts(text, flags.goreleaser);
+      listed = targets().parseGoreleaserArtifacts(text, flags.goreleaser);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -233,7 +261,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
       if (flags.libc) target.libc = flags.libc;
       const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
-      artifacts.push({ path: abs, target, expectedPlatform: platformFromPath(b.path), displayPath: path.relative(io.cwd, abs), declaredExports });
+      artifacts.push({ path: abs, target, expectedPlatform: targets().platformFromPath(b.path), displayPath: path.relative(io.cwd, abs), declaredExports });
     }
   }
 
@@ -246,7 +274,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
       return;
     }
     const display = path.relative(io.cwd, abs) || abs;
-    const fromPath = platformFromPath(display);
+    const fromPath = targets().platformFromPath(display);
     let planned: PlannedArtifact | undefined;
     if (kind === 'macho-fat') {
       // Each slice of a universal file is judged against its own arch (elf-arch, buildinfo).
@@ -263,6 +291,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
         return t;
       };
       try {
+        const { planFile, realFs } = plan();
         planned = planFile(realFs, abs, {
           fixed: fixed ? base(fixed) : undefined,
           fromBuildInfo: fromInfo,
@@ -272,7 +301,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
           display: (p) => path.relative(io.cwd, p) || p,
         });
       } catch (e) {
-        if (e instanceof PlanError) throw new CliError(e.message);
+        if (e instanceof plan().PlanError) throw new CliError(e.message);
         throw e;
       }
     }
@@ -302,7 +331,9 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     );
   }
 
-  const result = withPlannedFindings(await validateArtifacts({ workspaceRoot: io.cwd, artifacts: engineInputs(artifacts), policy }), artifacts);
+  const { engineInputs, withPlannedFindings } = plan();
+  const result = withPlannedFindings(await checks().validateArtifacts({ workspaceRoot: io.cwd, artifacts: engineInputs(artifacts), policy }), artifacts);
+  const { formatReport, formatText, writeReports } = report();
   if (flags.out) {
     try {
       const written = writeReports(result, formats, path.resolve(io.cwd, flags.out), { workspaceRoot: io.cwd, junitFailOn: flags.failOn });
@@ -330,7 +361,7 @@ export function docPage(kind: 'checks' | 'failures', id: string): string | undef
 
 /** Everything `gocross explain` knows: the checks, the `input` pseudo-check, the build-failure hints. */
 export function explainIds(): { checks: string[]; failures: string[] } {
-  return { checks: [...ALL_CHECKS.map((c) => c.meta.id), INPUT_CHECK_META.id], failures: [...FAILURE_IDS] };
+  return { checks: [...checks().ALL_CHECKS.map((c) => c.meta.id), INPUT_CHECK_META.id], failures: [...explain().FAILURE_IDS] };
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -368,11 +399,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       if (fs.statSync(abs).isDirectory()) throw new CliError(`${file} is a directory: inspect takes one file`);
       let d;
       try {
-        d = describeFile(abs);
+        d = inspect().describeFile(abs);
       } catch (e) {
         throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
       }
-      io.stdout(flags.json ? JSON.stringify(d, null, 2) + '\n' : formatInspection(file, d));
+      io.stdout(flags.json ? JSON.stringify(d, null, 2) + '\n' : inspect().formatInspection(file, d));
       setExit(0);
     });
 
@@ -381,8 +412,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('the GOOS/GOARCH table with variants and the first Go release of each, marking what the installed Go supports')
     .option('--json', 'print JSON')
     .action((flags: { json?: boolean }) => {
-      const table = loadPlatformTable({ env: io.env });
-      const rows = platformRows(table);
+      const table = platformTable().loadPlatformTable({ env: io.env });
+      const { platformRows: rowsOf, formatPlatformRows } = platformRows();
+      const rows = rowsOf(table);
       io.stdout(flags.json ? JSON.stringify({ goVersion: table.goVersion, source: table.source, platforms: rows }, null, 2) + '\n' : formatPlatformRows(table, rows));
       setExit(0);
     });
@@ -392,13 +424,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('print the documentation page of a check, of the input pseudo-check, or of a build-failure hint id')
     .argument('<id>')
     .action((id: string) => {
-      const meta = id === INPUT_CHECK_META.id ? INPUT_CHECK_META : findCheck(id)?.meta;
+      const meta = id === INPUT_CHECK_META.id ? INPUT_CHECK_META : checks().findCheck(id)?.meta;
       if (meta) {
         const doc = docPage('checks', id);
         io.stdout(doc ? fs.readFileSync(doc, 'utf8') : `# ${meta.id}: ${meta.title}\n\n${meta.description}\n`);
         return setExit(0);
       }
-      if (FAILURE_IDS.includes(id)) {
+      if (explain().FAILURE_IDS.includes(id)) {
         const doc = docPage('failures', id);
         if (!doc) throw new CliError(`the page of build-failure hint "${id}" is not installed (failures/${id}.md)`);
         io.stdout(fs.readFileSync(doc, 'utf8'));
@@ -431,8 +463,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), {
+/** Runs the CLI as the process: argv from the command line, output to stdout/stderr, the exit code set. */
+export function runCli(argv: string[] = process.argv.slice(2)): Promise<number> {
+  return main(argv, {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     isTTY: process.stderr.isTTY === true,
@@ -440,5 +473,8 @@ if (require.main === module) {
     env: process.env,
   }).then((code) => {
     process.exitCode = code;
+    return code;
   });
 }
+
+if (require.main === module) void runCli();

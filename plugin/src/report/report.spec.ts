@@ -15,12 +15,12 @@ import {
   formatJUnit,
   formatText,
   REPORT_FORMATS,
-  SARIF_SCHEMA_URI,
   toJsonReport,
   toSarif,
   writeReports,
   type TimedValidationResult,
 } from './index';
+import { SARIF_SCHEMA_URI } from './sarif';
 
 const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.json').replace(
   /package\.json$/,
