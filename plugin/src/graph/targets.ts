@@ -85,8 +85,10 @@ export function inferTargets(
   // the project configuration (300 modules × 30 targets) is most of what the graph costs Nx.
   const namedInputs: InferredProject['namedInputs'] = {
     gocross: goFileInputs(undefined),
-    [ENV_INPUT]: envInputs(opts.cgo),
-    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json'],
+    // The npm packages in the key travel in the named inputs every cached target has (Nx
+    // expands named inputs before it looks for an externalDependencies input).
+    [ENV_INPUT]: [...envInputs(opts.cgo), external],
+    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json', external],
   };
   const embeds = allPlatforms.some((p) => facts.embedsFor(p).length > 0 || facts.embedsFor(p, true).length > 0);
   for (const p of allPlatforms) {
@@ -108,7 +110,7 @@ export function inferTargets(
   // A build reads no test file, of its own module or of its dependencies; tests read their
   // module's test files and the dependencies' non-test files.
   const platformInputs = (p: Platform) => platformEnvInputs(p, opts.cgo, { libc: opts.libc, script: ctx.ccIdentityScript });
-  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p), external];
+  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p)];
   const testInputs = (p: Platform) => [
     namedInputFor(p),
     ...embedInputs(facts.embedsFor(p, true)),
@@ -116,7 +118,6 @@ export function inferTargets(
     ENV_INPUT,
     ...platformInputs(p),
     ...emulatorInput(p, host),
-    external,
   ];
   // Per-platform targets carry no metadata: their names say what they do, and `build-all`,
   // `build` and the project's metadata.gocross describe the matrix.
@@ -138,7 +139,7 @@ export function inferTargets(
       executor: `${PLUGIN}:validate`,
       options: { buildTarget: b },
       dependsOn: [b],
-      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT, external],
+      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
       outputs: [`{workspaceRoot}/reports/gocross/{projectName}/${slug}`],
       cache: true,
     };
@@ -194,7 +195,7 @@ export function inferTargets(
     executor: `${PLUGIN}:validate`,
     options: { buildTargets },
     dependsOn: buildTargets,
-    inputs: ['gocross', '^gocross', { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT, external],
+    inputs: ['gocross', '^gocross', { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
     outputs: ['{workspaceRoot}/reports/gocross/{projectName}/all'],
     cache: true,
     metadata: { description: `Validate the builds of every platform` },
