@@ -72,7 +72,9 @@ export const CGO_ENV_INPUTS = ['CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_C
  * whether they come from the environment or from the `go env -w` file (GOENV), which the task's
  * environment does not show.
  */
-export const GO_ENV_RUNTIME = 'go env GOVERSION GOFLAGS GOEXPERIMENT GODEBUG GOTOOLCHAIN GOWORK';
+// Nothing that prints a path of the checkout (`go env GOWORK` does): the key must be the same in
+// another clone or on another machine, or the remote cache never hits.
+export const GO_ENV_RUNTIME = 'go env GOVERSION GOFLAGS GOEXPERIMENT GODEBUG GOTOOLCHAIN';
 export const CGO_ENV_RUNTIME = `${GO_ENV_RUNTIME} CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_FFLAGS CGO_LDFLAGS`;
 
 /** The workspace's go.work and go.work.sum: go reads them for every module the workspace uses. */
