@@ -15,6 +15,7 @@ import {
   nx,
   nxEnv,
   nxTaskFromCache,
+  realGo,
   requireTool,
   run,
   RunOptions,
@@ -135,6 +136,20 @@ describe('cache inputs of build targets', () => {
     } finally {
       writeFile(file, before);
     }
+  });
+
+  it('GOFLAGS written with `go env -w` (the GOENV file, not the environment) is in the key', () => {
+    const name = uniqueName('goenv');
+    newModule(name, { 'main.go': 'package main\n\nfunc main() {}\n' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-goenv-'));
+    const env = { env: { GOENV: path.join(dir, 'env'), GOFLAGS: undefined } };
+    const id = `${name}:build-linux-amd64`;
+    build(id, env);
+    expect(build(id, env)).toBe(true);
+    expectSuccess('go env -w', run(realGo(), ['env', '-w', 'GOFLAGS=-tags=gocross_e2e'], { env: env.env }));
+    expect(build(id, env)).toBe(false);
+    expect(build(id, env)).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('the C compiler of a cgo target is an input by identity: a compiler whose --version changes is a miss', () => {
