@@ -221,7 +221,7 @@ function runCorpus(opts) {
   const platforms = opts.platforms ?? PLATFORMS;
   const mods = CORPUS.filter((m) => !opts.modules || opts.modules.includes(m.name));
   const perModule = opts.mutations ?? 3;
-  const counts = { modules: 0, packages: 0, platforms: platforms.length, targets: 0, filesChecked: 0, mainsChecked: 0, mutations: 0, expectedMisses: 0, misses: 0, expectedHits: 0, hits: 0 };
+  const counts = { modules: 0, packages: 0, platforms: platforms.length, targets: 0, filesChecked: 0, mainsChecked: 0, mutations: 0, otherPlatformEdits: 0, expectedMisses: 0, misses: 0, expectedHits: 0, hits: 0 };
   const failures = [];
   const pick = sampler(0x90c0);
 
@@ -326,10 +326,13 @@ function runCorpus(opts) {
     const cases = [];
     const p0 = pick(platforms);
     const read = [...filesOf(u.ws, u.list[p0])];
-    const kinds = [read.filter((f) => f.endsWith('.go')), read.filter((f) => !f.endsWith('.go')), read.filter((f) => u.list[p0].some((pkg) => (pkg.EmbedFiles ?? []).length && f.startsWith(path.relative(fs.realpathSync(u.ws), fs.realpathSync(pkg.Dir)))) && !/\.(go|s|c|h|cpp|cc|hpp|syso)$/.test(f))];
+    const embedded = [...filesOf(u.ws, u.list[p0].map((pkg) => ({ Dir: pkg.Dir, EmbedFiles: pkg.EmbedFiles })))];
+    // One kind after the other: embedded files, other sources (assembly, C, C++, headers), Go files.
+    const kinds = [embedded, read.filter((f) => !f.endsWith('.go') && !embedded.includes(f)), read.filter((f) => f.endsWith('.go'))];
     const chosen = new Set();
-    for (let k = 0; chosen.size < perModule && k < perModule * 4; k++) {
-      const f = pick(kinds[k % kinds.length].length ? kinds[k % kinds.length] : read);
+    const nonEmpty = kinds.filter((k) => k.length > 0);
+    for (let k = 0; chosen.size < perModule && k < perModule * 4 && nonEmpty.length; k++) {
+      const f = pick(nonEmpty[k % nonEmpty.length]);
       if (f) chosen.add(f);
     }
     for (const f of chosen) cases.push({ file: f, expect: { [p0]: 'miss' } });
@@ -339,7 +342,10 @@ function runCorpus(opts) {
       .filter((p) => p !== p0)
       .flatMap((p) => [...filesOf(u.ws, u.list[p])].filter((f) => !nameMatches(f, goos, goarch)).map((f) => ({ f, p })));
     const fo = pick(foreign);
-    if (fo) cases.push({ file: fo.f, expect: { [p0]: 'hit', [fo.p]: 'miss' } });
+    if (fo) {
+      cases.push({ file: fo.f, expect: { [p0]: 'hit', [fo.p]: 'miss' } });
+      counts.otherPlatformEdits++;
+    }
     // a test file and a README nothing embeds: no build changes
     const all = walk(u.ws, u.root);
     const everRead = new Set(platforms.flatMap((p) => [...filesOf(u.ws, u.list[p])]));
