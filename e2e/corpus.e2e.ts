@@ -24,7 +24,7 @@ const { runCorpus } = require('./corpus/corpus') as {
     work?: boolean;
     mutations?: number;
     log?: (l: string) => void;
-  }): { counts: Record<string, number>; failures: string[] };
+  }): { counts: Record<string, number> & { byKind: Record<string, number> }; failures: string[] };
 };
 
 describe('real modules, go list as the oracle', () => {
@@ -46,6 +46,9 @@ describe('real modules, go list as the oracle', () => {
     expect(counts.modules).toBeGreaterThanOrEqual(5);
     expect(counts.targets).toBeGreaterThanOrEqual(12);
     expect(counts.filesChecked).toBeGreaterThan(100);
+    // What the subset exercises, as go list reports it: assembly and embedded files.
+    expect(counts.byKind.SFiles).toBeGreaterThan(0);
+    expect(counts.byKind.EmbedFiles).toBeGreaterThan(100);
     expect(counts.expectedMisses).toBeGreaterThanOrEqual(6);
     expect(counts.expectedHits).toBeGreaterThanOrEqual(6);
     // At least one edit of a file only another platform reads (xxhash's assembly).

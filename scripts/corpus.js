@@ -42,6 +42,7 @@ async function main() {
   console.log('');
   console.log(`modules: ${counts.modules}, packages: ${counts.packages}, platforms: ${counts.platforms}, build targets: ${counts.targets}`);
   console.log(`files go reads, checked to be Nx inputs: ${counts.filesChecked}; main-package sets compared: ${counts.mainsChecked}`);
+  console.log(`files by go list field: ${Object.entries(counts.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   console.log(`mutations: ${counts.mutations} (${counts.otherPlatformEdits} of a file only other platforms read); expected misses ${counts.expectedMisses}, expected hits ${counts.expectedHits}; observed misses ${counts.misses}, hits ${counts.hits}`);
   console.log(`failures: ${failures.length} (${Math.round((Date.now() - t0) / 1000)} s)`);
   for (const f of failures) console.log(`  FAIL ${f}`);

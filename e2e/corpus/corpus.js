@@ -36,10 +36,10 @@ const CORPUS = [
   { name: 'toml', module: 'github.com/BurntSushi/toml', version: 'v1.6.0', covers: 'mains under cmd/, go:embed of a directory tree' },
   { name: 'go-toml', module: 'github.com/pelletier/go-toml/v2', version: 'v2.4.3', covers: 'several mains under cmd/' },
   { name: 'chroma', module: 'github.com/alecthomas/chroma/v2', version: 'v2.27.0', covers: 'go:embed of directories, a main only for wasm' },
-  { name: 'sqlite3', module: 'github.com/mattn/go-sqlite3', version: 'v1.14.53', cgo: true, covers: 'cgo with C (and C++)' },
+  { name: 'sqlite3', module: 'github.com/mattn/go-sqlite3', version: 'v1.14.53', cgo: true, covers: 'cgo with C' },
   { name: 'gocv', module: 'gocv.io/x/gocv', version: 'v0.41.0', cgo: true, covers: 'cgo with C++, mains under cmd/' },
   { name: 'sys', module: 'golang.org/x/sys', version: 'v0.50.0', covers: 'assembly per arch, per-OS files, a windows-only main' },
-  { name: 'compress', module: 'github.com/klauspost/compress', version: 'v1.20.4', covers: 'assembly with noasm fallback, generate-tagged main' },
+  { name: 'compress', module: 'github.com/klauspost/compress', version: 'v1.20.4', covers: 'assembly per arch with a noasm tag fallback' },
 ];
 /** The go.work case: cobra used, pflag replaced by a workspace directory. */
 const WORK = {
@@ -222,6 +222,8 @@ function runCorpus(opts) {
   const mods = CORPUS.filter((m) => !opts.modules || opts.modules.includes(m.name));
   const perModule = opts.mutations ?? 3;
   const counts = { modules: 0, packages: 0, platforms: platforms.length, targets: 0, filesChecked: 0, mainsChecked: 0, mutations: 0, otherPlatformEdits: 0, expectedMisses: 0, misses: 0, expectedHits: 0, hits: 0 };
+  /** Files checked per go list field (what the corpus exercises), summed over platforms. */
+  counts.byKind = Object.fromEntries(FILE_FIELDS.map((f) => [f, 0]));
   const failures = [];
   const pick = sampler(0x90c0);
 
@@ -297,6 +299,7 @@ function runCorpus(opts) {
       const id = `${u.project}:build-${slugOf(p)}`;
       // 1. every file go reads is hashed
       const want = filesOf(u.ws, u.list[p]);
+      for (const pkg of u.list[p]) for (const f of FILE_FIELDS) counts.byKind[f] += (pkg[f] ?? []).length;
       const missing = [...want].filter((f) => !u.inputs[p].has(f));
       counts.filesChecked += want.size;
       if (missing.length) failures.push(`${u.label} ${id}: ${missing.length} file(s) go reads are not inputs: ${missing.slice(0, 10).join(', ')}`);
