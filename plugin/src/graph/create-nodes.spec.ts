@@ -271,6 +271,13 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
     expect(p['.'].metadata!.gocross).toMatchObject({ kind: 'application' });
   });
 
+  it('a module whose only main builds for no platform of its matrix is a library', async () => {
+    const p = await infer({ 'go.mod': 'module example.com/w\n', 'lib.go': 'package w\n', 'cmd/wasm/main.go': `//go:build wasm\n\n${main()}` });
+    expect(p['.'].projectType).toBe('library');
+    expect(p['.'].metadata!.gocross).toMatchObject({ kind: 'library', mains: [] });
+    expect(p['.'].targets!['build-linux-amd64'].options).toMatchObject({ compileOnly: true });
+  });
+
   it('a module whose only main is excluded on a platform compiles there and has no run target', async () => {
     const p = await infer({ 'go.mod': 'module example.com/w\n', 'main_windows.go': main() });
     const t = p['.'].targets!;

@@ -77,7 +77,9 @@ export function inferTargets(
 ): InferredProject {
   const t = (name: string): string => `${opts.prefix}${name}`;
   const facts = Array.isArray(mainsOrFacts) ? staticFacts(mainsOrFacts) : mainsOrFacts;
-  const mains = facts.mains;
+  // The main packages some platform of the matrix builds (a main only for wasm is none of them).
+  const built = new Set(opts.platforms.flatMap((p) => facts.mainsFor(p)));
+  const mains = facts.mains.filter((m) => built.has(m));
   const library = mains.length === 0;
   const external = { externalDependencies: [...(ctx.externalDependencies ?? [])] };
   const targets: Record<string, TargetConfiguration> = {};
