@@ -175,6 +175,29 @@ function compare(name, got, want) {
   console.log(`${name}: ${got.size} edges; go list: ${want.size}; missing ${missing.length}, extra ${extra.length}${missing.length + extra.length ? ` (e.g. ${[...missing, ...extra].slice(0, 5).join(', ')})` : ''}`);
 }
 
+/**
+ * How much of the scan reads whole files for their //go:embed lines: only files importing
+ * "embed" are, every other file is read up to its import block. Timed in this process, cold.
+ */
+function embedScanReport(root) {
+  let scanModule;
+  try {
+    ({ scanModule } = require(path.join(pluginDir, 'dist', 'graph', 'scan.js')));
+  } catch {
+    return;
+  }
+  const t = process.hrtime.bigint();
+  let read = 0;
+  let embedRead = 0;
+  for (const m of fs.readdirSync(path.join(root, 'go')).sort()) {
+    const s = scanModule(path.join(root, 'go', m), `example.com/bench/${m}`);
+    read += s.filesRead;
+    embedRead += s.embedFilesRead ?? 0;
+  }
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  console.log(`scan (in this process, no cache): ${read} Go files read, ${embedRead} of them in full for //go:embed, ${ms.toFixed(0)} ms`);
+}
+
 function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-bench-graph-'));
   const t0 = Date.now();
@@ -200,6 +223,7 @@ function main() {
   const share = ours.median - base.median;
   console.log(`@gocross/nx share: ${share.toFixed(0)} ms (${((100 * share) / ours.median).toFixed(1)}% of the run; ${(share / MODULES).toFixed(2)} ms per module)`);
   console.log(`floor (a plugin returning the same ${Object.keys(floor.graph.nodes).length} projects, nothing else): ${floor.median.toFixed(0)} [${floor.times.map((t) => t.toFixed(0)).join(', ')}], share ${floorShare.toFixed(0)} ms`);
+  embedScanReport(root);
   const want = goListEdges(root);
   if (want) compare('@gocross/nx', graphEdges(ours.graph), want);
   else console.log('go not found: edge comparison skipped');

@@ -6,6 +6,7 @@ import { createNodes } from '../index';
 import { createGoNodes } from './create-nodes';
 import type { GocrossPluginOptions } from './options';
 import { emulatorInput } from './targets';
+import { GO_ENV_RUNTIME } from './inputs';
 import { parsePlatform } from '../platforms/platform';
 
 type Files = Record<string, string>;
@@ -60,7 +61,9 @@ describe('createNodes', () => {
     expect(t['build-linux-arm-7'].inputs).toEqual(
       expect.arrayContaining(['gocross-build-linux-arm-7', '^gocross-build-linux-arm-7', 'gocross-env']),
     );
-    expect(api.namedInputs!['gocross-env']).toEqual(expect.arrayContaining([{ env: 'GOFLAGS' }, { runtime: 'go env GOVERSION' }]));
+    expect(api.namedInputs!['gocross-env']).toEqual(
+      expect.arrayContaining([{ env: 'GOFLAGS' }, { runtime: GO_ENV_RUNTIME }, '{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum']),
+    );
     expect(api.namedInputs!['gocross-env']).not.toContainEqual({ env: 'CC' });
     expect(t['test-linux-arm-7'].inputs).toEqual(expect.arrayContaining(['gocross-linux-arm-7', '^gocross-build-linux-arm-7']));
     // Whether qemu is installed decides whether foreign tests run or are only compiled.
@@ -217,7 +220,7 @@ describe('createNodes', () => {
     const root = workspace(files);
     roots.push(root);
     const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
-    const cacheFile = path.join(root, '.nx', 'workspace-data', 'gocross-scan-v1.json');
+    const cacheFile = path.join(root, '.nx', 'workspace-data', 'gocross-scan-v2.json');
     const fresh = async () => {
       let mod: typeof import('./create-nodes') | undefined;
       jest.isolateModules(() => {
@@ -242,5 +245,152 @@ describe('createNodes', () => {
     (require('nx/src/utils/workspace-context') as { updateFilesInContext(root: string, updated: string[], deleted: string[]): unknown }).updateFilesInContext(root, ['lib.go'], []);
     const third = await fresh();
     expect(third[0][1].projects!['.'].targets!['build-linux-amd64'].options).toMatchObject({ main: '.' });
+  });
+});
+
+describe('createNodes: main packages per platform, embeds, cache key', () => {
+  const DEFAULT = ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64'];
+
+  it('a package main go would not build for a platform is not a main there', async () => {
+    const p = await infer({
+      'go.mod': 'module example.com/m\n',
+      'lib.go': 'package m\n',
+      // A generator behind a tag nobody sets: never a main.
+      'gen/gen.go': '//go:build generate\n\npackage main\n\nfunc main() {}\n',
+      'tools/tools.go': '//go:build tools\n\npackage tools\n',
+      'ignored/main.go': '//go:build ignore\n\npackage main\n\nfunc main() {}\n',
+      // Windows only, by file name.
+      'cmd/winsvc/main_windows.go': main(),
+      // Linux and darwin only, by constraint.
+      'cmd/unixd/main.go': '//go:build linux || darwin\n\npackage main\n\nfunc main() {}\n',
+      // Only cgo files: no main with cgo off.
+      'cmd/cgoonly/main.go': 'package main\n\nimport "C"\n\nfunc main() {}\n',
+      'cmd/all/main.go': main(),
+    });
+    const t = p['.'].targets!;
+    expect(t['build-linux-amd64'].options.main).toEqual(['./cmd/all', './cmd/unixd']);
+    expect(t['build-darwin-arm64'].options.main).toEqual(['./cmd/all', './cmd/unixd']);
+    expect(t['build-windows-amd64'].options.main).toEqual(['./cmd/all', './cmd/winsvc']);
+    expect(p['.'].metadata!.gocross).toMatchObject({ kind: 'application' });
+  });
+
+  it('a module whose only main builds for no platform of its matrix is a library', async () => {
+    const p = await infer({ 'go.mod': 'module example.com/w\n', 'lib.go': 'package w\n', 'cmd/wasm/main.go': `//go:build wasm\n\n${main()}` });
+    expect(p['.'].projectType).toBe('library');
+    expect(p['.'].metadata!.gocross).toMatchObject({ kind: 'library', mains: [] });
+    expect(p['.'].targets!['build-linux-amd64'].options).toMatchObject({ compileOnly: true });
+  });
+
+  it('a module whose only main is excluded on a platform compiles there and has no run target', async () => {
+    const p = await infer({ 'go.mod': 'module example.com/w\n', 'main_windows.go': main() });
+    const t = p['.'].targets!;
+    expect(t['build-windows-amd64'].options).toMatchObject({ main: '.' });
+    expect(t['build-linux-arm64'].options).toMatchObject({ compileOnly: true });
+    expect(t['build-linux-arm64'].options.main).toBeUndefined();
+    expect(t['build-linux-arm64'].outputs).toEqual([]);
+    expect(t['run-linux-arm64']).toBeUndefined();
+    expect(t['run-windows-amd64']).toBeDefined();
+  });
+
+  it('honours gocross.json mains and exclude', async () => {
+    const files = {
+      'go.mod': 'module example.com/m\n',
+      'cmd/a/main.go': main(),
+      'cmd/b/main.go': main(),
+      'internal/tool/main.go': main(),
+    };
+    const only = await infer({ ...files, 'gocross.json': JSON.stringify({ mains: ['cmd/*'], exclude: ['./cmd/b'] }) });
+    expect(only['.'].targets!['build-linux-amd64'].options.main).toBe('./cmd/a');
+    const glob = await infer({ ...files, 'gocross.json': JSON.stringify({ exclude: ['**/tool'] }) });
+    expect(glob['.'].targets!['build-linux-amd64'].options.main).toEqual(['./cmd/a', './cmd/b']);
+  });
+
+  it('a mains/exclude entry that matches nothing is an error naming gocross.json; other projects keep their nodes', async () => {
+    const root = workspace({
+      'a/go.mod': 'module example.com/a\n',
+      'a/cmd/x/main.go': main(),
+      'a/gocross.json': JSON.stringify({ mains: ['cmd/nope'] }),
+      'b/go.mod': 'module example.com/b\n',
+      'b/main.go': main(),
+    });
+    roots.push(root);
+    const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
+    const err = (await createGoNodes(['a/go.mod', 'b/go.mod'], {}, ctx, { cache: false, host: LINUX_AMD64 }).catch((e) => e)) as Error & {
+      errors: [string, Error][];
+      partialResults: [string, unknown][];
+    };
+    expect(err.message).toMatch(/a\/gocross\.json: "mains" entry "cmd\/nope" matches no main package \(main packages found: cmd\/x\)/);
+    expect(err.name).toBe('AggregateCreateNodesError');
+    expect(err.errors.map(([f]) => f)).toEqual(['a/go.mod']);
+    expect(err.partialResults.map(([f]) => f)).toEqual(['b/go.mod']);
+    await expect(
+      infer({ 'go.mod': 'module m\n', 'main.go': main(), 'gocross.json': JSON.stringify({ exclude: ['cmd/*'] }) }),
+    ).rejects.toThrow(/gocross\.json: "exclude" entry "cmd\/\*" matches no main package/);
+    await expect(infer({ 'go.mod': 'module m\n', 'gocross.json': JSON.stringify({ mains: 'cmd' }) })).rejects.toThrow(/gocross\.json: "mains" must be an array/);
+  });
+
+  it('embedded files are inputs of the platforms whose build embeds them, test embeds of the test targets only', async () => {
+    const p = await infer({
+      'go.mod': 'module example.com/e\n',
+      'web.go': 'package e\n\nimport "embed"\n\n//go:embed static\nvar Static embed.FS\n',
+      'static/index.html': '<html>',
+      'static/logo_windows.png': 'png',
+      'static/.keep': '',
+      'win_windows.go': 'package e\n\nimport _ "embed"\n\n//go:embed win.ico\nvar ico []byte\n',
+      'win.ico': 'ico',
+      'x_test.go': 'package e\n\nimport _ "embed"\n\n//go:embed testdata/golden.txt\nvar golden string\n',
+      'testdata/golden.txt': 'g',
+      'README.md': 'nothing embeds me',
+    });
+    const n = p['.'].namedInputs!;
+    expect(n['gocross-linux-arm64']).toEqual(expect.arrayContaining(['{projectRoot}/static/index.html', '{projectRoot}/static/logo_windows.png']));
+    expect(n['gocross-linux-arm64']).not.toContain('{projectRoot}/win.ico');
+    expect(n['gocross-windows-amd64']).toContain('{projectRoot}/win.ico');
+    expect(JSON.stringify(n)).not.toContain('.keep');
+    expect(JSON.stringify(n)).not.toContain('golden');
+    expect(JSON.stringify(n)).not.toContain('README');
+    expect(p['.'].targets!['test-linux-arm64'].inputs).toContain('{projectRoot}/testdata/golden.txt');
+    expect(p['.'].targets!['build-linux-arm64'].inputs).not.toContain('{projectRoot}/testdata/golden.txt');
+  });
+
+  it('only @gocross/nx of the npm packages is in the key, when the lockfile installs it', async () => {
+    const lock = (entry: object) => JSON.stringify({ packages: { '': {}, 'node_modules/@gocross/nx': entry, 'node_modules/nx': { version: '24.0.6' } } }, null, 2);
+    const ext = (p: Record<string, ProjectConfiguration>) =>
+      p['.'].namedInputs!['gocross-env'].find((i) => typeof i === 'object' && i && 'externalDependencies' in i);
+    const installed = await infer({ 'go.mod': 'module m\n', 'package-lock.json': lock({ version: '0.1.0', resolved: 'file:../gocross-nx-0.1.0.tgz' }) });
+    expect(ext(installed)).toEqual({ externalDependencies: ['@gocross/nx'] });
+    expect(installed['.'].namedInputs!['gocross-policy']).toContainEqual({ externalDependencies: ['@gocross/nx'] });
+    // Every cached target has one of the two named inputs.
+    for (const [name, t] of Object.entries(installed['.'].targets!)) {
+      if (!t.cache) continue;
+      expect({ name, has: (t.inputs as unknown[]).some((i) => i === 'gocross-env' || i === 'gocross-policy') }).toEqual({ name, has: true });
+    }
+    const linked = await infer({ 'go.mod': 'module m\n', 'package-lock.json': lock({ resolved: 'plugin', link: true }) });
+    expect(ext(linked)).toEqual({ externalDependencies: [] });
+    expect(ext(await infer({ 'go.mod': 'module m\n' }))).toEqual({ externalDependencies: [] });
+  });
+
+  it('cgo targets hash the identity of the C compiler resolved for their platform', async () => {
+    const p = await infer({ 'go.mod': 'module m\n', 'main.go': main(), 'gocross.json': JSON.stringify({ cgo: true, libc: 'musl', platforms: DEFAULT.slice(0, 2) }) });
+    const inputs = p['.'].targets!['build-linux-arm64'].inputs as { runtime?: string }[];
+    const rt = inputs.filter((i) => i.runtime?.includes('cc-identity')).map((i) => i.runtime);
+    expect(rt).toHaveLength(1);
+    expect(rt[0]).toMatch(/^node ".*cc-identity\.js" linux\/arm64 --libc musl$/);
+    const plain = await infer({ 'go.mod': 'module m\n', 'main.go': main() });
+    expect(JSON.stringify(plain['.'].targets)).not.toContain('cc-identity');
+  });
+});
+
+describe('createNodes: go.work replace', () => {
+  it('a directory go.work replaces a module with is a project, so its files are inputs of the modules using it', async () => {
+    const p = await infer({
+      'go.work': 'go 1.22\n\nuse ./app\n\nreplace example.com/lib => ./vendored/lib\n',
+      'app/go.mod': 'module example.com/app\n\nrequire example.com/lib v1.0.0\n',
+      'app/main.go': main(),
+      'vendored/lib/go.mod': 'module example.com/lib\n',
+      'vendored/lib/lib.go': 'package lib\n',
+      'other/go.mod': 'module example.com/other\n',
+    });
+    expect(Object.keys(p).sort()).toEqual(['app', 'vendored/lib']);
   });
 });

@@ -19,9 +19,54 @@ import {
   readProjectOverride,
   resolveProjectOptions,
   ResolvedProjectOptions,
+  selectMains,
 } from './options';
+import { moduleFacts } from './module-facts';
 import { moduleFileHashes, scanModules } from './scan-cache';
 import { inferTargets } from './targets';
+
+const PLUGIN_PACKAGE = '@gocross/nx';
+
+/**
+ * `['@gocross/nx']` when the workspace's lockfile installs the plugin as a package (Nx then has
+ * an external node for it and hashes its version into every target), else `[]`: an
+ * `externalDependencies` entry Nx has no node for fails every task, and a plugin linked from a
+ * workspace package or loaded from a path has no node.
+ */
+export function pluginExternalDependencies(workspaceRoot: string): string[] {
+  const read = (f: string): string | undefined => {
+    try {
+      return fs.readFileSync(path.join(workspaceRoot, f), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const npm = read('package-lock.json') ?? read('npm-shrinkwrap.json');
+  if (npm !== undefined) {
+    const key = `"node_modules/${PLUGIN_PACKAGE}": {`;
+    const i = npm.indexOf(key);
+    if (i < 0) return [];
+    const end = npm.indexOf('}', i);
+    const entry = npm.slice(i, end < 0 ? undefined : end);
+    return /"link"\s*:\s*true/.test(entry) ? [] : [PLUGIN_PACKAGE];
+  }
+  for (const f of ['pnpm-lock.yaml', 'yarn.lock', 'bun.lock']) {
+    const text = read(f);
+    if (text === undefined) continue;
+    // Workspace links: pnpm `link:`, yarn `@workspace:`, bun `workspace:`.
+    const lines = text.split('\n').filter((l) => l.includes(PLUGIN_PACKAGE));
+    if (lines.length === 0) return [];
+    return lines.some((l) => /link:|workspace:/.test(l)) ? [] : [PLUGIN_PACKAGE];
+  }
+  return [];
+}
+
+/** The cc-identity script relative to the workspace root (`/` separators). */
+export function ccIdentityScript(workspaceRoot: string): string {
+  const abs = path.join(__dirname, 'cc-identity.js');
+  const rel = path.relative(workspaceRoot, abs);
+  return (path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
+}
 
 export const GO_MOD_GLOB = '**/go.mod';
 /** Project name: `name` of a project.json next to go.mod, else the module path's last element. */
@@ -50,7 +95,7 @@ export async function createGoNodes(
 ): Promise<CreateNodesResultArray> {
   const workspaceRoot = context.workspaceRoot;
   const ws = readGoWorkspace(workspaceRoot);
-  const modules = discoverModules(goModFiles, workspaceRoot, ws);
+  let modules = discoverModules(goModFiles, workspaceRoot, ws);
   const host = internal.host ?? hostPlatform();
 
   const resolved = new Map<string, ResolvedProjectOptions>();
@@ -74,9 +119,8 @@ export async function createGoNodes(
   }
   // The host build uses the host's named input even when the host is not in any matrix.
   if (!seen.has(formatPlatform(host))) allPlatforms.push(host);
-  if (errors.length) {
-    throw new Error(errors.map(([f, e]) => `${f}: ${e.message}`).join('\n'));
-  }
+  // A project whose configuration is wrong gets no node; the others still do (partial results).
+  modules = modules.filter((m) => resolved.has(m.root));
 
   const useCache = internal.cache !== false;
   const roots = modules.map((m) => m.root);
@@ -87,9 +131,26 @@ export async function createGoNodes(
     { cache: useCache },
   );
 
+  // Main packages chosen in gocross.json ("mains", "exclude") must exist: checked against the scan.
+  const selected = new Map<string, string[]>();
+  modules.forEach((m, i) => {
+    const r = resolved.get(m.root)!;
+    try {
+      selected.set(m.root, selectMains(scans[i].mains, r, path.posix.join(m.root, PROJECT_OVERRIDE_FILE)));
+    } catch (e) {
+      if (!(e instanceof GocrossConfigError)) throw e;
+      errors.push([path.posix.join(m.root, 'go.mod'), e]);
+    }
+  });
+
+  const inferCtx = { externalDependencies: pluginExternalDependencies(workspaceRoot), ccIdentityScript: ccIdentityScript(workspaceRoot) };
   const results: [string, CreateNodesResult][] = [];
   modules.forEach((m, i) => {
-    const { targets, namedInputs, metadata } = inferTargets(resolved.get(m.root)!, scans[i].mains, host, allPlatforms);
+    const r = resolved.get(m.root)!;
+    const sel = selected.get(m.root);
+    if (!sel) return;
+    const facts = moduleFacts(scans[i], r, sel);
+    const { targets, namedInputs, metadata } = inferTargets(r, facts, host, allPlatforms, inferCtx);
     results.push([
       path.posix.join(m.root, 'go.mod'),
       {
@@ -106,5 +167,25 @@ export async function createGoNodes(
       },
     ]);
   });
+  if (errors.length) throw configErrors(errors, results);
   return results;
+}
+
+/**
+ * Nx's AggregateCreateNodesError (each error listed under its go.mod, the other projects' nodes
+ * kept), loaded only when needed; a plain Error with the same text on an Nx without it.
+ */
+function configErrors(errors: [string, Error][], results: [string, CreateNodesResult][]): Error {
+  const text = errors.map(([f, e]) => `${f}: ${e.message}`).join('\n');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AggregateCreateNodesError } = require('nx/src/project-graph/error-types') as {
+      AggregateCreateNodesError: new (errors: [string, Error][], partial: [string, CreateNodesResult][]) => Error;
+    };
+    const err = new AggregateCreateNodesError(errors, results);
+    err.message = text;
+    return err;
+  } catch {
+    return new Error(text);
+  }
 }

@@ -1,11 +1,12 @@
 /**
  * Which go.mod files are Nx projects. Modules under node_modules, vendor, testdata, dist and
  * `_`/`.`-prefixed directories are skipped. When the workspace root has a go.work, only the
- * modules it `use`s are projects; otherwise every go.mod is.
+ * modules it `use`s (and the directories its `replace` lines name) are projects; otherwise
+ * every go.mod is.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GoMod, GoWork, parseGoMod, parseGoWork } from './gomod';
+import { GoMod, GoWork, isLocalReplacement, parseGoMod, parseGoWork } from './gomod';
 import { isSkippedDirName } from './scan';
 
 export interface GoModule {
@@ -46,7 +47,9 @@ export function readGoWorkspace(workspaceRoot: string): GoWorkspace {
   }
   const goWork = parseGoWork(text);
   const used = new Set<string>();
-  for (const u of goWork.use) {
+  // Modules go.work `use`s, and directories its `replace` lines point at: go reads both.
+  const dirs = [...goWork.use, ...goWork.replaces.filter((r) => isLocalReplacement(r.newPath)).map((r) => r.newPath)];
+  for (const u of dirs) {
     const abs = path.resolve(workspaceRoot, u);
     const rel = path.relative(workspaceRoot, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) continue;

@@ -58,6 +58,18 @@ describe('per-platform inputs', () => {
     );
   });
 
+  it('the form for projects that embed files agrees with Go on source files and keeps every other file', () => {
+    const files = fileNames();
+    const others = ['m/static/logo_windows.png', 'm/a/b_amd64.txt', 'm/x_darwin.json', 'm/y_linux_arm64.tar.gz'];
+    for (const p of PLATFORMS) {
+      const globs = [...goFileInputs(undefined, 'm'), ...platformExclusionGlobs(p, 'm', true), ...others];
+      const got = matchGlobPaths(globs, files);
+      const mismatches = files.filter((f, i) => got[i] !== fileNameMatchesPlatform(f, p.goos, p.goarch));
+      expect({ platform: p, mismatches }).toEqual({ platform: p, mismatches: [] });
+      expect(matchGlobPaths(globs, others)).toEqual(others.map(() => true));
+    }
+  });
+
   it('keeps the implied OS matches (android builds _linux files, ios builds _darwin files)', () => {
     const android = platformExclusionGlobs(parsePlatform('android/arm64'), 'm');
     expect(matchGlobPaths(['m/**/*.go', ...android], ['m/x_linux.go', 'm/x_android.go', 'm/x_darwin.go'])).toEqual([true, true, false]);

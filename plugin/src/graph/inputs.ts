@@ -25,23 +25,30 @@ const list = (xs: string[]): string => (xs.length === 1 ? xs[0] : `{${xs.join(',
  */
 const exclusionMemo = new Map<string, string[]>();
 
-export function platformExclusionGlobs(p: Platform, root = '{projectRoot}'): string[] {
-  const key = `${p.goos}/${p.goarch}\0${root}`;
+/**
+ * With `embeds` (the project embeds files), the patterns only name source extensions: the name
+ * rule does not apply to embedded files (`logo_windows.png` embedded by a linux build is read
+ * whatever its name), and a negation removes a file from every pattern of the project's input,
+ * embedded files listed one by one included. Without, the shorter `.*` form.
+ */
+export function platformExclusionGlobs(p: Platform, root = '{projectRoot}', embeds = false): string[] {
+  const key = `${p.goos}/${p.goarch}\0${root}\0${embeds}`;
   let globs = exclusionMemo.get(key);
   if (!globs) {
-    globs = computeExclusionGlobs(p, root);
+    globs = computeExclusionGlobs(p, root, embeds);
     exclusionMemo.set(key, globs);
   }
   return [...globs];
 }
 
-function computeExclusionGlobs(p: Platform, root: string): string[] {
+function computeExclusionGlobs(p: Platform, root: string, embeds: boolean): string[] {
   const badOs = [...KNOWN_OS].filter((os) => !matchesOsArchTag(os, p.goos, p.goarch)).sort();
   const badArch = [...KNOWN_ARCH].filter((a) => !matchesOsArchTag(a, p.goos, p.goarch)).sort();
   const anyArch = ['', ...[...KNOWN_ARCH].sort().map((a) => `_${a}`)];
+  const ext = embeds ? `.{,*.}${list(GO_SOURCE_EXTENSIONS)}` : '.*';
   const out: string[] = [];
-  if (badOs.length) out.push(`!${root}/**/*_${list(badOs)}{${anyArch.join(',')}}{,_test}.*`);
-  if (badArch.length) out.push(`!${root}/**/*_${list(badArch)}{,_test}.*`);
+  if (badOs.length) out.push(`!${root}/**/*_${list(badOs)}{${anyArch.join(',')}}{,_test}${ext}`);
+  if (badArch.length) out.push(`!${root}/**/*_${list(badArch)}{,_test}${ext}`);
   return out;
 }
 
@@ -57,21 +64,67 @@ export function goFileInputs(p: Platform | undefined, root = '{projectRoot}'): s
   ];
 }
 
-export const GO_ENV_INPUTS = ['GOFLAGS', 'GOEXPERIMENT', 'GOTOOLCHAIN', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GOINSECURE'];
-export const CGO_ENV_INPUTS = ['CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG_PATH'];
+export const GO_ENV_INPUTS = ['GOFLAGS', 'GOEXPERIMENT', 'GODEBUG', 'GOTOOLCHAIN', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GOINSECURE', 'GOWORK', 'GOENV'];
+export const CGO_ENV_INPUTS = ['CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS', 'CGO_CFLAGS_ALLOW', 'CGO_CFLAGS_DISALLOW', 'CGO_CPPFLAGS_ALLOW', 'CGO_CPPFLAGS_DISALLOW', 'CGO_CXXFLAGS_ALLOW', 'CGO_CXXFLAGS_DISALLOW', 'CGO_LDFLAGS_ALLOW', 'CGO_LDFLAGS_DISALLOW', 'PKG_CONFIG', 'PKG_CONFIG_PATH'];
+
+/**
+ * What `go` sees, asked from `go` itself: the version, and the variables that change a build
+ * whether they come from the environment or from the `go env -w` file (GOENV), which the task's
+ * environment does not show.
+ */
+// Nothing that prints a path of the checkout (`go env GOWORK` does): the key must be the same in
+// another clone or on another machine, or the remote cache never hits.
+export const GO_ENV_RUNTIME = 'go env GOVERSION GOFLAGS GOEXPERIMENT GODEBUG GOTOOLCHAIN';
+export const CGO_ENV_RUNTIME = `${GO_ENV_RUNTIME} CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_FFLAGS CGO_LDFLAGS`;
+
+/** The workspace's go.work and go.work.sum: go reads them for every module the workspace uses. */
+export const GO_WORK_INPUTS = ['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum'];
 
 /**
  * Environment and runtime inputs shared by every Go target of a project (the project's
- * `gocross-env` named input): Go's own variables, cgo's when the project uses cgo, and the Go
- * version.
+ * `gocross-env` named input): Go's own variables, cgo's when the project uses cgo, what `go env`
+ * reports, and the workspace's go.work files.
  */
-export function envInputs(cgo: boolean): ({ env: string } | { runtime: string })[] {
+export function envInputs(cgo: boolean): (string | { env: string } | { runtime: string })[] {
   const names = [...GO_ENV_INPUTS];
   if (cgo) names.push(...CGO_ENV_INPUTS, 'CC_FOR_TARGET', 'CXX_FOR_TARGET');
-  return [...names.map((env) => ({ env })), { runtime: 'go env GOVERSION' }];
+  return [...GO_WORK_INPUTS, ...names.map((env) => ({ env })), { runtime: cgo ? CGO_ENV_RUNTIME : GO_ENV_RUNTIME }];
 }
 
-/** The per-platform compiler variables cgo reads (`CC_FOR_linux_arm64`): inputs of that platform's targets only. */
-export function platformEnvInputs(p: Platform, cgo: boolean): { env: string }[] {
-  return cgo ? [{ env: `CC_FOR_${p.goos}_${p.goarch}` }, { env: `CXX_FOR_${p.goos}_${p.goarch}` }] : [];
+/** The embedded files of the given uses, as inputs under `root`. */
+export function embedInputs(files: Iterable<string>, root = '{projectRoot}'): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    if (f.endsWith('/**')) out.push(`${root}/${escapeGlob(f.slice(0, -3))}/**/*`);
+    else out.push(`${root}/${escapeGlob(f)}`);
+  }
+  return out;
+}
+
+/** A file name as a literal glob (Nx's engine: `*?[]{}!` and `\\` are special). */
+export function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]{}!\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The per-platform compiler variables cgo reads (`CC_FOR_linux_arm64`), and the identity of the
+ * compiler the build resolves for the platform (path and `--version`, printed by cc-identity.js
+ * given as `script`, relative to the workspace root): inputs of that platform's targets only.
+ */
+export function platformEnvInputs(p: Platform, cgo: boolean, cc: { libc?: string; script?: string } = {}): ({ env: string } | { runtime: string })[] {
+  if (!cgo) return [];
+  const out: ({ env: string } | { runtime: string })[] = [
+    { env: `CC_FOR_${p.goos}_${p.goarch}` },
+    { env: `CXX_FOR_${p.goos}_${p.goarch}` },
+    { env: `CC_FOR_${p.goos.toUpperCase()}_${p.goarch.toUpperCase()}` },
+    { env: `CXX_FOR_${p.goos.toUpperCase()}_${p.goarch.toUpperCase()}` },
+  ];
+  if (cc.script) out.push({ runtime: ccIdentityCommand(p, cc.script, cc.libc) });
+  return out;
+}
+
+/** `node "<script>" linux/arm64 [--libc musl]`, run by Nx in a shell at the workspace root. */
+export function ccIdentityCommand(p: Platform, script: string, libc?: string): string {
+  const platform = [p.goos, p.goarch, ...(p.variant !== undefined ? [p.variant] : [])].join('/');
+  return `node ${JSON.stringify(script)} ${platform}${libc && libc !== 'glibc' ? ` --libc ${libc}` : ''}`;
 }

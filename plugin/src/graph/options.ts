@@ -7,6 +7,13 @@
  * Per project: a `gocross.json` next to go.mod, e.g.
  *   { "platforms": ["linux/arm/6", "linux/mipsle/softfloat"], "cgo": true, "libc": "musl", "buildmode": "pie" }
  * Its fields replace the workspace ones for that project (platforms replace, they do not add).
+ * `gocross.json` alone can also choose the main packages built (the default is every package
+ * that is `package main` on the platform):
+ *   { "mains": ["cmd/*"], "exclude": ["cmd/internal-tool", "tools/**"] }
+ * `mains` keeps only the main packages matching one of its entries, `exclude` drops those
+ * matching one of its entries; entries are package directories relative to the module (`.`,
+ * `cmd/api`, `./cmd/api`) or globs (`*` within one path element, `**` across elements). An
+ * entry that matches no main package is an error.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +37,10 @@ export interface ProjectOverride {
   libc?: Libc;
   buildmode?: BuildMode;
   tags?: string[];
+  /** Main packages to build (dirs or globs); default every main package. */
+  mains?: string[];
+  /** Main packages not to build (dirs or globs). */
+  exclude?: string[];
 }
 
 export const PROJECT_OVERRIDE_FILE = 'gocross.json';
@@ -50,6 +61,8 @@ export interface ResolvedProjectOptions {
   libc?: Libc;
   buildmode?: BuildMode;
   tags?: string[];
+  mains?: string[];
+  exclude?: string[];
 }
 
 export class GocrossConfigError extends Error {
@@ -118,7 +131,73 @@ export function resolveProjectOptions(
   if (buildmode) r.buildmode = buildmode;
   const tags = override?.tags ?? o.tags;
   if (tags) r.tags = tags;
+  for (const key of ['mains', 'exclude'] as const) {
+    const v = override?.[key];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
+      throw new GocrossConfigError(`${overrideSource}: "${key}" must be an array of package directories or globs (e.g. ["cmd/*"])`);
+    }
+    r[key] = v;
+  }
   return r;
+}
+
+/** `./cmd/api/` → `cmd/api`; `./` and `` → `.`. */
+function normalisePackageDir(s: string): string {
+  let d = s.trim().replace(/\\/g, '/').replace(/\/+$/, '');
+  while (d.startsWith('./')) d = d.slice(2);
+  return d === '' ? '.' : d;
+}
+
+/** A package-directory glob as a RegExp: `*` within one element, `**` any number of elements. */
+export function packageGlob(pattern: string): RegExp {
+  const d = normalisePackageDir(pattern);
+  if (d === '.') return /^\.$/;
+  let re = '';
+  const parts = d.split('/');
+  parts.forEach((part, i) => {
+    const last = i === parts.length - 1;
+    if (part === '**') {
+      re += last ? '.*' : '(?:[^/]+/)*';
+      return;
+    }
+    re += part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    if (!last) re += '/';
+  });
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * The main packages to build: `candidates` (in the `main` option's spelling, `.` / `./cmd/api`)
+ * filtered by the project's `mains` and `exclude` lists. Throws GocrossConfigError naming the
+ * file when an entry matches no candidate.
+ */
+export function selectMains(candidates: readonly string[], opts: Pick<ResolvedProjectOptions, 'mains' | 'exclude'>, source: string): string[] {
+  const dirs = candidates.map(normalisePackageDir);
+  const matching = (entry: string): Set<number> => {
+    const re = packageGlob(entry);
+    return new Set(dirs.flatMap((d, i) => (re.test(d) ? [i] : [])));
+  };
+  const problems: string[] = [];
+  let keep = new Set(dirs.map((_, i) => i));
+  if (opts.mains) {
+    keep = new Set();
+    for (const e of opts.mains) {
+      const m = matching(e);
+      if (m.size === 0) problems.push(`"mains" entry "${e}" matches no main package`);
+      for (const i of m) keep.add(i);
+    }
+  }
+  for (const e of opts.exclude ?? []) {
+    const m = matching(e);
+    if (m.size === 0) problems.push(`"exclude" entry "${e}" matches no main package`);
+    for (const i of m) keep.delete(i);
+  }
+  if (problems.length) {
+    const known = dirs.length ? `main packages found: ${dirs.join(', ')}` : 'the module has no main package';
+    throw new GocrossConfigError(`${source}: ${problems.join('; ')} (${known})`);
+  }
+  return candidates.filter((_, i) => keep.has(i));
 }
 
 /** The GOOS/GOARCH of the machine running Nx. */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModuleScan, scanModule } from './scan';
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface Entry {
   hash: string;

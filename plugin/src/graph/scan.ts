@@ -7,8 +7,33 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConstraintExpr, fileConstraint } from '../platforms/constraints';
+import { ConstraintExpr, ConstraintContext, evalConstraint, fileConstraint } from '../platforms/constraints';
+import { fileNameMatchesPlatform } from '../platforms/known';
+import { embedPatterns, resolveEmbedPatterns } from './embed';
 import { GoFileHeader, parseGoFileHeader } from './imports';
+
+/** A Go file of a package that has a `package main` file: what decides whether it is a main on a platform. */
+export interface GoFileInfo {
+  /** Base name. */
+  name: string;
+  /** Its package clause. */
+  pkg: string;
+  /** Its build constraint, when it has one. */
+  expr?: ConstraintExpr;
+  /** It imports "C" (left out when cgo is off). */
+  cgo?: true;
+}
+
+/** The files one Go file embeds with `//go:embed`. */
+export interface EmbedUse {
+  /** The Go file, relative to the module root. */
+  from: string;
+  test?: true;
+  /** The Go file's build constraint, when it has one. */
+  expr?: ConstraintExpr;
+  /** Embedded files relative to the module root (`dir/**` for a very large directory). */
+  files: string[];
+}
 
 export interface GoPackage {
   /** Directory relative to the module root, `.` for the root, `/` separators. */
@@ -25,6 +50,10 @@ export interface GoPackage {
   files: string[];
   /** For each import (test or not), the first file (relative to the module root) that has it. */
   importedBy: Record<string, string>;
+  /** Non-test Go files with their constraints, only for packages with a `package main` file. */
+  mainFiles?: GoFileInfo[];
+  /** `//go:embed` uses of the package's files (test files included). */
+  embeds?: EmbedUse[];
 }
 
 export interface ModuleScan {
@@ -33,6 +62,8 @@ export interface ModuleScan {
   mains: string[];
   /** Number of Go files read. */
   filesRead: number;
+  /** Number of Go files read in full for their `//go:embed` lines. */
+  embedFilesRead?: number;
 }
 
 /** Bytes read first from each Go file: the header (build constraints, package clause, imports) is almost always shorter. */
@@ -94,6 +125,32 @@ export function neverBuilt(expr: ConstraintExpr | undefined): boolean {
   return true;
 }
 
+/** The constraint of a file's header, or undefined (none, or one go rejects: the build reports it). */
+function constraintOf(content: string): ConstraintExpr | undefined {
+  if (!content.includes('//go:build') && !content.includes('+build')) return undefined;
+  try {
+    return fileConstraint(content);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether go builds a file (name rule and constraint) in the context. */
+export function fileBuiltIn(name: string, expr: ConstraintExpr | undefined, ctx: ConstraintContext): boolean {
+  return fileNameMatchesPlatform(name, ctx.goos, ctx.goarch) && (expr === undefined || evalConstraint(expr, ctx));
+}
+
+/**
+ * Whether a package with these files is a main package in the context, as `go list` decides: the
+ * first file go selects names the package, and at least one selected file is compiled (a file
+ * importing "C" is not when cgo is off).
+ */
+export function isMainIn(files: readonly GoFileInfo[], ctx: ConstraintContext): boolean {
+  const selected = files.filter((f) => fileBuiltIn(f.name, f.expr, ctx));
+  if (selected.length === 0 || selected[0].pkg !== 'main') return false;
+  return selected.some((f) => ctx.cgo || !f.cgo);
+}
+
 function buildable(content: string): boolean {
   // Only a file that mentions the `ignore` tag can be excluded; skip the header scan otherwise.
   if (!content.includes('ignore')) return true;
@@ -108,6 +165,7 @@ function buildable(content: string): boolean {
 export function scanModule(absModuleRoot: string, modulePath: string): ModuleScan {
   const packages: GoPackage[] = [];
   let filesRead = 0;
+  let embedFilesRead = 0;
   const walk = (absDir: string, rel: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -123,6 +181,9 @@ export function scanModule(absModuleRoot: string, modulePath: string): ModuleSca
     const importedBy: Record<string, string> = {};
     let name: string | undefined;
     let sawGo = false;
+    let sawMain = false;
+    const infos: { name: string; pkg: string; content: string; cgo: boolean }[] = [];
+    const embeds: EmbedUse[] = [];
     for (const e of entries) {
       if (e.isDirectory()) {
         if (!isSkippedDirName(e.name)) walk(path.join(absDir, e.name), rel === '.' ? e.name : `${rel}/${e.name}`);
@@ -142,6 +203,25 @@ export function scanModule(absModuleRoot: string, modulePath: string): ModuleSca
       if (!buildable(read.content)) continue;
       const isTest = e.name.endsWith('_test.go');
       const fileRel = rel === '.' ? e.name : `${rel}/${e.name}`;
+      if (h.imports.some((i) => i.path === 'embed')) {
+        // Only files importing "embed" can have //go:embed lines: read those in full.
+        let full = read.content;
+        try {
+          full = fs.readFileSync(path.join(absDir, e.name), 'utf8');
+        } catch {
+          // keep the header
+        }
+        embedFilesRead++;
+        const pats = embedPatterns(full);
+        if (pats.length > 0) {
+          const files = resolveEmbedPatterns(absDir, pats).map((f) => (rel === '.' ? f : `${rel}/${f}`));
+          const use: EmbedUse = { from: fileRel, files };
+          if (isTest) use.test = true;
+          const expr = constraintOf(read.content);
+          if (expr) use.expr = expr;
+          embeds.push(use);
+        }
+      }
       for (const i of h.imports) {
         const prev = importedBy[i.path];
         // Prefer a non-test file as the edge's source file.
@@ -153,13 +233,17 @@ export function scanModule(absModuleRoot: string, modulePath: string): ModuleSca
         sawGo = true;
         files.push(fileRel);
         name ??= h.packageName;
-        if (h.packageName === 'main') name = 'main';
+        if (h.packageName === 'main') {
+          name = 'main';
+          sawMain = true;
+        }
+        infos.push({ name: e.name, pkg: h.packageName, content: read.content, cgo: h.imports.some((i) => i.path === 'C') });
         for (const i of h.imports) imports.add(i.path);
       }
     }
     if (sawGo || testImports.size > 0) {
       for (const i of imports) testImports.delete(i);
-      packages.push({
+      const pkg: GoPackage = {
         dir: rel,
         importPath: rel === '.' ? modulePath : `${modulePath}/${rel}`,
         name,
@@ -167,11 +251,22 @@ export function scanModule(absModuleRoot: string, modulePath: string): ModuleSca
         testImports: [...testImports].sort(),
         files: files.sort(),
         importedBy,
-      });
+      };
+      if (sawMain) {
+        pkg.mainFiles = infos.map((f) => {
+          const info: GoFileInfo = { name: f.name, pkg: f.pkg };
+          const expr = constraintOf(f.content);
+          if (expr) info.expr = expr;
+          if (f.cgo) info.cgo = true;
+          return info;
+        });
+      }
+      if (embeds.length > 0) pkg.embeds = embeds;
+      packages.push(pkg);
     }
   };
   walk(absModuleRoot, '.');
   packages.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   const mains = packages.filter((p) => p.name === 'main').map((p) => (p.dir === '.' ? '.' : `./${p.dir}`));
-  return { packages, mains, filesRead };
+  return { packages, mains, filesRead, embedFilesRead };
 }

@@ -17,7 +17,8 @@ type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number
 import { archAliases } from '../platforms/env';
 import { formatPlatform, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
-import { envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
+import { embedInputs, envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
+import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
 import { QEMU_BY_GOARCH, runsNatively } from '../executors/test/qemu';
 import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../executors/build/outputs';
@@ -56,49 +57,78 @@ export interface InferredProject {
   metadata: Record<string, unknown>;
 }
 
+export interface InferContext {
+  /**
+   * The npm packages in the targets' cache key (`externalDependencies`): `['@gocross/nx']` when
+   * the workspace's lockfile has it, else none. Without this input Nx hashes every npm package.
+   */
+  externalDependencies?: string[];
+  /** Workspace-relative path of cc-identity.js, for the C compiler identity input of cgo targets. */
+  ccIdentityScript?: string;
+}
+
 export function inferTargets(
   opts: ResolvedProjectOptions,
-  mains: string[],
+  /** The module's main packages (the same on every platform), or what its scan says per platform. */
+  mainsOrFacts: string[] | ModuleFacts,
   host: Platform,
   /** Every platform of any project in the workspace: named inputs exist for all of them so `^` inputs resolve. */
   allPlatforms: readonly Platform[],
+  ctx: InferContext = {},
 ): InferredProject {
   const t = (name: string): string => `${opts.prefix}${name}`;
+  const facts = Array.isArray(mainsOrFacts) ? staticFacts(mainsOrFacts) : mainsOrFacts;
+  // The main packages some platform of the matrix builds (a main only for wasm is none of them).
+  const built = new Set(opts.platforms.flatMap((p) => facts.mainsFor(p)));
+  const mains = facts.mains.filter((m) => built.has(m));
   const library = mains.length === 0;
+  const external = { externalDependencies: [...(ctx.externalDependencies ?? [])] };
   const targets: Record<string, TargetConfiguration> = {};
   // Everything shared by several targets lives in a named input, once per project: the size of
   // the project configuration (300 modules × 30 targets) is most of what the graph costs Nx.
   const namedInputs: InferredProject['namedInputs'] = {
     gocross: goFileInputs(undefined),
-    [ENV_INPUT]: envInputs(opts.cgo),
-    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json'],
+    // The npm packages in the key travel in the named inputs every cached target has (Nx
+    // expands named inputs before it looks for an externalDependencies input).
+    [ENV_INPUT]: [...envInputs(opts.cgo), external],
+    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json', external],
   };
+  const embeds = allPlatforms.some((p) => facts.embedsFor(p).length > 0 || facts.embedsFor(p, true).length > 0);
   for (const p of allPlatforms) {
-    namedInputs[namedInputFor(p)] = ['gocross', ...platformExclusionGlobs(p)];
+    namedInputs[namedInputFor(p)] = ['gocross', ...platformExclusionGlobs(p, '{projectRoot}', embeds), ...embedInputs(facts.embedsFor(p))];
     namedInputs[buildInputFor(p)] = [namedInputFor(p), '!{projectRoot}/**/*_test.go'];
   }
 
   const buildOptions = (p: Platform): Record<string, unknown> => {
     const o: Record<string, unknown> = { goos: p.goos, goarch: p.goarch, ...variantOptions(p) };
-    if (library) o.compileOnly = true;
-    else o.main = mains.length === 1 ? mains[0] : [...mains];
+    const pm = facts.mainsFor(p);
+    if (pm.length === 0) o.compileOnly = true;
+    else o.main = pm.length === 1 ? pm[0] : [...pm];
     if (opts.cgo) o.cgo = true;
     if (opts.libc) o.libc = opts.libc;
-    if (opts.buildmode && !library) o.buildmode = opts.buildmode;
+    if (opts.buildmode && pm.length > 0) o.buildmode = opts.buildmode;
     if (opts.tags?.length) o.tags = [...opts.tags];
     return o;
   };
   // A build reads no test file, of its own module or of its dependencies; tests read their
   // module's test files and the dependencies' non-test files.
-  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo)];
-  const testInputs = (p: Platform) => [namedInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo), ...emulatorInput(p, host)];
+  const platformInputs = (p: Platform) => platformEnvInputs(p, opts.cgo, { libc: opts.libc, script: ctx.ccIdentityScript });
+  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p)];
+  const testInputs = (p: Platform) => [
+    namedInputFor(p),
+    ...embedInputs(facts.embedsFor(p, true)),
+    `^${buildInputFor(p)}`,
+    ENV_INPUT,
+    ...platformInputs(p),
+    ...emulatorInput(p, host),
+  ];
   // Per-platform targets carry no metadata: their names say what they do, and `build-all`,
   // `build` and the project's metadata.gocross describe the matrix.
   const buildTarget = (p: Platform): TargetConfiguration => ({
     executor: `${PLUGIN}:build`,
     options: buildOptions(p),
     inputs: buildInputs(p),
-    outputs: library ? [] : [`{workspaceRoot}/dist/{projectRoot}/${defaultOutputDirName(p, opts)}`, ...BUILD_OUTPUT_OPTIONS],
+    outputs: facts.mainsFor(p).length === 0 ? [] : [`{workspaceRoot}/dist/{projectRoot}/${defaultOutputDirName(p, opts)}`, ...BUILD_OUTPUT_OPTIONS],
     cache: true,
   });
 
@@ -122,7 +152,7 @@ export function inferTargets(
       inputs: testInputs(p),
       cache: true,
     };
-    if (!library) {
+    if (facts.mainsFor(p).length > 0) {
       targets[t(`run-${slug}`)] = {
         executor: `${PLUGIN}:run`,
         options: { buildTarget: b },
