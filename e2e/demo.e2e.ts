@@ -76,7 +76,7 @@ describe('npm run demo', () => {
       // The failed targets as Nx listed them (on stderr), all named in the note.
       const cgoRun = r.stderr.slice(r.stderr.indexOf('Running target build-all for project cgo-hello'));
       const failed = [...cgoRun.slice(cgoRun.indexOf('Failed tasks:')).matchAll(/^- (\S+)$/gm)].map((m) => m[1]);
-      expect(failed.sort()).toEqual(['cgo-hello:build-linux-arm-7', 'cgo-hello:build-linux-arm64', 'cgo-hello:build-linux-riscv64']);
+      expect([...failed].sort()).toEqual(['cgo-hello:build-linux-arm-7', 'cgo-hello:build-linux-arm64', 'cgo-hello:build-linux-riscv64']);
       const note = r.stdout.split('\n').find((l) => l.startsWith('note: cgo builds failed'));
       const others = failed.filter((t) => t !== 'cgo-hello:build-linux-arm64');
       expect(note).toBe(`note: cgo builds failed (cgo-hello:build-linux-arm64: see the hint above; ${others.join(', ')}: each printed why above); the other projects were built.`);

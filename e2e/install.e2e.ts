@@ -67,6 +67,13 @@ describe('installing as the README says', () => {
     const [pack, install, init, ...rest] = lines.slice(1);
     expect(rest).toEqual([]);
     const user = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-install-'));
+    // Nx takes the nearest directory above with an nx.json as the workspace: a stray one in a
+    // parent would make `init` write there, so say so instead of failing obscurely.
+    for (let d = path.dirname(user); d !== path.dirname(d); d = path.dirname(d)) {
+      for (const f of ['nx.json', 'package.json']) {
+        if (fs.existsSync(path.join(d, f))) throw new Error(`${path.join(d, f)} exists above the test's workspace ${user}: remove it (npm and nx would use that directory)`);
+      }
+    }
     const tgz = path.join(REPO_ROOT, 'gocross-nx-0.1.0.tgz');
     try {
       const env = nxEnv({ npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });

@@ -57,6 +57,9 @@ describe('build manifest', () => {
     // cgo-hello's C code builds only with cgo, which this project does not configure: only
     // `--cgo` on the command line builds it.
     root = copyModule('apps/cgo-hello', `apps/${project}`);
+    // A file without cgo keeps the main package a main of the non-cgo target too (its other files
+    // import "C", which go leaves out with cgo off), so the inferred target names it.
+    writeFile(path.join(ws, root, 'version.go'), 'package main\n\nconst version = "1"\n');
     writeFile(path.join(ws, root, 'gocross.json'), JSON.stringify({ platforms: ['linux/amd64', 'linux/arm64'] }) + '\n');
     writeFile(
       path.join(ws, root, 'project.json'),
