@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseChecksums, verifyRelease } from '../../release';
+import { runVerify } from '../../cli/verify';
+import { formatChecksums, loadSigningKey, parseChecksums, signBlob, verifyRelease } from '../../release';
 import { goBuild, tempDir, writeTree } from '../../release/test-utils/go';
 import { opensslKey } from '../../release/test-utils/keys';
 import { buildStatement, sha256File, writeManifestFile, type GocrossBuildParameters } from '../build/manifest';
@@ -108,6 +109,37 @@ describe('release executor', () => {
     const byEnv = await signRelease({ ...options, sign: true, keyEnv: 'RELEASE_KEY' }, { ...input, env: { RELEASE_KEY: fs.readFileSync(k.key, 'utf8') } });
     expect(byEnv.success).toBe(true);
   }, 60_000);
+
+  it('gocross verify: 0 for the signed release, 1 naming the file for a wrong subject, 2 for a bad key or directory', async () => {
+    expect((await makeRelease(options, input)).success).toBe(true);
+    const k = opensslKey('p256');
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), cwd: w.ws };
+    expect(await runVerify('dist/release/app', { key: k.pub }, io)).toBe(1); // not signed yet
+    expect(out.join('')).toContain('FAIL checksums.txt.sig: missing: not present');
+    expect((await signRelease({ ...options, sign: true, key: k.key }, input)).success).toBe(true);
+    out.length = 0;
+    expect(await runVerify('dist/release/app', { key: k.pub }, io)).toBe(0);
+    expect(out.join('')).toMatch(/ok app_1\.2\.3_linux_amd64\.tar\.gz\/app: \d+ binary checks for linux\/amd64/);
+    // A plain SBOM copy naming another binary, listed and signed again with the same key: the subject check names it.
+    const dir = relDir();
+    const sbomFile = path.join(dir, 'app_1.2.3_linux_amd64.tar.gz.sbom.cdx.json');
+    fs.writeFileSync(sbomFile, fs.readFileSync(sbomFile, 'utf8').replace(/("cdx:gomod:binary:hash:SHA-256",\s*"value": ")[0-9a-f]{64}/, `$1${'0'.repeat(64)}`));
+    const listed = [...parseChecksums(fs.readFileSync(path.join(dir, 'checksums.txt'), 'utf8')).keys()];
+    const sums = Buffer.from(formatChecksums(listed.map((n) => ({ name: n, data: fs.readFileSync(path.join(dir, n)) }))));
+    fs.writeFileSync(path.join(dir, 'checksums.txt'), sums);
+    fs.writeFileSync(path.join(dir, 'checksums.txt.sig'), `${signBlob(loadSigningKey({ path: k.key }), sums)}\n`);
+    out.length = 0;
+    expect(await runVerify('dist/release/app', { key: k.pub }, io)).toBe(1);
+    expect(out.join('')).toContain(`FAIL app_1.2.3_linux_amd64.tar.gz.sbom.cdx.json: subject: binary sha256 ${'0'.repeat(64)} is not that of app in app_1.2.3_linux_amd64.tar.gz`);
+    const p384 = opensslKey('p384');
+    out.length = 0;
+    expect(await runVerify('dist/release/app', { key: p384.pub }, io)).toBe(2);
+    expect(out).toEqual([`gocross: verify: ${p384.pub}: public key is an EC key on curve P-384; an ECDSA P-256 key is required\n`]);
+    out.length = 0;
+    expect(await runVerify('dist/release/none', { key: k.pub }, io)).toBe(2);
+    expect(out).toEqual(['gocross: verify: dist/release/none is not a directory\n']);
+  }, 90_000);
 
   it('refuses a wrong key, a missing key and a changed release with one line each, and leaves the release as it was', async () => {
     expect((await makeRelease(options, input)).success).toBe(true);

@@ -49,6 +49,8 @@ export interface ReleaseInput {
   log?: (line: string) => void;
   error?: (line: string) => void;
   host?: { goos: string; goarch: string };
+  /** The running target (`release`, `go-release-sign`): its prefix names the project's other targets in messages. */
+  targetName?: string;
   /** Runs git in the workspace root; stdout trimmed, undefined when it fails. */
   git?: (args: string[]) => string | undefined;
 }
@@ -61,6 +63,12 @@ export interface ReleaseOutcome {
 }
 
 class ReleaseError extends Error {}
+
+/** `project:<prefix>name`, with the target prefix of the running target (`go-release` → `go-`). */
+function targetOf(input: ReleaseInput, name: string): string {
+  const prefix = (input.targetName ?? '').replace(/release(-sign)?$/, '');
+  return `${input.projectName}:${prefix}${name}`;
+}
 
 function defaultGit(cwd: string): (args: string[]) => string | undefined {
   return (args) => {
@@ -189,7 +197,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
     const checked = withPlannedFindings(await validateArtifacts({ workspaceRoot: ws, project, projectRoot, artifacts: engineInputs(plan.artifacts), policy }), plan.artifacts);
     const errors = checked.findings.filter((f) => f.severity === 'error');
     if (errors.length) {
-      return failLines([...errors.map((f) => `${f.file ?? project}: ${f.checkId}: ${f.message}`), `not released: ${errors.length} validation error(s); see nx run ${project}:validate`]);
+      return failLines([...errors.map((f) => `${f.file ?? project}: ${f.checkId}: ${f.message}`), `not released: ${errors.length} validation error(s); see nx run ${targetOf(input, 'validate')}`]);
     }
     const missing: string[] = [];
     for (const a of plan.artifacts) {
@@ -250,7 +258,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
     replaceDir(dir, files);
     log(`release ${version} of ${project} (entries dated ${new Date(mtime * 1000).toISOString()}) in ${display(dir)}:`);
     for (const l of lines) log(l);
-    log(`not signed: sign it with nx run ${project}:release-sign --key <private key PEM> (or --keyEnv <VARIABLE>)`);
+    log(`not signed: sign it with nx run ${targetOf(input, 'release-sign')} --key <private key PEM> (or --keyEnv <VARIABLE>)`);
     return { success: true, dir, files: files.map((f) => f.name) };
   } catch (e) {
     if (e instanceof ReleaseError || e instanceof SigningKeyError) return failLines([e.message]);
@@ -283,7 +291,7 @@ export async function signRelease(options: ReleaseExecutorSchema, input: Release
   const dir = releaseDir(options, ws, projectRoot);
   const rel = path.relative(ws, dir) || dir;
   const sumsPath = path.join(dir, CHECKSUMS_FILE);
-  if (!fs.existsSync(sumsPath)) return fail(`${rel} holds no release (no ${CHECKSUMS_FILE}): make it first with nx run ${project}:release`);
+  if (!fs.existsSync(sumsPath)) return fail(`${rel} holds no release (no ${CHECKSUMS_FILE}): make it first with nx run ${targetOf(input, 'release')}`);
   const sums = fs.readFileSync(sumsPath);
   let listed: Map<string, string>;
   try {
@@ -295,13 +303,13 @@ export async function signRelease(options: ReleaseExecutorSchema, input: Release
   const content = new Map<string, Buffer>();
   for (const n of fs.readdirSync(dir).sort()) {
     if (n === CHECKSUMS_FILE || n === CHECKSUMS_SIGNATURE_FILE || parseAttestationFileName(n)) continue;
-    if (!listed.has(n)) return fail(`${rel}/${n} is not listed in ${CHECKSUMS_FILE}: the release was changed after it was made; make it again with nx run ${project}:release`);
+    if (!listed.has(n)) return fail(`${rel}/${n} is not listed in ${CHECKSUMS_FILE}: the release was changed after it was made; make it again with nx run ${targetOf(input, 'release')}`);
   }
   for (const [n, digest] of listed) {
     const p = path.join(dir, n);
     if (!fs.existsSync(p) || !fs.lstatSync(p).isFile()) return fail(`${rel}/${n} is listed in ${CHECKSUMS_FILE} but missing`);
     const data = fs.readFileSync(p);
-    if (sha256Hex(data) !== digest) return fail(`${rel}/${n} does not match ${CHECKSUMS_FILE}: changed after the release was made; make it again with nx run ${project}:release`);
+    if (sha256Hex(data) !== digest) return fail(`${rel}/${n} does not match ${CHECKSUMS_FILE}: changed after the release was made; make it again with nx run ${targetOf(input, 'release')}`);
     content.set(n, data);
   }
   const out: { name: string; data: Buffer }[] = [...content].map(([name, data]) => ({ name, data }));
@@ -357,7 +365,7 @@ export default async function releaseExecutor(options: ReleaseExecutorSchema, co
     console.error('@gocross/nx:release: no project in the executor context');
     return { success: false };
   }
-  const input: ReleaseInput = { workspaceRoot: context.root, projectName: context.projectName, projects: context.projectsConfigurations as unknown as ProjectsLike };
+  const input: ReleaseInput = { workspaceRoot: context.root, projectName: context.projectName, targetName: context.targetName, projects: context.projectsConfigurations as unknown as ProjectsLike };
   const r = options.sign ? await signRelease(options, input) : await makeRelease(options, input);
   return { success: r.success };
 }
