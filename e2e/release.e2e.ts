@@ -262,6 +262,25 @@ describe('release (nx release / release-sign, gocross verify)', () => {
     }
   });
 
+  it('a project whose validation fails is not released: nx stops at validate, and release checks again on its own', () => {
+    const policy = path.join(ws, 'apps', 'hello', 'gocross.policy.json');
+    const before = new Map(fs.readdirSync(relDir).map((n) => [n, sha256(path.join(relDir, n))]));
+    try {
+      writeFile(policy, JSON.stringify({ checks: { buildinfo: ['error', { minGoVersion: '1.99' }] } }) + '\n');
+      const r = nx(['run', 'hello:release']);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/hello:validate/);
+      expect(r.output).not.toMatch(/^> nx run hello:release$/m);
+      const direct = nx(['run', 'hello:release', '--exclude-task-dependencies', '--skip-nx-cache']);
+      expect(direct.code).not.toBe(0);
+      expect(direct.output).toMatch(/^release: dist\/apps\/hello\/linux-amd64\/hello: buildinfo: .*1\.99/m);
+      expect(direct.output).toMatch(/^release: not released: \d+ validation error\(s\); see nx run hello:validate$/m);
+      expect(new Map(fs.readdirSync(relDir).map((n) => [n, sha256(path.join(relDir, n))]))).toEqual(before);
+    } finally {
+      fs.rmSync(policy, { force: true });
+    }
+  });
+
   it('the smoke gate stops a release whose binary fails', () => {
     const pj = path.join(ws, 'apps', 'hello', 'project.json');
     const saved = fs.readFileSync(pj, 'utf8');
