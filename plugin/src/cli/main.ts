@@ -389,6 +389,19 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (paths: string[], flags: ValidateFlags) => setExit(await runValidate(paths, flags, io)));
 
   program
+    .command('verify')
+    .description('verify a signed release directory with its public key: signatures, checksums, SBOM and provenance subjects, then the binary checks')
+    .argument('<release-dir>')
+    .option('--key <pub.pem>', 'public key PEM (SPKI, as openssl ec -pubout or cosign.pub)')
+    .option('--policy <file>', 'policy file for the binary checks (default: ./gocross.policy.json when present)')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, flags: { key?: string; policy?: string; json?: boolean }) => {
+      // Loaded on use: the release library stays out of the start-up of every other command.
+      const { runVerify } = require('./verify') as typeof import('./verify');
+      setExit(await runVerify(dir, flags, io));
+    });
+
+  program
     .command('inspect')
     .description('show what the readers see in a file: format, machine, interpreter, libraries, hardening, Go build info')
     .argument('<file>')

@@ -10,6 +10,8 @@
  *   test-<slug>            @gocross/nx:test for the platform
  *   run-<slug>             @gocross/nx:run of build-<slug> (modules with a main package)
  *   doctor                 @gocross/nx:doctor for the matrix
+ *   release                @gocross/nx:release of every build-<slug>, after validate (applications)
+ *   release-sign           signs that release; never cached, the key is no input of a cached task
  */
 import type { TargetConfiguration } from '@nx/devkit';
 
@@ -203,6 +205,33 @@ export function inferTargets(
     cache: true,
     metadata: { description: `Validate the builds of every platform` },
   };
+  if (!library) {
+    // Cached and key-free: the inputs are the validated builds' files, the extra files and the
+    // version and commit time git gives. Signing is the separate release-sign task, never cached,
+    // so no key is needed for a cache hit and no signature is replayed from the cache.
+    targets[t('release')] = {
+      executor: `${PLUGIN}:release`,
+      options: { buildTargets },
+      dependsOn: [...buildTargets, t('validate')],
+      inputs: [
+        { dependentTasksOutputFiles: '**/*', transitive: false },
+        '{projectRoot}/LICENSE*', '{projectRoot}/README*', '{workspaceRoot}/LICENSE*', '{workspaceRoot}/README*',
+        { runtime: 'git describe --tags --always --dirty 2>/dev/null || echo none' },
+        { runtime: 'git log -1 --format=%ct 2>/dev/null || echo none' },
+        { env: 'SOURCE_DATE_EPOCH' },
+      ],
+      outputs: ['{workspaceRoot}/dist/release/{projectRoot}', '{options.outputPath}'],
+      cache: true,
+      metadata: { description: 'Archives, checksums, SBOMs and provenance of the validated builds (unsigned; see release-sign)' },
+    };
+    targets[t('release-sign')] = {
+      executor: `${PLUGIN}:release`,
+      options: { buildTargets, sign: true },
+      dependsOn: [t('release')],
+      cache: false,
+      metadata: { description: 'Sign the release: --key <P-256 private key PEM> or --keyEnv <VARIABLE>' },
+    };
+  }
   targets[t('doctor')] = {
     executor: `${PLUGIN}:doctor`,
     // The project's cgo and libc (gocross.json or nx.json): a platform needs a C toolchain when its build does.

@@ -1,0 +1,297 @@
+/**
+ * The release trust chain through the real `nx` CLI on the example CLI `apps/hello` (default
+ * matrix) and the packed `gocross verify`: a release signed with a fresh openssl P-256 key, checked
+ * with independent tools (sha256sum, openssl, the CycloneDX validator, go version -m, tar, unzip),
+ * byte-identical when made twice, and refused when a binary, a signature or the key is wrong.
+ */
+import * as CDX from '@cyclonedx/cyclonedx-library';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expectSuccess, goVersionM, nx, requireTool, run, workspaceRoot, writeFile } from './utils';
+
+const VERSION_TAG = 'v1.2.3';
+/** The commit date of the test repository: every archive entry carries it. */
+const COMMIT_DATE = '2024-02-29T13:14:15Z';
+const COMMIT_EPOCH = String(Date.parse(COMMIT_DATE) / 1000);
+const PLATFORMS = ['darwin_arm64', 'linux_amd64', 'linux_arm64', 'linux_armv7', 'linux_riscv64', 'windows_amd64'];
+const archiveName = (p: string) => `hello_1.2.3_${p}.${p.startsWith('windows') ? 'zip' : 'tar.gz'}`;
+
+const sha256 = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+describe('release (nx release / release-sign, gocross verify)', () => {
+  let ws: string;
+  let tmp: string;
+  let relDir: string;
+  let gocross: string;
+  let key: string;
+  let pub: string;
+  const created: string[] = [];
+  let madeRepo = false;
+  let signRun: ReturnType<typeof nx>;
+
+  const git = (args: string[]) =>
+    expectSuccess(
+      `git ${args.join(' ')}`,
+      run('git', args, {
+        cwd: ws,
+        env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_AUTHOR_DATE: COMMIT_DATE, GIT_COMMITTER_DATE: COMMIT_DATE },
+      }),
+    );
+  const openssl = (args: string[], cwd = tmp) => run('openssl', args, { cwd });
+  const verify = (dir: string, pubKey = pub) => run(gocross, ['verify', dir, '--key', pubKey], { cwd: ws });
+
+  beforeAll(() => {
+    ws = workspaceRoot();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-release-e2e-'));
+    relDir = path.join(ws, 'dist', 'release', 'apps', 'hello');
+    gocross = path.join(ws, 'node_modules', '.bin', 'gocross');
+    for (const t of ['openssl', 'git']) if (!requireTool(t, 'make and sign a release')) throw new Error(`${t} is needed`);
+    // The extra files every archive carries, and the smoke gate, on the example project itself.
+    const files: Record<string, string> = {
+      'apps/hello/LICENSE': 'MIT\n',
+      'apps/hello/README.md': '# hello\n',
+      'apps/hello/project.json': JSON.stringify({ name: 'hello', targets: { release: { options: { smoke: { args: ['-sum', '1', '2'] } } } } }, null, 2) + '\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      if (fs.existsSync(path.join(ws, rel))) throw new Error(`${rel} already exists in the shared workspace`);
+      writeFile(path.join(ws, rel), text);
+      created.push(path.join(ws, rel));
+    }
+    // Version and commit time come from git: a repository with one tagged commit.
+    if (!fs.existsSync(path.join(ws, '.git'))) {
+      madeRepo = true;
+      git(['init', '-q', '-b', 'main']);
+      git(['add', '-A']);
+      git(['commit', '-qm', 'release test']);
+      git(['tag', VERSION_TAG]);
+    }
+    expectSuccess('openssl ecparam', openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'release.key']));
+    fs.chmodSync(path.join(tmp, 'release.key'), 0o600);
+    expectSuccess('openssl ec -pubout', openssl(['ec', '-in', 'release.key', '-pubout', '-out', 'release.pub']));
+    key = path.join(tmp, 'release.key');
+    pub = path.join(tmp, 'release.pub');
+    signRun = nx(['run', 'hello:release-sign', `--key=${key}`], { env: { SOURCE_DATE_EPOCH: undefined } });
+  }, 900_000);
+
+  afterAll(() => {
+    for (const f of created) fs.rmSync(f, { force: true });
+    if (madeRepo && ws) fs.rmSync(path.join(ws, '.git'), { recursive: true, force: true });
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('makes and signs a release of every platform with the goreleaser names', () => {
+    expectSuccess('nx run hello:release-sign', signRun);
+    expect(signRun.output).toMatch(/release 1\.2\.3|release v1\.2\.3/);
+    const names = fs.readdirSync(relDir).sort();
+    const expected = [
+      ...PLATFORMS.flatMap((p) => {
+        const a = archiveName(p);
+        return [a, `${a}.provenance.intoto.json`, `${a}.provenance.intoto.jsonl`, `${a}.sbom.cdx.json`, `${a}.sbom.intoto.jsonl`];
+      }),
+      'checksums.txt',
+      'checksums.txt.sig',
+      'smoke.json',
+    ].sort();
+    expect(names).toEqual(expected);
+  });
+
+  it('checksums.txt: sha256sum -c accepts it and openssl verifies its signature with the public key', () => {
+    const sums = run('sha256sum', ['-c', 'checksums.txt'], { cwd: relDir });
+    expect(sums.code).toBe(0);
+    for (const p of PLATFORMS) expect(sums.stdout).toContain(`${archiveName(p)}: OK`);
+    const der = path.join(tmp, 'checksums.sig.der');
+    fs.writeFileSync(der, Buffer.from(fs.readFileSync(path.join(relDir, 'checksums.txt.sig'), 'utf8').trim(), 'base64'));
+    const v = openssl(['dgst', '-sha256', '-verify', pub, '-signature', der, path.join(relDir, 'checksums.txt')]);
+    expect(v.stdout.trim()).toBe('Verified OK');
+  });
+
+  it('every SBOM (plain and signed) is valid CycloneDX 1.6 and lists the modules go version -m reads', async () => {
+    const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
+    const x = path.join(tmp, 'x');
+    for (const p of PLATFORMS) {
+      const a = archiveName(p);
+      const plain = fs.readFileSync(path.join(relDir, `${a}.sbom.cdx.json`), 'utf8');
+      expect(await validator.validate(plain)).toBeNull();
+      const env = JSON.parse(fs.readFileSync(path.join(relDir, `${a}.sbom.intoto.jsonl`), 'utf8')) as { payload: string };
+      const st = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as { predicate: unknown; subject: { name: string; digest: { sha256: string } }[] };
+      expect(await validator.validate(JSON.stringify(st.predicate))).toBeNull();
+      // The binary taken out of the archive by tar / unzip, read by go itself.
+      const out = path.join(x, p);
+      fs.mkdirSync(out, { recursive: true });
+      if (a.endsWith('.zip')) expectSuccess('unzip', run('unzip', ['-q', path.join(relDir, a), '-d', out]));
+      else expectSuccess('tar -xzf', run('tar', ['-xzf', path.join(relDir, a), '-C', out]));
+      const bin = path.join(out, p.startsWith('windows') ? 'hello.exe' : 'hello');
+      expect(st.subject).toEqual([{ name: path.basename(bin), digest: { sha256: sha256(bin) } }]);
+      const m = goVersionM(bin);
+      const bom = JSON.parse(plain) as { metadata: { component: { name: string } }; components: { name: string; version?: string }[] };
+      expect(bom.metadata.component.name).toBe(m.mod!.split('\t')[0]);
+      const fromGo = m.deps.map((d) => d.split('\t')[0]).sort();
+      expect(bom.components.map((c) => c.name).sort()).toEqual(fromGo);
+      expect(fromGo).toContain('gocross.example/libs/mathx');
+    }
+  });
+
+  it('archives: owner 0/0 and the commit time on every entry (tar -tzvf, unzip -l)', () => {
+    for (const p of PLATFORMS) {
+      const a = path.join(relDir, archiveName(p));
+      if (a.endsWith('.zip')) {
+        const l = expectSuccess('unzip -l', run('unzip', ['-l', a], { env: { TZ: 'UTC' } }));
+        const entries = l.stdout.split('\n').filter((s) => /\s(LICENSE|README\.md|hello\.exe)$/.test(s));
+        expect(entries).toHaveLength(3);
+        for (const e of entries) expect(e).toMatch(/(02-29-2024|2024-02-29) 13:14/);
+      } else {
+        const l = expectSuccess('tar -tzvf', run('tar', ['--numeric-owner', '--full-time', '-tzvf', a], { env: { TZ: 'UTC' } }));
+        const entries = l.stdout.trim().split('\n');
+        expect(entries.map((e) => e.split(/\s+/).pop()).sort()).toEqual(['LICENSE', 'README.md', 'hello']);
+        for (const e of entries) {
+          expect(e.split(/\s+/)[1]).toBe('0/0');
+          expect(e).toContain('2024-02-29 13:14:15');
+        }
+        expect(entries.find((e) => e.endsWith(' hello'))).toMatch(/^-rwxr-xr-x /);
+      }
+    }
+  });
+
+  it('smoke.json: linux binaries ran (natively or under qemu-user), darwin and windows are not smoke-tested', () => {
+    const smoke = JSON.parse(fs.readFileSync(path.join(relDir, 'smoke.json'), 'utf8')) as { args: string[]; results: { platform: string; result: string; ran?: string }[] };
+    expect(smoke.args).toEqual(['-sum', '1', '2']);
+    const by = Object.fromEntries(smoke.results.map((r) => [r.platform, r]));
+    expect(by['darwin/arm64'].result).toBe('not smoke-tested');
+    expect(by['windows/amd64'].result).toBe('not smoke-tested');
+    expect(by['linux/amd64']).toMatchObject({ result: 'passed', ran: 'native' });
+    for (const [p, q] of [['linux/arm64', 'aarch64'], ['linux/arm/7', 'arm'], ['linux/riscv64', 'riscv64']]) {
+      if (!requireTool(`qemu-${q}`, `smoke-test ${p}`)) {
+        expect(by[p].result).toBe('not smoke-tested');
+        continue;
+      }
+      expect(by[p]).toMatchObject({ result: 'passed', ran: `qemu-${q}` });
+    }
+    expect(signRun.output).toMatch(/smoke: darwin\/arm64: not smoke-tested/);
+  });
+
+  it('gocross verify accepts the release', () => {
+    const r = verify(relDir);
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/ok checksums\.txt: signature verified, 6 archive\(s\)/);
+    expect(r.output).toMatch(/verified: 6 archive\(s\), 6 binaries checked/);
+  });
+
+  it('a second release of the same commit is byte-identical (archives, SBOMs, checksums)', () => {
+    const before = new Map(fs.readdirSync(relDir).filter((n) => !n.endsWith('.jsonl') && !n.endsWith('.sig')).map((n) => [n, sha256(path.join(relDir, n))]));
+    const again = nx(['run', 'hello:release', '--skip-nx-cache']);
+    expectSuccess('nx run hello:release --skip-nx-cache', again);
+    const after = new Map(fs.readdirSync(relDir).map((n) => [n, sha256(path.join(relDir, n))]));
+    expect(after).toEqual(before);
+  });
+
+  it('gocross verify names the archive whose binary was changed (repacked) and the attestation whose signature was changed', () => {
+    expectSuccess('re-sign', nx(['run', 'hello:release-sign', `--key=${key}`]));
+    const copy = (name: string) => {
+      const d = path.join(tmp, name);
+      fs.cpSync(relDir, d, { recursive: true });
+      return d;
+    };
+    // One byte of the linux/amd64 binary, repacked the way the archive was made.
+    const tampered = copy('tampered-binary');
+    const a = archiveName('linux_amd64');
+    const x = path.join(tmp, 'repack');
+    fs.mkdirSync(x);
+    expectSuccess('tar -xzf', run('tar', ['-xzf', path.join(tampered, a), '-C', x]));
+    const bin = path.join(x, 'hello');
+    const bytes = fs.readFileSync(bin);
+    bytes[bytes.length - 100] ^= 0xff;
+    fs.writeFileSync(bin, bytes);
+    expectSuccess('tar -czf', run('tar', ['--owner=0', '--group=0', '--numeric-owner', `--mtime=@${COMMIT_EPOCH}`, '-czf', path.join(tampered, a), '-C', x, 'LICENSE', 'README.md', 'hello']));
+    const r1 = verify(tampered);
+    expect(r1.code).toBe(1);
+    expect(r1.output).toContain(`FAIL ${a}: checksum: sha256`);
+
+    // One character of one signature.
+    const badSig = copy('tampered-signature');
+    const att = path.join(badSig, `${archiveName('linux_arm64')}.sbom.intoto.jsonl`);
+    const envl = JSON.parse(fs.readFileSync(att, 'utf8')) as { signatures: { sig: string }[] };
+    const s = envl.signatures[0].sig;
+    envl.signatures[0].sig = s.slice(0, 10) + (s[10] === 'A' ? 'B' : 'A') + s.slice(11);
+    fs.writeFileSync(att, JSON.stringify(envl) + '\n');
+    const r2 = verify(badSig);
+    expect(r2.code).toBe(1);
+    expect(r2.output).toContain(`FAIL ${archiveName('linux_arm64')}.sbom.intoto.jsonl: signature`);
+
+    // checksums.txt.sig of another key.
+    const other = copy('other-key');
+    expectSuccess('openssl ecparam', openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'other.key']));
+    const otherSig = openssl(['dgst', '-sha256', '-sign', 'other.key', '-out', 'other.der', path.join(other, 'checksums.txt')]);
+    expectSuccess('openssl dgst -sign', otherSig);
+    fs.writeFileSync(path.join(other, 'checksums.txt.sig'), fs.readFileSync(path.join(tmp, 'other.der')).toString('base64') + '\n');
+    const r3 = verify(other);
+    expect(r3.code).toBe(1);
+    expect(r3.output).toContain('FAIL checksums.txt: signature');
+  });
+
+  it('a key of another curve: release-sign and gocross verify refuse it with one clear line', () => {
+    expectSuccess('openssl genpkey P-384', openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', 'p384.key']));
+    fs.chmodSync(path.join(tmp, 'p384.key'), 0o600);
+    expectSuccess('openssl pkey -pubout', openssl(['pkey', '-in', 'p384.key', '-pubout', '-out', 'p384.pub']));
+    const r = nx(['run', 'hello:release-sign', `--key=${path.join(tmp, 'p384.key')}`]);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain(`release-sign: signing key file ${path.join(tmp, 'p384.key')} is an EC key on curve P-384; an ECDSA P-256 key is required`);
+    const v = verify(relDir, path.join(tmp, 'p384.pub'));
+    expect(v.code).toBe(2);
+    expect(v.stderr.trim()).toBe(`gocross: verify: ${path.join(tmp, 'p384.pub')}: public key is an EC key on curve P-384; an ECDSA P-256 key is required`);
+    const missing = nx(['run', 'hello:release-sign', `--key=${path.join(tmp, 'nope.key')}`]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.output).toContain(`release-sign: signing key file ${path.join(tmp, 'nope.key')} does not exist`);
+  });
+
+  it('a binary changed after its build and validation is not released', () => {
+    const bin = path.join(ws, 'dist', 'apps', 'hello', 'linux-amd64', 'hello');
+    const saved = fs.readFileSync(bin);
+    const before = new Map(fs.readdirSync(relDir).map((n) => [n, sha256(path.join(relDir, n))]));
+    try {
+      fs.appendFileSync(bin, Buffer.from([0]));
+      const r = nx(['run', 'hello:release', '--exclude-task-dependencies', '--skip-nx-cache']);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/release: dist\/apps\/hello\/linux-amd64\/hello: input: .*is not the file its build wrote/);
+      expect(r.output).toContain('not released: 1 validation error(s)');
+      // The release made before is still there, whole.
+      expect(new Map(fs.readdirSync(relDir).map((n) => [n, sha256(path.join(relDir, n))]))).toEqual(before);
+    } finally {
+      fs.writeFileSync(bin, saved);
+    }
+  });
+
+  it('a project whose validation fails is not released: nx stops at validate, and release checks again on its own', () => {
+    const policy = path.join(ws, 'apps', 'hello', 'gocross.policy.json');
+    const before = new Map(fs.readdirSync(relDir).map((n) => [n, sha256(path.join(relDir, n))]));
+    try {
+      writeFile(policy, JSON.stringify({ checks: { buildinfo: ['error', { minGoVersion: '1.99' }] } }) + '\n');
+      const r = nx(['run', 'hello:release']);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/hello:validate/);
+      expect(r.output).not.toMatch(/^> nx run hello:release$/m);
+      const direct = nx(['run', 'hello:release', '--exclude-task-dependencies', '--skip-nx-cache']);
+      expect(direct.code).not.toBe(0);
+      expect(direct.output).toMatch(/^release: dist\/apps\/hello\/linux-amd64\/hello: buildinfo: .*1\.99/m);
+      expect(direct.output).toMatch(/^release: not released: \d+ validation error\(s\); see nx run hello:validate$/m);
+      expect(new Map(fs.readdirSync(relDir).map((n) => [n, sha256(path.join(relDir, n))]))).toEqual(before);
+    } finally {
+      fs.rmSync(policy, { force: true });
+    }
+  });
+
+  it('the smoke gate stops a release whose binary fails', () => {
+    const pj = path.join(ws, 'apps', 'hello', 'project.json');
+    const saved = fs.readFileSync(pj, 'utf8');
+    try {
+      writeFile(pj, JSON.stringify({ name: 'hello', targets: { release: { options: { smoke: { args: ['--version'], platforms: ['linux/amd64'] } } } } }) + '\n');
+      const r = nx(['run', 'hello:release', '--skip-nx-cache']);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain('release: smoke test of hello for linux/amd64 failed: hello --version exited with code 2');
+      expect(r.output).toContain('not released: the smoke gate failed');
+    } finally {
+      writeFile(pj, saved);
+    }
+  });
+});

@@ -1,0 +1,371 @@
+/**
+ * `@gocross/nx:release`: makes a release directory from the validated binaries of a project's
+ * build targets, or (option `sign`) signs one.
+ *
+ * Two steps, because a signature must never come out of the Nx cache:
+ *
+ * - `release` (cached): deterministic and key-free. Per platform a goreleaser-named archive
+ *   (binary + LICENSE/README), its CycloneDX SBOM (`<archive>.sbom.cdx.json`), the build manifest
+ *   of its binary as provenance (`<archive>.provenance.intoto.json`, the statement the build
+ *   wrote), `smoke.json` when a smoke gate is set, and `checksums.txt` over all of them. Two runs
+ *   on the same commit give the same bytes, so the cache can replay it.
+ * - `release-sign` (never cached): reads that directory, re-checks it (checksums, and every SBOM
+ *   and provenance subject against the binary in its archive), and adds `checksums.txt.sig` and
+ *   the DSSE-signed `<archive>.sbom.intoto.jsonl` / `<archive>.provenance.intoto.jsonl`. The key
+ *   (a file or an environment variable) is read only here: it is no input of a cached task, and a
+ *   cache hit never needs it nor replays a signature made with another key.
+ *
+ * Both write a complete directory next to the release and rename it into place, so a run that
+ * fails or is interrupted leaves the previous release as it was.
+ */
+import type { ExecutorContext } from '@nx/devkit';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { validateArtifacts } from '../../checks/engine';
+import { resolvePolicy } from '../../checks/policy';
+import { ALL_CHECKS } from '../../checks/registry';
+import { formatPlatform } from '../../platforms/platform';
+import { archiveFormatOfName, archiveTargetFromSettings, attestationFileName, CHECKSUMS_FILE, CHECKSUMS_SIGNATURE_FILE, createReleaseArchive, formatChecksums, generateSbom, loadSigningKey, parseAttestationFileName, parseChecksums, readArchive, sbomStatement, sha256Hex, signBlob, signDsse, signStatement, SigningKeyError, verifyRelease, type ArchiveFile } from '../../release';
+import { packageVersion } from '../../report/common';
+import { engineInputs, PlanError, withPlannedFindings } from '../../validate/plan';
+import { parseManifest, subjectDigest } from '../build/manifest';
+import type { ProjectsLike } from '../run/executor';
+import { findGo, readGoEnv } from '../shared/go';
+import { planValidation } from '../validate/executor';
+import type { ReleaseExecutorSchema } from './schema';
+import { smokeTest, type SmokeSubject } from './smoke';
+
+/** Suffixes of the unsigned per-archive files (listed in checksums.txt). */
+export const SBOM_SUFFIX = '.sbom.cdx.json';
+export const PROVENANCE_SUFFIX = '.provenance.intoto.json';
+export const SMOKE_FILE = 'smoke.json';
+
+export interface ReleaseInput {
+  workspaceRoot: string;
+  projectName: string;
+  projects: ProjectsLike;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  error?: (line: string) => void;
+  host?: { goos: string; goarch: string };
+  /** The running target (`release`, `go-release-sign`): its prefix names the project's other targets in messages. */
+  targetName?: string;
+  /** Runs git in the workspace root; stdout trimmed, undefined when it fails. */
+  git?: (args: string[]) => string | undefined;
+}
+
+export interface ReleaseOutcome {
+  success: boolean;
+  /** Absolute release directory. */
+  dir?: string;
+  files?: string[];
+}
+
+class ReleaseError extends Error {}
+
+/** `project:<prefix>name`, with the target prefix of the running target (`go-release` → `go-`). */
+function targetOf(input: ReleaseInput, name: string): string {
+  const prefix = (input.targetName ?? '').replace(/release(-sign)?$/, '');
+  return `${input.projectName}:${prefix}${name}`;
+}
+
+function defaultGit(cwd: string): (args: string[]) => string | undefined {
+  return (args) => {
+    const r = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 30_000 });
+    return r.status === 0 && typeof r.stdout === 'string' && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
+  };
+}
+
+export function releaseDir(options: ReleaseExecutorSchema, workspaceRoot: string, projectRoot: string): string {
+  return path.resolve(workspaceRoot, options.outputPath ?? path.join('dist', 'release', projectRoot));
+}
+
+/** Writes `files` into a fresh directory beside `dir` and renames it into place; the old one goes only after. */
+export function replaceDir(dir: string, files: { name: string; data: Buffer }[], pid = process.pid): void {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const tmp = path.join(path.dirname(dir), `.${path.basename(dir)}.tmp-${pid}`);
+  const old = path.join(path.dirname(dir), `.${path.basename(dir)}.old-${pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(old, { recursive: true, force: true });
+  fs.mkdirSync(tmp);
+  try {
+    for (const f of files) fs.writeFileSync(path.join(tmp, f.name), f.data, { flag: 'wx' });
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const had = fs.existsSync(dir);
+  if (had) fs.renameSync(dir, old);
+  try {
+    fs.renameSync(tmp, dir);
+  } catch (e) {
+    if (had) fs.renameSync(old, dir);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** The release version (option, else git describe) and the archive mtime (SOURCE_DATE_EPOCH, else the commit time). */
+export function versionAndTime(options: ReleaseExecutorSchema, env: NodeJS.ProcessEnv, git: (args: string[]) => string | undefined): { version: string; mtime: number } {
+  const version = options.releaseVersion ?? git(['describe', '--tags', '--always', '--dirty']);
+  if (!version) throw new ReleaseError('no version: set the releaseVersion option, or run in a git repository with a commit (git describe --tags --always --dirty failed)');
+  let mtime: number | undefined;
+  const sde = env.SOURCE_DATE_EPOCH;
+  if (sde !== undefined && sde !== '') {
+    if (!/^\d+$/.test(sde)) throw new ReleaseError(`SOURCE_DATE_EPOCH=${JSON.stringify(sde)} is not a number of seconds`);
+    mtime = Number(sde);
+  } else {
+    const ct = git(['log', '-1', '--format=%ct']);
+    if (ct && /^\d+$/.test(ct)) mtime = Number(ct);
+  }
+  if (mtime === undefined) throw new ReleaseError('no commit time for the archive entries: run in a git repository with a commit, or set SOURCE_DATE_EPOCH');
+  return { version, mtime };
+}
+
+/** Extra archive files: the option's list (must exist), else LICENSE* / README* of the project root, else of the workspace root. */
+export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string, projectRoot: string): ArchiveFile[] {
+  let paths: string[];
+  if (options.files) {
+    paths = options.files.map((f) => path.resolve(workspaceRoot, f.replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}/g, workspaceRoot)));
+    for (const p of paths) if (!fs.existsSync(p) || !fs.statSync(p).isFile()) throw new ReleaseError(`extra file ${path.relative(workspaceRoot, p) || p} (option files) does not exist or is not a file`);
+  } else {
+    const pick = (dir: string) => {
+      try {
+        return fs
+          .readdirSync(dir, { withFileTypes: true })
+          .filter((e) => e.isFile() && /^(license|readme)/i.test(e.name))
+          .map((e) => path.join(dir, e.name));
+      } catch {
+        return [];
+      }
+    };
+    paths = pick(path.resolve(workspaceRoot, projectRoot));
+    if (paths.length === 0) paths = pick(workspaceRoot);
+  }
+  const seen = new Set<string>();
+  return paths.sort().map((p) => {
+    const name = path.basename(p);
+    if (seen.has(name)) throw new ReleaseError(`two extra files are named ${name}; an archive holds each name once`);
+    seen.add(name);
+    return { name, data: fs.readFileSync(p), mode: 0o644 };
+  });
+}
+
+function hostOf(env: NodeJS.ProcessEnv): { goos: string; goarch: string } {
+  const go = findGo(env);
+  if (go) {
+    try {
+      const ge = readGoEnv(go, env);
+      return { goos: ge.GOHOSTOS, goarch: ge.GOHOSTARCH };
+    } catch {
+      // fall through to Node's view
+    }
+  }
+  return { goos: process.platform === 'win32' ? 'windows' : process.platform, goarch: ({ x64: 'amd64', ia32: '386' } as Record<string, string>)[process.arch] ?? process.arch };
+}
+
+/** Makes the unsigned release directory. */
+export async function makeRelease(options: ReleaseExecutorSchema, input: ReleaseInput): Promise<ReleaseOutcome> {
+  const log = input.log ?? ((l: string) => console.log(l));
+  const error = input.error ?? ((l: string) => console.error(l));
+  const env = input.env ?? process.env;
+  const ws = input.workspaceRoot;
+  const display = (p: string) => path.relative(ws, p) || p;
+  const project = input.projectName;
+  const projectRoot = input.projects.projects[project]?.root;
+  const failLines = (lines: string[]): ReleaseOutcome => {
+    for (const l of lines) error(`release: ${l}`);
+    return { success: false };
+  };
+  try {
+    if (projectRoot === undefined) throw new ReleaseError(`project "${project}" not found in the workspace`);
+    const buildTargets = options.buildTargets ?? [];
+    if (buildTargets.length === 0) throw new ReleaseError('no buildTargets: name the build targets whose binaries to release');
+
+    // 1. Nothing unvalidated is packaged: the validate planner and the binary checks, here again
+    //    (the target also depends on validate), on the files as they are now.
+    const ctx = { root: ws, projectName: project, projectsConfigurations: { version: 2, projects: input.projects.projects } } as unknown as ExecutorContext;
+    let plan;
+    try {
+      plan = planValidation({ buildTargets }, ctx);
+    } catch (e) {
+      throw new ReleaseError(e instanceof PlanError ? e.message : (e as Error).message.replace(/^validate: /, ''));
+    }
+    const policy = resolvePolicy({ workspaceRoot: ws, projectRoot, extraCheckIds: ALL_CHECKS.map((c) => c.meta.id) });
+    const checked = withPlannedFindings(await validateArtifacts({ workspaceRoot: ws, project, projectRoot, artifacts: engineInputs(plan.artifacts), policy }), plan.artifacts);
+    const errors = checked.findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      return failLines([...errors.map((f) => `${f.file ?? project}: ${f.checkId}: ${f.message}`), `not released: ${errors.length} validation error(s); see nx run ${targetOf(input, 'validate')}`]);
+    }
+    const missing: string[] = [];
+    for (const a of plan.artifacts) {
+      if (!a.manifest) missing.push(`${display(a.path)} has no build manifest (${path.basename(a.path)}.intoto.json): rebuild it with nx run ${a.buildTarget ?? project}`);
+      else if (a.target.buildmode !== 'exe' && a.target.buildmode !== 'pie') missing.push(`${display(a.path)} is a ${a.target.buildmode} build; a release packages executables`);
+    }
+    if (missing.length) return failLines(missing);
+
+    const { version, mtime } = versionAndTime(options, env, input.git ?? defaultGit(ws));
+    const extras = extraFiles(options, ws, projectRoot);
+
+    // 2. Smoke gate, before anything is packaged.
+    let smokeJson: Buffer | undefined;
+    if (options.smoke) {
+      const subjects: SmokeSubject[] = plan.artifacts.map((a) => ({ file: a.path, binary: path.basename(a.path), platform: a.target.platform, libc: a.target.libc }));
+      const host = input.host ?? hostOf(env);
+      const s = smokeTest(options.smoke, subjects, { env, hostGoos: host.goos, hostGoarch: host.goarch });
+      for (const l of s.lines) log(l);
+      if (s.fatal.length) return failLines([...s.fatal, 'not released: the smoke gate failed']);
+      smokeJson = Buffer.from(`${JSON.stringify(s.report, null, 2)}\n`);
+    }
+
+    // 3. Archives, SBOMs, provenance: from the bytes read once and checked against the manifest.
+    const files: { name: string; data: Buffer }[] = [];
+    const archiveOf = new Map<string, string>();
+    const lines: string[] = [];
+    for (const a of plan.artifacts) {
+      const name = path.basename(a.path);
+      const data = fs.readFileSync(a.path);
+      const sha = sha256Hex(data);
+      const manifestBytes = fs.readFileSync(a.manifest!);
+      const recorded = subjectDigest(parseManifest(manifestBytes.toString('utf8'), display(a.manifest!)), name);
+      if (recorded !== sha) {
+        return failLines([
+          `${display(a.path)} changed after it was built and validated: sha256 ${sha.slice(0, 16)}… but its build manifest records ${recorded ? `${recorded.slice(0, 16)}…` : 'no such file'}; rebuild it with nx run ${a.buildTarget ?? project}`,
+        ]);
+      }
+      const sbom = generateSbom(data, { binaryName: name, timestamp: new Date(mtime * 1000), tool: { name: '@gocross/nx', version: packageVersion() } });
+      const archive = await createReleaseArchive({
+        project,
+        version,
+        target: archiveTargetFromSettings((k) => sbom.buildInfo.setting(k)),
+        binary: { name, data },
+        extraFiles: extras,
+        mtime,
+      });
+      const other = archiveOf.get(archive.fileName);
+      if (other) return failLines([`${display(other)} and ${display(a.path)} would both go into ${archive.fileName}: release one binary per platform`]);
+      archiveOf.set(archive.fileName, a.path);
+      files.push({ name: archive.fileName, data: archive.data });
+      files.push({ name: archive.fileName + SBOM_SUFFIX, data: Buffer.from(sbom.json) });
+      files.push({ name: archive.fileName + PROVENANCE_SUFFIX, data: manifestBytes });
+      lines.push(`  ${archive.fileName}  (${formatPlatform(a.target.platform)}, ${name} sha256 ${sha.slice(0, 12)}…)`);
+    }
+    if (smokeJson) files.push({ name: SMOKE_FILE, data: smokeJson });
+    files.push({ name: CHECKSUMS_FILE, data: Buffer.from(formatChecksums(files)) });
+    const dir = releaseDir(options, ws, projectRoot);
+    replaceDir(dir, files);
+    log(`release ${version} of ${project} (entries dated ${new Date(mtime * 1000).toISOString()}) in ${display(dir)}:`);
+    for (const l of lines) log(l);
+    log(`not signed: sign it with nx run ${targetOf(input, 'release-sign')} --key <private key PEM> (or --keyEnv <VARIABLE>)`);
+    return { success: true, dir, files: files.map((f) => f.name) };
+  } catch (e) {
+    if (e instanceof ReleaseError || e instanceof SigningKeyError) return failLines([e.message]);
+    return failLines([(e as Error).message.split('\n')[0]]);
+  }
+}
+
+/** Signs the release directory `makeRelease` wrote. */
+export async function signRelease(options: ReleaseExecutorSchema, input: ReleaseInput): Promise<ReleaseOutcome> {
+  const log = input.log ?? ((l: string) => console.log(l));
+  const error = input.error ?? ((l: string) => console.error(l));
+  const env = input.env ?? process.env;
+  const ws = input.workspaceRoot;
+  const project = input.projectName;
+  const fail = (line: string): ReleaseOutcome => {
+    error(`release-sign: ${line}`);
+    return { success: false };
+  };
+  const projectRoot = input.projects.projects[project]?.root;
+  if (projectRoot === undefined) return fail(`project "${project}" not found in the workspace`);
+  if (options.key && options.keyEnv) return fail('give one of key and keyEnv, not both');
+  if (!options.key && !options.keyEnv) return fail('no signing key: pass --key <ECDSA P-256 private key PEM file> or --keyEnv <VARIABLE holding the PEM>');
+  let key;
+  try {
+    key = loadSigningKey(options.key ? { path: path.resolve(ws, options.key) } : { env: options.keyEnv! }, env);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  for (const w of key.warnings) log(`release-sign: warning: ${w}`);
+  const dir = releaseDir(options, ws, projectRoot);
+  const rel = path.relative(ws, dir) || dir;
+  const sumsPath = path.join(dir, CHECKSUMS_FILE);
+  if (!fs.existsSync(sumsPath)) return fail(`${rel} holds no release (no ${CHECKSUMS_FILE}): make it first with nx run ${targetOf(input, 'release')}`);
+  const sums = fs.readFileSync(sumsPath);
+  let listed: Map<string, string>;
+  try {
+    listed = parseChecksums(sums.toString('utf8'));
+  } catch (e) {
+    return fail(`${rel}/${CHECKSUMS_FILE}: ${(e as Error).message}`);
+  }
+  // The directory must be exactly what the release target wrote (signatures of an earlier run aside).
+  const content = new Map<string, Buffer>();
+  for (const n of fs.readdirSync(dir).sort()) {
+    if (n === CHECKSUMS_FILE || n === CHECKSUMS_SIGNATURE_FILE || parseAttestationFileName(n)) continue;
+    if (!listed.has(n)) return fail(`${rel}/${n} is not listed in ${CHECKSUMS_FILE}: the release was changed after it was made; make it again with nx run ${targetOf(input, 'release')}`);
+  }
+  for (const [n, digest] of listed) {
+    const p = path.join(dir, n);
+    if (!fs.existsSync(p) || !fs.lstatSync(p).isFile()) return fail(`${rel}/${n} is listed in ${CHECKSUMS_FILE} but missing`);
+    const data = fs.readFileSync(p);
+    if (sha256Hex(data) !== digest) return fail(`${rel}/${n} does not match ${CHECKSUMS_FILE}: changed after the release was made; make it again with nx run ${targetOf(input, 'release')}`);
+    content.set(n, data);
+  }
+  const out: { name: string; data: Buffer }[] = [...content].map(([name, data]) => ({ name, data }));
+  const archives = [...content.keys()].filter((n) => archiveFormatOfName(n));
+  if (archives.length === 0) return fail(`${rel} holds no archive`);
+  for (const a of archives) {
+    const sbomText = content.get(a + SBOM_SUFFIX)?.toString('utf8');
+    const prov = content.get(a + PROVENANCE_SUFFIX);
+    if (!sbomText || !prov) return fail(`${rel}/${a} has no ${!sbomText ? SBOM_SUFFIX : PROVENANCE_SUFFIX} file beside it`);
+    const props = ((JSON.parse(sbomText) as { metadata?: { properties?: { name: string; value: string }[] } }).metadata?.properties ?? []);
+    const binName = props.find((p) => p.name === 'cdx:gomod:binary:name')?.value;
+    const binSha = props.find((p) => p.name === 'cdx:gomod:binary:hash:SHA-256')?.value;
+    let entries;
+    try {
+      entries = await readArchive(content.get(a)!, archiveFormatOfName(a)!);
+    } catch (e) {
+      return fail(`${rel}/${a}: ${(e as Error).message}`);
+    }
+    const entry = entries.find((e) => e.name === binName);
+    if (!binName || !binSha || !entry) return fail(`${rel}/${a}: its SBOM names binary ${binName ?? '(none)'}, which the archive does not hold`);
+    const sha = sha256Hex(entry.data);
+    if (sha !== binSha) return fail(`${rel}/${a}${SBOM_SUFFIX}: binary sha256 ${binSha} is not that of ${binName} in the archive (${sha})`);
+    let provSha: string | undefined;
+    try {
+      provSha = subjectDigest(parseManifest(prov.toString('utf8'), a + PROVENANCE_SUFFIX), binName);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    if (provSha !== sha) return fail(`${rel}/${a}${PROVENANCE_SUFFIX}: subject ${binName} sha256 ${provSha ?? '(none)'} is not that of the binary in the archive (${sha})`);
+    out.push({ name: attestationFileName(a, 'sbom'), data: Buffer.from(`${JSON.stringify(signStatement(key, sbomStatement(sbomText, { name: binName, sha256: sha })))}\n`) });
+    out.push({ name: attestationFileName(a, 'provenance'), data: Buffer.from(`${JSON.stringify(signDsse(key, prov))}\n`) });
+  }
+  out.push({ name: CHECKSUMS_FILE, data: sums });
+  out.push({ name: CHECKSUMS_SIGNATURE_FILE, data: Buffer.from(`${signBlob(key, sums)}\n`) });
+  // Verified with the public half before it replaces the unsigned release.
+  const check = path.join(path.dirname(dir), `.${path.basename(dir)}.check-${process.pid}`);
+  fs.rmSync(check, { recursive: true, force: true });
+  try {
+    replaceDir(check, out);
+    const v = await verifyRelease(check, { publicKeyPem: key.publicKeyPem, requiredAttestations: ['sbom', 'provenance'] });
+    if (!v.ok) return fail(`the signed release does not verify: ${v.problems[0].file}: ${v.problems[0].message}`);
+    replaceDir(dir, out);
+  } finally {
+    fs.rmSync(check, { recursive: true, force: true });
+  }
+  log(`signed ${rel}: ${CHECKSUMS_SIGNATURE_FILE} and ${archives.length * 2} attestations (key id ${key.keyid.slice(0, 16)}…)`);
+  log(`verify it with: gocross verify ${rel} --key <public key PEM>`);
+  return { success: true, dir, files: out.map((f) => f.name) };
+}
+
+export default async function releaseExecutor(options: ReleaseExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  if (!context.projectName || !context.projectsConfigurations) {
+    console.error('@gocross/nx:release: no project in the executor context');
+    return { success: false };
+  }
+  const input: ReleaseInput = { workspaceRoot: context.root, projectName: context.projectName, targetName: context.targetName, projects: context.projectsConfigurations as unknown as ProjectsLike };
+  const r = options.sign ? await signRelease(options, input) : await makeRelease(options, input);
+  return { success: r.success };
+}
