@@ -219,6 +219,23 @@ describe('build batch', () => {
     expect(results['ghost:build-linux-arm64'].terminalOutput).toContain('project ghost not found in the workspace');
   });
 
+  test('the directory is the one the executor writes into: named after the configured options, not the command-line overrides', async () => {
+    const f = fixture(['hello'], [['linux', 'amd64']], {
+      'hello:build': { project: 'hello', target: 'build', options: { goos: 'linux', goarch: 'amd64' } },
+    });
+    f.inputs['hello:build-linux-amd64'] = { goos: 'linux', goarch: 'amd64', buildmode: 'pie' }; // e.g. --buildmode=pie
+    const outs: string[] = [];
+    const go = fakeGo();
+    const spawn: GoSpawner = async (file, args, o) => {
+      outs.push(args[args.indexOf('-o') + 1]);
+      expect(go.state.active).toBe(0); // one at a time
+      return go.spawn(file, args, o);
+    };
+    const results = await collect(runBatch(f.graph, f.inputs, f.context, deps({ spawn, parallelism: 4 })));
+    expect(Object.values(results).every((r) => r.success)).toBe(true);
+    expect(outs.map((o) => path.relative(f.ws, path.dirname(o)))).toEqual(['dist/apps/hello/linux-amd64', 'dist/apps/hello/linux-amd64']);
+  });
+
   test('tasks writing into the same directory run one after the other; a task waits for its dependencies and is skipped when one failed', async () => {
     const f = fixture(['hello'], [['linux', 'amd64']], {
       'hello:build': { project: 'hello', target: 'build', options: { goos: 'linux', goarch: 'amd64', outputDir: 'dist/apps/hello/linux-amd64' } },

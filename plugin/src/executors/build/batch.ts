@@ -60,7 +60,7 @@ export async function* runBatch(
   deps: BatchDeps = {},
 ): AsyncGenerator<{ task: string; result: BatchTaskResult }> {
   // Loaded here, not at the top: Nx reads executors.json's factories before it runs anything.
-  const { buildTask, goEnvDir } = require('./executor') as typeof import('./executor');
+  const { buildTask, configuredOptions, goEnvDir } = require('./executor') as typeof import('./executor');
   const { resolveBuildOutputs } = require('./outputs') as typeof import('./outputs');
   const go = require('../shared/go') as typeof import('../shared/go');
   const loadGo = deps.loadGo ?? go.loadGo;
@@ -87,9 +87,11 @@ export async function* runBatch(
   /** The directory a task writes into: two tasks of the same one run one after the other. */
   const outputDir = (id: string): string => {
     const task = taskGraph.tasks[id];
-    const root = projects[task.target.project]?.root;
+    const project = projects[task.target.project];
+    if (!project) return `task:${id}`;
+    const layout = configuredOptions({ target: project.targets?.[task.target.target], configurationName: task.target.configuration });
     try {
-      return root === undefined ? `task:${id}` : resolveBuildOutputs(inputs[id], { workspaceRoot: context.root, projectRoot: root }).dir;
+      return resolveBuildOutputs(inputs[id], { workspaceRoot: context.root, projectRoot: project.root, layout }).dir;
     } catch {
       return `task:${id}`;
     }

@@ -532,7 +532,7 @@ export async function buildTask(
 }
 
 /** The options the target is configured with (its configuration included, command-line overrides not). */
-function configuredOptions(context: ExecutorContext): BuildExecutorSchema | undefined {
+export function configuredOptions(context: Pick<ExecutorContext, 'target' | 'configurationName'>): BuildExecutorSchema | undefined {
   const t = context.target;
   if (!t?.options) return undefined;
   const conf = context.configurationName ? t.configurations?.[context.configurationName] : undefined;
