@@ -23,6 +23,7 @@ import {
   loadGo,
   runGo,
   which,
+  type GoEnv,
   type GoSpawner,
 } from '../shared/go';
 import { mainPackages, resolveBuildOutputs, type BuildOutputs } from './outputs';
@@ -442,14 +443,18 @@ export interface BuildInput {
   target?: string;
   /** The target's configured options (see PlanContext.layout). */
   layout?: BuildExecutorSchema;
+  /** `go env` of `go` as loadGo read it (with go and table: a batch reads it once for all its tasks). */
+  goEnv?: GoEnv;
 }
 
 /** Plans and runs a build; refusals are one logger.error line and go is not run. */
 export async function runBuild(options: BuildExecutorSchema, input: BuildInput, deps: RunDeps = {}): Promise<BuildRunResult> {
   const logger = deps.logger ?? consoleLogger;
   const env = input.env ?? process.env;
-  const projectDir = path.resolve(input.workspaceRoot, input.projectRoot);
-  const loaded = loadGo(env, { go: input.go, table: input.table, cwd: fs.existsSync(projectDir) ? projectDir : input.workspaceRoot });
+  const loaded =
+    input.go && input.goEnv && input.table
+      ? { ok: true as const, go: input.go, goEnv: input.goEnv, table: input.table }
+      : loadGo(env, { go: input.go, table: input.table, cwd: goEnvDir(input) });
   if (!loaded.ok) {
     logger.error(loaded.message);
     return { success: false, artifacts: [] };
@@ -476,33 +481,58 @@ export async function runBuild(options: BuildExecutorSchema, input: BuildInput, 
   return executePlan(plan, deps);
 }
 
+/** The directory `go env` is read in for a build: the project's, when it exists. */
+export function goEnvDir(input: Pick<BuildInput, 'workspaceRoot' | 'projectRoot'>): string {
+  const projectDir = path.resolve(input.workspaceRoot, input.projectRoot);
+  return fs.existsSync(projectDir) ? projectDir : input.workspaceRoot;
+}
+
 export default async function buildExecutor(
   options: BuildExecutorSchema,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
+  return buildTask(options, context);
+}
+
+/**
+ * What the executor does for one task, given its context (the batch implementation builds one
+ * per task): the outputs check, then runBuild. `given` passes what the caller already loaded.
+ */
+export async function buildTask(
+  options: BuildExecutorSchema,
+  context: ExecutorContext,
+  deps: RunDeps = {},
+  given: Pick<BuildInput, 'go' | 'goEnv' | 'table' | 'env'> = {},
+): Promise<{ success: boolean }> {
+  const logger = deps.logger ?? consoleLogger;
   const projectName = context.projectName;
   const project = projectName ? context.projectsConfigurations?.projects?.[projectName] : undefined;
   if (!project) {
-    console.error(`@gocross/nx:build: project ${projectName ?? '(none)'} not found in the workspace`);
+    logger.error(`@gocross/nx:build: project ${projectName ?? '(none)'} not found in the workspace`);
     return { success: false };
   }
   const layout = configuredOptions(context);
   const undeclared = undeclaredMessage(options, context, project.root, layout);
   if (undeclared) {
-    console.error(undeclared);
+    logger.error(undeclared);
     return { success: false };
   }
-  const r = await runBuild(options, {
-    workspaceRoot: context.root,
-    projectRoot: project.root,
-    target: [projectName, context.targetName, context.configurationName].filter(Boolean).join(':'),
-    layout,
-  });
+  const r = await runBuild(
+    options,
+    {
+      ...given,
+      workspaceRoot: context.root,
+      projectRoot: project.root,
+      target: [projectName, context.targetName, context.configurationName].filter(Boolean).join(':'),
+      layout,
+    },
+    deps,
+  );
   return { success: r.success };
 }
 
 /** The options the target is configured with (its configuration included, command-line overrides not). */
-function configuredOptions(context: ExecutorContext): BuildExecutorSchema | undefined {
+export function configuredOptions(context: Pick<ExecutorContext, 'target' | 'configurationName'>): BuildExecutorSchema | undefined {
   const t = context.target;
   if (!t?.options) return undefined;
   const conf = context.configurationName ? t.configurations?.[context.configurationName] : undefined;
