@@ -12,8 +12,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePlatform } from '../platforms/platform';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
+import { resolveBuildFlags, type BuildFlagOptions } from './build-flags';
 
-export interface GocrossPluginOptions {
+export interface GocrossPluginOptions extends BuildFlagOptions {
   /** Platform matrix, `os/arch[/variant]`. */
   platforms?: string[];
   /** Prepended to every inferred target name (`go-` → `go-build-linux-arm64`). Default none. */
@@ -24,7 +25,7 @@ export interface GocrossPluginOptions {
   tags?: string[];
 }
 
-export interface ProjectOverride {
+export interface ProjectOverride extends BuildFlagOptions {
   platforms?: string[];
   cgo?: boolean;
   libc?: Libc;
@@ -43,7 +44,7 @@ export const DEFAULT_PLATFORMS: readonly string[] = [
   'windows/amd64',
 ];
 
-export interface ResolvedProjectOptions {
+export interface ResolvedProjectOptions extends BuildFlagOptions {
   platforms: Platform[];
   prefix: string;
   cgo: boolean;
@@ -118,6 +119,7 @@ export function resolveProjectOptions(
   if (buildmode) r.buildmode = buildmode;
   const tags = override?.tags ?? o.tags;
   if (tags) r.tags = tags;
+  Object.assign(r, resolveBuildFlags(o, override, overrideSource));
   return r;
 }
 

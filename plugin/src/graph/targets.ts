@@ -19,6 +19,7 @@ import { formatPlatform, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
 import { envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
 import type { ResolvedProjectOptions } from './options';
+import { buildFlagTargetOptions, placeholderInputs } from './build-flags';
 import { QEMU_BY_GOARCH, runsNatively } from '../executors/test/qemu';
 import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../executors/build/outputs';
 
@@ -86,11 +87,12 @@ export function inferTargets(
     if (opts.libc) o.libc = opts.libc;
     if (opts.buildmode && !library) o.buildmode = opts.buildmode;
     if (opts.tags?.length) o.tags = [...opts.tags];
+    Object.assign(o, buildFlagTargetOptions(opts));
     return o;
   };
   // A build reads no test file, of its own module or of its dependencies; tests read their
   // module's test files and the dependencies' non-test files.
-  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo)];
+  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo), ...placeholderInputs(opts)];
   const testInputs = (p: Platform) => [namedInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformEnvInputs(p, opts.cgo), ...emulatorInput(p, host)];
   // Per-platform targets carry no metadata: their names say what they do, and `build-all`,
   // `build` and the project's metadata.gocross describe the matrix.
