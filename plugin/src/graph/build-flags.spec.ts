@@ -34,6 +34,9 @@ describe('build flags of the plugin options and gocross.json', () => {
     const plain = resolveProjectOptions({ platforms: ['linux/arm64'] }, undefined, 'x');
     const t2 = inferTargets(plain, ['.'], { goos: 'linux', goarch: 'amd64' }, plain.platforms).targets['build-linux-arm64'];
     expect(t2.options).not.toHaveProperty('ldflags');
+    const withMains = resolveProjectOptions({ platforms: ['linux/arm64'] }, { mains: ['./cmd/gh'] }, 'x');
+    expect(inferTargets(withMains, ['.', './cmd/gh'], { goos: 'linux', goarch: 'amd64' }, withMains.platforms).targets['build-linux-arm64'].options).toMatchObject({ main: './cmd/gh' });
+    expect(() => resolveBuildFlags(undefined, { mains: [] }, 'a/gocross.json')).toThrow('a/gocross.json: "mains" must be a non-empty array of main package dirs');
     expect(JSON.stringify(t2.inputs)).not.toContain('git ');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Build flags the plugin options (nx.json) and a project's gocross.json may carry for its
- * inferred build targets: `ldflags`, `gcflags` and `env` (`tags` is read by options.ts). A
+ * inferred build targets: `ldflags`, `gcflags`, `env` and `mains` (`tags` is read by options.ts). A
  * gocross.json value replaces the nx.json one. Values may use `{version}`, `{commit}` and
  * `{commitDate}` (see executors/build/placeholders.ts); a target whose flags do gets a runtime
  * input printing what git resolves them to, so the resolved values are part of its cache key.
@@ -12,6 +12,8 @@ export interface BuildFlagOptions {
   ldflags?: string;
   gcflags?: string;
   env?: Record<string, string>;
+  /** Main package dirs to build (`./cmd/app`), instead of every main package the scan finds. */
+  mains?: string[];
 }
 
 /** The build flags of a project: gocross.json's, else nx.json's. Throws GocrossConfigError when malformed. */
@@ -36,12 +38,21 @@ export function resolveBuildFlags(
     }
     if (Object.keys(env).length > 0) out.env = { ...env };
   }
+  const mainsFromOverride = override?.mains !== undefined;
+  const mains = mainsFromOverride ? override?.mains : workspace?.mains;
+  if (mains !== undefined) {
+    if (!Array.isArray(mains) || mains.length === 0 || mains.some((m) => typeof m !== 'string' || !m)) {
+      throw new GocrossConfigError(`${mainsFromOverride ? overrideSource : 'nx.json @gocross/nx options'}: "mains" must be a non-empty array of main package dirs`);
+    }
+    out.mains = [...mains];
+  }
   return out;
 }
 
-/** The options a build target gets from the flags (copies). */
-export function buildFlagTargetOptions(f: BuildFlagOptions): Record<string, unknown> {
+/** The options a build target gets from the flags (copies); `mains` only for a module with a main package. */
+export function buildFlagTargetOptions(f: BuildFlagOptions, library = false): Record<string, unknown> {
   const o: Record<string, unknown> = {};
+  if (f.mains && !library) o.main = f.mains.length === 1 ? f.mains[0] : [...f.mains];
   if (f.ldflags) o.ldflags = f.ldflags;
   if (f.gcflags) o.gcflags = f.gcflags;
   if (f.env) o.env = { ...f.env };

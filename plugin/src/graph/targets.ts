@@ -87,7 +87,7 @@ export function inferTargets(
     if (opts.libc) o.libc = opts.libc;
     if (opts.buildmode && !library) o.buildmode = opts.buildmode;
     if (opts.tags?.length) o.tags = [...opts.tags];
-    Object.assign(o, buildFlagTargetOptions(opts));
+    Object.assign(o, buildFlagTargetOptions(opts, library));
     return o;
   };
   // A build reads no test file, of its own module or of its dependencies; tests read their
