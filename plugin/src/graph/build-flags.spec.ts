@@ -40,3 +40,18 @@ describe('build flags of the plugin options and gocross.json', () => {
     expect(JSON.stringify(t2.inputs)).not.toContain('git ');
   });
 });
+
+describe('verify-reproducible target', () => {
+  it('an application gets one, with the host build options, after build; a library none', () => {
+    const opts = resolveProjectOptions({ platforms: ['linux/amd64', 'linux/arm64'], ldflags: '-s' }, undefined, 'x');
+    const { targets } = inferTargets(opts, ['.'], { goos: 'linux', goarch: 'amd64' }, opts.platforms);
+    expect(targets['verify-reproducible']).toEqual({
+      executor: '@gocross/nx:verify-reproducible',
+      options: targets['build'].options,
+      dependsOn: ['build'],
+      cache: false,
+      metadata: { description: "Rebuild linux/amd64 at another path with an empty GOCACHE and compare with the build's sha256" },
+    });
+    expect(inferTargets(opts, [], { goos: 'linux', goarch: 'amd64' }, opts.platforms).targets['verify-reproducible']).toBeUndefined();
+  });
+});

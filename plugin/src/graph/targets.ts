@@ -10,6 +10,7 @@
  *   test-<slug>            @gocross/nx:test for the platform
  *   run-<slug>             @gocross/nx:run of build-<slug> (modules with a main package)
  *   doctor                 @gocross/nx:doctor for the matrix
+ *   verify-reproducible    @gocross/nx:verify-reproducible of build (modules with a main package)
  */
 import type { TargetConfiguration } from '@nx/devkit';
 
@@ -137,6 +138,15 @@ export function inferTargets(
   // Host build: same configuration as the matrix entry for this machine when there is one.
   const hostEntry = opts.platforms.find((p) => p.goos === host.goos && p.goarch === host.goarch) ?? host;
   targets[t('build')] = { ...buildTarget(hostEntry), metadata: { description: `Build for this machine (${formatPlatform(hostEntry)})` } };
+  if (!library) {
+    targets[t('verify-reproducible')] = {
+      executor: `${PLUGIN}:verify-reproducible`,
+      options: buildOptions(hostEntry),
+      dependsOn: [t('build')],
+      cache: false,
+      metadata: { description: `Rebuild ${formatPlatform(hostEntry)} at another path with an empty GOCACHE and compare with the build's sha256` },
+    };
+  }
 
   const aliases = archAliases(opts.platforms, `${opts.prefix}build`);
   const aliasNotes: string[] = [];
