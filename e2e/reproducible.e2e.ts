@@ -33,6 +33,16 @@ describe('reproducible builds', () => {
       'apps/hello/go.mod': 'module gocross.example/hello\n\ngo 1.22\n',
       'apps/hello/main.go': 'package main\n\nimport "fmt"\n\nvar version = "dev"\n\nfunc main() { fmt.Println("hello", version) }\n',
       'apps/hello/gocross.json': JSON.stringify({ ldflags: '-X main.version={version}' }, null, 2) + '\n',
+      // A target of its own for the vcs case: args is an array, which the command line cannot set.
+      'apps/hello/project.json': JSON.stringify({
+        name: 'hello',
+        targets: {
+          'verify-vcs': {
+            executor: '@gocross/nx:verify-reproducible',
+            options: { goos: HOST.split('/')[0], goarch: HOST.split('/')[1], args: ['-buildvcs=true'], useExisting: false, outputDir: 'dist/vcs' },
+          },
+        },
+      }),
     };
     for (const [f, c] of Object.entries(files)) writeFile(path.join(repo, f), c);
     fs.symlinkSync(path.join(workspaceRoot(), 'node_modules'), path.join(repo, 'node_modules'));
@@ -62,6 +72,21 @@ describe('reproducible builds', () => {
     expect(r.output).toContain(`dist/apps/hello/${SLUG}/hello is not reproducible`);
     expect(r.output).toContain(`- paths: the first holds its source path ${fs.realpathSync(repo)}/apps/hello`);
     expect(r.output).toMatch(/the second holds \S*gocross-reproduce-\S+\/src\/apps\/hello/);
+  });
+
+  test('-buildvcs=true from a tree with an untracked file fails and names the vcs stamps', () => {
+    const extra = path.join(repo, 'apps', 'hello', 'NOTES.txt');
+    fs.writeFileSync(extra, 'not committed\n');
+    try {
+      const r = nx(['run', 'hello:verify-vcs', '--output-style=static'], { cwd: repo });
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain('apps/hello has uncommitted changes; the second checkout is HEAD without them (1 path: apps/hello/NOTES.txt)');
+      expect(r.output).toContain('dist/vcs/hello is not reproducible');
+      expect(r.output).toMatch(/- vcs stamps differ \([^)]*\): vcs\.modified true vs false/);
+      expect(r.output).not.toContain('- paths:');
+    } finally {
+      fs.rmSync(extra, { force: true });
+    }
   });
 
   test('{version} in gocross.json ldflags: the tag in the binary, a new tag a cache miss, the same tag a hit', () => {

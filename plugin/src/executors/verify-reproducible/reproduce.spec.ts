@@ -90,7 +90,7 @@ describe('verify-reproducible', () => {
     fs.writeFileSync(path.join(ws, 'apps/hello/NOTES.txt'), 'untracked\n');
     const r = await check(ws, { args: ['-buildvcs=true'] });
     expect(r.success).toBe(false);
-    expect(lines.join('\n')).toContain('apps/hello has uncommitted changes; the second checkout is HEAD without them');
+    expect(lines.join('\n')).toContain('apps/hello has uncommitted changes; the second checkout is HEAD without them (1 path: apps/hello/NOTES.txt)');
     expect(kinds(r)[0]).toBe('vcs');
     expect(messages(r)).toContain('vcs stamps differ');
     expect(messages(r)).toContain('vcs.modified true vs false');

@@ -120,7 +120,7 @@ export function makeCheckout(
     const dirty = git(['status', '--porcelain', '--', '.'], projectDir);
     if (dirty.ok && dirty.out) {
       const paths = dirty.out.split('\n');
-      logger.info(`note: ${projectRoot || '.'} has uncommitted changes; the second checkout is HEAD without them (${paths.length} paths: ${paths.slice(0, 3).map((l) => l.slice(3)).join(', ')}${paths.length > 3 ? ', …' : ''})`);
+      logger.info(`note: ${projectRoot || '.'} has uncommitted changes; the second checkout is HEAD without them (${paths.length === 1 ? '1 path' : `${paths.length} paths`}: ${paths.slice(0, 3).map((l) => l.slice(3)).join(', ')}${paths.length > 3 ? ', …' : ''})`);
     }
     return { ok: true, method: 'git-clone', workspaceRoot: path.join(src, path.relative(root, ws)), cleanup: () => undefined };
   }
