@@ -73,7 +73,7 @@ function goBuildId(file: string): string | undefined {
   }
 }
 
-const show = (v: string | undefined) => (v === undefined ? '(unset)' : v === '' ? '""' : v);
+const show = (v: string | undefined) => (v === undefined ? '(unset)' : v === '' || /\s/.test(v) ? JSON.stringify(v) : v);
 
 /** Settings whose difference is named by its own kind. */
 function settingKind(key: string): string {
