@@ -47,4 +47,11 @@ describe('import-goreleaser generator', () => {
     expect(again.output).toContain('already up to date');
     expect(fs.readFileSync(gocrossJson(), 'utf8')).toBe(before);
   });
+
+  test('outside git, a build using {version} stops with the git error', () => {
+    const r = nx(['run', `${project}:build`, '--output-style=static', '--skip-nx-cache']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('{version} in the build options is resolved with `git describe --tags --always --dirty`, which failed in');
+    expect(r.output).toContain('not a git repository');
+  });
 });
