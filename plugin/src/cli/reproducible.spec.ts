@@ -31,7 +31,7 @@ function repo(files: Record<string, string> = {}): string {
 async function run(cwd: string, ...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTTY: false, cwd, env: process.env });
+  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTTY: false, cwd, env: { ...process.env, GOWORK: 'off' } });
   return { code, out, err };
 }
 

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { formatPlatform } from '../../platforms/platform';
 import { runBuild, type BuildLogger } from '../build/executor';
 import { resolveBuildOutputs } from '../build/outputs';
+import { manifestPathFor, recordedOptions } from '../build/manifest';
 import { resolvePlaceholders } from '../build/placeholders';
 import type { BuildExecutorSchema } from '../build/schema';
 import { diagnose, type DiffCause } from './diagnose';
@@ -22,7 +23,10 @@ export interface ReproduceInput {
   /** Project root relative to the workspace root. */
   projectRoot: string;
   options: BuildExecutorSchema;
-  /** Take the first build's artifacts from their output directory when all are there (default: build them). */
+  /**
+   * Take the first build's artifacts from their output directory when all are there and their
+   * build manifests record the same options (default: build them).
+   */
   useExisting?: boolean;
   /** Leave the second checkout in place (its path is printed). */
   keepCheckout?: boolean;
@@ -140,6 +144,43 @@ export function makeCheckout(
   return { ok: true, method: 'copy', workspaceRoot: path.join(src, path.relative(anc, ws)), cleanup: () => undefined };
 }
 
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Whether the build manifest next to `artifact` records exactly these options. */
+export function builtWith(artifact: string, options: BuildExecutorSchema): boolean {
+  try {
+    const st = JSON.parse(fs.readFileSync(manifestPathFor(artifact), 'utf8'));
+    return canonical(st.predicate.buildDefinition.externalParameters.options) === canonical(recordedOptions({ ...options }));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * GOWORK for the second build: the first build's go.work mapped into the second checkout (copied
+ * there when the checkout lacks it), `off` when the first used none. Without it, go would look for
+ * a go.work above the temporary directory instead.
+ */
+export function secondGowork(go: string, projectDir: string, env: NodeJS.ProcessEnv, workspaceRoot: string, secondRoot: string): string {
+  const r = spawnSync(go, ['env', 'GOWORK'], { cwd: projectDir, env: { ...env }, encoding: 'utf8' });
+  const first = r.status === 0 ? r.stdout.trim() : '';
+  if (!first || first === 'off') return 'off';
+  const inWs = path.relative(workspaceRoot, first);
+  if (inWs.startsWith('..') || path.isAbsolute(inWs)) return first;
+  const mapped = path.join(secondRoot, inWs);
+  for (const [from, to] of [[first, mapped], [`${first}.sum`, `${mapped}.sum`]]) {
+    if (fs.existsSync(from) && !fs.existsSync(to)) fs.cpSync(from, to);
+  }
+  return mapped;
+}
+
 function rel(root: string, p: string): string {
   return path.relative(root, p).split(path.sep).join('/');
 }
@@ -172,10 +213,12 @@ export async function verifyReproducible(input: ReproduceInput): Promise<Reprodu
   }
 
   let first: string[];
-  if (input.useExisting && expected.length > 0 && expected.every((f) => fs.existsSync(f))) {
+  const existing = input.useExisting === true && expected.length > 0 && expected.every((f) => fs.existsSync(f));
+  if (existing && expected.every((f) => builtWith(f, options))) {
     first = expected;
     logger.info(`${platform}: comparing with the artifacts in ${rel(workspaceRoot, path.dirname(expected[0]))}`);
   } else {
+    if (existing) logger.info(`${platform}: the build manifest of ${rel(workspaceRoot, expected[0])} records other options (or is missing): building it again first`);
     const r = await runBuild(options, { workspaceRoot, projectRoot: input.projectRoot, env, go: input.go, target: input.target, layout: input.layout }, { logger });
     if (!r.success) return fail(`${platform}: the first build failed`);
     first = r.artifacts;
@@ -192,10 +235,11 @@ export async function verifyReproducible(input: ReproduceInput): Promise<Reprodu
     const gocache = input.secondGocache ?? path.join(tmp, 'gocache');
     fs.mkdirSync(gocache, { recursive: true });
     logger.info(`${platform}: rebuilding in ${checkout.workspaceRoot} (${checkout.method === 'git-clone' ? 'git clone of HEAD' : 'copy of the module'}) with ${input.secondGocache ? `GOCACHE=${gocache}` : 'an empty GOCACHE'}`);
+    const gowork = secondGowork(input.go ?? 'go', projectDir, env, workspaceRoot, checkout.workspaceRoot);
     const prefixed: BuildLogger = { info: (m) => logger.info(`  rebuild: ${m}`), error: (m) => logger.error(`  rebuild: ${m}`) };
     const r = await runBuild(
       options,
-      { workspaceRoot: checkout.workspaceRoot, projectRoot: input.projectRoot, env: { ...env, GOCACHE: gocache }, go: input.go, layout: input.layout },
+      { workspaceRoot: checkout.workspaceRoot, projectRoot: input.projectRoot, env: { ...env, GOCACHE: gocache, GOWORK: gowork }, go: input.go, layout: input.layout },
       { logger: prefixed },
     );
     if (!r.success) {
