@@ -452,6 +452,26 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const known = explainIds();
       throw new CliError(`unknown id "${id}": checks ${known.checks.join(', ')}; build-failure hints ${known.failures.join(', ')}`);
     });
+
+  program
+    .command('verify-reproducible')
+    .description('build a Go module for a platform, rebuild it from a second checkout at another path with an empty GOCACHE, compare the sha256 and name why they differ (exit 1)')
+    .argument('[module-dir]', 'the module (default: the current directory)')
+    .requiredOption('--platform <os/arch[/variant]>', 'platform to build')
+    .option('--main <dir...>', 'main package dirs (default: gocross.json mains, else .)')
+    .option('--tags <list>', 'build tags, comma-separated')
+    .option('--ldflags <flags>', 'go -ldflags ({version}, {commit}, {commitDate} resolved from git)')
+    .option('--gcflags <flags>', 'go -gcflags')
+    .option('--cgo', 'build with cgo')
+    .addOption(new Option('--libc <libc>', 'C library of a cgo build').choices(['glibc', 'musl']))
+    .addOption(new Option('--buildmode <mode>', 'go -buildmode').choices([...BUILDMODES]))
+    .option('--no-trimpath', 'build without -trimpath')
+    .option('--no-reproducible', 'keep vcs stamping and the build id (no -buildvcs=false, no -buildid=)')
+    .option('--args <arg...>', 'extra go build arguments')
+    .option('--existing', 'compare with the artifact already in dist/ instead of building it first')
+    .option('--keep', 'leave the second checkout in place')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string | undefined, flags) => setExit(await (await import('./reproducible')).verifyReproducibleCommand(dir, flags, io)));
   return program;
 }
 

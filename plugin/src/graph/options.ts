@@ -19,8 +19,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePlatform } from '../platforms/platform';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
+import { resolveBuildFlags, type BuildFlagOptions } from './build-flags';
 
-export interface GocrossPluginOptions {
+export interface GocrossPluginOptions extends BuildFlagOptions {
   /** Platform matrix, `os/arch[/variant]`. */
   platforms?: string[];
   /** Prepended to every inferred target name (`go-` → `go-build-linux-arm64`). Default none. */
@@ -31,7 +32,7 @@ export interface GocrossPluginOptions {
   tags?: string[];
 }
 
-export interface ProjectOverride {
+export interface ProjectOverride extends BuildFlagOptions {
   platforms?: string[];
   cgo?: boolean;
   libc?: Libc;
@@ -54,7 +55,7 @@ export const DEFAULT_PLATFORMS: readonly string[] = [
   'windows/amd64',
 ];
 
-export interface ResolvedProjectOptions {
+export interface ResolvedProjectOptions extends BuildFlagOptions {
   platforms: Platform[];
   prefix: string;
   cgo: boolean;
@@ -139,6 +140,7 @@ export function resolveProjectOptions(
     }
     r[key] = v;
   }
+  Object.assign(r, resolveBuildFlags(o, override, overrideSource));
   return r;
 }
 

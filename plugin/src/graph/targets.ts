@@ -12,6 +12,7 @@
  *   doctor                 @gocross/nx:doctor for the matrix
  *   release                @gocross/nx:release of every build-<slug>, after validate (applications)
  *   release-sign           signs that release; never cached, the key is no input of a cached task
+ *   verify-reproducible    @gocross/nx:verify-reproducible of build (modules with a main package)
  */
 import type { TargetConfiguration } from '@nx/devkit';
 
@@ -22,6 +23,7 @@ import { Platform, VARIANT_VARIABLE } from '../platforms/types';
 import { embedInputs, envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
 import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
+import { buildFlagTargetOptions, placeholderInputs } from './build-flags';
 import { QEMU_BY_GOARCH, runsNatively } from '../executors/test/qemu';
 import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../executors/build/outputs';
 
@@ -110,12 +112,13 @@ export function inferTargets(
     if (opts.libc) o.libc = opts.libc;
     if (opts.buildmode && pm.length > 0) o.buildmode = opts.buildmode;
     if (opts.tags?.length) o.tags = [...opts.tags];
+    Object.assign(o, buildFlagTargetOptions(opts));
     return o;
   };
   // A build reads no test file, of its own module or of its dependencies; tests read their
   // module's test files and the dependencies' non-test files.
   const platformInputs = (p: Platform) => platformEnvInputs(p, opts.cgo, { libc: opts.libc, script: ctx.ccIdentityScript });
-  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p)];
+  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p), ...placeholderInputs(opts)];
   const testInputs = (p: Platform) => [
     namedInputFor(p),
     ...embedInputs(facts.embedsFor(p, true)),
@@ -167,6 +170,15 @@ export function inferTargets(
   // Host build: same configuration as the matrix entry for this machine when there is one.
   const hostEntry = opts.platforms.find((p) => p.goos === host.goos && p.goarch === host.goarch) ?? host;
   targets[t('build')] = { ...buildTarget(hostEntry), metadata: { description: `Build for this machine (${formatPlatform(hostEntry)})` } };
+  if (!library) {
+    targets[t('verify-reproducible')] = {
+      executor: `${PLUGIN}:verify-reproducible`,
+      options: buildOptions(hostEntry),
+      dependsOn: [t('build')],
+      cache: false,
+      metadata: { description: `Rebuild ${formatPlatform(hostEntry)} at another path with an empty GOCACHE and compare with the build's sha256` },
+    };
+  }
 
   const aliases = archAliases(opts.platforms, `${opts.prefix}build`);
   const aliasNotes: string[] = [];

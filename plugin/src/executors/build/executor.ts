@@ -31,6 +31,7 @@ import { recordBuild, removeEarlierProducts, earlierProducts, type BuildRecord }
 import { interpolateOutputs, undeclaredFiles } from './declared';
 import { manifestPathFor } from './manifest';
 import type { BuildExecutorSchema } from './schema';
+import { resolvePlaceholders } from './placeholders';
 
 export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
 export type { FailureHint } from '../shared/explain';
@@ -460,7 +461,13 @@ export async function runBuild(options: BuildExecutorSchema, input: BuildInput, 
     return { success: false, artifacts: [] };
   }
   const { go, goEnv, table } = loaded;
-  const plan = planBuild(options, {
+  // {version}, {commit}, {commitDate} in ldflags, gcflags, tags and env values, from git.
+  const resolved = resolvePlaceholders(options, goEnvDir(input));
+  if (!resolved.ok) {
+    logger.error(resolved.message);
+    return { success: false, artifacts: [] };
+  }
+  const plan = planBuild(resolved.options, {
     workspaceRoot: input.workspaceRoot,
     projectRoot: input.projectRoot,
     go,

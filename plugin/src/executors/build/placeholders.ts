@@ -1,0 +1,78 @@
+/**
+ * `{version}`, `{commit}` and `{commitDate}` in a build's ldflags, gcflags, tags and env values,
+ * resolved from git when the build runs:
+ *
+ *   {version}     git describe --tags --always --dirty
+ *   {commit}      git rev-parse HEAD
+ *   {commitDate}  git log -1 --format=%cI
+ *
+ * Only what the options use is asked of git, and options without a placeholder are returned as
+ * they are. The inferred build targets carry a runtime input printing the same values (see
+ * graph/build-flags.ts), so a new tag or commit is a cache miss and the same one a hit.
+ */
+import { spawnSync } from 'node:child_process';
+import type { BuildExecutorSchema } from './schema';
+
+export const PLACEHOLDERS = ['version', 'commit', 'commitDate'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** The git command whose output replaces each placeholder. */
+export const PLACEHOLDER_COMMANDS: Readonly<Record<Placeholder, readonly string[]>> = {
+  version: ['describe', '--tags', '--always', '--dirty'],
+  commit: ['rev-parse', 'HEAD'],
+  commitDate: ['log', '-1', '--format=%cI'],
+};
+
+const PATTERN = /\{(version|commit|commitDate)\}/g;
+
+/** Runs git with `args` in `cwd`: its trimmed stdout, or an error sentence. */
+export type GitRunner = (args: readonly string[], cwd: string) => { ok: true; out: string } | { ok: false; message: string };
+
+export const runGit: GitRunner = (args, cwd) => {
+  const r = spawnSync('git', [...args], { cwd, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+  if (r.error) return { ok: false, message: (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed' : r.error.message };
+  if (r.status !== 0) return { ok: false, message: (r.stderr || `exit status ${r.status}`).trim().split('\n')[0] };
+  return { ok: true, out: r.stdout.trim() };
+};
+
+/** The placeholders a text uses. */
+export function placeholdersIn(text: string | undefined): Placeholder[] {
+  if (!text) return [];
+  return [...new Set([...text.matchAll(PATTERN)].map((m) => m[1] as Placeholder))];
+}
+
+/** Every text of the options that may hold a placeholder. */
+function placeholderTexts(o: Pick<BuildExecutorSchema, 'ldflags' | 'gcflags' | 'tags' | 'env'>): string[] {
+  return [o.ldflags ?? '', o.gcflags ?? '', ...(o.tags ?? []), ...Object.values(o.env ?? {})];
+}
+
+/** The placeholders the options use, in PLACEHOLDERS order. */
+export function usedPlaceholders(o: Pick<BuildExecutorSchema, 'ldflags' | 'gcflags' | 'tags' | 'env'>): Placeholder[] {
+  const used = new Set(placeholderTexts(o).flatMap(placeholdersIn));
+  return PLACEHOLDERS.filter((p) => used.has(p));
+}
+
+export type PlaceholderResult = { ok: true; options: BuildExecutorSchema; values: Partial<Record<Placeholder, string>> } | { ok: false; message: string };
+
+/**
+ * The options with their placeholders replaced by what git says in `cwd`, or one sentence saying
+ * why a placeholder could not be resolved (not a git repository, git missing…).
+ */
+export function resolvePlaceholders(options: BuildExecutorSchema, cwd: string, git: GitRunner = runGit): PlaceholderResult {
+  const used = usedPlaceholders(options);
+  if (used.length === 0) return { ok: true, options, values: {} };
+  const values: Partial<Record<Placeholder, string>> = {};
+  for (const p of used) {
+    const r = git(PLACEHOLDER_COMMANDS[p], cwd);
+    if (!r.ok) return { ok: false, message: `{${p}} in the build options is resolved with \`git ${PLACEHOLDER_COMMANDS[p].join(' ')}\`, which failed in ${cwd}: ${r.message}` };
+    if (!r.out) return { ok: false, message: `{${p}} in the build options: \`git ${PLACEHOLDER_COMMANDS[p].join(' ')}\` printed nothing in ${cwd}` };
+    values[p] = r.out;
+  }
+  const sub = (s: string) => s.replace(PATTERN, (_, name: Placeholder) => values[name] as string);
+  const out: BuildExecutorSchema = { ...options };
+  if (options.ldflags !== undefined) out.ldflags = sub(options.ldflags);
+  if (options.gcflags !== undefined) out.gcflags = sub(options.gcflags);
+  if (options.tags !== undefined) out.tags = options.tags.map(sub);
+  if (options.env !== undefined) out.env = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, sub(v)]));
+  return { ok: true, options: out, values };
+}
