@@ -100,7 +100,16 @@ async function bundleCli() {
     logLevel: 'warning',
   };
   const bundle = path.join(tmp, 'cli', 'gocross.bundle.js');
-  await esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: bundle, plugins: [lazyCommanderChildProcess] });
+  // xmlbuilder2 and libxmljs2 are optional peers of @cyclonedx/cyclonedx-library for XML, which
+  // gocross never writes or reads; the library loads them inside a try, so they stay runtime requires.
+  const optionalPeers = ['xmlbuilder2', 'libxmljs2'];
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(src, 'cli', 'main.ts')],
+    outfile: bundle,
+    external: optionalPeers,
+    plugins: [lazyCommanderChildProcess],
+  });
   const sha256 = require('node:crypto').createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
   await esbuild.build({
     ...common,
