@@ -335,9 +335,14 @@ function measure(gr, ws, app, goVersion) {
   }
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
+// bench/release.js builds on the same workspace, module and goreleaser
+module.exports = { MODULE, VERSION, LDFLAGS, PLATFORMS, GORELEASER_TARGETS, PARALLEL, CACHE, run, median, goEnv, goreleaserBin, fetchModule, setUpWorkspace, sha256, nxBinaries };
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
 }
