@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bufferSource, readBuildInfo } from '../binary';
-import { archiveBaseName, archiveTargetFromSettings, createArchive, createReleaseArchive, type ArchiveFile } from './archive';
+import { archiveBaseName, archiveTargetFromSettings, createArchive, createReleaseArchive, deterministicGzip, deterministicGzipAsync, type ArchiveFile } from './archive';
 import { goBuild, HELLO_MAIN, run, runModulesInChild, tempDir, writeTree } from './test-utils/go';
 
 /** 2024-02-29T13:14:15Z — a commit time; 13:14 would move under any non-UTC time zone. */
@@ -153,5 +153,16 @@ describe('createReleaseArchive', () => {
     const dir = tempDir('rel');
     fs.writeFileSync(path.join(dir, lin.fileName), lin.data);
     expect(run('tar', ['--numeric-owner', '-tvzf', path.join(dir, lin.fileName)])).toMatch(/^-rwxr-xr-x 0\/0 .* app\n$/);
+  });
+});
+
+describe('deterministicGzipAsync', () => {
+  it('writes the same bytes as deterministicGzip (fixed header), on the thread pool', async () => {
+    const data = Buffer.from('gocross '.repeat(10000) + Math.PI.toString());
+    const a = await deterministicGzipAsync(data);
+    expect(a.equals(deterministicGzip(data))).toBe(true);
+    expect(a.readUInt32LE(4)).toBe(0);
+    expect(a[9]).toBe(0xff);
+    expect(require('node:zlib').gunzipSync(a).equals(data)).toBe(true);
   });
 });

@@ -12,7 +12,8 @@
  * Node release) may compress differently; compare the same Node version when checking
  * reproducibility across machines.
  */
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import * as yazl from 'yazl';
 
@@ -153,7 +154,20 @@ async function tarStream(files: ArchiveFile[], mtime: number): Promise<Buffer> {
 
 /** gzip with a fixed header: no name, mtime 0, OS byte 255. */
 export function deterministicGzip(data: Buffer): Buffer {
-  const gz = gzipSync(data, { level: GZIP_LEVEL });
+  return fixGzipHeader(gzipSync(data, { level: GZIP_LEVEL }));
+}
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * The same bytes as deterministicGzip, compressed on libuv's thread pool, so that several
+ * archives of a release compress at once.
+ */
+export async function deterministicGzipAsync(data: Buffer): Promise<Buffer> {
+  return fixGzipHeader(await gzipAsync(data, { level: GZIP_LEVEL }));
+}
+
+function fixGzipHeader(gz: Buffer): Buffer {
   // RFC 1952: bytes 4..7 MTIME (zlib writes 0 without a header), byte 9 OS. No FHCRC flag is set,
   // so the header bytes are not covered by a checksum and can be fixed here.
   if (gz[3] !== 0) throw new Error('gzip: unexpected header flags from zlib');
@@ -210,7 +224,7 @@ async function zipBuffer(files: ArchiveFile[], mtime: number): Promise<Buffer> {
 export async function createArchive(files: ArchiveFile[], opts: ArchiveOptions): Promise<Buffer> {
   checkMtime(opts.mtime, opts.format);
   const sorted = checkEntries(files);
-  if (opts.format === 'tar.gz') return deterministicGzip(await tarStream(sorted, opts.mtime));
+  if (opts.format === 'tar.gz') return deterministicGzipAsync(await tarStream(sorted, opts.mtime));
   if (opts.format === 'zip') return zipBuffer(sorted, opts.mtime);
   throw new Error(`archive format ${JSON.stringify(opts.format)}: expected tar.gz or zip`);
 }

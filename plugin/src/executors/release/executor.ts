@@ -224,6 +224,9 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
     const files: { name: string; data: Buffer }[] = [];
     const archiveOf = new Map<string, string>();
     const lines: string[] = [];
+    // Every binary is checked and its archive started before any is awaited: the archives
+    // compress at once on the thread pool.
+    const prepared: { a: (typeof plan.artifacts)[number]; name: string; sha: string; sbomJson: string; manifestBytes: Buffer; archive: ReturnType<typeof createReleaseArchive> }[] = [];
     for (const a of plan.artifacts) {
       const name = path.basename(a.path);
       const data = fs.readFileSync(a.path);
@@ -236,7 +239,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
         ]);
       }
       const sbom = generateSbom(data, { binaryName: name, timestamp: new Date(mtime * 1000), tool: { name: '@gocross/nx', version: packageVersion() } });
-      const archive = await createReleaseArchive({
+      const archive = createReleaseArchive({
         project,
         version,
         target: archiveTargetFromSettings((k) => sbom.buildInfo.setting(k)),
@@ -244,11 +247,17 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
         extraFiles: extras,
         mtime,
       });
+      archive.catch(() => undefined); // awaited below; a refusal above must not leave it unhandled
+      prepared.push({ a, name, sha, sbomJson: sbom.json, manifestBytes, archive });
+    }
+    const archives = await Promise.all(prepared.map((p) => p.archive));
+    for (const [i, { a, name, sha, sbomJson, manifestBytes }] of prepared.entries()) {
+      const archive = archives[i];
       const other = archiveOf.get(archive.fileName);
       if (other) return failLines([`${display(other)} and ${display(a.path)} would both go into ${archive.fileName}: release one binary per platform`]);
       archiveOf.set(archive.fileName, a.path);
       files.push({ name: archive.fileName, data: archive.data });
-      files.push({ name: archive.fileName + SBOM_SUFFIX, data: Buffer.from(sbom.json) });
+      files.push({ name: archive.fileName + SBOM_SUFFIX, data: Buffer.from(sbomJson) });
       files.push({ name: archive.fileName + PROVENANCE_SUFFIX, data: manifestBytes });
       lines.push(`  ${archive.fileName}  (${formatPlatform(a.target.platform)}, ${name} sha256 ${sha.slice(0, 12)}…)`);
     }
