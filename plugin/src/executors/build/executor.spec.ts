@@ -23,6 +23,7 @@ import buildExecutor, {
 } from './executor';
 import { resolveBuildOutputs } from './outputs';
 import type { BuildExecutorSchema } from './schema';
+import { Capture } from './test-utils/capture';
 
 const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
 if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for the build executor tests in CI');
@@ -65,16 +66,6 @@ function makeWorkspace(root: string): void {
   write(path.join(root, 'libs/mathx/inner/inner.go'), 'package inner\n\nfunc One() int { return 1 }\n');
 }
 
-class Capture implements BuildLogger {
-  errors: string[] = [];
-  infos: string[] = [];
-  info(m: string): void {
-    this.infos.push(m);
-  }
-  error(m: string): void {
-    this.errors.push(m);
-  }
-}
 
 describe('planBuild', () => {
   let ws: string;

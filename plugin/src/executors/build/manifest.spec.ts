@@ -17,6 +17,7 @@ import {
 } from './manifest';
 import { earlierProducts, removeEarlierProducts } from './record';
 import { defaultOutputDirName, resolveBuildOutputs } from './outputs';
+import { Capture } from './test-utils/capture';
 
 /**
  * in-toto publishes no JSON Schema for Statement v1 (its machine-readable form is protobuf) and
@@ -100,16 +101,6 @@ function haveTool(cmd: string): boolean {
 const haveHostGcc = goAvailable && hostIsLinuxAmd64 && haveTool('gcc');
 
 const quiet = { stdout: null, stderr: null };
-class Capture implements BuildLogger {
-  errors: string[] = [];
-  infos: string[] = [];
-  info(m: string): void {
-    this.infos.push(m);
-  }
-  error(m: string): void {
-    this.errors.push(m);
-  }
-}
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
