@@ -236,7 +236,11 @@ describeGo('build manifest of real builds', () => {
       projectRoot: 'apps/api',
       env: { GOOS: 'linux', GOARCH: 'arm64', GOARM64: 'v8.0', CGO_ENABLED: '0' },
     });
-    expect(bd.internalParameters.goArgs).toContain(out);
+    // The artifact as go was told to write it, from the project root: no path of this machine.
+    const o = bd.internalParameters.goArgs.indexOf('-o');
+    expect(bd.internalParameters.goArgs[o + 1]).toBe('../../dist/apps/api/linux-arm64-v8.0/api');
+    expect(path.resolve(ws, 'apps/api', bd.internalParameters.goArgs[o + 1])).toBe(out);
+    expect(fs.readFileSync(manifest, 'utf8')).not.toContain(ws);
     expect(bd.internalParameters.libc).toBeUndefined();
     // Go toolchain, main module, then the dependency as `go version -m` lists it.
     const m = spawnSync('go', ['version', '-m', out], { encoding: 'utf8' }).stdout;
@@ -254,6 +258,21 @@ describeGo('build manifest of real builds', () => {
       { logger: new Capture(), ...quiet },
     );
     expect(fs.readFileSync(manifest).equals(before)).toBe(true);
+    // The same sources built in another checkout (another path) give the same manifest bytes,
+    // as a build restored from the Nx cache into that checkout must.
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-manifest-other-'));
+    try {
+      for (const d of ['libs', 'apps']) fs.cpSync(path.join(ws, d), path.join(other, d), { recursive: true, filter: (f) => !f.includes(`${path.sep}dist`) });
+      const r2 = await runBuild(
+        { goos: 'linux', goarch: 'arm64', goarm64: 'v8.0', tags: ['netgo'], ldflags: '-s', env: { GOPROXY: 'https://user:s3cret@proxy.example/' } },
+        { workspaceRoot: other, projectRoot: 'apps/api', env: { ...env, GOCROSS_CACHE_DIR: path.join(other, '.cache') }, target: 'api:build-linux-arm64' },
+        { logger: new Capture(), ...quiet },
+      );
+      expect(r2.artifacts[0]).toBe(path.join(other, 'dist/apps/api/linux-arm64-v8.0/api'));
+      expect(fs.readFileSync(`${r2.artifacts[0]}.intoto.json`).equals(before)).toBe(true);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   (haveHostGcc ? it : it.skip)('c-shared then c-archive into one directory: the .so and its manifest go, nothing else does', async () => {

@@ -62,7 +62,10 @@ export interface GocrossBuildParameters {
   main: string;
   /** Project root, relative to the workspace root. */
   projectRoot: string;
-  /** Arguments of `go` (the temporary output name replaced by the artifact's). */
+  /**
+   * Arguments of `go` as run in the project root, the temporary output name replaced by the
+   * artifact's path relative to the project root (no path of the machine).
+   */
   goArgs: string[];
   /** Target variables of go's environment: GOOS, GOARCH, the variant, CGO_ENABLED, CC, CGO_CFLAGS… */
   env: Record<string, string>;

@@ -64,6 +64,15 @@ function buildInfoOf(file: string): GoBuildInfo | undefined {
 /** Target variables of go's environment worth recording (no paths of the machine beyond CC). */
 const RECORDED_ENV = new Set(['GOOS', 'GOARCH', 'CGO_ENABLED', 'CC', 'CXX', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', ...Object.values(VARIANT_VARIABLE)]);
 
+/**
+ * The artifact as `go` was told to write it, relative to the directory go ran in (the project
+ * root): an absolute path would name the machine's workspace, so the same commit built in another
+ * checkout, or restored from the cache there, would carry a different manifest.
+ */
+function relativeToGo(cwd: string, file: string): string {
+  return path.relative(cwd, file).split(path.sep).join('/');
+}
+
 /** Writes `<artifact>.intoto.json` for one step's products (artifact first); returns its path. */
 export function recordBuild(
   plan: BuildPlan,
@@ -90,7 +99,7 @@ export function recordBuild(
     goVersion: r.goVersion,
     main: step.main,
     projectRoot: r.projectRoot,
-    goArgs: step.args.map((a) => (a === step.tmpPath ? (step.finalPath as string) : a)),
+    goArgs: step.args.map((a) => (a === step.tmpPath ? relativeToGo(plan.cwd, step.finalPath as string) : a)),
     env,
   };
   if (r.cgo && plan.env.CC) {
