@@ -28,9 +28,16 @@ interface Fixture {
   context: ExecutorContext;
 }
 
+/** Every fixture workspace, removed after the suite. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
 /** A workspace with the given projects (each a main package) and one build task per platform and project. */
 function fixture(projects: string[], platforms = PLATFORMS, extra: Record<string, { project: string; target: string; options: BuildExecutorSchema; deps?: string[] }> = {}): Fixture {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-batch-'));
+  made.push(ws);
   const tasks: TaskGraph['tasks'] = {};
   const dependencies: TaskGraph['dependencies'] = {};
   const inputs: Record<string, BuildExecutorSchema> = {};
