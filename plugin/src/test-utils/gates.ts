@@ -1,0 +1,97 @@
+/**
+ * Tests that need something this machine may lack (a tool on PATH, a file, another host
+ * architecture). Outside CI such a test is registered as skipped, with the reason in its name, so
+ * the summary counts it as skipped and never as passed. Under `CI=true` it is registered as a test
+ * that fails with the reason: CI installs everything (`.ci/run`), so a missing tool there is a bug.
+ *
+ *   const itCross = itIf(haveTools('aarch64-linux-gnu-gcc', 'qemu-aarch64'));
+ *   itCross('links and runs under qemu', () => { … });
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const IN_CI = process.env.CI === 'true';
+
+/** What a gate decided: `ok`, or the reason the tests behind it cannot run here. */
+export interface Gate {
+  ok: boolean;
+  reason?: string;
+}
+
+/** The first directory of PATH holding an executable `cmd`, else undefined. */
+export function which(cmd: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+/** Every tool on PATH, or the names of those missing. */
+export function haveTools(...tools: string[]): Gate {
+  const missing = tools.filter((t) => !which(t));
+  return missing.length === 0 ? { ok: true } : { ok: false, reason: `needs ${missing.join(', ')} on PATH` };
+}
+
+/** `go` on PATH and runnable. */
+export function haveGo(): Gate {
+  const r = spawnSync('go', ['version'], { encoding: 'utf8' });
+  return r.status === 0 ? { ok: true } : { ok: false, reason: 'needs go on PATH' };
+}
+
+/** Every file present (e.g. a cross libc's loader). */
+export function haveFiles(...files: string[]): Gate {
+  const missing = files.filter((f) => !fs.existsSync(f));
+  return missing.length === 0 ? { ok: true } : { ok: false, reason: `needs ${missing.join(', ')}` };
+}
+
+/** The host is `platform`/`arch` as Node names them (e.g. linux/x64). */
+export function hostIs(platform: NodeJS.Platform, arch: string): Gate {
+  return process.platform === platform && process.arch === arch
+    ? { ok: true }
+    : { ok: false, reason: `needs a ${platform}/${arch} host (this is ${process.platform}/${process.arch})` };
+}
+
+/** All gates at once. */
+export function all(...gates: Gate[]): Gate {
+  const reasons = gates.filter((g) => !g.ok).map((g) => g.reason as string);
+  return reasons.length === 0 ? { ok: true } : { ok: false, reason: reasons.join('; ') };
+}
+
+type TestFn = (name: string, fn?: jest.ProvidesCallback, timeout?: number) => void;
+
+/**
+ * `it` when the gate is open; else a skipped test named with the reason, or, under CI, a test
+ * that fails with the reason.
+ */
+export function itIf(gate: Gate): TestFn {
+  if (gate.ok) return it;
+  if (IN_CI) {
+    return (name: string) =>
+      it(name, () => {
+        throw new Error(`cannot run here: ${gate.reason} (CI=true installs everything; see .ci/run)`);
+      });
+  }
+  return (name: string, fn?: jest.ProvidesCallback, timeout?: number) => it.skip(`${name} [skipped: ${gate.reason}]`, fn, timeout);
+}
+
+/** `describe` when the gate is open; else its tests are skipped (or, under CI, one failing test says why). */
+export function describeIf(gate: Gate): (name: string, fn: () => void) => void {
+  if (gate.ok) return describe;
+  if (IN_CI) {
+    return (name: string) =>
+      describe(name, () => {
+        it('has what it needs', () => {
+          throw new Error(`cannot run here: ${gate.reason} (CI=true installs everything; see .ci/run)`);
+        });
+      });
+  }
+  return (name: string, fn: () => void) => describe.skip(`${name} [skipped: ${gate.reason}]`, fn);
+}
