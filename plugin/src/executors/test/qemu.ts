@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cTriple } from '../../platforms/triples';
+import { cTriple } from '../../platforms/arch';
 import type { Libc, Platform } from '../../platforms/types';
 
 /** qemu-user program suffix per GOARCH (`qemu-<suffix>`). */
