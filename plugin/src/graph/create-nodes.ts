@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { CreateNodesContext, CreateNodesResult, CreateNodesResultArray } from '@nx/devkit';
 import { formatPlatform } from '../platforms/platform';
 import type { Platform } from '../platforms/types';
-import { lastPathElement } from '../executors/build/outputs';
+import { lastPathElement } from '../platforms/outputs';
 import { discoverModules, GoModule, readGoWorkspace } from './discovery';
 import {
   GocrossConfigError,

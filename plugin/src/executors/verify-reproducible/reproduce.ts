@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatPlatform } from '../../platforms/platform';
 import { runBuild, type BuildLogger } from '../build/executor';
-import { resolveBuildOutputs } from '../build/outputs';
+import { resolveBuildOutputs } from '../../platforms/outputs';
 import { manifestPathFor, recordedOptions } from '../build/manifest';
 import { resolvePlaceholders } from '../build/placeholders';
 import type { BuildExecutorSchema } from '../build/schema';
