@@ -6,6 +6,7 @@
  *   binary/      pure readers (ELF, ar, buildinfo, Mach-O, PE)
  *   platforms/   platform facts (may read binaries' names)
  *   checks/      rules and engine (pure: no disk, no processes)
+ *   manifest/    the build manifest (in-toto Statement, SLSA Provenance v1): model, read, write
  *   graph/       go.mod / go.work discovery and inferred targets
  *   report/      text, JSON, SARIF, JUnit writers of check results
  *   release/     archives, checksums, SBOM, signatures (library)
@@ -16,12 +17,13 @@ const LOWER = {
   binary: [],
   platforms: ['binary'],
   checks: ['binary', 'platforms'],
+  manifest: ['binary', 'platforms'],
   graph: ['binary', 'platforms'],
   report: ['binary', 'platforms', 'checks'],
-  release: ['binary', 'platforms', 'checks', 'report'],
-  validate: ['binary', 'platforms', 'checks', 'graph', 'report'],
+  release: ['binary', 'platforms', 'checks', 'report', 'manifest'],
+  validate: ['binary', 'platforms', 'checks', 'graph', 'report', 'manifest'],
 };
-const ALL = ['binary', 'platforms', 'checks', 'graph', 'report', 'release', 'validate', 'executors', 'generators', 'cli'];
+const ALL = ['binary', 'platforms', 'checks', 'manifest', 'graph', 'report', 'release', 'validate', 'executors', 'generators', 'cli'];
 
 const layerRules = Object.entries(LOWER).map(([layer, allowed]) => {
   const forbidden = ALL.filter((l) => l !== layer && !allowed.includes(l));

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { bufferSource } from '../binary/source';
 import { readBuildInfo } from '../binary/buildinfo';
 import { resolvePolicy, validateArtifacts, type ArtifactInput, type Policy, type TargetSpec } from '../checks';
-import { parseManifest, subjectDigest } from '../executors/build/manifest';
+import { parseManifest, subjectDigest } from '../manifest/manifest';
 import { attestationFileName, CHECKSUMS_FILE, IN_TOTO_PAYLOAD_TYPE, loadPublicKey, verifyDsse, verifyRelease, type VerifyResult } from '../release';
 import { targetFromManifest } from '../validate/plan';
 import { targetFromBuildInfo } from './targets';

@@ -2,11 +2,11 @@
  * Build flags the plugin options (nx.json) and a project's gocross.json may carry for its
  * inferred build targets: `ldflags`, `gcflags` and `env` (`tags`, `mains` and `exclude` are read by options.ts). A
  * gocross.json value replaces the nx.json one. Values may use `{version}`, `{commit}` and
- * `{commitDate}` (see executors/build/placeholders.ts); a target whose flags do gets a runtime
+ * `{commitDate}` (see graph/placeholders.ts); a target whose flags do gets a runtime
  * input printing what git resolves them to, so the resolved values are part of its cache key.
  */
-import { PLACEHOLDER_COMMANDS, usedPlaceholders } from '../executors/build/placeholders';
-import { GocrossConfigError } from './options';
+import { GocrossConfigError } from './config-error';
+import { PLACEHOLDER_COMMANDS, usedPlaceholders } from './placeholders';
 
 export interface BuildFlagOptions {
   ldflags?: string;

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { parsePlatform } from '../platforms/platform';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 import { resolveBuildFlags, type BuildFlagOptions } from './build-flags';
+import { GocrossConfigError } from './config-error';
 
 export interface GocrossPluginOptions extends BuildFlagOptions {
   /** Platform matrix, `os/arch[/variant]`. */
@@ -66,9 +67,7 @@ export interface ResolvedProjectOptions extends BuildFlagOptions {
   exclude?: string[];
 }
 
-export class GocrossConfigError extends Error {
-  override readonly name = 'GocrossConfigError';
-}
+export { GocrossConfigError };
 
 function platformList(list: unknown, where: string): Platform[] {
   if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { BUILD_TYPE, BUILDER_ID, PROVENANCE_TYPE, STATEMENT_TYPE } from '../executors/build/manifest';
+import { BUILD_TYPE, BUILDER_ID, PROVENANCE_TYPE, STATEMENT_TYPE } from '../manifest/manifest';
 import type { ValidationResult } from '../checks/result';
 import {
   judgeByManifest,

@@ -23,14 +23,13 @@ import {
   platformOfParameters,
   subjectDigest,
   type BuildStatement,
-} from '../executors/build/manifest';
+} from '../manifest/manifest';
 import { defaultOutputDirName } from '../platforms/outputs';
-import type { BuildExecutorSchema } from '../executors/build/schema';
 import type { ArtifactInput, ValidationResult } from '../checks/result';
 import type { Finding, TargetSpec } from '../checks/types';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
 import { platformSlug } from '../platforms/platform';
-import { VARIANT_VARIABLE, type Platform } from '../platforms/types';
+import { VARIANT_VARIABLE, type BuildMode, type Libc, type Platform } from '../platforms/types';
 
 /** The file system the planner reads (node:fs by default; a fake in tests). */
 export interface PlanFs {
@@ -64,8 +63,21 @@ export interface PlannedArtifact extends ArtifactInput {
 // ---------------------------------------------------------------------------------------------
 // Targets from options, manifests and paths.
 
+/** The build executor's options a TargetSpec is derived from (its schema.json has them all). */
+export interface BuildTargetOptions {
+  buildmode?: BuildMode;
+  cgo?: boolean;
+  libc?: Libc;
+  ldflags?: string;
+  tags?: string[];
+  trimpath?: boolean;
+  /** The platform comes as an argument (the target's goos/goarch/variant options resolved). */
+  goos?: string;
+  goarch?: string;
+}
+
 /** The TargetSpec a build target's options describe. */
-export function targetSpecFromBuildOptions(o: BuildExecutorSchema, platform: Platform): TargetSpec {
+export function targetSpecFromBuildOptions(o: BuildTargetOptions, platform: Platform): TargetSpec {
   const buildmode = o.buildmode ?? 'exe';
   const spec: TargetSpec = {
     platform,

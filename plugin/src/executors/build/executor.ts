@@ -29,9 +29,9 @@ import {
 import { mainPackages, resolveBuildOutputs, type BuildOutputs } from '../../platforms/outputs';
 import { recordBuild, removeEarlierProducts, earlierProducts, type BuildRecord } from './record';
 import { interpolateOutputs, undeclaredFiles } from './declared';
-import { manifestPathFor } from './manifest';
+import { manifestPathFor } from '../../manifest/manifest';
 import type { BuildExecutorSchema } from './schema';
-import { resolvePlaceholders } from './placeholders';
+import { resolvePlaceholders } from '../../graph/placeholders';
 
 export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
 export type { FailureHint } from '../shared/explain';

@@ -14,7 +14,7 @@ import {
   PROVENANCE_TYPE,
   STATEMENT_TYPE,
   type BuildStatement,
-} from './manifest';
+} from '../../manifest/manifest';
 import { earlierProducts, removeEarlierProducts } from './record';
 import { defaultOutputDirName, resolveBuildOutputs } from '../../platforms/outputs';
 import { Capture } from './test-utils/capture';

@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openFile, readBuildInfo, type ByteSource, type GoBuildInfo } from '../../binary';
 import { formatPlatform } from '../../platforms/platform';
-import { VARIANT_VARIABLE, type BuildMode, type Libc } from '../../platforms/types';
-import type { BuildPlan, BuildStep } from './executor';
+import { VARIANT_VARIABLE, type BuildMode, type Libc, type Platform } from '../../platforms/types';
 import {
   buildStatement,
   ccVersion as runCcVersion,
@@ -19,7 +18,7 @@ import {
   sha256File,
   writeManifestFile,
   type GocrossBuildParameters,
-} from './manifest';
+} from '../../manifest/manifest';
 
 /** What planBuild knows about a build that the manifests record. */
 export interface BuildRecord {
@@ -73,10 +72,26 @@ function relativeToGo(cwd: string, file: string): string {
   return path.relative(cwd, file).split(path.sep).join('/');
 }
 
+/** What a manifest records of a build plan (the executor's BuildPlan has these and more). */
+export interface RecordedPlan {
+  cwd: string;
+  env: Record<string, string>;
+  platform: Platform;
+  record?: BuildRecord;
+}
+
+/** What a manifest records of one `go` invocation of the plan. */
+export interface RecordedStep {
+  main: string;
+  args: string[];
+  tmpPath?: string;
+  finalPath?: string;
+}
+
 /** Writes `<artifact>.intoto.json` for one step's products (artifact first); returns its path. */
 export function recordBuild(
-  plan: BuildPlan,
-  step: BuildStep,
+  plan: RecordedPlan,
+  step: RecordedStep,
   products: string[],
   ccVersion: (cc: string, env: Record<string, string>) => string | undefined = runCcVersion,
 ): string {

@@ -4,7 +4,7 @@ import { runVerify } from '../../cli/verify';
 import { formatChecksums, loadSigningKey, parseChecksums, signBlob, verifyRelease } from '../../release';
 import { goBuild, tempDir, writeTree } from '../../release/test-utils/go';
 import { opensslKey } from '../../release/test-utils/keys';
-import { buildStatement, sha256File, writeManifestFile, type GocrossBuildParameters } from '../build/manifest';
+import { buildStatement, sha256File, writeManifestFile, type GocrossBuildParameters } from '../../manifest/manifest';
 import type { ProjectsLike } from '../run/executor';
 import { makeRelease, signRelease, type ReleaseInput } from './executor';
 import { smokeTest } from './smoke';

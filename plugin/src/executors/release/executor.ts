@@ -29,7 +29,7 @@ import { formatPlatform } from '../../platforms/platform';
 import { archiveFormatOfName, archiveTargetFromSettings, attestationFileName, CHECKSUMS_FILE, CHECKSUMS_SIGNATURE_FILE, createReleaseArchive, formatChecksums, generateSbom, loadSigningKey, parseAttestationFileName, parseChecksums, readArchive, sbomStatement, sha256Hex, signBlob, signDsse, signStatement, SigningKeyError, verifyRelease, type ArchiveFile } from '../../release';
 import { packageVersion } from '../../report/common';
 import { engineInputs, PlanError, withPlannedFindings } from '../../validate/plan';
-import { parseManifest, subjectDigest } from '../build/manifest';
+import { parseManifest, subjectDigest } from '../../manifest/manifest';
 import type { ProjectsLike } from '../run/executor';
 import { findGo, readGoEnv } from '../shared/go';
 import { planValidation } from '../validate/executor';

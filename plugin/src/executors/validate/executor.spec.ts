@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { buildFixture, compileC, haveTools, HELLO, REPRO } from '../../checks/test-utils/fixtures';
 import type { TimedValidationResult } from '../../report';
 import * as crypto from 'node:crypto';
-import { BUILD_TYPE, BUILDER_ID, PROVENANCE_TYPE, STATEMENT_TYPE } from '../build/manifest';
+import { BUILD_TYPE, BUILDER_ID, PROVENANCE_TYPE, STATEMENT_TYPE } from '../../manifest/manifest';
 import { matchGlobs, planValidation, runValidation, targetSpecFromBuildOptions } from './executor';
 
 function context(root: string, targets: Record<string, { options: Record<string, unknown>; configurations?: Record<string, Record<string, unknown>> }>): ExecutorContext {

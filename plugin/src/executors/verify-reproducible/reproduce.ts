@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { formatPlatform } from '../../platforms/platform';
 import { runBuild, type BuildLogger } from '../build/executor';
 import { resolveBuildOutputs } from '../../platforms/outputs';
-import { manifestPathFor, recordedOptions } from '../build/manifest';
-import { resolvePlaceholders } from '../build/placeholders';
+import { manifestPathFor, recordedOptions } from '../../manifest/manifest';
+import { resolvePlaceholders } from '../../graph/placeholders';
 import type { BuildExecutorSchema } from '../build/schema';
 import { diagnose, type DiffCause } from './diagnose';
 

@@ -11,9 +11,9 @@ import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GoBuildInfo, GoModule } from '../../binary/types';
-import type { BuildMode, Libc, Platform } from '../../platforms/types';
-import { VARIANT_VARIABLE } from '../../platforms/types';
+import type { GoBuildInfo, GoModule } from '../binary/types';
+import type { BuildMode, Libc, Platform } from '../platforms/types';
+import { VARIANT_VARIABLE } from '../platforms/types';
 
 export const MANIFEST_SUFFIX = '.intoto.json';
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';

@@ -11,7 +11,14 @@
  * graph/build-flags.ts), so a new tag or commit is a cache miss and the same one a hit.
  */
 import { spawnSync } from 'node:child_process';
-import type { BuildExecutorSchema } from './schema';
+
+/** The build options placeholders may appear in (a subset of the build executor's options). */
+export interface FlagOptions {
+  ldflags?: string;
+  gcflags?: string;
+  tags?: string[];
+  env?: Record<string, string>;
+}
 
 export const PLACEHOLDERS = ['version', 'commit', 'commitDate'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -42,23 +49,23 @@ export function placeholdersIn(text: string | undefined): Placeholder[] {
 }
 
 /** Every text of the options that may hold a placeholder. */
-function placeholderTexts(o: Pick<BuildExecutorSchema, 'ldflags' | 'gcflags' | 'tags' | 'env'>): string[] {
+function placeholderTexts(o: FlagOptions): string[] {
   return [o.ldflags ?? '', o.gcflags ?? '', ...(o.tags ?? []), ...Object.values(o.env ?? {})];
 }
 
 /** The placeholders the options use, in PLACEHOLDERS order. */
-export function usedPlaceholders(o: Pick<BuildExecutorSchema, 'ldflags' | 'gcflags' | 'tags' | 'env'>): Placeholder[] {
+export function usedPlaceholders(o: FlagOptions): Placeholder[] {
   const used = new Set(placeholderTexts(o).flatMap(placeholdersIn));
   return PLACEHOLDERS.filter((p) => used.has(p));
 }
 
-export type PlaceholderResult = { ok: true; options: BuildExecutorSchema; values: Partial<Record<Placeholder, string>> } | { ok: false; message: string };
+export type PlaceholderResult<O extends FlagOptions = FlagOptions> = { ok: true; options: O; values: Partial<Record<Placeholder, string>> } | { ok: false; message: string };
 
 /**
  * The options with their placeholders replaced by what git says in `cwd`, or one sentence saying
  * why a placeholder could not be resolved (not a git repository, git missing…).
  */
-export function resolvePlaceholders(options: BuildExecutorSchema, cwd: string, git: GitRunner = runGit): PlaceholderResult {
+export function resolvePlaceholders<O extends FlagOptions>(options: O, cwd: string, git: GitRunner = runGit): PlaceholderResult<O> {
   const used = usedPlaceholders(options);
   if (used.length === 0) return { ok: true, options, values: {} };
   const values: Partial<Record<Placeholder, string>> = {};
@@ -69,7 +76,7 @@ export function resolvePlaceholders(options: BuildExecutorSchema, cwd: string, g
     values[p] = r.out;
   }
   const sub = (s: string) => s.replace(PATTERN, (_, name: Placeholder) => values[name] as string);
-  const out: BuildExecutorSchema = { ...options };
+  const out: O = { ...options };
   if (options.ldflags !== undefined) out.ldflags = sub(options.ldflags);
   if (options.gcflags !== undefined) out.gcflags = sub(options.gcflags);
   if (options.tags !== undefined) out.tags = options.tags.map(sub);
