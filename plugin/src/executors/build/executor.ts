@@ -17,7 +17,7 @@ import {
   type ToolchainResult,
 } from '../../platforms/toolchain';
 import type { Platform } from '../../platforms/types';
-import { explainGoFailure, formatHints, type FailureHint } from '../shared/explain';
+import { failureReason, hintLinesFor, type FailureHint } from '../shared/explain';
 import { buildGoEnv } from '../shared/target-env';
 import {
   loadGo,
@@ -338,17 +338,9 @@ export async function executePlan(plan: BuildPlan, deps: RunDeps = {}): Promise<
     if (r.code !== 0 || r.error) {
       cleanup(step);
       const what = step.finalPath ? `${step.main} → ${displayPath(step.finalPath)}` : step.main;
-      const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.code}`;
-      logger.error(`go build for ${formatPlatform(plan.platform)} failed (${what}): ${why}`);
+      logger.error(`go build for ${formatPlatform(plan.platform)} failed (${what}): ${failureReason(r)}`);
       if (deps.stderr === null && r.output) logger.error(r.output.trimEnd());
-      const explain = deps.explain ?? explainGoFailure;
-      const hints = explain(r.output, {
-        goos: plan.platform.goos,
-        goarch: plan.platform.goarch,
-        cgo: plan.env.CGO_ENABLED === '1',
-        cc: plan.env.CC,
-      });
-      for (const line of formatHints(hints)) logger.error(line);
+      for (const line of hintLinesFor(r.output, plan.platform, plan.env, deps.explain)) logger.error(line);
       return { success: false, artifacts };
     }
     if (step.tmpPath && step.finalPath) {

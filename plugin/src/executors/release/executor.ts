@@ -166,12 +166,19 @@ function hostOf(env: NodeJS.ProcessEnv): { goos: string; goarch: string } {
   return { goos: process.platform === 'win32' ? 'windows' : process.platform, goarch: ({ x64: 'amd64', ia32: '386' } as Record<string, string>)[process.arch] ?? process.arch };
 }
 
+/** Where a release run logs, its environment and workspace (the input's, else the process's). */
+function runContext(input: ReleaseInput) {
+  return {
+    log: input.log ?? ((l: string) => console.log(l)),
+    error: input.error ?? ((l: string) => console.error(l)),
+    env: input.env ?? process.env,
+    ws: input.workspaceRoot,
+  };
+}
+
 /** Makes the unsigned release directory. */
 export async function makeRelease(options: ReleaseExecutorSchema, input: ReleaseInput): Promise<ReleaseOutcome> {
-  const log = input.log ?? ((l: string) => console.log(l));
-  const error = input.error ?? ((l: string) => console.error(l));
-  const env = input.env ?? process.env;
-  const ws = input.workspaceRoot;
+  const { log, error, env, ws } = runContext(input);
   const display = (p: string) => path.relative(ws, p) || p;
   const project = input.projectName;
   const projectRoot = input.projects.projects[project]?.root;
@@ -277,10 +284,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
 
 /** Signs the release directory `makeRelease` wrote. */
 export async function signRelease(options: ReleaseExecutorSchema, input: ReleaseInput): Promise<ReleaseOutcome> {
-  const log = input.log ?? ((l: string) => console.log(l));
-  const error = input.error ?? ((l: string) => console.error(l));
-  const env = input.env ?? process.env;
-  const ws = input.workspaceRoot;
+  const { log, error, env, ws } = runContext(input);
   const project = input.projectName;
   const fail = (line: string): ReleaseOutcome => {
     error(`release-sign: ${line}`);

@@ -267,3 +267,18 @@ export function explainGoFailure(output: string, ctx: ExplainContext): FailureHi
 export function formatHints(hints: readonly FailureHint[]): string[] {
   return hints.map((h) => `hint [${h.id}]: ${h.message} — ${h.fix} (${installedDocs(h.docs)})`);
 }
+
+/** Why a child failed, in words: the error that kept it from starting, the signal, or the exit status. */
+export function failureReason(r: { code: number | null; signal: NodeJS.Signals | null; error?: Error }): string {
+  return r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.code}`;
+}
+
+/** The hint lines for a failed `go` run of one platform, given the environment the child had. */
+export function hintLinesFor(
+  output: string,
+  platform: { goos: string; goarch: string },
+  env: Record<string, string>,
+  explain: (output: string, ctx: ExplainContext) => FailureHint[] = explainGoFailure,
+): string[] {
+  return formatHints(explain(output, { goos: platform.goos, goarch: platform.goarch, cgo: env.CGO_ENABLED === '1', cc: env.CC }));
+}

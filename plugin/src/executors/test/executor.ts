@@ -12,7 +12,7 @@ import { formatPlatform } from '../../platforms/platform';
 import type { PlatformTable } from '../../platforms/table';
 import type { CToolchain } from '../../platforms/toolchain';
 import type { Platform } from '../../platforms/types';
-import { explainGoFailure, formatHints } from '../shared/explain';
+import { failureReason, hintLinesFor } from '../shared/explain';
 import { buildGoEnv } from '../shared/target-env';
 import { loadGo, runGo, which, type GoSpawner } from '../shared/go';
 import { execCommand, quoteField, runMethod, type RunMethod } from './qemu';
@@ -184,16 +184,9 @@ export async function runTests(options: TestExecutorSchema, input: TestInput, de
   }
   const ok = res.code === 0 && !res.error;
   if (!ok) {
-    const why = res.error ? res.error.message : res.signal ? `killed by ${res.signal}` : `exit status ${res.code}`;
-    logger.error(`go test for ${name} failed: ${why}`);
+    logger.error(`go test for ${name} failed: ${failureReason(res)}`);
     if (deps.stderr === null && deps.stdout === null && res.output) logger.error(res.output.trimEnd());
-    const hints = explainGoFailure(res.output, {
-      goos: plan.platform.goos,
-      goarch: plan.platform.goarch,
-      cgo: plan.env.CGO_ENABLED === '1',
-      cc: plan.env.CC,
-    });
-    for (const line of formatHints(hints)) logger.error(line);
+    for (const line of hintLinesFor(res.output, plan.platform, plan.env)) logger.error(line);
     return { success: false, ran: plan.notRun ? 'compiled' : plan.method.kind === 'qemu' ? 'qemu' : 'native', output: res.output };
   }
   if (plan.notRun) {
