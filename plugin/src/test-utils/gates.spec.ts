@@ -12,6 +12,7 @@ import * as path from 'node:path';
 const workspace = path.resolve(__dirname, '../../..');
 const gatesModule = path.join(__dirname, 'gates');
 const REASON = 'needs gocross-no-such-tool on PATH';
+const HOST_REASON = `needs a aix/ppc64 host (this is ${process.platform}/${process.arch})`;
 
 interface Assertion {
   title: string;
@@ -63,13 +64,13 @@ beforeAll(() => {
     moduleFileExtensions: ['ts', 'js', 'json'],
   };
   fs.writeFileSync(path.join(dir, 'jest.config.json'), JSON.stringify(config, null, 2));
-  const imp = `import { all, describeIf, gate, haveTools, itIf, optional } from ${JSON.stringify(gatesModule)};\n`;
+  const imp = `import { all, describeIf, gate, haveTools, hostIs, itIf, optional } from ${JSON.stringify(gatesModule)};\n`;
   // Exactly one test, behind a tool nobody has.
   fs.writeFileSync(
     path.join(dir, 'one.spec.ts'),
     `${imp}itIf(haveTools('gocross-no-such-tool'))('uses the tool', () => {\n  throw new Error('the body ran');\n});\n`,
   );
-  // The other forms: an open gate, a closed describe, an optional gate, an optional and a required one together.
+  // The other forms: an open gate, a closed describe, an optional gate, an optional and a required one together, another host.
   fs.writeFileSync(
     path.join(dir, 'kinds.spec.ts'),
     [
@@ -81,6 +82,7 @@ beforeAll(() => {
       `});`,
       `itIf(optional(gate(false, 'needs go1.99')))('optional gate', () => { throw new Error('the body ran'); });`,
       `itIf(all(optional(gate(false, 'needs go1.99')), haveTools('gocross-no-such-tool')))('optional and required', () => { throw new Error('the body ran'); });`,
+      `itIf(hostIs('aix', 'ppc64'))('another host', () => { throw new Error('the body ran'); });`,
       '',
     ].join('\n'),
   );
@@ -122,10 +124,11 @@ describe('the other forms', () => {
       [`a group [skipped: ${REASON}] second`]: 'pending',
       'optional gate [skipped: needs go1.99]': 'pending',
       [`optional and required [skipped: needs go1.99; ${REASON}]`]: 'pending',
+      [`another host [skipped: ${HOST_REASON}]`]: 'pending',
     });
   });
 
-  it('under CI=true: a closed describe fails once with the reason, an optional gate still skips, optional with required fails', () => {
+  it('under CI=true: a closed describe fails once with the reason, an optional gate still skips, optional with required fails, another host fails', () => {
     const results = inCi.files['kinds.spec.ts'];
     const byTitle = Object.fromEntries(results.map((a) => [a.fullName, a.status]));
     expect(byTitle).toEqual({
@@ -133,7 +136,8 @@ describe('the other forms', () => {
       'a group has what it needs': 'failed',
       'optional gate [skipped: needs go1.99]': 'pending',
       'optional and required': 'failed',
+      'another host': 'failed',
     });
-    for (const a of results.filter((r) => r.status === 'failed')) expect(a.failureMessages.join('\n')).toContain(REASON);
+    for (const a of results.filter((r) => r.status === 'failed')) expect(a.failureMessages.join('\n')).toContain(a.title === 'another host' ? HOST_REASON : REASON);
   });
 });
