@@ -15,12 +15,12 @@ import {
   minimalPath,
   nx,
   pathWith,
-  requireTool,
   uniqueName,
   which,
   workspaceRoot,
   writeFile,
 } from './utils';
+import { all, haveTools, itIf } from '../plugin/src/test-utils/gates';
 
 /** Default artifact of a main package at a project root: dist/<root>/<slug>/<name>. */
 function artifact(ws: string, projectRoot: string, slug: string, name: string): string {
@@ -97,8 +97,9 @@ describe('bad inputs fail before go runs, with a message', () => {
 });
 
 describe('a cgo cross build whose target C library is not installed', () => {
-  test('cgo-hello:build-linux-arm-7 with arm-linux-gnueabihf-gcc but no libc6-dev-armhf-cross: all of gcc\'s output, then the hint naming the package', () => {
-    if (!requireTool('arm-linux-gnueabihf-gcc', 'reproduce a cross gcc without its target C library')) return;
+  const armGcc = haveTools('arm-linux-gnueabihf-gcc');
+  let missingHeader: string | undefined;
+  itIf(armGcc)('cgo-hello:build-linux-arm-7 with arm-linux-gnueabihf-gcc but no libc6-dev-armhf-cross: all of gcc\'s output, then the hint naming the package', () => {
     const ws = workspaceRoot();
     // The real cross gcc, relocated to a prefix without <triple>/include and <triple>/lib: what a
     // machine with gcc-arm-linux-gnueabihf and without its Recommends has.
@@ -117,8 +118,12 @@ describe('a cgo cross build whose target C library is not installed', () => {
     // The package named is the one that owns the header gcc did not find.
     const header = /the header (\S+) is missing/.exec(hint) as RegExpExecArray;
     expect(header).not.toBeNull();
-    if (!requireTool('dpkg', 'check which package owns the missing header')) return;
-    const owner = spawnSync('dpkg', ['-S', `/usr/arm-linux-gnueabihf/include/${header[1]}`], { encoding: 'utf8' });
+    missingHeader = header[1];
+  });
+
+  itIf(all(armGcc, haveTools('dpkg')))('the package the hint names owns the header gcc did not find (dpkg -S)', () => {
+    expect(missingHeader).toBeDefined();
+    const owner = spawnSync('dpkg', ['-S', `/usr/arm-linux-gnueabihf/include/${missingHeader}`], { encoding: 'utf8' });
     expect(owner.stdout.split(':')[0]).toBe('libc6-dev-armhf-cross');
   });
 });

@@ -25,6 +25,7 @@ import {
   workspaceRoot,
   writeFile,
 } from './utils';
+import { all, haveFiles, haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
 
 /** binutils' names for each GOARCH's ELF machine, and the ELF class Go uses for it. */
 const ELF_MACHINE: Record<string, { machine: RegExp; cls: 'ELF32' | 'ELF64' }> = {
@@ -91,14 +92,12 @@ function expectBinaryFor(file: string, goos: string, goarch: string, readelf: st
 
 describe('build targets on the example workspace', () => {
   let ws: string;
-  let readelf: string | undefined;
 
   beforeAll(() => {
     ws = workspaceRoot();
-    readelf = requireTool('readelf', 'check ELF machine and class of built binaries');
   });
 
-  test('nx run hello:build-arm64 builds a linux/arm64 binary that runs under qemu-aarch64', () => {
+  test('nx run hello:build-arm64 builds a linux/arm64 binary', () => {
     const r = nx(['run', 'hello:build-arm64']);
     expectSuccess('nx run hello:build-arm64', r);
     const bin = artifact(ws, 'apps/hello', 'linux-arm64', 'hello');
@@ -113,23 +112,29 @@ describe('build targets on the example workspace', () => {
     // Defaults of the contract: trimpath on.
     expect(info.settings['-trimpath']).toBe('true');
 
-    if (readelf) {
-      const h = readelfHeader(readelf, bin);
-      expect(h.class).toBe('ELF64');
-      expect(h.machine).toMatch(/AArch64/);
-      expect(h.type).toMatch(/^EXEC/);
-      expect(readelfInterpreter(readelf, bin)).toBeUndefined(); // cgo off: truly static
-    }
+  });
 
+  itIf(haveTools('readelf'))('readelf: that linux/arm64 binary is a static ELF64 AArch64 executable', () => {
+    const bin = artifact(ws, 'apps/hello', 'linux-arm64', 'hello');
+    expect(fs.existsSync(bin)).toBe(true);
+    const readelf = requireTool('readelf', 'check ELF machine and class of built binaries');
+    const h = readelfHeader(readelf, bin);
+    expect(h.class).toBe('ELF64');
+    expect(h.machine).toMatch(/AArch64/);
+    expect(h.type).toMatch(/^EXEC/);
+    expect(readelfInterpreter(readelf, bin)).toBeUndefined(); // cgo off: truly static
+  });
+
+  itIf(haveTools('qemu-aarch64'))('that linux/arm64 binary runs under qemu-aarch64', () => {
+    const bin = artifact(ws, 'apps/hello', 'linux-arm64', 'hello');
+    expect(fs.existsSync(bin)).toBe(true);
     const qemu = requireTool('qemu-aarch64', 'run the linux/arm64 binary');
-    if (qemu) {
-      const out = run(qemu, [bin]);
-      expect(out.code).toBe(0);
-      expect(out.stdout).toBe('linux/arm64\n');
-      // The arm64 assembly of mathx, executed on an emulated arm64 CPU.
-      const sum = run(qemu, [bin, '-sum', '1', '2', '18446744073709551615']);
-      expect(sum.stdout).toBe('linux/arm64\n2\n');
-    }
+    const out = run(qemu, [bin]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe('linux/arm64\n');
+    // The arm64 assembly of mathx, executed on an emulated arm64 CPU.
+    const sum = run(qemu, [bin, '-sum', '1', '2', '18446744073709551615']);
+    expect(sum.stdout).toBe('linux/arm64\n2\n');
   });
 
   test('build-linux-arm64 is the same task: second run is a cache hit', () => {
@@ -146,6 +151,13 @@ describe('build targets on the example workspace', () => {
     const r = nx(['run', 'hello:build-all']);
     if (r.code !== 0) throw new Error(describeRun('nx run hello:build-all', r));
     for (const t of targets) {
+      expectBinaryFor(artifact(ws, 'apps/hello', t.slug, 'hello'), t.goos, t.goarch, undefined);
+    }
+  });
+
+  itIf(haveTools('readelf'))('readelf: each ELF binary of build-all has the machine and class of its GOARCH', () => {
+    const readelf = requireTool('readelf', 'check ELF machine and class of built binaries');
+    for (const t of platformBuildTargets('hello')) {
       expectBinaryFor(artifact(ws, 'apps/hello', t.slug, 'hello'), t.goos, t.goarch, readelf);
     }
   });
@@ -217,11 +229,9 @@ describe('cache: hits, restores and per-platform inputs', () => {
 
 describe('reproducible builds and cgo cross builds', () => {
   let ws: string;
-  let readelf: string | undefined;
 
   beforeAll(() => {
     ws = workspaceRoot();
-    readelf = requireTool('readelf', 'read the program interpreter of cgo binaries');
   });
 
   test('rebuilding with --skip-nx-cache gives a byte-identical binary', () => {
@@ -235,35 +245,51 @@ describe('reproducible builds and cgo cross builds', () => {
     expect(info.settings.GOARCH).toBe('riscv64');
   });
 
-  test('cgo-hello for linux/arm64 links with the cross gcc and runs under qemu-aarch64', () => {
-    const cc = requireTool('aarch64-linux-gnu-gcc', 'link the cgo example for linux/arm64');
-    if (!cc) return;
+  const crossGcc = haveTools('aarch64-linux-gnu-gcc');
+  const cgoArm64 = () => artifact(ws, 'apps/cgo-hello', 'linux-arm64-cgo', 'cgo-hello');
+  itIf(crossGcc)('cgo-hello for linux/arm64 links with the cross gcc', () => {
     const r = nx(['run', 'cgo-hello:build-linux-arm64', '--cgo=true', '--skip-nx-cache']);
     expectSuccess('nx run cgo-hello:build-linux-arm64 --cgo=true', r);
     const bin = artifact(ws, 'apps/cgo-hello', 'linux-arm64-cgo', 'cgo-hello');
     const info = goVersionM(bin);
     expect(info.settings.CGO_ENABLED).toBe('1');
     expect(info.settings.GOARCH).toBe('arm64');
-    if (readelf) {
-      expect(readelfHeader(readelf, bin).machine).toMatch(/AArch64/);
-      expect(readelfInterpreter(readelf, bin)).toBe('/lib/ld-linux-aarch64.so.1');
-    }
+  });
+
+  itIf(all(crossGcc, haveTools('readelf')))('readelf: the cgo linux/arm64 binary is AArch64 and asks for the arm64 glibc loader', () => {
+    const bin = cgoArm64();
+    expect(fs.existsSync(bin)).toBe(true);
+    const readelf = requireTool('readelf', 'read the program interpreter of cgo binaries');
+    expect(readelfHeader(readelf, bin).machine).toMatch(/AArch64/);
+    expect(readelfInterpreter(readelf, bin)).toBe('/lib/ld-linux-aarch64.so.1');
+  });
+
+  itIf(all(crossGcc, haveTools('qemu-aarch64')))('the cgo linux/arm64 binary runs under qemu-aarch64', () => {
+    const bin = cgoArm64();
+    expect(fs.existsSync(bin)).toBe(true);
     const qemu = requireTool('qemu-aarch64', 'run the cgo linux/arm64 binary');
-    if (!qemu) return;
     const out = run(qemu, ['-L', '/usr/aarch64-linux-gnu', bin]);
     expect(out.stdout).toBe('cgo: 2+3=5 linux/arm64\n');
   });
 
-  test('cgo-hello with libc musl: the musl loader in PT_INTERP, and it runs on the host', () => {
-    if (process.arch !== 'x64') return; // the host-native musl case; cross musl needs a musl cross gcc
-    if (!requireTool('musl-gcc', 'link the cgo example against musl')) return;
+  // The host-native musl case (musl-gcc is Debian's amd64 musl compiler); cross musl needs a musl cross gcc.
+  const hostMusl = all(hostIs('linux', 'x64'), haveTools('musl-gcc'));
+  const muslBin = () => path.join(ws, 'dist', 'musl', 'cgo-hello', 'cgo-hello');
+  itIf(hostMusl)('cgo-hello with libc musl builds with cgo', () => {
     const r = nx(['run', 'cgo-hello:build-linux-amd64', '--libc=musl', '--outputDir=dist/musl/cgo-hello', '--skip-nx-cache']);
     expectSuccess('nx run cgo-hello:build-linux-amd64 --libc=musl', r);
-    const bin = path.join(ws, 'dist', 'musl', 'cgo-hello', 'cgo-hello');
+    const bin = muslBin();
     expect(goVersionM(bin).settings.CGO_ENABLED).toBe('1');
-    if (readelf) expect(readelfInterpreter(readelf, bin)).toBe('/lib/ld-musl-x86_64.so.1');
-    if (fs.existsSync('/lib/ld-musl-x86_64.so.1')) {
-      expect(run(bin, []).stdout).toBe('cgo: 2+3=5 linux/amd64\n');
-    }
+  });
+
+  itIf(all(hostMusl, haveTools('readelf')))('readelf: the musl loader in PT_INTERP', () => {
+    expect(fs.existsSync(muslBin())).toBe(true);
+    const readelf = requireTool('readelf', 'read the program interpreter of cgo binaries');
+    expect(readelfInterpreter(readelf, muslBin())).toBe('/lib/ld-musl-x86_64.so.1');
+  });
+
+  // The loader comes with Debian's musl package (musl-tools depends on it).
+  itIf(all(hostMusl, haveFiles('/lib/ld-musl-x86_64.so.1')))('the musl build runs on the host', () => {
+    expect(run(muslBin(), []).stdout).toBe('cgo: 2+3=5 linux/amd64\n');
   });
 });

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeRun, realGo, requireTool, run, workspaceRoot, writeFile } from './utils';
+import { describeRun, realGo, run, workspaceRoot, writeFile } from './utils';
+import { all, haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
 
 /** A universal Mach-O of thin images: fat_arch entries (big-endian) and slices aligned to 2^14. */
 function universal(images: Buffer[]): Buffer {
@@ -83,8 +84,7 @@ describe('gocross CLI from the packed package', () => {
     expect(r.stdout).toMatch(/error\s+elf-arch/);
   });
 
-  test('a cgo binary with a /tmp RUNPATH: exit 1 with rpath', () => {
-    if (!requireTool('gcc', 'cgo build')) return;
+  itIf(haveTools('gcc'))('a cgo binary with a /tmp RUNPATH: exit 1 with rpath', () => {
     writeFile(path.join(dir, 'src', 'c.go'), 'package main\n\n// int answer(void) { return 42; }\nimport "C"\n\nvar _ = C.answer()\n');
     try {
       build('cgo/app', { CGO_ENABLED: '1', CC: 'gcc' }, ['-ldflags=-extldflags=-Wl,-rpath,/tmp/x']);
@@ -146,8 +146,8 @@ describe('gocross CLI from the packed package', () => {
       ['amd64', 'gcc'],
       ['arm64', 'aarch64-linux-gnu-gcc'],
     ]) {
-      test(`linux/${goarch} with ${cc}: a clean library exits 0, a leaked C function exits 1 with exports`, () => {
-        if (!requireTool(cc, `build a linux/${goarch} c-shared library`)) return;
+      // gcc is the host compiler: it builds linux/amd64 on a linux/amd64 host only.
+      itIf(all(goarch === 'amd64' ? hostIs('linux', 'x64') : { ok: true }, haveTools(cc)))(`linux/${goarch} with ${cc}: a clean library exits 0, a leaked C function exits 1 with exports`, () => {
         writeLib(`libsrc-${goarch}`, false);
         writeLib(`libsrc-${goarch}-leak`, true);
         const env = { CGO_ENABLED: '1', CC: cc, GOOS: 'linux', GOARCH: goarch };

@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compilerWithoutTargetLibc } from '../plugin/src/executors/doctor/test-utils/hidden-libc';
-import { describeRun, IN_CI, makeGoRecorder, minimalPath, nx, requireTool, showProject, which, workspaceRoot } from './utils';
+import { describeRun, makeGoRecorder, minimalPath, nx, showProject, which, workspaceRoot } from './utils';
+import { all, haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64'];
 const rowOf = (output: string, p: string) => new RegExp(`^${p.replace(/\//g, '\\/')}\\s+(.*)$`, 'm').exec(output)?.[1] ?? '';
@@ -22,22 +23,15 @@ function aptShows(pkg: string): boolean {
 
 describe('doctor', () => {
   const crossTools = ['aarch64-linux-gnu-gcc', 'arm-linux-gnueabihf-gcc', 'riscv64-linux-gnu-gcc', 'qemu-aarch64', 'qemu-arm', 'qemu-riscv64'];
-  const haveAll = (): boolean => {
-    const missing = crossTools.filter((t) => !which(t));
-    if (!missing.length) return true;
-    if (IN_CI) throw new Error(`missing on PATH: ${missing.join(', ')} (see .ci/run)`);
-    // eslint-disable-next-line no-console
-    console.warn(`SKIPPED PART: needs ${missing.join(', ')}`);
-    return false;
-  };
+  // Every platform served here, linux/amd64 natively (so the host is linux/amd64).
+  const itAll = itIf(all(haveTools(...crossTools), hostIs('linux', 'x64')));
 
   test("the inferred doctor target carries cgo-hello's gocross.json (cgo: true, its platforms)", () => {
     const p = showProject('cgo-hello');
     expect(p.targets['doctor'].options).toEqual({ platforms: PLATFORMS, cgo: true });
   });
 
-  test('cgo-hello: every platform is built, linked with C and run here, and the doctor says exactly that', () => {
-    if (!haveAll()) return;
+  itAll('cgo-hello: every platform is built, linked with C and run here, and the doctor says exactly that', () => {
     const r = nx(['run', 'cgo-hello:doctor', '--skip-nx-cache']);
     if (r.code !== 0) throw new Error(describeRun('nx run cgo-hello:doctor', r));
     expect(rowOf(r.output, 'linux/arm64')).toMatch(/^ok\s+aarch64-linux-gnu-gcc\s+qemu-aarch64 -L \/usr\/aarch64-linux-gnu\s+ok$/);
@@ -48,8 +42,7 @@ describe('doctor', () => {
     expect(r.output).not.toMatch(/gap/);
   });
 
-  test('cgo-hello --json: cgo required for every platform (gocross.json), and each one proven by a run', () => {
-    if (!haveAll()) return;
+  itAll('cgo-hello --json: cgo required for every platform (gocross.json), and each one proven by a run', () => {
     const r = nx(['run', 'cgo-hello:doctor', '--json', '--skip-nx-cache']);
     if (r.code !== 0) throw new Error(describeRun('nx run cgo-hello:doctor --json', r));
     const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('\n{') + 1, r.stdout.lastIndexOf('\n}') + 2)) as {
@@ -61,8 +54,7 @@ describe('doctor', () => {
     expect(json.rows.find((x) => x.platform === 'linux/riscv64')?.proof.ranWith).toBe('qemu-riscv64 -L /usr/riscv64-linux-gnu');
   });
 
-  test('cgo-hello with an arm cross gcc whose C library is not installed: fails and names libc6-dev-armhf-cross', () => {
-    if (!haveAll()) return;
+  itAll('cgo-hello with an arm cross gcc whose C library is not installed: fails and names libc6-dev-armhf-cross', () => {
     const ws = workspaceRoot();
     const cc = compilerWithoutTargetLibc('arm-linux-gnueabihf', path.join(ws, 'tmp', 'doctor-hidden-libc'), (c) => which(c));
     expect(cc && fs.existsSync(cc)).toBeTruthy();
@@ -75,8 +67,13 @@ describe('doctor', () => {
     expect(rowOf(r.output, 'linux/arm64')).toMatch(/qemu-aarch64 -L \/usr\/aarch64-linux-gnu\s+ok$/);
     expect(r.output).not.toContain('Every platform');
     expect(r.output).toMatch(/Not every platform of the matrix can be served here; built and run: linux\/amd64, linux\/arm64, linux\/riscv64\./);
-    if (requireTool('apt-cache', 'check that the package doctor names exists')) expect(aptShows('libc6-dev-armhf-cross')).toBe(true);
   });
+
+  itIf(haveTools('apt-cache'))('libc6-dev-armhf-cross, the package it names for the missing C library, exists', () => {
+    expect(aptShows('libc6-dev-armhf-cross')).toBe(true);
+  });
+
+  let noToolsOutput: string | undefined;
 
   test('cgo-hello with no cross compilers or emulators on PATH: fails and says what to install', () => {
     const ws = workspaceRoot();
@@ -90,10 +87,13 @@ describe('doctor', () => {
     const builds = rec.buildCalls();
     expect(builds.length).toBeGreaterThan(0);
     for (const argv of builds) expect(argv.join(' ')).toMatch(/^build -o \S*gocross-doctor-\S+ \.$/);
-    if (requireTool('apt-cache', 'check that the packages doctor names exist')) {
-      const named = [...new Set([...r.output.matchAll(/fix: apt-get install -y (\S+)/g)].map((m) => m[1]))];
-      expect(named.length).toBeGreaterThanOrEqual(3);
-      for (const pkg of named) expect([pkg, aptShows(pkg)]).toEqual([pkg, true]);
-    }
+    noToolsOutput = r.output;
+  });
+
+  itIf(haveTools('apt-cache'))('with no cross tools: every package it says to install exists', () => {
+    expect(noToolsOutput).toBeDefined();
+    const named = [...new Set([...(noToolsOutput as string).matchAll(/fix: apt-get install -y (\S+)/g)].map((m) => m[1]))];
+    expect(named.length).toBeGreaterThanOrEqual(3);
+    for (const pkg of named) expect([pkg, aptShows(pkg)]).toEqual([pkg, true]);
   });
 });

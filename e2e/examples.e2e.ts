@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeRun, realGo, REPO_ROOT, requireTool, run } from './utils';
+import { haveTools, itIf } from '../plugin/src/test-utils/gates';
 
 const examples = path.join(REPO_ROOT, 'examples');
 
@@ -73,38 +74,42 @@ describe('examples/ Go workspace', () => {
     }
   });
 
-  test('go test libs/mathx natively, with purego, and for s390x (big-endian fallback) under qemu', () => {
+  test('go test libs/mathx natively and with purego', () => {
     for (const tags of [[], ['-tags', 'purego']]) {
       const r = goRun(['test', '-count=1', ...tags, './libs/mathx']);
       if (r.code !== 0) throw new Error(describeRun(`go test ${tags.join(' ')}`, r));
     }
+  });
+
+  itIf(haveTools('qemu-s390x'))('go test libs/mathx for s390x (big-endian fallback) under qemu', () => {
     const qemu = requireTool('qemu-s390x', 'run the s390x tests');
-    if (!qemu) return;
     const r = goRun(['test', '-count=1', '-exec', qemu, './libs/mathx'], { GOARCH: 's390x' });
     if (r.code !== 0) throw new Error(describeRun('go test under qemu-s390x', r));
   });
 
-  test('go test libs/mathx for linux/arm64 under qemu-aarch64 runs the arm64 assembly', () => {
+  itIf(haveTools('qemu-aarch64'))('go test libs/mathx for linux/arm64 under qemu-aarch64 runs the arm64 assembly', () => {
     const qemu = requireTool('qemu-aarch64', 'run the arm64 tests');
-    if (!qemu) return;
     const r = goRun(['test', '-count=1', '-v', '-exec', qemu, './libs/mathx'], { GOOS: 'linux', GOARCH: 'arm64' });
     if (r.code !== 0) throw new Error(describeRun('go test under qemu-aarch64', r));
     expect(r.stdout).toMatch(/--- PASS: TestSumMatchesGo/);
   });
 
-  test('hello prints exactly GOOS/GOARCH; cgo-hello calls C', () => {
+  test('hello prints exactly GOOS/GOARCH', () => {
     const hello = path.join(tmp, 'hello-native');
-    let r = goRun(['build', '-o', hello, './apps/hello']);
+    const r = goRun(['build', '-o', hello, './apps/hello']);
     if (r.code !== 0) throw new Error(describeRun('go build hello', r));
     const goos = goRun(['env', 'GOOS']).stdout.trim();
     const goarch = goRun(['env', 'GOARCH']).stdout.trim();
     expect(run(hello, []).stdout).toBe(`${goos}/${goarch}\n`);
     expect(run(hello, ['-sum', '5', '6', '7']).stdout).toBe(`${goos}/${goarch}\n18\n`);
+  });
 
+  itIf(haveTools('gcc'))('cgo-hello calls C', () => {
+    const goos = goRun(['env', 'GOOS']).stdout.trim();
+    const goarch = goRun(['env', 'GOARCH']).stdout.trim();
     const cc = requireTool('gcc', 'build the cgo example');
-    if (!cc) return;
     const cgoHello = path.join(tmp, 'cgo-hello-native');
-    r = goRun(['build', '-o', cgoHello, './apps/cgo-hello'], { CGO_ENABLED: '1', CC: cc });
+    const r = goRun(['build', '-o', cgoHello, './apps/cgo-hello'], { CGO_ENABLED: '1', CC: cc });
     if (r.code !== 0) throw new Error(describeRun('go build cgo-hello', r));
     expect(run(cgoHello, []).stdout).toBe(`cgo: 2+3=5 ${goos}/${goarch}\n`);
   });

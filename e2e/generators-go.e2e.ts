@@ -16,11 +16,14 @@ import {
   uniqueName,
   workspaceRoot,
 } from './utils';
+import { haveTools, itIf } from '../plugin/src/test-utils/gates';
 
 describe('application and library generators', () => {
   let ws: string;
   let appName: string;
   let libName: string;
+  let appBin: string | undefined;
+  let libRoot: string | undefined;
   let outerName: string;
   const go = (args: string[], cwd: string, env: Record<string, string | undefined> = {}) =>
     run(realGo(), args, { cwd, env: { GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', CGO_ENABLED: '0', ...env } });
@@ -70,8 +73,13 @@ describe('application and library generators', () => {
     expectSuccess(`nx run ${appName}:build-linux-arm64`, nx(['run', `${appName}:build-linux-arm64`]));
     const bin = path.join(ws, 'dist', dir, 'linux-arm64', appName);
     expect(goVersionM(bin).settings.GOARCH).toBe('arm64');
+    appBin = bin;
+  });
+
+  itIf(haveTools('qemu-aarch64'))('application: the linux/arm64 binary runs under qemu-aarch64', () => {
+    expect(appBin).toBeDefined();
     const qemu = requireTool('qemu-aarch64', 'run the generated application');
-    if (qemu) expect(run(qemu, [bin]).code).toBe(0);
+    expect(run(qemu, [appBin as string]).code).toBe(0);
   });
 
   test('library: a new module whose tests pass natively and under qemu-aarch64', () => {
@@ -82,11 +90,14 @@ describe('application and library generators', () => {
     const t = go(['test', '-count=1', './...'], root);
     if (t.code !== 0) throw new Error(describeRun('go test', t));
     expect(t.stdout).toMatch(/^ok\s/m);
+    libRoot = root;
+  });
+
+  itIf(haveTools('qemu-aarch64'))('library: its tests pass under qemu-aarch64', () => {
+    expect(libRoot).toBeDefined();
     const qemu = requireTool('qemu-aarch64', 'run the generated library tests for arm64');
-    if (qemu) {
-      const q = go(['test', '-count=1', '-exec', qemu, './...'], root, { GOOS: 'linux', GOARCH: 'arm64' });
-      if (q.code !== 0) throw new Error(describeRun('go test under qemu-aarch64', q));
-    }
+    const q = go(['test', '-count=1', '-exec', qemu, './...'], libRoot as string, { GOOS: 'linux', GOARCH: 'arm64' });
+    if (q.code !== 0) throw new Error(describeRun('go test under qemu-aarch64', q));
   });
 
   test('a module inside another one: the refusal names an nx g command that adds the package instead, and it runs', () => {

@@ -22,6 +22,7 @@ import {
   workspaceRoot,
   writeFile,
 } from './utils';
+import { all, haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
 
 const sha256 = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 const readJson = <T>(f: string): T => JSON.parse(fs.readFileSync(f, 'utf8')) as T;
@@ -35,7 +36,6 @@ describe('build outputs', () => {
   let ws: string;
   let project: string;
   let root: string;
-  let readelf: string | undefined;
   const inWs = (args: string[]) => nx(args, { cwd: ws });
   const targets: Record<string, unknown> = {};
   const writeProject = () =>
@@ -54,7 +54,6 @@ describe('build outputs', () => {
     project = uniqueName('cgo-outputs');
     root = copyModule('apps/cgo-hello', `apps/${project}`, {}, ws);
     writeFile(path.join(ws, root, 'gocross.json'), JSON.stringify({ cgo: true, platforms: ['linux/amd64'] }) + '\n');
-    readelf = requireTool('readelf', 'read the program interpreter of the binaries');
   });
 
   test('init declares the directory or file a build target’s options name, after the inferred outputs', () => {
@@ -65,8 +64,10 @@ describe('build outputs', () => {
     });
   });
 
-  test('docs/cgo.md’s musl target next to the glibc one: both kept, both replayed from the cache with their manifests', () => {
-    if (!requireTool('gcc', 'link the glibc build') || !requireTool('musl-gcc', 'link the musl build')) return;
+  // A linux/amd64 workspace: the host gcc and musl-gcc link it on a linux/amd64 host.
+  const linkHere = all(hostIs('linux', 'x64'), haveTools('gcc', 'musl-gcc'));
+  let libcBins: { glibc: string; musl: string } | undefined;
+  itIf(linkHere)('docs/cgo.md’s musl target next to the glibc one: both kept, both replayed from the cache with their manifests', () => {
     // The example of docs/cgo.md (“musl or glibc”), for the host's arch: musl-gcc is Debian's musl compiler for amd64.
     const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'cgo.md'), 'utf8');
     const example = /"build-linux-arm64-musl": (\{[\s\S]*?\n\})/.exec(doc);
@@ -83,10 +84,6 @@ describe('build outputs', () => {
     const check = () => {
       expect(goVersionM(glibcBin).settings.CGO_ENABLED).toBe('1');
       expect(goVersionM(muslBin).settings.CGO_ENABLED).toBe('1');
-      if (readelf) {
-        expect(readelfInterpreter(readelf, glibcBin)).toBe('/lib64/ld-linux-x86-64.so.2');
-        expect(readelfInterpreter(readelf, muslBin)).toBeUndefined(); // statically linked musl
-      }
       expect(run(muslBin, []).stdout).toBe('cgo: 2+3=5 linux/amd64\n');
       for (const [bin, libc] of [
         [glibcBin, 'glibc'],
@@ -115,6 +112,14 @@ describe('build outputs', () => {
     expect(nxTaskFromCache(replay.output, `${project}:build-linux-amd64-musl`)).toBe(true);
     expect([sha256(glibcBin), sha256(muslBin), sha256(`${glibcBin}.intoto.json`), sha256(`${muslBin}.intoto.json`)]).toEqual(sums);
     check();
+    libcBins = { glibc: glibcBin, musl: muslBin };
+  });
+
+  itIf(all(linkHere, haveTools('readelf')))('readelf: the glibc build asks for the glibc loader, the musl one is static', () => {
+    expect(libcBins).toBeDefined();
+    const readelf = requireTool('readelf', 'read the program interpreter of the binaries');
+    expect(readelfInterpreter(readelf, libcBins!.glibc)).toBe('/lib64/ld-linux-x86-64.so.2');
+    expect(readelfInterpreter(readelf, libcBins!.musl)).toBeUndefined(); // statically linked musl
   });
 
   test('a cached target whose files are not declared outputs is refused, naming the directory to declare', () => {
@@ -131,8 +136,7 @@ describe('build outputs', () => {
     expect(r.output).toContain(`set "outputDir": "dist/${root}/linux-amd64-musl"`);
   });
 
-  test('c-shared, then c-archive into the same directory: no .so left, nothing else removed, validate sees the archive only', () => {
-    if (!requireTool('gcc', 'link the C build modes')) return;
+  itIf(all(hostIs('linux', 'x64'), haveTools('gcc')))('c-shared, then c-archive into the same directory: no .so left, nothing else removed, validate sees the archive only', () => {
     // An exported function, so each build mode also writes its C header.
     writeFile(path.join(ws, root, 'export.go'), 'package main\n\nimport "C"\n\n//export Twice\nfunc Twice(x C.int) C.int { return 2 * x }\n');
     const outputDir = `dist/${root}/lib`;

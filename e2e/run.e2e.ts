@@ -5,7 +5,8 @@
  * whose `nx` writes to a terminal gets when piping input (util-linux `script` provides the terminal).
  */
 import * as path from 'node:path';
-import { describeRun, goWorkUse, nxBinIn, nx, nxEnv, requireTool, run, uniqueName, workspaceRoot, writeFile } from './utils';
+import { describeRun, goWorkUse, nxBinIn, nx, nxEnv, run, uniqueName, workspaceRoot, writeFile } from './utils';
+import { haveTools, itIf } from '../plugin/src/test-utils/gates';
 
 const MAIN = [
   'package main',
@@ -49,8 +50,7 @@ describe('run-<platform> through nx', () => {
     goWorkUse(root, ws);
   });
 
-  test('-- words reach the program in order and piped stdin reaches it under qemu-aarch64', () => {
-    if (!requireTool('qemu-aarch64', 'run the arm64 binary')) return;
+  itIf(haveTools('qemu-aarch64'))('-- words reach the program in order and piped stdin reaches it under qemu-aarch64', () => {
     const r = nx(['run', `${project}:run-linux-arm64`, '--', 'a', 'b c', '--flag', 'value'], { input: 'line 1\nline 2\n' });
     if (r.code !== 0) throw new Error(describeRun('run-linux-arm64', r));
     expect(r.output).toContain('on linux/arm64 args=["a" "b c" "--flag" "value"] stdin="line 1\\nline 2\\n"');
@@ -60,8 +60,7 @@ describe('run-<platform> through nx', () => {
     expect(r.output).not.toMatch(/nx run \S+:build-linux-arm64 .*--flag/);
   });
 
-  test('--args="--flag value" is split like a command line; args in project.json come first, then the -- words', () => {
-    if (!requireTool('qemu-aarch64', 'run the arm64 binary')) return;
+  itIf(haveTools('qemu-aarch64'))('--args="--flag value" is split like a command line; args in project.json come first, then the -- words', () => {
     const a = nx(['run', `${project}:run-linux-arm64`, '--args=--flag value'], { input: '' });
     if (a.code !== 0) throw new Error(describeRun('run-linux-arm64 --args', a));
     expect(a.output).toContain('args=["--flag" "value"] stdin=""');
@@ -70,8 +69,7 @@ describe('run-<platform> through nx', () => {
     expect(b.output).toContain('args=["x y" "--z" "more"] stdin="x"');
   });
 
-  test('exit code 3 of the program fails the nx run and is named', () => {
-    if (!requireTool('qemu-aarch64', 'run the arm64 binary')) return;
+  itIf(haveTools('qemu-aarch64'))('exit code 3 of the program fails the nx run and is named', () => {
     const r = nx(['run', `${project}:run-linux-arm64`, '--', 'exit3'], { input: '' });
     expect(r.code).not.toBe(0);
     expect(r.output).toContain('args=["exit3"]');
@@ -80,9 +78,8 @@ describe('run-<platform> through nx', () => {
     expect(r.output).toMatch(new RegExp(`Failed tasks:\\s+- ${project}:run-linux-arm64\\s`));
   });
 
-  test('nx writing to a terminal: piped input is refused with the fix, and the fix works', () => {
-    if (!requireTool('qemu-aarch64', 'run the arm64 binary')) return;
-    if (!requireTool('script', 'give nx a terminal (util-linux)')) return;
+  // script(1), from util-linux, gives nx a terminal.
+  itIf(haveTools('qemu-aarch64', 'script'))('nx writing to a terminal: piped input is refused with the fix, and the fix works', () => {
     const nxCmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(nxBinIn(ws))} run ${project}:run-linux-arm64 -- a`;
     // script(1) gives the command a terminal as stdout; its own stdin is /dev/null-like (closed).
     const inTerminal = (env: Record<string, string | undefined>) =>

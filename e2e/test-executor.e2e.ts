@@ -5,7 +5,8 @@
  * the native one green.
  */
 import * as path from 'node:path';
-import { copyModule, describeRun, makeGoRecorder, minimalPath, nx, nxTaskFromCache, requireTool, uniqueName, workspaceRoot, writeFile } from './utils';
+import { copyModule, describeRun, makeGoRecorder, minimalPath, nx, nxTaskFromCache, uniqueName, workspaceRoot, writeFile } from './utils';
+import { haveTools, itIf } from '../plugin/src/test-utils/gates';
 
 describe('test executor', () => {
   let ws: string;
@@ -28,8 +29,7 @@ describe('test executor', () => {
     writeFile(path.join(ws, root, 'project.json'), JSON.stringify({ name: project, root, targets }, null, 2) + '\n');
   });
 
-  test('go test for linux/arm64 runs under qemu-aarch64 and passes (assembly and purego)', () => {
-    if (!requireTool('qemu-aarch64', 'run arm64 tests')) return;
+  itIf(haveTools('qemu-aarch64'))('go test for linux/arm64 runs under qemu-aarch64 and passes (assembly and purego)', () => {
     for (const t of ['test-arm64x', 'test-arm64x-purego']) {
       const r = nx(['run', `${project}:${t}`, '--skip-nx-cache']);
       if (r.code !== 0) throw new Error(describeRun(t, r));
@@ -37,15 +37,13 @@ describe('test executor', () => {
     }
   });
 
-  test('go test for linux/s390x (big-endian, pure-Go fallback) passes under qemu-s390x', () => {
-    if (!requireTool('qemu-s390x', 'run s390x tests')) return;
+  itIf(haveTools('qemu-s390x'))('go test for linux/s390x (big-endian, pure-Go fallback) passes under qemu-s390x', () => {
     const r = nx(['run', `${project}:test-s390x`, '--skip-nx-cache']);
     if (r.code !== 0) throw new Error(describeRun('test-s390x', r));
     expect(r.output).toMatch(/--- PASS: TestSumSmall/);
   });
 
-  test('a test failing only on arm64 fails the arm64 target and not the amd64 one', () => {
-    if (!requireTool('qemu-aarch64', 'run arm64 tests')) return;
+  itIf(haveTools('qemu-aarch64'))('a test failing only on arm64 fails the arm64 target and not the amd64 one', () => {
     writeFile(
       path.join(ws, root, 'arch_only_test.go'),
       [
@@ -73,8 +71,7 @@ describe('test executor', () => {
 });
 
 describe('inferred test target and the cache', () => {
-  test('a run without qemu (tests only compiled) is not replayed once qemu is installed', () => {
-    if (!requireTool('qemu-aarch64', 'run arm64 tests')) return;
+  itIf(haveTools('qemu-aarch64'))('a run without qemu (tests only compiled) is not replayed once qemu is installed', () => {
     const ws = workspaceRoot();
     const project = uniqueName('mathx-qemu-cache');
     copyModule('libs/mathx', `libs/${project}`);
@@ -98,8 +95,7 @@ describe('inferred test target and the cache', () => {
 });
 
 describe('run executor', () => {
-  test('nx run hello:run-linux-arm64 builds if needed and runs the binary under qemu-aarch64', () => {
-    if (!requireTool('qemu-aarch64', 'run the arm64 binary')) return;
+  itIf(haveTools('qemu-aarch64'))('nx run hello:run-linux-arm64 builds if needed and runs the binary under qemu-aarch64', () => {
     const r = nx(['run', 'hello:run-linux-arm64']);
     if (r.code !== 0) throw new Error(describeRun('run-linux-arm64', r));
     expect(r.output).toMatch(/^linux\/arm64$/m);

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { BUILDINFO_MAGIC, formatBuildInfo, goUnquote, parseModInfo, readBuildInfo } from './buildinfo';
 import { bufferSource, readElf } from './index';
 import { BinaryFormatError } from './types';
-import { PURE_LINUX, buildFixtures, missingTools, writeFixtureModule, type Fixture } from './test-utils/fixtures';
+import { PURE_LINUX, buildFixtures, writeFixtureModule, type Fixture } from './test-utils/fixtures';
+import { describeIf, haveTools } from '../test-utils/gates';
 
 describe('module text', () => {
   test('quoted keys and values, replacements, sums', () => {
@@ -57,13 +58,7 @@ describe('module text', () => {
   });
 });
 
-const missing = missingTools(['go']);
-if (missing.length > 0 && process.env.CI === 'true') {
-  test('go is installed', () => {
-    throw new Error('go is not on PATH');
-  });
-}
-const d = missing.length === 0 ? describe : describe.skip;
+const d = describeIf(haveTools('go'));
 
 d('pre-1.18 pointer form', () => {
   let dir: string;

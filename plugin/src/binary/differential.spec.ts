@@ -25,27 +25,15 @@ import {
   PURE_LINUX,
   SETTINGS,
   buildFixtures,
-  missingTools,
   run,
   writeFixtureModule,
   type Fixture,
 } from './test-utils/fixtures';
+import { describeIf, haveTools } from '../test-utils/gates';
 
 const TOOLS = ['go', 'git', 'readelf', 'objdump', 'ar', 'gcc', 'aarch64-linux-gnu-gcc'];
-const missing = missingTools(TOOLS);
-const inCI = process.env.CI === 'true';
-
-if (missing.length > 0) {
-  if (inCI) {
-    test('tools needed by the differential tests are installed', () => {
-      throw new Error(`missing on PATH: ${missing.join(', ')} (install binutils-multiarch, gcc-aarch64-linux-gnu, go)`);
-    });
-  } else {
-    // eslint-disable-next-line no-console
-    console.warn(`binary differential tests skipped: missing ${missing.join(', ')}`);
-  }
-}
-const d = missing.length === 0 ? describe : describe.skip;
+// binutils-multiarch, gcc-aarch64-linux-gnu and go on Debian.
+const d = describeIf(haveTools(...TOOLS));
 
 /** readelf's machine descriptions for the EM_* values the fixtures use. */
 const READELF_MACHINE: Record<string, number> = {

@@ -19,20 +19,11 @@ import {
   writeFixtureModule,
   type Fixture,
 } from './test-utils/fixtures';
+import { describeIf, haveTools } from '../test-utils/gates';
 
-const missing = missingTools(['go', 'gcc', 'aarch64-linux-gnu-gcc', 'ar', 'objcopy']);
 const haveLlvmAr = missingTools(['llvm-ar']).length === 0;
-if (missing.length > 0) {
-  if (process.env.CI === 'true') {
-    test('tools needed by the format tests are installed', () => {
-      throw new Error(`missing on PATH: ${missing.join(', ')} (binutils-multiarch, gcc-aarch64-linux-gnu)`);
-    });
-  } else {
-    // eslint-disable-next-line no-console
-    console.warn(`binary format tests skipped: missing ${missing.join(', ')}`);
-  }
-}
-const d = missing.length === 0 ? describe : describe.skip;
+// binutils-multiarch and gcc-aarch64-linux-gnu on Debian.
+const d = describeIf(haveTools('go', 'gcc', 'aarch64-linux-gnu-gcc', 'ar', 'objcopy'));
 
 d('archives, COFF objects and universal Mach-O', () => {
   let dir: string;

@@ -5,21 +5,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CGO_LINUX, GO_ARCHIVES, OTHER_OS, PURE_LINUX, buildFixtures, missingTools, writeFixtureModule } from './test-utils/fixtures';
+import { CGO_LINUX, GO_ARCHIVES, OTHER_OS, PURE_LINUX, buildFixtures, writeFixtureModule } from './test-utils/fixtures';
+import { describeIf, haveTools } from '../test-utils/gates';
 import { fuzz, hotRanges, memberSeeds, type Seed } from './test-utils/fuzz';
 
-const missing = missingTools(['go', 'gcc']);
-if (missing.length > 0) {
-  if (process.env.CI === 'true') {
-    test('tools needed by the fuzz test are installed', () => {
-      throw new Error(`missing on PATH: ${missing.join(', ')}`);
-    });
-  } else {
-    // eslint-disable-next-line no-console
-    console.warn(`binary fuzz test skipped: missing ${missing.join(', ')}`);
-  }
-}
-const d = missing.length === 0 ? describe : describe.skip;
+const d = describeIf(haveTools('go', 'gcc'));
 
 d('readers under mutation', () => {
   let dir: string;

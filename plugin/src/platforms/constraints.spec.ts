@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeIf, gate } from '../test-utils/gates';
 import {
   archFeatureTags,
   ConstraintContext,
@@ -266,11 +267,7 @@ describe('properties', () => {
 
 const goVersionRun = spawnSync('go', ['env', 'GOVERSION', 'GOCACHE', 'GOPATH', 'GOMODCACHE'], { encoding: 'utf8' });
 const haveGo = goVersionRun.status === 0;
-if (!haveGo && process.env.CI === 'true') {
-  throw new Error('go is required for the constraint differential tests (CI=true)');
-}
-const describeGo = haveGo ? describe : describe.skip;
-if (!haveGo) console.warn('constraints.spec: `go` not found, skipping the differential tests against go');
+const describeGo = describeIf(gate(haveGo, 'needs go on PATH'));
 const [GO_VERSION, GOCACHE, GOPATH, GOMODCACHE] = haveGo ? goVersionRun.stdout.trim().split('\n') : [];
 
 function goEnv(extra: Record<string, string>): Record<string, string> {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { aptInstallable } from '../executors/doctor/test-utils/apt';
-import { which } from '../executors/shared/go';
+import { haveTools, itIf } from '../test-utils/gates';
 import { debianArch, debianCCompilerPackage, DEBIAN_MINGW_GCC, debianLibcCrossPackage, debianLibcDevCrossPackage, DEBIAN_ARCH, DEBIAN_ARCH_BY_TRIPLE, tripleOfCompiler } from './debian';
 import { parsePlatform } from './platform';
 import { debianGccPackage } from './toolchain';
@@ -55,12 +55,7 @@ describe('Debian architecture of a platform', () => {
 });
 
 describe("every package named exists in this machine's apt lists", () => {
-  it('libc6-dev-<arch>-cross, libc6-<arch>-cross and gcc-<triple> for every triple', () => {
-    if (!which('apt-cache')) {
-      if (process.env.CI === 'true') throw new Error('apt-cache is required on CI');
-      console.warn('skipped: apt-cache is not installed (not a Debian/Ubuntu machine)');
-      return;
-    }
+  itIf(haveTools('apt-cache'))('libc6-dev-<arch>-cross, libc6-<arch>-cross and gcc-<triple> for every triple', () => {
     const names = Object.keys(DEBIAN_ARCH_BY_TRIPLE).flatMap((t) => [debianLibcDevCrossPackage(t) as string, debianLibcCrossPackage(t) as string, debianGccPackage(t)]);
     names.push(...Object.values(DEBIAN_MINGW_GCC));
     expect(names.length).toBeGreaterThan(30);

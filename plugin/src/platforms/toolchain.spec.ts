@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { debianGccPackage, guessCxx, resolveCToolchain, ToolchainRequest, variantCflags, zigTarget } from './toolchain';
 import { parsePlatform } from './platform';
 import { which as realWhich } from '../executors/shared/go';
-import { haveTools } from '../checks/test-utils/fixtures';
+import { all, haveTools, hostIs, itIf } from '../test-utils/gates';
 
 function fakeWhich(...present: string[]): (cmd: string) => string | undefined {
   return (cmd) => (present.includes(cmd) ? `/usr/bin/${cmd}` : undefined);
@@ -190,8 +190,8 @@ describe('variant flags against the installed cross gcc', () => {
     fs.writeFileSync(path.join(dir, 't.c'), 'double f(double x, int n) { return x * n; }\n');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  it.each(cases)('%s with %s', (platform, gcc) => {
-    if (!requireTool(gcc)) return;
+  for (const [platform, gcc] of cases)
+  itIf(haveTools(gcc))(`${platform} with ${gcc}`, () => {
     const flags = variantCflags(parsePlatform(platform));
     const r = spawnSync(gcc, ['-c', ...flags, path.join(dir, 't.c'), '-o', path.join(dir, 't.o')], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -200,8 +200,7 @@ describe('variant flags against the installed cross gcc', () => {
 });
 
 describe('GOARM=6 C code is ARMv6 code (readelf as an independent oracle)', () => {
-  it('defaults emit v7/Thumb-2, derived flags emit v6 with VFPv2 and the hard-float ABI', () => {
-    if (!requireTool('arm-linux-gnueabihf-gcc') || !requireTool('readelf')) return;
+  itIf(haveTools('arm-linux-gnueabihf-gcc', 'readelf'))('defaults emit v7/Thumb-2, derived flags emit v6 with VFPv2 and the hard-float ABI', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-armv6-'));
     try {
       fs.writeFileSync(path.join(dir, 't.c'), 'double f(double x, int n) { return x * n; }\n');
@@ -223,13 +222,6 @@ describe('GOARM=6 C code is ARMv6 code (readelf as an independent oracle)', () =
     }
   });
 });
-
-function requireTool(tool: string): boolean {
-  if (realWhich(tool)) return true;
-  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
-  console.warn(`skipped: ${tool} is not installed`);
-  return false;
-}
 
 /** Minimal ELF32/64 LE header + PT_INTERP reader, independent of the plugin's readers. */
 function elfFacts(file: string): { cls: number; machine: number; flags: number; interp?: string } {
@@ -276,10 +268,10 @@ describe('real cgo cross builds with the resolved toolchain', () => {
     { platform: 'linux/arm64', gcc: 'aarch64-linux-gnu-gcc', qemu: 'qemu-aarch64', sysroot: '/usr/aarch64-linux-gnu', interp: '/lib/ld-linux-aarch64.so.1', machine: 183, cls: 2 },
     { platform: 'linux/arm/7', gcc: 'arm-linux-gnueabihf-gcc', qemu: 'qemu-arm', sysroot: '/usr/arm-linux-gnueabihf', interp: '/lib/ld-linux-armhf.so.3', machine: 40, cls: 1 },
   ];
-  it.each(cases)('$platform builds with $gcc, has the right loader and runs under $qemu', (c) => {
+  for (const c of cases)
+  itIf(haveTools('go', c.gcc, c.qemu))(`${c.platform} builds with ${c.gcc}, has the right loader and runs under ${c.qemu}`, () => {
     const go = realWhich('go');
     if (!go) throw new Error('go is required');
-    if (![c.gcc, c.qemu].every(requireTool)) return;
     const p = parsePlatform(c.platform);
     const r = resolveCToolchain({ platform: p, env: process.env, hostGoos: 'linux', hostGoarch: hostGoarch() });
     expect(r.ok).toBe(true);
@@ -332,9 +324,7 @@ describe('musl on the host, for real', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('links against musl: musl loader when dynamic, no loader with -extldflags -static', () => {
-    if (process.arch !== 'x64') return;
-    if (!requireTool('musl-gcc')) return;
+  itIf(all(hostIs('linux', 'x64'), haveTools('musl-gcc')))('links against musl: musl loader when dynamic, no loader with -extldflags -static', () => {
     const r = resolveCToolchain({ platform: parsePlatform('linux/amd64'), libc: 'musl', env: process.env, hostGoos: 'linux', hostGoarch: 'amd64' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -375,7 +365,7 @@ describe('the package the no-compiler message names exists', () => {
     }
   });
 
-  (haveApt ? it : it.skip)('apt-cache show knows every package it names, and dpkg -S of the host gcc names gcc', () => {
+  itIf(haveApt)('apt-cache show knows every package it names', () => {
     const named: [string, string | undefined][] = [];
     const host = resolveCToolchain(req(`linux/${hostGoarch()}`, { which: fakeWhich(), hostGoarch: hostGoarch() }));
     named.push(['host', pkgOf(!host.ok ? host.message : '')]);
@@ -392,9 +382,13 @@ describe('the package the no-compiler message names exists', () => {
     const stdout = spawnSync('apt-cache', ['show', '--no-all-versions', ...pkgs], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
     const shown = new Set([...stdout.matchAll(/^Package: (\S+)$/gm)].map((m) => m[1]));
     expect(named.filter(([, pkg]) => !pkg || !shown.has(pkg))).toEqual([]);
-    const gcc = realWhich('gcc', process.env);
-    if (gcc) expect(spawnSync('dpkg', ['-S', gcc], { encoding: 'utf8' }).stdout).toMatch(/^gcc: /m);
-    const muslGcc = realWhich('musl-gcc', process.env);
-    if (muslGcc) expect(spawnSync('dpkg', ['-S', muslGcc], { encoding: 'utf8' }).stdout).toMatch(/^musl-tools: /m);
+  });
+  itIf(all(haveApt, haveTools('gcc')))('dpkg -S of the host gcc names gcc', () => {
+    const gcc = realWhich('gcc', process.env) as string;
+    expect(spawnSync('dpkg', ['-S', gcc], { encoding: 'utf8' }).stdout).toMatch(/^gcc: /m);
+  });
+  itIf(all(haveApt, haveTools('musl-gcc')))('dpkg -S of musl-gcc names musl-tools', () => {
+    const muslGcc = realWhich('musl-gcc', process.env) as string;
+    expect(spawnSync('dpkg', ['-S', muslGcc], { encoding: 'utf8' }).stdout).toMatch(/^musl-tools: /m);
   });
 });

@@ -9,7 +9,8 @@ import { validateArtifacts, type ValidationResult } from '../checks/engine';
 import { defaultPolicy, loadPolicy } from '../checks/policy';
 import { BINARY_CHECKS } from '../checks/registry';
 import { asmGuard } from '../checks/asm-guard';
-import { buildFixture, haveTools, HELLO, REPRO } from '../checks/test-utils/fixtures';
+import { buildFixture, HELLO, REPRO } from '../checks/test-utils/fixtures';
+import { describeIf, haveTools } from '../test-utils/gates';
 import {
   escapeXml,
   formatJUnit,
@@ -27,8 +28,7 @@ const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.js
   'dist/json-schema/sarif-schema-2.1.0.json',
 );
 
-const haveGo = haveTools('go');
-const describeGo = haveGo ? describe : describe.skip;
+const describeGo = describeIf(haveTools('go'));
 
 describeGo('report writers on a real validation result', () => {
   let ws: string;

@@ -24,23 +24,14 @@ import buildExecutor, {
 import { resolveBuildOutputs } from '../../platforms/outputs';
 import type { BuildExecutorSchema } from './schema';
 import { Capture } from './test-utils/capture';
+import { all, describeIf, haveGo, haveTools, hostIs, itIf } from '../../test-utils/gates';
 
-const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
-if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for the build executor tests in CI');
-if (!goAvailable) console.warn('go not found: skipping the real builds of the build executor');
-const describeGo = goAvailable ? describe : describe.skip;
-
-/** A tool the test needs: fails in CI when missing, skips with a message elsewhere. */
-function haveTool(cmd: string): boolean {
-  const found = spawnSync(cmd, ['--version'], { encoding: 'utf8' }).status === 0;
-  if (!found && process.env.CI === 'true') throw new Error(`${cmd} is required in CI`);
-  if (!found) console.warn(`${cmd} not found: skipping the test that needs it`);
-  return found;
-}
-const haveAarch64Gcc = goAvailable && haveTool('aarch64-linux-gnu-gcc');
-const hostIsLinuxAmd64 = process.platform === 'linux' && process.arch === 'x64';
-const haveHostGcc = goAvailable && hostIsLinuxAmd64 && haveTool('gcc');
-const haveMuslGcc = goAvailable && hostIsLinuxAmd64 && haveTool('musl-gcc');
+// The real builds: skipped with the reason without go, failing under CI.
+const describeGo = describeIf(haveGo());
+const haveAarch64Gcc = haveTools('aarch64-linux-gnu-gcc');
+const hostIsLinuxAmd64 = hostIs('linux', 'x64');
+const haveHostGcc = all(hostIsLinuxAmd64, haveTools('gcc'));
+const haveMuslGcc = all(hostIsLinuxAmd64, haveTools('musl-gcc'));
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -458,7 +449,7 @@ describeGo('runBuild', () => {
     return undefined;
   }
 
-  (haveAarch64Gcc ? it : it.skip)('cgo linux/arm64 links with the cross gcc the resolver finds', async () => {
+  itIf(haveAarch64Gcc)('cgo linux/arm64 links with the cross gcc the resolver finds', async () => {
     write(
       path.join(ws, 'apps/hello/cmd/cgo/main.go'),
       'package main\n\n/*\nstatic int twice(int x) { return 2 * x; }\n*/\nimport "C"\n\nfunc main() { println(int(C.twice(21))) }\n',
@@ -477,7 +468,7 @@ describeGo('runBuild', () => {
     expect(goVersionM(out)).toMatch(/build\s+CGO_ENABLED=1/);
   });
 
-  (haveMuslGcc ? it : it.skip)('cgo with libc musl links against musl (its loader in PT_INTERP)', async () => {
+  itIf(haveMuslGcc)('cgo with libc musl links against musl (its loader in PT_INTERP)', async () => {
     write(
       path.join(ws, 'apps/hello/cmd/cgomusl/main.go'),
       'package main\n\n// static int three(void) { return 3; }\nimport "C"\n\nfunc main() { println(int(C.three())) }\n',
@@ -494,7 +485,7 @@ describeGo('runBuild', () => {
     expect(interpreter64(r.artifacts[0])).toBe('/lib/ld-musl-x86_64.so.1');
   });
 
-  (haveHostGcc ? it : it.skip)('c-archive: the archive and its header are renamed into place together', async () => {
+  itIf(haveHostGcc)('c-archive: the archive and its header are renamed into place together', async () => {
     write(
       path.join(ws, 'apps/hello/cmd/clib/main.go'),
       'package main\n\nimport "C"\n\n//export Twice\nfunc Twice(x C.int) C.int { return 2 * x }\n\nfunc main() {}\n',

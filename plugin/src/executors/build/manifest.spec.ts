@@ -18,6 +18,7 @@ import {
 import { earlierProducts, removeEarlierProducts } from './record';
 import { defaultOutputDirName, resolveBuildOutputs } from '../../platforms/outputs';
 import { Capture } from './test-utils/capture';
+import { all, describeIf, haveGo, haveTools, hostIs, itIf } from '../../test-utils/gates';
 
 /**
  * in-toto publishes no JSON Schema for Statement v1 (its machine-readable form is protobuf) and
@@ -87,18 +88,9 @@ const STATEMENT_SCHEMA = {
 };
 const validateStatement = new Ajv2020({ allErrors: true, strict: false }).compile(STATEMENT_SCHEMA);
 
-const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
-if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for the build manifest tests in CI');
-if (!goAvailable) console.warn('go not found: skipping the build manifest tests that build');
-const describeGo = goAvailable ? describe : describe.skip;
-const hostIsLinuxAmd64 = process.platform === 'linux' && process.arch === 'x64';
-function haveTool(cmd: string): boolean {
-  const found = spawnSync(cmd, ['--version'], { encoding: 'utf8' }).status === 0;
-  if (!found && process.env.CI === 'true') throw new Error(`${cmd} is required in CI`);
-  if (!found) console.warn(`${cmd} not found: skipping the test that needs it`);
-  return found;
-}
-const haveHostGcc = goAvailable && hostIsLinuxAmd64 && haveTool('gcc');
+// The real builds: skipped with the reason without go, failing under CI.
+const describeGo = describeIf(haveGo());
+const haveHostGcc = all(hostIs('linux', 'x64'), haveTools('gcc'));
 
 const quiet = { stdout: null, stderr: null };
 
@@ -275,7 +267,7 @@ describeGo('build manifest of real builds', () => {
     }
   });
 
-  (haveHostGcc ? it : it.skip)('c-shared then c-archive into one directory: the .so and its manifest go, nothing else does', async () => {
+  itIf(haveHostGcc)('c-shared then c-archive into one directory: the .so and its manifest go, nothing else does', async () => {
     const outputDir = 'dist/clib';
     const dir = path.join(ws, outputDir);
     const input = { workspaceRoot: ws, projectRoot: 'apps/api', env, target: 'api:build-clib' };

@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtinPlatformTable } from '../../platforms/table';
-import { which } from '../shared/go';
 import { formatPlatform, parsePlatform } from '../../platforms/platform';
 import { aptInstallable } from './test-utils/apt';
 import { addProjectConfiguration } from '@nx/devkit';
@@ -13,13 +12,7 @@ import { asmCoverage } from '../../checks/asm-coverage';
 import { diagnose, formatDoctorReport, matrixFromProjects, matrixFromStrings, provenSentence, readProjectSources, runDoctor, type DoctorReport } from './executor';
 import type { ProjectOverride } from '../../graph/options';
 import type { ProbeRequest, ProbeResult, ProbeStep, Prober } from './probe';
-
-function need(tool: string): boolean {
-  if (which(tool)) return true;
-  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
-  console.warn(`skipped: ${tool} is not installed`);
-  return false;
-}
+import { haveTools, itIf } from '../../test-utils/gates';
 
 const SUM_GO = 'package sum\n\n// Sum adds xs.\nfunc Sum(xs []uint64) uint64\n';
 const SUM_AMD64 = '#include "textflag.h"\n\n// func Sum(xs []uint64) uint64\nTEXT ·Sum(SB),NOSPLIT,$0-32\n\tMOVQ $0, ret+24(FP)\n\tRET\n';
@@ -184,10 +177,13 @@ describe('diagnose (injected machine and probes)', () => {
     expect(report.ok).toBe(false);
   });
 
-  it('every apt-get package it names can be installed on this machine', () => {
-    const pkgs = [...new Set(report.gaps.flatMap((g) => [...(g.fix ?? '').matchAll(/apt-get install -y (\S+)/g)].map((m) => m[1])))];
-    expect(pkgs.sort()).toEqual(['gcc-riscv64-linux-gnu', 'libc6-arm64-cross', 'libc6-dev-armhf-cross', 'musl-tools', 'qemu-user']);
-    if (!need('apt-cache')) return;
+  const aptPackages = () => [...new Set(report.gaps.flatMap((g) => [...(g.fix ?? '').matchAll(/apt-get install -y (\S+)/g)].map((m) => m[1])))].sort();
+  it('names one apt-get package per gap it can fix', () => {
+    expect(aptPackages()).toEqual(['gcc-riscv64-linux-gnu', 'libc6-arm64-cross', 'libc6-dev-armhf-cross', 'musl-tools', 'qemu-user']);
+  });
+  itIf(haveTools('apt-cache'))('every apt-get package it names can be installed on this machine', () => {
+    const pkgs = aptPackages();
+    expect(pkgs).toHaveLength(5);
     expect(aptInstallable(pkgs)).toEqual(pkgs);
   });
 
@@ -261,7 +257,8 @@ describe('what the last sentence claims', () => {
   it('cgo for windows: the MinGW package; for loong64 (no Debian cross gcc): no apt-get command', () => {
     const r = diagnose({ ...base, matrix: [{ platform: parsePlatform('windows/amd64'), cgo: true }, { platform: parsePlatform('linux/loong64'), cgo: true }], probe: fakeProber().probe });
     expect(r.gaps.map((g) => g.fix)).toEqual(['apt-get install -y gcc-mingw-w64-x86-64', 'install zig, or set CC_FOR_linux_loong64', 'apt-get install -y qemu-user']);
-    if (!need('apt-cache')) return;
+  });
+  itIf(haveTools('apt-cache'))('the MinGW package it names can be installed on this machine', () => {
     expect(aptInstallable(['gcc-mingw-w64-x86-64'])).toEqual(['gcc-mingw-w64-x86-64']);
   });
   it('pure Go only: no claim about C', () => {
@@ -357,8 +354,7 @@ describe('doctor on this machine, for real', () => {
     expect(readProjectSources(path.join(ws, 'libs/sum')).map((f) => f.path).sort()).toEqual(['sum.go', 'sum_amd64.s', 'sum_arm64.s']);
   });
 
-  it('finds the riscv64 gap go build also hits, prints JSON and fails', async () => {
-    if (!need('go') || !need('aarch64-linux-gnu-gcc') || !need('qemu-aarch64') || !need('qemu-riscv64')) return;
+  itIf(haveTools('go', 'aarch64-linux-gnu-gcc', 'qemu-aarch64', 'qemu-riscv64'))('finds the riscv64 gap go build also hits, prints JSON and fails', async () => {
     // go agrees: riscv64 has no Sum, arm64 builds.
     const env = { ...process.env, GOWORK: 'off', CGO_ENABLED: '0' };
     const riscv = spawnSync('go', ['build', './...'], { cwd: path.join(ws, 'libs/sum'), env: { ...env, GOARCH: 'riscv64' }, encoding: 'utf8' });
@@ -381,8 +377,7 @@ describe('doctor on this machine, for real', () => {
     ]);
   });
 
-  it('takes cgo from the build targets when platforms are given without cgo', async () => {
-    if (!need('go')) return;
+  itIf(haveTools('go'))('takes cgo from the build targets when platforms are given without cgo', async () => {
     let out = '';
     const r = await runDoctor({ platforms: ['linux/arm64', 'linux/riscv64'], json: true }, { workspaceRoot: ws, projectName: 'sum', projects, env: process.env }, { write: (t) => (out += t) });
     const report = JSON.parse(out) as DoctorReport;
@@ -393,8 +388,7 @@ describe('doctor on this machine, for real', () => {
     expect(r.success).toBe(false); // riscv64 lacks Sum
   });
 
-  it('reads gocross.json from the project root and gives the probe the build target\'s C compiler options', async () => {
-    if (!need('go')) return;
+  itIf(haveTools('go'))('reads gocross.json from the project root and gives the probe the build target\'s C compiler options', async () => {
     const root = path.join(ws, 'apps/cfg');
     fs.mkdirSync(root, { recursive: true });
     fs.writeFileSync(path.join(root, 'go.mod'), 'module example.com/cfg\n\ngo 1.22\n');
@@ -427,8 +421,7 @@ describe('doctor on this machine, for real', () => {
     }
   });
 
-  it('succeeds when the matrix is fully served, and prints a table', async () => {
-    if (!need('go') || !need('aarch64-linux-gnu-gcc') || !need('qemu-aarch64')) return;
+  itIf(haveTools('go', 'aarch64-linux-gnu-gcc', 'qemu-aarch64'))('succeeds when the matrix is fully served, and prints a table', async () => {
     let out = '';
     const r = await runDoctor(
       { platforms: ['linux/arm64', 'linux/amd64'], cgo: true },

@@ -8,15 +8,9 @@ import { diagnose, formatDoctorReport, type MatrixEntry } from './executor';
 import { createProber, PROBE_OUTPUT } from './probe';
 import { aptInstallable } from './test-utils/apt';
 import { compilerWithoutTargetLibc } from './test-utils/hidden-libc';
+import { all, haveTools, itIf, lackFiles } from '../../test-utils/gates';
 
 /** The probes for real: real go, real cross gcc, real qemu-user, on this machine. */
-
-function need(tool: string): boolean {
-  if (which(tool)) return true;
-  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
-  console.warn(`skipped: ${tool} is not installed`);
-  return false;
-}
 
 let dir: string;
 beforeAll(() => {
@@ -50,8 +44,7 @@ function doctorFor(matrix: MatrixEntry[], exists?: (p: string) => boolean) {
 }
 
 describe('probes on this machine', () => {
-  it('linux/arm64 with cgo: compiles, links, builds a cgo program and runs it under qemu-aarch64 -L /usr/aarch64-linux-gnu', () => {
-    if (!need('go') || !need('aarch64-linux-gnu-gcc') || !need('qemu-aarch64')) return;
+  itIf(haveTools('go', 'aarch64-linux-gnu-gcc', 'qemu-aarch64'))('linux/arm64 with cgo: compiles, links, builds a cgo program and runs it under qemu-aarch64 -L /usr/aarch64-linux-gnu', () => {
     const { report, calls } = doctorFor([{ platform: parsePlatform('linux/arm64'), cgo: true }]);
     expect(calls[0].cCompile?.ok).toBe(true);
     expect(calls[0].cLink?.ok).toBe(true);
@@ -63,8 +56,9 @@ describe('probes on this machine', () => {
     expect(report.rows[0]).toMatchObject({ tests: { status: 'ok', summary: 'qemu-aarch64 -L /usr/aarch64-linux-gnu' }, proof: { built: true, cgoLinked: true, ran: true } });
   });
 
-  it('linux/arm/7 with a cross gcc whose target C library is not installed: names libc6-dev-armhf-cross, which owns the missing header', () => {
-    if (!need('go') || !need('arm-linux-gnueabihf-gcc') || !need('qemu-arm')) return;
+  const armhf = haveTools('go', 'arm-linux-gnueabihf-gcc', 'qemu-arm');
+  let missingHeader = '';
+  itIf(armhf)('linux/arm/7 with a cross gcc whose target C library is not installed: names libc6-dev-armhf-cross, which owns the missing header', () => {
     const cc = compilerWithoutTargetLibc('arm-linux-gnueabihf', dir, which) as string;
     const { report, calls } = doctorFor([{ platform: parsePlatform('linux/arm/7'), cgo: true, cc }]);
     expect(calls[0].go.ok).toBe(true);
@@ -79,32 +73,35 @@ describe('probes on this machine', () => {
     const header = /the header (\S+) is missing/.exec(report.gaps[0].detail);
     expect(header).not.toBeNull();
     expect(formatDoctorReport(report)).not.toMatch(/Every platform/);
-    if (!need('dpkg') || !need('apt-cache')) return;
-    const owner = spawnSync('dpkg', ['-S', `/usr/arm-linux-gnueabihf/include/${(header as RegExpExecArray)[1]}`], { encoding: 'utf8' });
+    missingHeader = (header as RegExpExecArray)[1];
+  });
+  itIf(all(armhf, haveTools('dpkg', 'apt-cache')))('linux/arm/7: libc6-dev-armhf-cross owns that header and apt can install it', () => {
+    expect(missingHeader).not.toBe('');
+    const owner = spawnSync('dpkg', ['-S', `/usr/arm-linux-gnueabihf/include/${missingHeader}`], { encoding: 'utf8' });
     expect(owner.stdout.split(':')[0]).toBe('libc6-dev-armhf-cross');
     expect(aptInstallable(['libc6-dev-armhf-cross'])).toEqual(['libc6-dev-armhf-cross']);
   });
 
-  it('linux/arm64 cgo binary under qemu without the target sysroot: names libc6-arm64-cross, which owns the loader', () => {
-    if (!need('go') || !need('aarch64-linux-gnu-gcc') || !need('qemu-aarch64')) return;
-    if (fs.existsSync('/lib/ld-linux-aarch64.so.1')) {
-      console.warn('skipped: /lib/ld-linux-aarch64.so.1 exists here, qemu finds the loader without -L');
-      return;
-    }
+  // With the loader at /lib (an arm64 host, or libc6:arm64 installed) qemu finds it without -L.
+  const noLoader = all(haveTools('go', 'aarch64-linux-gnu-gcc', 'qemu-aarch64'), lackFiles('/lib/ld-linux-aarch64.so.1'));
+  let gapDetail = '';
+  itIf(noLoader)('linux/arm64 cgo binary under qemu without the target sysroot: names libc6-arm64-cross, which owns the loader', () => {
     // As on a machine where /usr/aarch64-linux-gnu does not exist: the test executor passes no -L.
     const { report, calls } = doctorFor([{ platform: parsePlatform('linux/arm64'), cgo: true }], (p) => p !== '/usr/aarch64-linux-gnu' && fs.existsSync(p));
     expect(calls[0].cgo?.ok).toBe(true);
     expect(calls[0].run).toMatchObject({ ok: false, binary: 'cgo' });
     expect(report.rows[0]).toMatchObject({ cgo: { status: 'ok' }, tests: { status: 'gap', summary: 'no target libc' }, proof: { cgoLinked: true, ran: false } });
     expect(report.gaps.map((g) => g.fix)).toEqual(['apt-get install -y libc6-arm64-cross']);
-    if (!need('dpkg')) return;
-    const loader = /loader (\S+) of/.exec(report.gaps[0].detail) as RegExpExecArray;
+    gapDetail = report.gaps[0].detail;
+  });
+  itIf(all(noLoader, haveTools('dpkg')))('linux/arm64 without the target sysroot: libc6-arm64-cross owns the loader it names', () => {
+    const loader = /loader (\S+) of/.exec(gapDetail) as RegExpExecArray;
+    expect(loader).not.toBeNull();
     const owner = spawnSync('dpkg', ['-S', `/usr/aarch64-linux-gnu${loader[1]}`], { encoding: 'utf8' });
     expect(owner.stdout.split(':')[0]).toBe('libc6-arm64-cross');
   });
 
-  it('pure Go for a platform with nothing to run it: built, tests compile only', () => {
-    if (!need('go')) return;
+  itIf(haveTools('go'))('pure Go for a platform with nothing to run it: built, tests compile only', () => {
     const { report, calls } = doctorFor([{ platform: parsePlatform('windows/amd64'), cgo: false }]);
     expect(calls[0].go.ok).toBe(true);
     expect(calls[0].run).toBeUndefined();

@@ -5,16 +5,9 @@ import * as path from 'node:path';
 import { resolveBuildOutputs } from '../../platforms/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import { resolveCToolchain } from '../../platforms/toolchain';
-import { which } from '../shared/go';
 import type { Logger } from '../test/executor';
 import { parseTargetRef, pipedInputFix, pipedInputNotReaching, programArgs, readTargetOptionsFrom, runBinary, splitCommandLine, spawnProgram } from './executor';
-
-function need(tool: string): boolean {
-  if (which(tool)) return true;
-  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
-  console.warn(`skipped: ${tool} is not installed`);
-  return false;
-}
+import { all, haveTools, hostIs, itIf } from '../../test-utils/gates';
 
 function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -215,9 +208,8 @@ describe('running built binaries, for real', () => {
     { target: 'build-linux-riscv64', tools: ['qemu-riscv64'], expect: 'linux/riscv64 args=a,b c\n', l: false },
     { target: 'build-linux-amd64', tools: [], expect: 'linux/amd64 args=a,b c\n', l: false },
   ];
-  it.each(cases)('$target runs with args', async (c) => {
-    if (!need('go') || !c.tools.every(need)) return;
-    if (c.target === 'build-linux-amd64' && process.arch !== 'x64') return;
+  for (const c of cases)
+  itIf(all(haveTools('go', ...c.tools), c.target === 'build-linux-amd64' ? hostIs('linux', 'x64') : { ok: true }))(`${c.target} runs with args`, async () => {
     build(c.target);
     const logger = memoryLogger();
     const r = await runBinary(
@@ -231,8 +223,7 @@ describe('running built binaries, for real', () => {
     expect(r.argv?.includes('-L')).toBe(c.l);
   });
 
-  it('feeds stdin to a program under qemu and passes the words after -- in order', async () => {
-    if (!need('go') || !need('qemu-aarch64') || !need('aarch64-linux-gnu-gcc')) return;
+  itIf(haveTools('go', 'qemu-aarch64', 'aarch64-linux-gnu-gcc'))('feeds stdin to a program under qemu and passes the words after -- in order', async () => {
     build('build-linux-arm64');
     const logger = memoryLogger();
     const r = await runBinary(
@@ -245,8 +236,7 @@ describe('running built binaries, for real', () => {
     expect(logger.lines.find((l) => l.startsWith('info: running'))).toMatch(/ stdin --flag value 'b c' for linux\/arm64 under qemu-aarch64$/);
   });
 
-  it('emulates the device CPU: a GOARM=7 build dies on a Pi Zero CPU, a GOARM=6 build runs', async () => {
-    if (!need('go') || !need('arm-linux-gnueabihf-gcc') || !need('qemu-arm')) return;
+  itIf(haveTools('go', 'arm-linux-gnueabihf-gcc', 'qemu-arm'))('emulates the device CPU: a GOARM=7 build dies on a Pi Zero CPU, a GOARM=6 build runs', async () => {
     build('build-linux-arm-7', { cgo: false });
     const logger = memoryLogger();
     const r7 = await runBinary(
@@ -274,8 +264,7 @@ describe('running built binaries, for real', () => {
     expect(r6.success).toBe(true);
   });
 
-  it('passes a non-zero exit status through as a failure', async () => {
-    if (!need('go') || !need('qemu-s390x')) return;
+  itIf(haveTools('go', 'qemu-s390x'))('passes a non-zero exit status through as a failure', async () => {
     build('build-linux-s390x');
     const logger = memoryLogger();
     const r = await runBinary(
@@ -295,8 +284,7 @@ describe('running built binaries, for real', () => {
     expect(logger.lines.join('\n')).toContain('build it first with nx run echo:build-linux-mips64le');
   });
 
-  it('refuses a binary of the wrong architecture', async () => {
-    if (!need('go') || !need('qemu-mips64el')) return;
+  itIf(haveTools('go', 'qemu-mips64el'))('refuses a binary of the wrong architecture', async () => {
     // The riscv64 binary sitting where the mips64le one should be.
     const wrong = build('build-linux-riscv64');
     const mipsPath = resolveBuildOutputs(targets['build-linux-mips64le'].options, { workspaceRoot: ws, projectRoot }).files[0].path;

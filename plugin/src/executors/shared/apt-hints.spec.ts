@@ -12,13 +12,7 @@ import { parsePlatform } from '../../platforms/platform';
 import { runMethod } from '../test/qemu';
 import { explainGoFailure } from './explain';
 import { which } from './go';
-
-function need(tool: string): boolean {
-  if (which(tool, process.env)) return true;
-  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
-  console.warn(`skipped: ${tool} is not installed`);
-  return false;
-}
+import { haveTools, itIf } from '../../test-utils/gates';
 
 const pkgOf = (fix: string | undefined) => /apt-get install -y (\S+)/.exec(fix ?? '')?.[1];
 
@@ -49,8 +43,7 @@ describe('apt-get install hints name the package that holds the program', () => 
   ];
   const output = 'cgo: C compiler "nowhere-gcc" not found: exec: "nowhere-gcc": executable file not found in $PATH\n';
 
-  it('cc-not-found: the C compiler package of each platform, and gcc for this machine', () => {
-    if (!need('apt-cache') || !need('dpkg')) return;
+  itIf(haveTools('apt-cache', 'dpkg'))('cc-not-found: the C compiler package of each platform, and gcc for this machine', () => {
     const named = cases.map(({ platform, program }) => {
       const p = parsePlatform(platform);
       const [h] = explainGoFailure(output, { goos: p.goos, goarch: p.goarch, cgo: true, cc: 'nowhere-gcc' });
@@ -67,8 +60,7 @@ describe('apt-get install hints name the package that holds the program', () => 
     }
   });
 
-  it('a missing qemu: qemu-user for qemu-<arch>, qemu-user-static for qemu-<arch>-static', () => {
-    if (!need('apt-cache') || !need('dpkg')) return;
+  itIf(haveTools('apt-cache', 'dpkg'))('a missing qemu: qemu-user for qemu-<arch>, qemu-user-static for qemu-<arch>-static', () => {
     const fixOf = (qemu?: string) => {
       const m = runMethod({ platform: parsePlatform('linux/riscv64'), hostGoos: 'linux', hostGoarch: 'amd64', which: () => undefined, qemu });
       return m.kind === 'unavailable' ? m.fix : undefined;
@@ -88,8 +80,7 @@ describe('apt-get install hints name the package that holds the program', () => 
 });
 
 describe('apt-get install commands of the check and failure pages', () => {
-  it('every package they install is a real package', () => {
-    if (!need('apt-cache')) return;
+  itIf(haveTools('apt-cache'))('every package they install is a real package', () => {
     const docs = path.resolve(__dirname, '../../../../docs');
     const named: { page: string; pkg: string }[] = [];
     for (const dir of ['checks', 'failures']) {

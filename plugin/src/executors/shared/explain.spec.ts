@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { compilerWithoutTargetLibc } from '../doctor/test-utils/hidden-libc';
 import { explainGoFailure, ExplainContext, FAILURE_IDS, formatHints } from './explain';
 import { which } from './go';
+import { all, gate, haveTools, hostIs, itIf, lackFiles } from '../../test-utils/gates';
 
 /**
  * Every signature is reproduced for real: go (or qemu) is run with a bad setup in a temp module,
@@ -14,13 +15,6 @@ import { which } from './go';
 const workspace = path.resolve(__dirname, '../../../..');
 let root: string;
 const go = which('go');
-
-function need(tool: string): boolean {
-  if (which(tool)) return true;
-  if (process.env.CI === 'true') throw new Error(`${tool} is required on CI`);
-  console.warn(`skipped: ${tool} is not installed`);
-  return false;
-}
 
 function module(name: string, files: Record<string, string>): string {
   const dir = path.join(root, name);
@@ -64,8 +58,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('compiler for the wrong architecture', () => {
-  it('host gcc assembling runtime/cgo gcc_arm64.S', () => {
-    if (!need('gcc')) return;
+  itIf(haveTools('gcc'))('host gcc assembling runtime/cgo gcc_arm64.S', () => {
     const dir = module('foreignasm', { 'main.go': CGO_MAIN });
     const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'gcc' });
     expect(out).toMatch(/gcc_arm64\.S/);
@@ -77,8 +70,7 @@ describe('compiler for the wrong architecture', () => {
     expect(hints[0].docs).toBe('docs/failures/cgo-foreign-asm.md');
   });
 
-  it("host gcc given -marm for GOARCH=arm", () => {
-    if (!need('gcc')) return;
+  itIf(haveTools('gcc'))("host gcc given -marm for GOARCH=arm", () => {
     const dir = module('marm', { 'main.go': CGO_MAIN });
     const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm', GOARM: '7', CC: 'gcc' });
     expect(out).toContain("unrecognized command-line option '-marm'");
@@ -88,8 +80,7 @@ describe('compiler for the wrong architecture', () => {
     expect(hints[0].fix).toContain('gcc-arm-linux-gnueabihf');
   });
 
-  it('aarch64 gcc given -m64 for GOARCH=amd64', () => {
-    if (!need('aarch64-linux-gnu-gcc')) return;
+  itIf(haveTools('aarch64-linux-gnu-gcc'))('aarch64 gcc given -m64 for GOARCH=amd64', () => {
     const dir = module('m64', { 'main.go': CGO_MAIN });
     const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'amd64', CC: 'aarch64-linux-gnu-gcc' });
     const hints = explainGoFailure(out, { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'aarch64-linux-gnu-gcc' });
@@ -118,7 +109,6 @@ describe('cross compiler without the target C library (libc6-dev-<arch>-cross no
     return m[1];
   }
   function expectPackageOwns(pkg: string, file: string): void {
-    if (!need('apt-cache') || !need('dpkg')) return;
     const show = spawnSync('apt-cache', ['show', pkg], { encoding: 'utf8' });
     expect(show.status).toBe(0);
     expect(show.stdout).toContain(`Package: ${pkg}`);
@@ -127,11 +117,13 @@ describe('cross compiler without the target C library (libc6-dev-<arch>-cross no
     expect(owner.stdout.split(':')[0]).toBe(pkg);
   }
 
-  it.each([
+  /** The file each case found missing, for the apt/dpkg cross-check. */
+  const missingFile: Record<string, string> = {};
+  for (const [goarch, goarm, triple, expected] of [
     ['arm', '7', 'arm-linux-gnueabihf', 'libc6-dev-armhf-cross'],
     ['riscv64', undefined, 'riscv64-linux-gnu', 'libc6-dev-riscv64-cross'],
-  ])('GOARCH=%s: missing headers name the package (real gcc, real go)', (goarch, goarm, triple, expected) => {
-    if (!need(`${triple}-gcc`)) return;
+  ] as [string, string | undefined, string, string][]) {
+  itIf(haveTools(`${triple}-gcc`))(`GOARCH=${goarch}: missing headers name the package (real gcc, real go)`, () => {
     const cc = compilerWithoutTargetLibc(triple, root, which) as string;
     const dir = module(`nolibc-${goarch}`, { 'main.go': CGO_MAIN });
     const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: goarch, ...(goarm ? { GOARM: goarm } : {}), CC: cc });
@@ -143,12 +135,16 @@ describe('cross compiler without the target C library (libc6-dev-<arch>-cross no
     expect(hints[0].message).toContain(`(${triple})`);
     expect(hints[0].fix).toMatch(/^apt-get install -y /);
     expect(packageOf(hints[0].fix)).toBe(expected);
-    expectPackageOwns(expected, `/usr/${triple}/include/${(header as RegExpExecArray)[1]}`);
+    missingFile[`headers-${goarch}`] = `/usr/${triple}/include/${(header as RegExpExecArray)[1]}`;
   });
+  itIf(haveTools(`${triple}-gcc`, 'apt-cache', 'dpkg'))(`GOARCH=${goarch}: the package named for the missing header owns it (apt-cache, dpkg)`, () => {
+    expect(missingFile[`headers-${goarch}`]).toBeDefined();
+    expectPackageOwns(expected, missingFile[`headers-${goarch}`]);
+  });
+  }
 
-  it('GOARCH=arm: missing crt files at link time name the package', () => {
+  itIf(haveTools('arm-linux-gnueabihf-gcc'))('GOARCH=arm: missing crt files at link time name the package', () => {
     const triple = 'arm-linux-gnueabihf';
-    if (!need(`${triple}-gcc`)) return;
     const cc = compilerWithoutTargetLibc(triple, root, which) as string;
     const dir = module('nocrt-arm', { 'main.go': CGO_MAIN });
     // The headers are found (compiling works), the startup files and libc are not (linking fails).
@@ -159,7 +155,11 @@ describe('cross compiler without the target C library (libc6-dev-<arch>-cross no
     expect(hints.map((h) => h.id)).toEqual(['cross-libc-missing']);
     expect(hints[0].message).toContain(`startup file or library ${(crt as RegExpExecArray)[1]} is missing`);
     expect(packageOf(hints[0].fix)).toBe('libc6-dev-armhf-cross');
-    expectPackageOwns('libc6-dev-armhf-cross', `/usr/${triple}/lib/${(crt as RegExpExecArray)[1]}`);
+    missingFile['crt-arm'] = `/usr/${triple}/lib/${(crt as RegExpExecArray)[1]}`;
+  });
+  itIf(haveTools('arm-linux-gnueabihf-gcc', 'apt-cache', 'dpkg'))('GOARCH=arm: the package named for the missing crt file owns it (apt-cache, dpkg)', () => {
+    expect(missingFile['crt-arm']).toBeDefined();
+    expectPackageOwns('libc6-dev-armhf-cross', missingFile['crt-arm']);
   });
 
   it('names armel for the soft-float compiler and libc6-dev for the host gcc', () => {
@@ -169,17 +169,18 @@ describe('cross compiler without the target C library (libc6-dev-<arch>-cross no
     expect(packageOf(goarm5[0].fix)).toBe('libc6-dev-armel-cross');
     const host = explainGoFailure('/usr/bin/ld: cannot find -lc: No such file or directory\n', { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'gcc' });
     expect(packageOf(host[0].fix)).toBe('libc6-dev');
-    // Debian's native gcc is also named after the machine's own triple: its libc is libc6-dev.
-    const own = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' }[process.arch as string];
-    if (own) {
-      const native = explainGoFailure('/usr/bin/ld: cannot find crt1.o: No such file or directory\n', { goos: 'linux', goarch: process.arch === 'x64' ? 'amd64' : 'arm64', cgo: true, cc: `${own}-gcc` });
-      expect(packageOf(native[0].fix)).toBe('libc6-dev');
-    }
     const clang = explainGoFailure("x.c:1:10: fatal error: 'stdio.h' file not found\n", { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'clang --target=riscv64-linux-gnu' });
     expect(packageOf(clang[0].fix)).toBe('libc6-dev-riscv64-cross');
     const musl = explainGoFailure('x.c:1:10: fatal error: stdlib.h: No such file or directory\n', { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'musl-gcc' });
     expect(packageOf(musl[0].fix)).toBe('musl-tools');
-    if (!need('apt-cache')) return;
+  });
+  // Debian's native gcc is also named after the machine's own triple: its libc is libc6-dev.
+  const own = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' }[process.arch as string];
+  itIf(gate(own !== undefined, `needs an amd64 or arm64 host (this is ${process.arch})`))('names libc6-dev for the native gcc named after the host triple', () => {
+    const native = explainGoFailure('/usr/bin/ld: cannot find crt1.o: No such file or directory\n', { goos: 'linux', goarch: process.arch === 'x64' ? 'amd64' : 'arm64', cgo: true, cc: `${own}-gcc` });
+    expect(packageOf(native[0].fix)).toBe('libc6-dev');
+  });
+  itIf(haveTools('apt-cache'))('armel, libc6-dev, riscv64 and musl packages it names exist (apt-cache show)', () => {
     for (const pkg of ['libc6-dev-armel-cross', 'libc6-dev', 'libc6-dev-riscv64-cross', 'musl-tools']) expect(spawnSync('apt-cache', ['show', pkg], { encoding: 'utf8' }).status).toBe(0);
   });
 
@@ -235,8 +236,7 @@ describe('linking foreign or unfit C code', () => {
   const useFoo = (ldflags: string) =>
     `package main\n\n/*\n#cgo LDFLAGS: ${ldflags}\nint foo(int);\n*/\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println(C.foo(1)) }\n`;
 
-  it('skipping incompatible libfoo.a when searching for -lfoo', () => {
-    if (!need('gcc') || !need('aarch64-linux-gnu-gcc')) return;
+  itIf(haveTools('gcc', 'aarch64-linux-gnu-gcc'))('skipping incompatible libfoo.a when searching for -lfoo', () => {
     const dir = module('incompat', { 'main.go': useFoo(`-L${libDir} -lfoo`) });
     const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'aarch64-linux-gnu-gcc' });
     const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'aarch64-linux-gnu-gcc' });
@@ -247,8 +247,7 @@ describe('linking foreign or unfit C code', () => {
     expect(hints[0].fix).toContain("the archive-arch check of this project's validate target names the foreign objects");
   });
 
-  it('file in wrong format', () => {
-    if (!need('gcc') || !need('aarch64-linux-gnu-gcc')) return;
+  itIf(haveTools('gcc', 'aarch64-linux-gnu-gcc'))('file in wrong format', () => {
     const dir = module('wrongfmt', { 'main.go': useFoo(path.join(libDir, 'libfoo.a')) });
     const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'aarch64-linux-gnu-gcc' });
     const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'aarch64-linux-gnu-gcc' });
@@ -258,8 +257,7 @@ describe('linking foreign or unfit C code', () => {
     expect(hints[0].fix).toContain("the archive-arch check of this project's validate target lists every foreign member");
   });
 
-  it('undefined reference to a symbol of a glibc version the sysroot lacks', () => {
-    if (!need('gcc') || process.arch !== 'x64') return;
+  itIf(all(haveTools('gcc'), hostIs('linux', 'x64')))('undefined reference to a symbol of a glibc version the sysroot lacks', () => {
     // The object asks for memcpy@GLIBC_2.99, as code compiled against a newer glibc asks for memcpy@GLIBC_2.34.
     const dir = module('glibcver', {
       'main.go':
@@ -272,8 +270,7 @@ describe('linking foreign or unfit C code', () => {
     expect(hints[0].fix).toContain('zig cc, whose -target takes it after the triple (x86_64-linux-gnu.2.28 for glibc 2.28)');
   });
 
-  it('relocation … can not be used when making a PIE object', () => {
-    if (!need('gcc') || process.arch !== 'x64') return;
+  itIf(all(haveTools('gcc'), hostIs('linux', 'x64')))('relocation … can not be used when making a PIE object', () => {
     const pieDir = path.join(root, 'nopic');
     fs.mkdirSync(pieDir, { recursive: true });
     fs.writeFileSync(path.join(pieDir, 'bar.c'), 'static const char msg[] = "hi";\nconst char *bar(void) { return msg; }\n');
@@ -292,14 +289,13 @@ describe('linking foreign or unfit C code', () => {
 });
 
 describe('running under qemu', () => {
-  it('dynamic binary run without the target sysroot', () => {
-    if (!need('aarch64-linux-gnu-gcc') || !need('qemu-aarch64')) return;
-    if (fs.existsSync('/lib/ld-linux-aarch64.so.1')) {
-      console.warn('skipped: /lib/ld-linux-aarch64.so.1 exists on this machine, qemu finds the loader without -L');
-      return;
-    }
+  // With the loader at /lib (an arm64 host, or libc6:arm64 installed) qemu finds it without -L.
+  const noLoader = all(haveTools('aarch64-linux-gnu-gcc', 'qemu-aarch64'), lackFiles('/lib/ld-linux-aarch64.so.1'));
+  let bin = '';
+  let cmd: string[] = [];
+  itIf(noLoader)('dynamic binary run without the target sysroot', () => {
     const dir = module('qemuloader', { 'main.go': CGO_MAIN });
-    const bin = path.join(root, 'qemuloader.bin');
+    bin = path.join(root, 'qemuloader.bin');
     const b = spawnSync(go as string, ['build', '-o', bin, '.'], {
       cwd: dir,
       env: baseEnv({ CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'aarch64-linux-gnu-gcc' }),
@@ -313,8 +309,10 @@ describe('running under qemu', () => {
     expect(hints[0].fix).toContain('-L /usr/aarch64-linux-gnu');
     expect(hints[0].fix).toContain('libc6-arm64-cross');
     // The command the fix names runs the binary once the package is there (it holds the loader qemu looked for).
-    const cmd = /run with (qemu-aarch64 -L \S+)/.exec(hints[0].fix)![1].split(' ');
-    if (!need('dpkg')) return;
+    cmd = /run with (qemu-aarch64 -L \S+)/.exec(hints[0].fix)![1].split(' ');
+  });
+  itIf(all(noLoader, haveTools('dpkg')))('the command its fix names runs that binary (the package holds the loader)', () => {
+    expect(cmd).not.toEqual([]);
     expect(spawnSync('dpkg', ['-S', '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1'], { encoding: 'utf8' }).stdout).toMatch(/^libc6-arm64-cross: /m);
     const ok = spawnSync(cmd[0], [...cmd.slice(1), bin], { encoding: 'utf8' });
     expect(ok.stderr).toBe('');
@@ -326,8 +324,7 @@ describe('running under qemu', () => {
 describe('binary built for a newer CPU than the one running it', () => {
   // Runtime only (no fmt): keeps the extra GOARM/GOAMD64 compilations small.
   const plain = 'package main\n\nfunc main() { println("hi") }\n';
-  it('GOARM=7 on an ARMv6 CPU (qemu-arm -cpu arm1176, a Pi Zero)', () => {
-    if (!need('qemu-arm')) return;
+  itIf(haveTools('qemu-arm'))('GOARM=7 on an ARMv6 CPU (qemu-arm -cpu arm1176, a Pi Zero)', () => {
     const dir = module('armv7onv6', { 'main.go': plain });
     const bin = path.join(root, 'armv7onv6.bin');
     const b = spawnSync(go as string, ['build', '-o', bin, '.'], { cwd: dir, env: baseEnv({ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'arm', GOARM: '7' }), encoding: 'utf8' });
@@ -341,8 +338,7 @@ describe('binary built for a newer CPU than the one running it', () => {
     expect(hints[0].fix).toContain('GOARM=6');
   });
 
-  it('GOAMD64=v4 on a baseline x86-64 CPU (qemu-x86_64 -cpu qemu64)', () => {
-    if (!need('qemu-x86_64')) return;
+  itIf(haveTools('qemu-x86_64'))('GOAMD64=v4 on a baseline x86-64 CPU (qemu-x86_64 -cpu qemu64)', () => {
     const dir = module('amd64v4', { 'main.go': plain });
     const bin = path.join(root, 'amd64v4.bin');
     const b = spawnSync(go as string, ['build', '-o', bin, '.'], { cwd: dir, env: baseEnv({ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64', GOAMD64: 'v4' }), encoding: 'utf8' });

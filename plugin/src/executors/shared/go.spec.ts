@@ -4,10 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { clearGoEnvMemo, findGo, passthroughEnv, platformTableFor, readGoEnv, readGoVersion, runGo, which } from './go';
+import { haveGo, itIf } from '../../test-utils/gates';
 
-const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
-if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for these tests in CI');
-const itGo = goAvailable ? it : it.skip;
+const itGo = itIf(haveGo());
 
 describe('executors/shared/go', () => {
   it('runGo: stdin closed by default, data written and closed on request, captured output capped by keepOutput', async () => {

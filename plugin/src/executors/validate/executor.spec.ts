@@ -2,7 +2,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildFixture, compileC, haveTools, HELLO, REPRO } from '../../checks/test-utils/fixtures';
+import { buildFixture, compileC, HELLO, REPRO } from '../../checks/test-utils/fixtures';
+import { haveTools, itIf } from '../../test-utils/gates';
 import type { TimedValidationResult } from '../../report';
 import * as crypto from 'node:crypto';
 import { BUILD_TYPE, BUILDER_ID, PROVENANCE_TYPE, STATEMENT_TYPE } from '../../manifest/manifest';
@@ -100,8 +101,7 @@ describe('validate executor', () => {
     expect(r.error).toBe('apps/api/gocross.policy.json: $.checks["glibc-version"][1].max: expected a string, got number 2.17');
   });
 
-  it('prebuilt files matched by globs get the platform of their directory', async () => {
-    if (!haveTools('gcc', 'ar')) return;
+  itIf(haveTools('gcc', 'ar'))('prebuilt files matched by globs get the platform of their directory', async () => {
     const a = compileC('gcc', 'int vendored(void) { return 1; }\n', 'libvendor.a');
     const dest = path.join(root, 'apps/api/prebuilt/linux-arm64/libvendor.a');
     fs.mkdirSync(path.dirname(dest), { recursive: true });
@@ -121,8 +121,7 @@ describe('validate executor', () => {
     }
   });
 
-  it('a library (compileOnly) gets the source checks, go vet -asmdecl included, per platform', async () => {
-    if (!haveTools('go')) return;
+  itIf(haveTools('go'))('a library (compileOnly) gets the source checks, go vet -asmdecl included, per platform', async () => {
     const lib = path.join(root, 'libs/m');
     fs.mkdirSync(lib, { recursive: true });
     fs.writeFileSync(path.join(lib, 'go.mod'), 'module example.com/m\n\ngo 1.22\n');

@@ -2,7 +2,8 @@ import { addProjectConfiguration, readJson, Tree } from '@nx/devkit';
 import { applicationGenerator } from './generator';
 import { libraryGenerator } from '../library/generator';
 import { installedGoVersion } from '../shared/go';
-import { emptyWorkspace, haveTool, removeTempDirs, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
+import { emptyWorkspace, removeTempDirs, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
+import { haveTools, itIf } from '../../test-utils/gates';
 
 describe('application generator', () => {
   let tree: Tree;
@@ -127,9 +128,8 @@ describe('application generator', () => {
 
   describe('generated code, for real', () => {
     let dir: string;
-    let have = true;
+    const itGo = itIf(haveTools('go', 'gofmt'));
     beforeAll(async () => {
-      have = haveTool('go') && haveTool('gofmt');
       const t = emptyWorkspace();
       await applicationGenerator(t, { name: 'api', modulePrefix: 'example.com/shop' });
       await libraryGenerator(t, { name: 'money-math', modulePrefix: 'example.com/shop' });
@@ -138,15 +138,13 @@ describe('application generator', () => {
       dir = writeTreeToDisk(t);
     });
 
-    it('is gofmt-clean', () => {
-      if (!have) return;
+    itGo('is gofmt-clean', () => {
       const r = run('gofmt', ['-l', '.'], dir);
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe('');
     });
 
-    it('vets and passes its tests in the go.work workspace', () => {
-      if (!have) return;
+    itGo('vets and passes its tests in the go.work workspace', () => {
       const env = { GOWORK: `${dir}/go.work`, GOFLAGS: '' };
       const pkgs = ['example.com/shop/apps/api/...', 'example.com/shop/libs/money-math/...'];
       const vet = run('go', ['vet', ...pkgs], dir, env);

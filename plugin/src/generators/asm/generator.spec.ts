@@ -3,7 +3,8 @@ import * as path from 'path';
 import { logger, Tree } from '@nx/devkit';
 import { asmGenerator, declConstraint, fallbackConstraint, snakeCase } from './generator';
 import { libraryGenerator } from '../library/generator';
-import { emptyWorkspace, haveTool, removeTempDirs, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
+import { emptyWorkspace, removeTempDirs, run, snapshotTree, writeTreeToDisk } from '../shared/test-utils';
+import { haveTools, itIf } from '../../test-utils/gates';
 
 const SUM = 'func Sum(xs []uint64) uint64';
 const MIX =
@@ -91,11 +92,11 @@ describe('asm generator', () => {
     expect(tree.read(`${d}/sum_asm_test.go`, 'utf-8')).toContain('quick.CheckEqual(impl, ref');
   });
 
-  it.each([
+  for (const [name, listed, prefix] of [
     ['a go.work that lists the module', true, ''],
     ['a go.work without the module', false, 'GOWORK=off '],
-  ])('prints a vet command that works from the workspace root (%s) and fails when a frame is wrong', async (_name, listed, prefix) => {
-    if (!haveTool('go')) return;
+  ] as [string, boolean, string][])
+  itIf(haveTools('go'))(`prints a vet command that works from the workspace root (${name}) and fails when a frame is wrong`, async () => {
     const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     info.mockClear();
     const tree = await mathxTree();
@@ -201,11 +202,10 @@ describe('asm generator', () => {
   describe('the generated package, for real', () => {
     let dir = '';
     let pkgDir = '';
-    let have = true;
+    const itGo = itIf(haveTools('go', 'gofmt'));
     const goEnv = (goos: string, goarch: string, extra: Record<string, string> = {}) => ({ GOOS: goos, GOARCH: goarch, CGO_ENABLED: '0', ...extra });
 
     beforeAll(async () => {
-      have = haveTool('go') && haveTool('gofmt');
       const tree = await mathxTree();
       await asmGenerator(tree, { project: 'mathx', signature: SUM, arches: 'amd64,arm64' });
       // what a user does next: implement the generic function and the amd64 and arm64 bodies
@@ -224,14 +224,12 @@ describe('asm generator', () => {
       pkgDir = path.join(dir, 'libs/mathx');
     });
 
-    it('keeps the hand-written bodies', () => {
-      if (!have) return;
+    itGo('keeps the hand-written bodies', () => {
       expect(fs.readFileSync(path.join(pkgDir, 'sum_amd64.s'), 'utf-8')).toContain(SUM_AMD64);
       expect(fs.readFileSync(path.join(pkgDir, 'sum_arm64.s'), 'utf-8')).toContain(SUM_ARM64);
     });
 
-    it('is gofmt-clean', () => {
-      if (!have) return;
+    itGo('is gofmt-clean', () => {
       const r = run('gofmt', ['-l', '.'], dir);
       expect(r.stderr + r.stdout).toBe('');
     });
@@ -244,8 +242,8 @@ describe('asm generator', () => {
       ['linux', 'mips', {}],
     ];
 
-    it.each(platforms)('vets (asmdecl) and builds for %s/%s', (goos, goarch, extra) => {
-      if (!have) return;
+    for (const [goos, goarch, extra] of platforms)
+    itGo(`vets (asmdecl) and builds for ${goos}/${goarch}`, () => {
       const vet = run('go', ['vet', '.'], pkgDir, goEnv(goos, goarch, extra));
       expect(vet.stderr).toBe('');
       expect(vet.status).toBe(0);
@@ -255,16 +253,14 @@ describe('asm generator', () => {
       expect(build.status).toBe(0);
     });
 
-    it('vets and builds with -tags purego', () => {
-      if (!have) return;
+    itGo('vets and builds with -tags purego', () => {
       for (const goarch of ['amd64', 'arm64']) {
         const vet = run('go', ['vet', '-tags', 'purego', '.'], pkgDir, goEnv('linux', goarch));
         expect(vet.stderr).toBe('');
       }
     });
 
-    it('passes its tests natively, and with -tags purego', () => {
-      if (!have) return;
+    itGo('passes its tests natively, and with -tags purego', () => {
       const r = run('go', ['test', '-count=1', '-v', '.'], pkgDir);
       expect(r.stdout).toMatch(/--- PASS: TestSumMatchesGeneric/);
       expect(r.stdout).toMatch(/--- PASS: TestMixMatchesGeneric/);
@@ -273,8 +269,7 @@ describe('asm generator', () => {
       expect(p.status).toBe(0);
     });
 
-    it('passes its tests on arm64 under qemu-aarch64', () => {
-      if (!have || !haveTool('qemu-aarch64')) return;
+    itIf(haveTools('go', 'gofmt', 'qemu-aarch64'))('passes its tests on arm64 under qemu-aarch64', () => {
       const bin = path.join(dir, 'mathx.arm64.test');
       const build = run('go', ['test', '-c', '-o', bin, '.'], pkgDir, goEnv('linux', 'arm64'));
       expect(build.stderr).toBe('');

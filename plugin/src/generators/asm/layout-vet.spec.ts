@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatSignature, GoType, Param, Signature, typeString } from './signature';
 import { textBlock, asmFileHeader } from './stubs';
-import { haveTool, removeTempDirs, run, tempDir } from '../shared/test-utils';
+import { removeTempDirs, run, tempDir } from '../shared/test-utils';
+import { haveTools, itIf } from '../../test-utils/gates';
 
 /** Small deterministic generator (LCG), so a failure names a reproducible case. */
 function rng(seed: number) {
@@ -58,8 +59,7 @@ describe('ABI0 layout agrees with go vet (asmdecl)', () => {
   const ARCHES = ['amd64', 'arm64', '386', 'arm', 'mips', 's390x', 'riscv64'];
   const COUNT = 60;
 
-  it(`${COUNT} random signatures on ${ARCHES.join(', ')}`, () => {
-    if (!haveTool('go')) return;
+  itIf(haveTools('go'))(`${COUNT} random signatures on ${ARCHES.join(', ')}`, () => {
     const r = rng(20240601);
     const sigs = Array.from({ length: COUNT }, (_, i) => randomSignature(r, i));
     const dir = tempDir('gocross-layout-');

@@ -5,7 +5,8 @@ import { buildTagsGenerator, otherConstraint, parseVariant } from './generator';
 import { libraryGenerator } from '../library/generator';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
 import { fileIncluded } from '../../platforms/constraints';
-import { emptyWorkspace, haveTool, removeTempDirs, run, snapshotTree, tempDir, writeTreeToDisk } from '../shared/test-utils';
+import { emptyWorkspace, removeTempDirs, run, snapshotTree, tempDir, writeTreeToDisk } from '../shared/test-utils';
+import { haveTools, itIf } from '../../test-utils/gates';
 
 async function netTree(goVersion?: string): Promise<Tree> {
   const tree = emptyWorkspace();
@@ -104,6 +105,7 @@ describe('build-tags generator', () => {
     };
     const disagreeing = '//go:build linux\n// +build darwin\n\npackage netx\n';
 
+    let migrated: Tree | undefined;
     it('rewrites like gofmt + go fix, keeps +build for go < 1.17, reports disagreements', async () => {
       const tree = await netTree('1.22');
       for (const [f, c] of Object.entries(corpus)) tree.write(`libs/netx/${f}`, c);
@@ -115,8 +117,12 @@ describe('build-tags generator', () => {
       const once = snapshotTree(tree);
       await buildTagsGenerator(tree, { project: 'netx', migrate: true });
       expect(snapshotTree(tree)).toEqual(once);
+      migrated = tree;
+    });
 
-      if (!haveTool('go') || !haveTool('gofmt')) return;
+    itIf(haveTools('go', 'gofmt'))('that rewrite is what gofmt -w then go fix write', () => {
+      const tree = migrated as Tree;
+      expect(tree).toBeDefined();
       // oracle: the same corpus through gofmt -w, then go fix (Go's plusbuild analyzer) until it
       // changes nothing more: each pass removes one // +build line per comment group
       const dir = tempDir('gocross-migrate-');
@@ -135,7 +141,8 @@ describe('build-tags generator', () => {
       }
     });
 
-    it('migrates assembly files too (gofmt does not read them); go vet accepts them afterwards', async () => {
+    let migratedAsm: Tree | undefined;
+    it('migrates assembly files too (gofmt does not read them)', async () => {
       const tree = await netTree('1.22');
       const asm = '// +build amd64,!purego\n\n#include "textflag.h"\n\nTEXT ·Nop(SB), NOSPLIT, $0-0\n\tRET\n';
       tree.write('libs/netx/nop_amd64.s', asm);
@@ -149,7 +156,12 @@ describe('build-tags generator', () => {
       old.write('libs/netx/nop_amd64.s', asm);
       await buildTagsGenerator(old, { project: 'netx', migrate: true });
       expect(old.read('libs/netx/nop_amd64.s', 'utf-8')).toBe(`//go:build amd64 && !purego\n${asm}`);
-      if (!haveTool('go')) return;
+      migratedAsm = tree;
+    });
+
+    itIf(haveTools('go'))('go vet accepts the migrated assembly files', () => {
+      const tree = migratedAsm as Tree;
+      expect(tree).toBeDefined();
       tree.delete('libs/netx/bad_arm64.s');
       const dir = writeTreeToDisk(tree);
       for (const tags of ['', 'purego']) {
@@ -169,8 +181,7 @@ describe('build-tags generator', () => {
   });
 
   describe('for real', () => {
-    it('go list picks exactly one variant for every GOOS/GOARCH of go tool dist list', async () => {
-      if (!haveTool('go') || !haveTool('gofmt')) return;
+    itIf(haveTools('go', 'gofmt'))('go list picks exactly one variant for every GOOS/GOARCH of go tool dist list', async () => {
       const tree = await netTree();
       await buildTagsGenerator(tree, { project: 'netx', name: 'sockopt', platforms: 'linux,darwin,windows' });
       await buildTagsGenerator(tree, { project: 'netx', name: 'poll', platforms: 'unix,wasm' });
