@@ -10,7 +10,7 @@ import type { CreateNodesContext, CreateNodesResult, CreateNodesResultArray } fr
 import { formatPlatform } from '../platforms/platform';
 import type { Platform } from '../platforms/types';
 import { lastPathElement } from '../executors/build/outputs';
-import { discoverModules, GoModule, readGoWorkspace } from './discovery';
+import { discoverModules, DiscoveredModule, readGoWorkspace } from './discovery';
 import {
   GocrossConfigError,
   GocrossPluginOptions,
@@ -70,7 +70,7 @@ export function ccIdentityScript(workspaceRoot: string): string {
 
 export const GO_MOD_GLOB = '**/go.mod';
 /** Project name: `name` of a project.json next to go.mod, else the module path's last element. */
-export function projectName(workspaceRoot: string, mod: GoModule): string {
+export function projectName(workspaceRoot: string, mod: DiscoveredModule): string {
   try {
     const pj = JSON.parse(fs.readFileSync(path.join(workspaceRoot, mod.root, 'project.json'), 'utf8'));
     if (pj && typeof pj.name === 'string' && pj.name) return pj.name;

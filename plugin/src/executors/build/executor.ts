@@ -6,6 +6,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { packageClause } from '../../gowork/header';
 import { validatePlatform } from '../../platforms/env';
 import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
 import { formatPlatform } from '../../platforms/platform';
@@ -32,6 +33,9 @@ import { interpolateOutputs, undeclaredFiles } from './declared';
 import { manifestPathFor } from './manifest';
 import type { BuildExecutorSchema } from './schema';
 import { resolvePlaceholders } from './placeholders';
+
+/** The package clause of a Go source text (gowork/header.ts). */
+export { packageClause };
 
 export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
 export type { FailureHint } from '../shared/explain';
@@ -268,29 +272,6 @@ export function checkMainPackage(dir: string, given: string, p: ConstraintContex
     return `main package "${given}": every .go file in ${dir} is excluded for ${p.goos}/${p.goarch} by its name or build constraint`;
   }
   return `"${given}" is not a main package (package ${[...packages].join(', ') || '?'} in ${dir}): point main at a dir with package main, or set compileOnly for a library`;
-}
-
-/** The package name of a Go source text (skipping comments before the clause). */
-export function packageClause(text: string): string | undefined {
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') {
-      i++;
-    } else if (text.startsWith('//', i)) {
-      const e = text.indexOf('\n', i);
-      i = e < 0 ? n : e + 1;
-    } else if (text.startsWith('/*', i)) {
-      const e = text.indexOf('*/', i + 2);
-      if (e < 0) return undefined;
-      i = e + 2;
-    } else {
-      const m = /^package[ \t]+([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i, i + 200));
-      return m ? m[1] : undefined;
-    }
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

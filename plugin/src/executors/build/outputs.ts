@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { binarySuffix, platformFromOptions } from '../../platforms/env';
 import { platformSlug } from '../../platforms/platform';
 import type { Platform } from '../../platforms/types';
+import { parseGoMod } from '../../gowork/modfile';
 import type { BuildExecutorSchema } from './schema';
 
 export interface BuildOutputs {
@@ -29,8 +30,7 @@ export function mainPackages(options: Pick<BuildExecutorSchema, 'main'>): string
 
 /** The `module` path declared in a go.mod text, if any. */
 export function parseModulePath(goMod: string): string | undefined {
-  const m = /^\s*module\s+("?)([^\s"/][^\s"]*)\1\s*(?:\/\/.*)?$/m.exec(goMod);
-  return m ? m[2] : undefined;
+  return parseGoMod(goMod).module;
 }
 
 /** Last element of an import path, skipping a major-version suffix (`example.com/tool/v2` → `tool`), as `go build` names outputs. */

@@ -12,6 +12,7 @@ import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy, type Policy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
 import type { SourceFile, ValidationResult } from '../../checks/result';
+import { readProjectSources as readGoSources } from '../../gowork/sources';
 import type { TargetSpec } from '../../checks/types';
 import { platformSlug } from '../../platforms/platform';
 import { formatText, writeReports, type TimedValidationResult } from '../../report';
@@ -75,8 +76,8 @@ function globToRegExp(glob: string): RegExp {
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.nx', 'testdata']);
 
-/** Files under `dir` (relative, `/`-separated), skipping VCS, node_modules and hidden dirs. */
-function walk(dir: string, rel = '', out: string[] = [], skipDist = false): string[] {
+/** Files under `dir` (relative, `/`-separated) that prebuilt-artifact globs may match, skipping VCS, node_modules, testdata and hidden dirs. */
+function walk(dir: string, rel = '', out: string[] = []): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
@@ -86,8 +87,8 @@ function walk(dir: string, rel = '', out: string[] = [], skipDist = false): stri
   for (const e of entries) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name) || e.name.startsWith('.') || (skipDist && (e.name === 'dist' || e.name === 'vendor'))) continue;
-      walk(dir, r, out, skipDist);
+      if (SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
+      walk(dir, r, out);
     } else if (e.isFile()) out.push(r);
   }
   return out;
@@ -104,9 +105,8 @@ export function matchGlobs(absProjectRoot: string, globs: string[]): string[] {
 
 /** Go, assembly and module files of the project, read for source checks and //export names. */
 export function readProjectSources(absProjectRoot: string): SourceFile[] {
-  return walk(absProjectRoot, '', [], true)
-    .filter((f) => /\.(go|s|S)$/.test(f) || /(^|\/)go\.(mod|work)$/.test(f))
-    .map((f) => ({ path: f, content: fs.readFileSync(path.join(absProjectRoot, f), 'utf8') }));
+  // Files go ignores are kept: the source checks say that they are ignored.
+  return readGoSources(absProjectRoot, { extensions: ['.go', '.s', '.S'], moduleFiles: true, keepGoIgnored: true });
 }
 
 /**

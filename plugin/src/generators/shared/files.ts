@@ -1,4 +1,5 @@
 import { Tree } from '@nx/devkit';
+import { ignoredDirTest } from '../../gowork/ignore';
 
 /** Raised for options or workspace states a generator refuses to work with. */
 export class GeneratorError extends Error {
@@ -32,8 +33,8 @@ export function sameJson(path: string, a: string | null, b: string): boolean {
   }
 }
 
-/** Directories never searched for Go modules or sources. */
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'tmp', '.nx', 'vendor', 'testdata', 'reports', 'coverage']);
+/** Directories never searched for Go modules or sources: what go ignores, dependencies and build output. */
+const skipDir = ignoredDirTest({ also: ['node_modules', 'dist', 'tmp', 'reports', 'coverage'] });
 
 /** Every file under `dir` (workspace-relative, `/`-separated), skipping build output and dependencies. */
 export function walkFiles(tree: Tree, dir: string, accept: (path: string) => boolean = () => true): string[] {
@@ -43,7 +44,7 @@ export function walkFiles(tree: Tree, dir: string, accept: (path: string) => boo
       const p = d === '' || d === '.' ? child : `${d}/${child}`;
       if (tree.isFile(p)) {
         if (accept(p)) out.push(p);
-      } else if (!SKIP_DIRS.has(child) && !child.startsWith('.') && !child.startsWith('_')) {
+      } else if (!skipDir(child)) {
         visit(p);
       }
     }
