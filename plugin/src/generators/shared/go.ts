@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import { Tree } from '@nx/devkit';
 import { packageClause } from '../../gowork/header';
+import { compareGoVersions, maxGoVersion } from '../../platforms/go-version';
 import { parseGoMod, parseGoWork } from '../../gowork/modfile';
 import { dirname, joinPath, walkFiles } from './files';
 
@@ -22,20 +23,7 @@ export function installedGoVersion(): string {
   return cachedGoVersion;
 }
 
-/** Compares Go versions `1.22`, `1.22.3`, `1.21rc1` by their numeric parts. */
-export function compareGoVersions(a: string, b: string): number {
-  const pa = a.split(/[^0-9]+/).filter(Boolean).map(Number);
-  const pb = b.split(/[^0-9]+/).filter(Boolean).map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-export function maxGoVersion(a: string, b: string): string {
-  return compareGoVersions(a, b) >= 0 ? a : b;
-}
+export { compareGoVersions, maxGoVersion };
 
 /** A Go module of the generator's Tree: the directory holding go.mod and what it declares. */
 export interface TreeGoModule {
