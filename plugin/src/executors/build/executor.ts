@@ -10,7 +10,7 @@ import { packageClause } from '../../gowork/header';
 import { validatePlatform } from '../../platforms/env';
 import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
 import { formatPlatform } from '../../platforms/platform';
-import { pieProblem } from '../../platforms/buildmode';
+import { isBuildMode, pieProblem } from '../../platforms/buildmode';
 import type { PlatformTable } from '../../platforms/table';
 import {
   type CToolchain,
@@ -98,8 +98,6 @@ export interface BuildPlan {
 
 export type PlanResult = ({ ok: true } & BuildPlan) | { ok: false; message: string };
 
-const BUILDMODES = new Set(['exe', 'pie', 'c-shared', 'c-archive']);
-
 /**
  * Turns options into the exact `go build` invocations and environment, or one sentence saying
  * why the build cannot work. Never runs go.
@@ -119,7 +117,7 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
   if (bad) return fail(bad);
 
   const buildmode = options.buildmode ?? 'exe';
-  if (!BUILDMODES.has(buildmode)) {
+  if (!isBuildMode(buildmode)) {
     return fail(`unsupported buildmode "${buildmode}": use exe, pie, c-shared or c-archive`);
   }
   const cgo = options.cgo === true;
