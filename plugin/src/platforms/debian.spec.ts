@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { aptInstallable } from '../executors/doctor/test-utils/apt';
-import { which } from '../executors/shared/go';
+import { which } from './which';
 import { debianArch, debianCCompilerPackage, DEBIAN_MINGW_GCC, debianLibcCrossPackage, debianLibcDevCrossPackage, DEBIAN_ARCH, DEBIAN_ARCH_BY_TRIPLE, tripleOfCompiler } from './debian';
 import { parsePlatform } from './platform';
 import { debianGccPackage } from './toolchain';
