@@ -7,6 +7,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import { runAsmdeclMatrix, type AsmdeclRun } from '../../checks/asmdecl-runner';
 import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy, type Policy } from '../../checks/policy';
@@ -48,30 +49,12 @@ function splitTarget(ref: string, project: string): { project: string; target: s
   return { project: parts[0] || project, target: parts[1], configuration: parts[2] };
 }
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = glob.indexOf('}', i);
-      if (end > i) {
-        re += `(?:${glob
-          .slice(i + 1, end)
-          .split(',')
-          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&'))
-          .join('|')})`;
-        i = end;
-      } else re += '\\{';
-    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/**
+ * One test for a list of `files` globs (picomatch): `*` and `?` within a path element, `**` across
+ * them, `{a,b}` alternatives; dotfiles match, brackets, `!` and extglob characters are literal.
+ */
+export function globMatcher(globs: readonly string[]): (file: string) => boolean {
+  return picomatch([...globs], { dot: true, literalBrackets: true, noextglob: true, nonegate: true });
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.nx', 'testdata']);
@@ -97,10 +80,8 @@ function walk(dir: string, rel = '', out: string[] = []): string[] {
 /** Files of the project matching any glob (relative to the project root). */
 export function matchGlobs(absProjectRoot: string, globs: string[]): string[] {
   if (globs.length === 0) return [];
-  const res = globs.map(globToRegExp);
-  return walk(absProjectRoot)
-    .filter((f) => res.some((r) => r.test(f)))
-    .sort();
+  const matches = globMatcher(globs);
+  return walk(absProjectRoot).filter(matches).sort();
 }
 
 /** Go, assembly and module files of the project, read for source checks and //export names. */
