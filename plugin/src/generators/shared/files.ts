@@ -1,4 +1,5 @@
-import { Tree } from '@nx/devkit';
+import * as path from 'node:path';
+import { joinPathFragments, normalizePath, Tree } from '@nx/devkit';
 import { ignoredDirTest } from '../../gowork/ignore';
 
 /** Raised for options or workspace states a generator refuses to work with. */
@@ -53,21 +54,19 @@ export function walkFiles(tree: Tree, dir: string, accept: (path: string) => boo
   return out;
 }
 
+/** Workspace-relative join through devkit's joinPathFragments; the workspace root is '' (not '.'), leading `/` and `..` above the root dropped. */
 export function joinPath(...parts: string[]): string {
-  const segs: string[] = [];
-  for (const part of parts) {
-    for (const s of part.split('/')) {
-      if (s === '' || s === '.') continue;
-      if (s === '..') segs.pop();
-      else segs.push(s);
-    }
-  }
-  return segs.join('/');
+  const j = joinPathFragments(...parts.map((p) => p.replace(/^\/+/, ''))).replace(/\/+$/, '');
+  const segs = j.split('/');
+  while (segs[0] === '..') segs.shift();
+  const out = segs.join('/');
+  return out === '.' || out === '' ? '' : out;
 }
 
-export function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
+/** The directory of a workspace-relative path ('' for a top-level one). */
+export function dirname(p: string): string {
+  const d = path.posix.dirname(normalizePath(p));
+  return d === '.' ? '' : d;
 }
 
 export function basename(path: string): string {
