@@ -5,7 +5,8 @@
  */
 import type { SourceFile } from './result';
 import type { TargetSpec } from './types';
-import { andExpr, fileIncluded, formatConstraint, parseGoBuildExpr, scanConstraintHeader, type ConstraintContext } from '../platforms/constraints';
+import { andExpr, formatConstraint, parseGoBuildExpr, type ConstraintContext } from '../platforms/constraint-expr';
+import { fileIncluded, scanConstraintHeader } from '../platforms/constraint-header';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
 import { isIgnoredPath } from '../gowork/ignore';
 

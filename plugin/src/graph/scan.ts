@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConstraintExpr, ConstraintContext, evalConstraint, fileConstraint } from '../platforms/constraints';
+import { ConstraintExpr, ConstraintContext, evalConstraint } from '../platforms/constraint-expr';
+import { fileConstraint } from '../platforms/constraint-header';
 import { fileNameMatchesPlatform } from '../platforms/known';
 import { embedPatterns, resolveEmbedPatterns } from './embed';
 import { GoFileHeader, parseGoFileHeader } from '../gowork/header';

@@ -2,13 +2,9 @@ import { formatFiles, logger, Tree } from '@nx/devkit';
 import { resolveProject } from '../shared/projects';
 import { KNOWN_ARCH, KNOWN_OS, matchesOsArchTag } from '../../platforms/known';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
-import {
-  ConstraintExpr,
-  constraintTags,
-  fixBuildLines,
-  isValidTag,
-  scanConstraintHeader,
-} from '../../platforms/constraints';
+import { ConstraintExpr, constraintTags, isValidTag } from '../../platforms/constraint-expr';
+import { scanConstraintHeader } from '../../platforms/constraint-header';
+import { fixBuildLines } from './fix-build-lines';
 import { GeneratorError, joinPath, splitList, walkFiles, writeGenerated } from '../shared/files';
 import { compareGoVersions, moduleContaining, packageNameIn } from '../shared/go';
 import { BuildTagsGeneratorSchema } from './schema';
