@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { joinPathFragments, normalizePath, Tree } from '@nx/devkit';
+import { generateFiles, joinPathFragments, normalizePath, Tree } from '@nx/devkit';
 import { ignoredDirTest } from '../../gowork/ignore';
 
 /** Raised for options or workspace states a generator refuses to work with. */
@@ -22,6 +22,24 @@ export function writeGenerated(tree: Tree, path: string, content: string, force 
   }
   tree.write(path, content);
   return true;
+}
+
+/**
+ * Renders a `files/` template directory (devkit's generateFiles: ejs, `__name__` in file names,
+ * `.template` suffix dropped) into `target`, without touching the tree: path → content. The
+ * caller writes the files with writeGenerated's rules (no overwrite without force).
+ */
+export function renderTemplates(tree: Tree, srcFolder: string, target: string, substitutions: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const staging = new Proxy(tree, {
+    get(t, prop, receiver) {
+      if (prop === 'write') return (p: string, content: Buffer | string) => void (out[normalizePath(p)] = content.toString());
+      const v = Reflect.get(t, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+  generateFiles(staging, srcFolder, target, substitutions);
+  return out;
 }
 
 /** JSON files count as unchanged when only their formatting differs (formatFiles may reflow them). */
