@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +7,7 @@ import { isIgnoredDirName, isIgnoredPath } from './ignore';
 import { formatModFileProblems, parseGoMod, parseGoWork } from './modfile';
 import { readProjectSources } from './sources';
 import { readGoString, splitGoLine } from './tokens';
+import { haveGo, itIf } from '../test-utils/gates';
 
 describe('gowork tokens', () => {
   it('reads interpreted and raw strings with Go escapes', () => {
@@ -93,5 +95,34 @@ describe('gowork readProjectSources', () => {
       'nested/n.go',
       'tmp/t.go',
     ]);
+  });
+});
+
+describe('gowork ignore rule against go list', () => {
+  itIf(haveGo())('reads the files `go list ./...` reads when no extra directories are skipped', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gowork-golist-'));
+    try {
+      fs.writeFileSync(path.join(root, 'go.mod'), 'module m\n\ngo 1.22\n');
+      for (const d of ['a', 'vendor/v', 'testdata', '_u', '.h', 'node_modules/n', 'dist/d', 'nested']) {
+        fs.mkdirSync(path.join(root, d), { recursive: true });
+        fs.writeFileSync(path.join(root, d, 'p.go'), 'package p\n');
+      }
+      fs.writeFileSync(path.join(root, '_f.go'), 'package p\n');
+      fs.writeFileSync(path.join(root, 'a', '.g.go'), 'package p\n');
+      fs.writeFileSync(path.join(root, 'nested', 'go.mod'), 'module m/nested\n');
+      const r = spawnSync('go', ['list', '-f', '{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}\n{{end}}', './...'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off', GOTOOLCHAIN: 'local' },
+      });
+      expect(r.stderr).toBe('');
+      const real = fs.realpathSync(root);
+      const listed = r.stdout.split('\n').filter(Boolean).map((f) => path.relative(real, f).split(path.sep).join('/')).sort();
+      expect(listed).toEqual(['a/p.go', 'dist/d/p.go', 'node_modules/n/p.go']);
+      const ours = readProjectSources(root, { also: [], skipNestedModules: true }).map((f) => f.path).sort();
+      expect(ours).toEqual(listed);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
