@@ -15,7 +15,14 @@ export const EM_X86_64 = 62;
 export const EM_ARM = 40;
 export const EM_AARCH64 = 183;
 export const EM_RISCV = 243;
+export const EM_PPC = 20;
+export const EM_PPC64 = 21;
+export const EM_S390 = 22;
+export const EM_LOONGARCH = 258;
 
+export const ET_REL = 1;
+export const ET_EXEC = 2;
+export const ET_DYN = 3;
 export const ET: Record<number, string> = { 0: 'ET_NONE', 1: 'ET_REL', 2: 'ET_EXEC', 3: 'ET_DYN', 4: 'ET_CORE' };
 
 export const ELFOSABI: Record<number, string> = {
@@ -81,6 +88,7 @@ export const DT_FLAGS_1 = 0x6ffffffb;
 export const DF_TEXTREL = 0x4;
 export const DF_BIND_NOW = 0x8;
 export const DF_1_NOW = 0x1;
+export const DF_1_PIE = 0x08000000;
 export const DT: Record<number, string> = {
   0: 'DT_NULL', 1: 'DT_NEEDED', 2: 'DT_PLTRELSZ', 3: 'DT_PLTGOT', 4: 'DT_HASH', 5: 'DT_STRTAB', 6: 'DT_SYMTAB',
   7: 'DT_RELA', 8: 'DT_RELASZ', 9: 'DT_RELAENT', 10: 'DT_STRSZ', 11: 'DT_SYMENT', 12: 'DT_INIT', 13: 'DT_FINI',

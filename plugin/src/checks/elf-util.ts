@@ -1,13 +1,8 @@
 /** Small helpers over a parsed ELF file shared by the checks. */
+import { DF_1_PIE, ET_DYN, PT_DYNAMIC } from '../binary/elf-names';
 import type { ElfFile } from '../binary/types';
 
-export const ET_EXEC = 2;
-export const ET_DYN = 3;
-export const PT_DYNAMIC = 2;
-export const PT_GNU_STACK = 0x6474e551;
-export const PT_GNU_RELRO = 0x6474e552;
-export const PF_X = 1;
-export const DF_1_PIE = 0x08000000;
+export { DF_1_PIE, ET_DYN, ET_EXEC, PF_X, PT_DYNAMIC, PT_GNU_RELRO, PT_GNU_STACK } from '../binary/elf-names';
 
 /** A shared library (not a PIE): ET_DYN without an interpreter and without DF_1_PIE. */
 export function isSharedLibrary(elf: ElfFile): boolean {

@@ -10,7 +10,7 @@ import { createNodesFromFiles, type CreateNodesContext, type CreateNodesResult, 
 import { formatModFileProblems } from '../gowork/modfile';
 import { formatPlatform } from '../platforms/platform';
 import type { Platform } from '../platforms/types';
-import { lastPathElement } from '../executors/build/outputs';
+import { lastPathElement } from '../platforms/outputs';
 import { discoverModules, DiscoveredModule, readGoWorkspace } from './discovery';
 import {
   GocrossConfigError,

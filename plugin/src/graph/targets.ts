@@ -24,8 +24,8 @@ import { embedInputs, envInputs, goFileInputs, platformEnvInputs, platformExclus
 import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
 import { buildFlagTargetOptions, placeholderInputs } from './build-flags';
-import { QEMU_BY_GOARCH, runsNatively } from '../executors/test/qemu';
-import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../executors/build/outputs';
+import { qemuProgram, runsNatively } from '../platforms/qemu';
+import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../platforms/outputs';
 
 /**
  * A runtime input naming the qemu-user program that runs `p`'s tests on this Linux host, or
@@ -35,8 +35,8 @@ import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../executors/build/o
  */
 export function emulatorInput(p: Platform, host: Platform): { runtime: string }[] {
   if (host.goos !== 'linux' || p.goos !== 'linux' || runsNatively(p, host.goos, host.goarch)) return [];
-  const suffix = QEMU_BY_GOARCH[p.goarch];
-  return suffix ? [{ runtime: `command -v qemu-${suffix} || echo none` }] : [];
+  const qemu = qemuProgram(p.goarch);
+  return qemu ? [{ runtime: `command -v ${qemu} || echo none` }] : [];
 }
 
 export const PLUGIN = '@gocross/nx';

@@ -4,7 +4,7 @@ import { which } from './which';
 import { debianArch, debianCCompilerPackage, DEBIAN_MINGW_GCC, debianLibcCrossPackage, debianLibcDevCrossPackage, DEBIAN_ARCH, DEBIAN_ARCH_BY_TRIPLE, tripleOfCompiler } from './debian';
 import { parsePlatform } from './platform';
 import { debianGccPackage } from './toolchain';
-import { cTriple } from './triples';
+import { cTriple } from './arch';
 
 describe('Debian architecture of a platform', () => {
   it.each([

@@ -9,42 +9,21 @@
  *                            needs (-L /usr/<triple>) to run a dynamic binary
  *   gcc-<triple>             the cross compiler (see debianGccPackage in toolchain.ts)
  */
-import { cTriple } from './triples';
+import { ARCHES, cTriple } from './arch';
 import type { Libc, Platform } from './types';
 
 /** Debian architecture per GOARCH for the glibc hard-float ABI (`arm` is armhf; soft float is armel). */
-export const DEBIAN_ARCH: Readonly<Record<string, string>> = {
-  amd64: 'amd64',
-  '386': 'i386',
-  arm64: 'arm64',
-  arm: 'armhf',
-  riscv64: 'riscv64',
-  ppc64le: 'ppc64el',
-  ppc64: 'ppc64',
-  s390x: 's390x',
-  mips: 'mips',
-  mipsle: 'mipsel',
-  mips64: 'mips64',
-  mips64le: 'mips64el',
-};
+export const DEBIAN_ARCH: Readonly<Record<string, string>> = Object.fromEntries(
+  ARCHES.filter((r) => r.debianArch).map((r) => [r.goarch, r.debianArch as string]),
+);
 
-/** Debian architecture per GNU triple of the glibc cross compilers Debian ships. */
-export const DEBIAN_ARCH_BY_TRIPLE: Readonly<Record<string, string>> = {
-  'x86_64-linux-gnu': 'amd64',
-  'i686-linux-gnu': 'i386',
-  'aarch64-linux-gnu': 'arm64',
-  'arm-linux-gnueabihf': 'armhf',
-  'arm-linux-gnueabi': 'armel',
-  'riscv64-linux-gnu': 'riscv64',
-  'powerpc64le-linux-gnu': 'ppc64el',
-  'powerpc64-linux-gnu': 'ppc64',
-  's390x-linux-gnu': 's390x',
-  'mips-linux-gnu': 'mips',
-  'mipsel-linux-gnu': 'mipsel',
-  'mips64-linux-gnuabi64': 'mips64',
-  'mips64el-linux-gnuabi64': 'mips64el',
-  // loong64 is left out: Debian 12 has no loong64 cross packages, and a fix must name a package that exists.
-};
+/** Debian architecture per GNU triple of the glibc cross compilers Debian ships (loong64 has none). */
+export const DEBIAN_ARCH_BY_TRIPLE: Readonly<Record<string, string>> = Object.fromEntries(
+  ARCHES.flatMap((r) => [
+    ...(r.debianArch ? [[r.cTriples.glibc, r.debianArch]] : []),
+    ...(r.debianArchSoftFloat && r.cTriples.glibcSoftFloat ? [[r.cTriples.glibcSoftFloat, r.debianArchSoftFloat]] : []),
+  ]),
+);
 
 /** The Debian architecture of a linux glibc platform (`linux/arm/5` → armel), or undefined. */
 export function debianArch(p: Platform, libc: Libc = 'glibc'): string | undefined {

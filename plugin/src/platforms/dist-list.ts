@@ -4,7 +4,14 @@
  *   go tool dist list -json | node -e '…' (one row per entry: goos, goarch, cgoSupported, firstClass)
  * Regenerate when the supported Go version moves; the live list always wins when `go` is available.
  */
-import type { DistEntry } from './table';
+
+/** One row of `go tool dist list -json`. */
+export interface DistEntry {
+  goos: string;
+  goarch: string;
+  cgoSupported: boolean;
+  firstClass: boolean;
+}
 
 export const BUILTIN_GO_VERSION = 'go1.26';
 

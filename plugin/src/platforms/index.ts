@@ -6,7 +6,7 @@ export * from './variants';
 export * from './table';
 export * from './dist-list';
 export * from './env';
-export * from './triples';
+export * from './arch';
 export * from './constraint-expr';
 export * from './constraint-header';
 export * from './toolchain';

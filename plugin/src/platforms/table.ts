@@ -1,16 +1,12 @@
+/**
+ * The platform table: the GOOS/GOARCH pairs the installed Go supports (`go tool dist list -json`),
+ * cached per Go version, with the built-in Go 1.26 list as the fallback.
+ */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BUILTIN_DIST_LIST, BUILTIN_GO_VERSION } from './dist-list';
-
-/** One row of `go tool dist list -json`. */
-export interface DistEntry {
-  goos: string;
-  goarch: string;
-  cgoSupported: boolean;
-  firstClass: boolean;
-}
+import { BUILTIN_DIST_LIST, BUILTIN_GO_VERSION, type DistEntry } from './dist-list';
 
 /** The GOOS/GOARCH pairs one Go toolchain supports. */
 export interface PlatformTable {

@@ -17,7 +17,7 @@
  * -mfloat-abi=hard`, GOARM64=v8.2 → `-march=armv8.2-a`, …), minus any kind the caller's own `cflags`
  * already set (a user `-march=` replaces ours). Callers append their own flags after these.
  */
-import { cTriple, isSoftFloat } from './triples';
+import { archFacts, cTriple, isSoftFloat, mingwTriple } from './arch';
 import { Libc, Platform } from './types';
 import { formatPlatform } from './platform';
 
@@ -79,7 +79,7 @@ export function resolveCToolchain(req: ToolchainRequest): ToolchainResult {
   }
 
   // 3. cross compilers on PATH, by triple
-  const triple = cTriple(platform, libc) ?? MINGW_TRIPLES[platform.goos === 'windows' ? platform.goarch : ''];
+  const triple = cTriple(platform, libc) ?? mingwTriple(platform);
   if (triple) {
     const gcc = `${triple}-gcc`;
     const found = which(gcc);
@@ -215,29 +215,6 @@ function zigCflags(p: Platform): string[] {
   return [];
 }
 
-/** MinGW-w64 cross compilers for windows targets (Debian: gcc-mingw-w64-x86-64, gcc-mingw-w64-i686). */
-const MINGW_TRIPLES: Readonly<Record<string, string>> = {
-  amd64: 'x86_64-w64-mingw32',
-  '386': 'i686-w64-mingw32',
-  arm64: 'aarch64-w64-mingw32',
-};
-
-const ZIG_ARCH: Readonly<Record<string, string>> = {
-  amd64: 'x86_64',
-  '386': 'x86',
-  arm64: 'aarch64',
-  riscv64: 'riscv64',
-  ppc64le: 'powerpc64le',
-  ppc64: 'powerpc64',
-  s390x: 's390x',
-  mips: 'mips',
-  mipsle: 'mipsel',
-  mips64: 'mips64',
-  mips64le: 'mips64el',
-  loong64: 'loongarch64',
-  wasm: 'wasm32',
-};
-
 /** The `-target` of `zig cc` for a platform, or undefined when zig cannot target it. */
 export function zigTarget(p: Platform, libc: Libc = 'glibc'): string | undefined {
   if (p.goos === 'linux') {
@@ -245,15 +222,15 @@ export function zigTarget(p: Platform, libc: Libc = 'glibc'): string | undefined
       const soft = isSoftFloat(p);
       return libc === 'musl' ? (soft ? 'arm-linux-musleabi' : 'arm-linux-musleabihf') : soft ? 'arm-linux-gnueabi' : 'arm-linux-gnueabihf';
     }
-    const arch = ZIG_ARCH[p.goarch];
-    if (!arch || arch === 'wasm32') return undefined;
+    const arch = archFacts(p.goarch)?.zigArch;
+    if (!arch) return undefined;
     if (libc === 'musl') return `${arch}-linux-musl`;
     if (p.goarch === 'mips64' || p.goarch === 'mips64le') return `${arch}-linux-gnuabi64`;
     return `${arch}-linux-gnu`;
   }
-  if (p.goos === 'darwin' && (p.goarch === 'amd64' || p.goarch === 'arm64')) return `${ZIG_ARCH[p.goarch]}-macos`;
+  if (p.goos === 'darwin' && (p.goarch === 'amd64' || p.goarch === 'arm64')) return `${archFacts(p.goarch)?.zigArch}-macos`;
   if (p.goos === 'windows' && (p.goarch === 'amd64' || p.goarch === 'arm64' || p.goarch === '386')) {
-    return `${ZIG_ARCH[p.goarch]}-windows-gnu`;
+    return `${archFacts(p.goarch)?.zigArch}-windows-gnu`;
   }
   return undefined;
 }
@@ -270,7 +247,7 @@ function noToolchainMessage(p: Platform, libc: Libc, isHost: boolean): string {
   const zt = zigTarget(p, libc);
   const zigHint = zt ? `install zig and it is used as "zig cc -target ${zt}"` : undefined;
   const envHint = `set the target's cc option or $CC_FOR_${p.goos}_${p.goarch}`;
-  const triple = cTriple(p, libc) ?? (p.goos === 'windows' && p.goarch !== 'arm64' ? MINGW_TRIPLES[p.goarch] : undefined);
+  const triple = cTriple(p, libc) ?? (p.goarch !== 'arm64' ? mingwTriple(p) : undefined);
   if (libc === 'musl' && p.goos === 'linux') {
     const parts = [
       isHost ? 'apt-get install -y musl-tools (musl-gcc)' : `put a musl cross compiler ${triple ?? ''}-gcc (musl-cross-make) on PATH`,

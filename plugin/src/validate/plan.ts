@@ -24,7 +24,7 @@ import {
   subjectDigest,
   type BuildStatement,
 } from '../executors/build/manifest';
-import { defaultOutputDirName } from '../executors/build/outputs';
+import { defaultOutputDirName } from '../platforms/outputs';
 import type { BuildExecutorSchema } from '../executors/build/schema';
 import type { ArtifactInput, ValidationResult } from '../checks/result';
 import type { Finding, TargetSpec } from '../checks/types';

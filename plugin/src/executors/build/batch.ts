@@ -61,7 +61,7 @@ export async function* runBatch(
 ): AsyncGenerator<{ task: string; result: BatchTaskResult }> {
   // Loaded here, not at the top: Nx reads executors.json's factories before it runs anything.
   const { buildTask, configuredOptions, goEnvDir } = require('./executor') as typeof import('./executor');
-  const { resolveBuildOutputs } = require('./outputs') as typeof import('./outputs');
+  const { resolveBuildOutputs } = require('../../platforms/outputs') as typeof import('../../platforms/outputs');
   const go = require('../shared/go') as typeof import('../shared/go');
   const loadGo = deps.loadGo ?? go.loadGo;
   const taskEnv = deps.taskEnv ?? taskEnvironment;

@@ -21,7 +21,7 @@ import buildExecutor, {
   type PlanContext,
   type ResolveCToolchain,
 } from './executor';
-import { resolveBuildOutputs } from './outputs';
+import { resolveBuildOutputs } from '../../platforms/outputs';
 import type { BuildExecutorSchema } from './schema';
 import { Capture } from './test-utils/capture';
 

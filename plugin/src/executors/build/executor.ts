@@ -28,7 +28,7 @@ import {
   type GoEnv,
   type GoSpawner,
 } from '../shared/go';
-import { mainPackages, resolveBuildOutputs, type BuildOutputs } from './outputs';
+import { mainPackages, resolveBuildOutputs, type BuildOutputs } from '../../platforms/outputs';
 import { recordBuild, removeEarlierProducts, earlierProducts, type BuildRecord } from './record';
 import { interpolateOutputs, undeclaredFiles } from './declared';
 import { manifestPathFor } from './manifest';

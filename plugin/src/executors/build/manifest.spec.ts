@@ -16,7 +16,7 @@ import {
   type BuildStatement,
 } from './manifest';
 import { earlierProducts, removeEarlierProducts } from './record';
-import { defaultOutputDirName, resolveBuildOutputs } from './outputs';
+import { defaultOutputDirName, resolveBuildOutputs } from '../../platforms/outputs';
 import { Capture } from './test-utils/capture';
 
 /**

@@ -18,7 +18,7 @@ import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
 import type { PlatformTable } from '../../platforms/table';
 import { debianCCompilerPackage, debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
-import { cTriple } from '../../platforms/triples';
+import { cTriple } from '../../platforms/arch';
 import { resolveCToolchain, type CToolchain } from '../../platforms/toolchain';
 import type { Libc, Platform } from '../../platforms/types';
 import { explainGoFailure } from '../shared/explain';

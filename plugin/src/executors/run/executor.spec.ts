@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveBuildOutputs } from '../build/outputs';
+import { resolveBuildOutputs } from '../../platforms/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import { resolveCToolchain } from '../../platforms/toolchain';
 import { which } from '../shared/go';

@@ -9,11 +9,12 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatPlatform } from '../../platforms/platform';
-import { resolveBuildOutputs } from '../build/outputs';
+import { resolveBuildOutputs } from '../../platforms/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import { explainGoFailure, formatHints } from '../shared/explain';
 import { passthroughEnv, which, readGoEnv, findGo, runGo, type GoRunOptions, type GoRunResult } from '../shared/go';
-import { peekElf, qemuSuffixForElf, runMethod } from '../test/qemu';
+import { qemuSuffixForElf } from '../../platforms/qemu';
+import { peekElf, runMethod } from '../test/qemu';
 import type { Logger } from '../test/executor';
 import type { RunExecutorSchema } from './schema';
 

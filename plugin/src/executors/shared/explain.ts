@@ -8,8 +8,9 @@
 import { hostPlatform } from '../../graph/options';
 import { installedDocs } from '../../report/common';
 import { debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
-import { cTriple } from '../../platforms/triples';
+import { cTriple, elfMachineLabel } from '../../platforms/arch';
 import { debianGccPackage, zigTarget } from '../../platforms/toolchain';
+import { VARIANT_VARIABLE } from '../../platforms/types';
 
 export interface FailureHint {
   id: string;
@@ -40,20 +41,6 @@ const Q = `[‘’'\`"]`;
 const LIBC_HEADERS = ['stdio', 'stdlib', 'string', 'strings', 'stdint', 'errno', 'pthread', 'signal', 'unistd', 'features', 'limits', 'fcntl', 'time', 'sched', 'dlfcn', 'grp', 'pwd', 'netdb', 'math', 'setjmp', 'locale', 'wchar']
   .map((h) => `${h}\\.h`)
   .join('|');
-
-/** ELF e_machine values that ld prints in "Relocations in generic ELF (EM: n)". */
-const EM_NAMES: Readonly<Record<number, string>> = {
-  3: 'x86 (386)',
-  8: 'MIPS',
-  20: 'PowerPC',
-  21: 'PowerPC 64',
-  22: 's390',
-  40: 'ARM (32-bit)',
-  62: 'x86-64',
-  183: 'AArch64',
-  243: 'RISC-V',
-  258: 'LoongArch',
-};
 
 function platformName(ctx: ExplainContext): string {
   return `${ctx.goos}/${ctx.goarch}`;
@@ -173,7 +160,7 @@ const SIGNATURES: readonly Signature[] = [
     pattern: /(?:Relocations in generic ELF \(EM: (\d+)\)[\s\S]*?)?(\S+): error adding symbols: file in wrong format/,
     explain: (m, ctx) => {
       const em = m[1] ? Number(m[1]) : undefined;
-      const what = em !== undefined ? ` (its objects are ${EM_NAMES[em] ?? `ELF machine ${em}`})` : '';
+      const what = em !== undefined ? ` (its objects are ${elfMachineLabel(em)})` : '';
       return {
         message: `${m[2].replace(/:$/, '')} is not an object or library for ${platformName(ctx)}${what}`,
         fix: `rebuild it with the ${platformName(ctx)} cross compiler (or link the target's build of the library); the archive-arch check of this project's validate target lists every foreign member`,
@@ -206,7 +193,7 @@ const SIGNATURES: readonly Signature[] = [
     // Go's own startup check (GOAMD64) or SIGILL from the CPU / the emulated CPU.
     pattern: /This program can only be run on (\w+) processors with (v\d) microarchitecture support|uncaught target signal 4 \(Illegal instruction\)|SIGILL: illegal instruction/,
     explain: (m, ctx) => {
-      const variable = VARIANT_OF[ctx.goarch];
+      const variable = LOWEST[ctx.goarch] ? VARIANT_VARIABLE[ctx.goarch] : undefined;
       return {
         message: m[2]
           ? `the binary needs an ${m[1]} ${m[2]} CPU (GOAMD64=${m[2]}) and this one is older`
@@ -230,7 +217,7 @@ const SIGNATURES: readonly Signature[] = [
   },
 ];
 
-const VARIANT_OF: Readonly<Record<string, string>> = { arm: 'GOARM', arm64: 'GOARM64', amd64: 'GOAMD64', riscv64: 'GORISCV64', ppc64: 'GOPPC64', ppc64le: 'GOPPC64', '386': 'GO386' };
+/** The lowest level of each arch whose variant is a CPU level (mips's is a float ABI). */
 const LOWEST: Readonly<Record<string, string>> = { arm: '6', arm64: 'v8.0', amd64: 'v1', riscv64: 'rva20u64', ppc64: 'power8', ppc64le: 'power8', '386': 'sse2' };
 
 /**

@@ -6,7 +6,8 @@ import { builtinPlatformTable } from '../../platforms/table';
 import { parsePlatform } from '../../platforms/platform';
 import { which } from '../shared/go';
 import { planTest, runTests, type Logger } from './executor';
-import { peekElf, qemuExecScript, qemuSuffixForElf, quoteField, runMethod } from './qemu';
+import { qemuSuffixForElf } from '../../platforms/qemu';
+import { peekElf, qemuExecScript, quoteField, runMethod } from './qemu';
 
 function need(tool: string): boolean {
   if (which(tool)) return true;

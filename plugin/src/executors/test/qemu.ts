@@ -4,32 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cTriple } from '../../platforms/triples';
+import { cTriple } from '../../platforms/arch';
+import { qemuProgram, runsNatively, type ElfMachineInfo } from '../../platforms/qemu';
 import type { Libc, Platform } from '../../platforms/types';
-
-/** qemu-user program suffix per GOARCH (`qemu-<suffix>`). */
-export const QEMU_BY_GOARCH: Readonly<Record<string, string>> = {
-  amd64: 'x86_64',
-  '386': 'i386',
-  arm64: 'aarch64',
-  arm: 'arm',
-  riscv64: 'riscv64',
-  ppc64le: 'ppc64le',
-  ppc64: 'ppc64',
-  s390x: 's390x',
-  mips: 'mips',
-  mipsle: 'mipsel',
-  mips64: 'mips64',
-  mips64le: 'mips64el',
-  loong64: 'loongarch64',
-};
-
-/** Whether the host can run binaries of `p` natively (same arch, or 386 on amd64, arm on arm64 is not assumed). */
-export function runsNatively(p: Platform, hostGoos: string, hostGoarch: string): boolean {
-  if (p.goos !== hostGoos) return false;
-  if (p.goarch === hostGoarch) return true;
-  return hostGoos === 'linux' && hostGoarch === 'amd64' && p.goarch === '386';
-}
 
 export type RunMethod =
   | { kind: 'native' }
@@ -62,8 +39,7 @@ export function runMethod(req: {
       reason: `${p.goos}/${p.goarch} binaries cannot run on this ${req.hostGoos}/${req.hostGoarch} machine (qemu-user runs Linux binaries on Linux only)`,
     };
   }
-  const suffix = QEMU_BY_GOARCH[p.goarch];
-  const qemu = req.qemu ?? (suffix ? `qemu-${suffix}` : undefined);
+  const qemu = req.qemu ?? qemuProgram(p.goarch);
   if (!qemu) return { kind: 'unavailable', reason: `no qemu-user emulator is known for GOARCH=${p.goarch}` };
   const qemuPath = req.which(qemu);
   if (!qemuPath) {
@@ -87,10 +63,7 @@ export function runMethod(req: {
 }
 
 /** What the ELF header of a file says about running it. */
-export interface ElfRunInfo {
-  machine: number;
-  is64: boolean;
-  littleEndian: boolean;
+export interface ElfRunInfo extends ElfMachineInfo {
   /** PT_INTERP contents, when the file is dynamically linked. */
   interp?: string;
 }
@@ -134,35 +107,6 @@ export function peekElf(file: string): ElfRunInfo | undefined {
     return { machine, is64, littleEndian: le, interp };
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** The qemu-user suffix for an ELF machine/class/byte order (`aarch64`, `mips64el`, …). */
-export function qemuSuffixForElf(info: ElfRunInfo): string | undefined {
-  const le = info.littleEndian;
-  switch (info.machine) {
-    case 183:
-      return le ? 'aarch64' : 'aarch64_be';
-    case 40:
-      return le ? 'arm' : 'armeb';
-    case 243:
-      return info.is64 ? 'riscv64' : 'riscv32';
-    case 22:
-      return 's390x';
-    case 21:
-      return le ? 'ppc64le' : 'ppc64';
-    case 20:
-      return 'ppc';
-    case 8:
-      return info.is64 ? (le ? 'mips64el' : 'mips64') : le ? 'mipsel' : 'mips';
-    case 62:
-      return 'x86_64';
-    case 3:
-      return 'i386';
-    case 258:
-      return 'loongarch64';
-    default:
-      return undefined;
   }
 }
 

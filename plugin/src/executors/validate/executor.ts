@@ -27,7 +27,7 @@ import {
   withPlannedFindings,
   type PlannedArtifact,
 } from '../../validate/plan';
-import { resolveBuildOutputs } from '../build/outputs';
+import { resolveBuildOutputs } from '../../platforms/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import type { ValidateExecutorSchema } from './schema';
 

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { isLocalReplacement, parseGoMod } from '../../gowork/modfile';
 import { formatPlatform } from '../../platforms/platform';
 import { runBuild, type BuildLogger } from '../build/executor';
-import { resolveBuildOutputs } from '../build/outputs';
+import { resolveBuildOutputs } from '../../platforms/outputs';
 import { manifestPathFor, recordedOptions } from '../build/manifest';
 import { resolvePlaceholders } from '../build/placeholders';
 import type { BuildExecutorSchema } from '../build/schema';

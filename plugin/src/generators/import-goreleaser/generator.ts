@@ -6,7 +6,7 @@
  */
 import { logger, Tree } from '@nx/devkit';
 import { PROJECT_OVERRIDE_FILE } from '../../graph/options';
-import { lastPathElement, parseModulePath } from '../../executors/build/outputs';
+import { lastPathElement, parseModulePath } from '../../platforms/outputs';
 import { GeneratorError, joinPath } from '../shared/files';
 import { resolveProject } from '../shared/projects';
 import { importGoreleaser, GoreleaserImportError, type ImportResult } from './convert';

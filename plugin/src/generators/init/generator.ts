@@ -3,7 +3,7 @@ import { formatPlatform, parsePlatform, PlatformSyntaxError } from '../../platfo
 import { GeneratorError, splitList, writeGenerated } from '../shared/files';
 import { syncGoWork } from '../shared/go';
 import { DEFAULT_PLATFORMS } from '../../graph/options';
-import { BUILD_OUTPUT_OPTIONS } from '../../executors/build/outputs';
+import { BUILD_OUTPUT_OPTIONS } from '../../platforms/outputs';
 
 export { syncGoWork };
 import { InitGeneratorSchema } from './schema';

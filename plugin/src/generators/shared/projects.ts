@@ -1,5 +1,5 @@
 import { getProjects, Tree } from '@nx/devkit';
-import { lastPathElement } from '../../executors/build/outputs';
+import { lastPathElement } from '../../platforms/outputs';
 import { GeneratorError } from './files';
 import { findGoModules } from './go';
 

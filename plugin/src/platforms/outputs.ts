@@ -1,10 +1,27 @@
+/**
+ * Output naming of builds: the default output directory of a platform (`dist/<root>/linux-arm64`),
+ * the binary's name after its main package or module, and the outputs a build target declares.
+ * Shared by the build executor, the inferred targets and the generators.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { binarySuffix, platformFromOptions } from '../../platforms/env';
-import { platformSlug } from '../../platforms/platform';
-import type { Platform } from '../../platforms/types';
-import { parseGoMod } from '../../gowork/modfile';
-import type { BuildExecutorSchema } from './schema';
+import { parseGoMod } from '../gowork/modfile';
+import { binarySuffix, platformFromOptions, type VariantOptions } from './env';
+import { platformSlug } from './platform';
+import type { BuildMode, Libc, Platform } from './types';
+
+/** The build options that decide where a build's artifacts go (a subset of the build executor's). */
+export interface BuildOutputOptions extends VariantOptions {
+  goos: string;
+  goarch: string;
+  cgo?: boolean;
+  libc?: Libc;
+  buildmode?: BuildMode;
+  main?: string | string[];
+  outputPath?: string;
+  outputDir?: string;
+  compileOnly?: boolean;
+}
 
 export interface BuildOutputs {
   platform: Platform;
@@ -15,14 +32,14 @@ export interface BuildOutputs {
 }
 
 /** The platform of the configured options, when they name a valid one. */
-function layoutPlatform(layout: BuildExecutorSchema | undefined): Platform | undefined {
+function layoutPlatform(layout: BuildOutputOptions | undefined): Platform | undefined {
   if (!layout?.goos || !layout.goarch) return undefined;
   const r = platformFromOptions(layout);
   return r.ok ? r.platform : undefined;
 }
 
 /** `main` option as a list (default `['.']`). */
-export function mainPackages(options: Pick<BuildExecutorSchema, 'main'>): string[] {
+export function mainPackages(options: Pick<BuildOutputOptions, 'main'>): string[] {
   const m = options.main ?? '.';
   const list = Array.isArray(m) ? m : [m];
   return list.length === 0 ? ['.'] : list;
@@ -70,7 +87,7 @@ export const BUILD_OUTPUT_OPTIONS: readonly string[] = ['{options.outputDir}', '
  */
 export function defaultOutputDirName(
   platform: Platform,
-  o: Pick<BuildExecutorSchema, 'cgo' | 'libc' | 'buildmode'>,
+  o: Pick<BuildOutputOptions, 'cgo' | 'libc' | 'buildmode'>,
 ): string {
   let name = platformSlug(platform);
   if (o.cgo === true) name += o.libc === 'musl' ? '-musl' : '-cgo';
@@ -83,7 +100,7 @@ export function defaultOutputDirName(
  * package. Throws an Error with a one-line message for options that name no valid platform.
  */
 export function resolveBuildOutputs(
-  options: BuildExecutorSchema,
+  options: BuildOutputOptions,
   ctx: {
     workspaceRoot: string;
     projectRoot: string;
@@ -92,7 +109,7 @@ export function resolveBuildOutputs(
      * is named after them, so `nx run app:build-linux-arm64 --cgo` writes into the target's own
      * directory, which is the one its `outputs` declare. Default: `options`.
      */
-    layout?: BuildExecutorSchema;
+    layout?: BuildOutputOptions;
   },
 ): BuildOutputs {
   const pr = platformFromOptions(options);

@@ -1,0 +1,66 @@
+/**
+ * The layers of plugin/src, bottom to top. Data flows one way — graph → executors → readers →
+ * checks → report — so a folder may import only folders on its own level or below, and nothing
+ * may import in a cycle. `npm test` runs this (step "layers").
+ *
+ *   binary/      pure readers (ELF, ar, buildinfo, Mach-O, PE)
+ *   platforms/   platform facts (may read binaries' names)
+ *   checks/      rules and engine (pure: no disk, no processes)
+ *   graph/       go.mod / go.work discovery and inferred targets
+ *   report/      text, JSON, SARIF, JUnit writers of check results
+ *   release/     archives, checksums, SBOM, signatures (library)
+ *   validate/    the one validate planner (executor and CLI)
+ *   executors/ generators/ cli/   Nx and command-line front ends
+ */
+const LOWER = {
+  binary: [],
+  platforms: ['binary'],
+  checks: ['binary', 'platforms'],
+  graph: ['binary', 'platforms'],
+  report: ['binary', 'platforms', 'checks'],
+  release: ['binary', 'platforms', 'checks', 'report'],
+  validate: ['binary', 'platforms', 'checks', 'graph', 'report'],
+};
+const ALL = ['binary', 'platforms', 'checks', 'graph', 'report', 'release', 'validate', 'executors', 'generators', 'cli'];
+
+const layerRules = Object.entries(LOWER).map(([layer, allowed]) => {
+  const forbidden = ALL.filter((l) => l !== layer && !allowed.includes(l));
+  return {
+    name: `${layer}-imports-only-lower-layers`,
+    comment: `plugin/src/${layer}/ may import only ${allowed.length ? allowed.join(', ') : 'itself'} (besides node and npm packages)`,
+    severity: 'error',
+    from: { path: `^plugin/src/${layer}/`, pathNot: '\\.spec\\.ts$|/test-utils/' },
+    to: { path: `^plugin/src/(${forbidden.join('|')})/` },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'front-ends-do-not-import-each-other-upwards',
+      comment: 'executors and generators never import the command line',
+      severity: 'error',
+      from: { path: '^plugin/src/(executors|generators)/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^plugin/src/cli/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'no import cycle, type-only imports included',
+      severity: 'error',
+      from: { path: '^plugin/src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'product-never-imports-tests',
+      severity: 'error',
+      from: { path: '^plugin/src/', pathNot: '\\.spec\\.ts$|/test-utils/' },
+      to: { path: '\\.spec\\.ts$|/test-utils/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '/files/|__fixtures__' },
+    tsPreCompilationDeps: true,
+  },
+};
