@@ -67,14 +67,20 @@ describe('gowork package clause', () => {
   });
 });
 
+/** Writes [path, content] pairs below root. */
+function writeFiles(root: string, entries: [string, string][]): void {
+  entries.forEach(([rel, content]) => {
+    const abs = path.join(root, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+  });
+}
+
 describe('gowork readProjectSources', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gowork-src-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const files = ['go.mod', 'a.go', 'a_amd64.s', 'b.S', '_x.go', 'testdata/t.go', 'vendor/v.go', 'node_modules/n.go', 'dist/d.go', 'tmp/t.go', '_old/o.go', '.git/g.go', 'nested/go.mod', 'nested/n.go'];
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-    fs.writeFileSync(path.join(root, f), f);
-  }
+  writeFiles(root, files.map((f) => [f, f]));
   const paths = (o?: Parameters<typeof readProjectSources>[1]) => readProjectSources(root, o).map((f) => f.path).sort();
 
   it('reads .go and .s files go builds by default', () => {
@@ -102,14 +108,14 @@ describe('gowork ignore rule against go list', () => {
   itIf(haveGo())('reads the files `go list ./...` reads when no extra directories are skipped', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gowork-golist-'));
     try {
-      fs.writeFileSync(path.join(root, 'go.mod'), 'module m\n\ngo 1.22\n');
-      for (const d of ['a', 'vendor/v', 'testdata', '_u', '.h', 'node_modules/n', 'dist/d', 'nested']) {
-        fs.mkdirSync(path.join(root, d), { recursive: true });
-        fs.writeFileSync(path.join(root, d, 'p.go'), 'package p\n');
-      }
-      fs.writeFileSync(path.join(root, '_f.go'), 'package p\n');
-      fs.writeFileSync(path.join(root, 'a', '.g.go'), 'package p\n');
-      fs.writeFileSync(path.join(root, 'nested', 'go.mod'), 'module m/nested\n');
+      const pkg = (f: string): [string, string] => [f, 'package p\n'];
+      writeFiles(root, [
+        ['go.mod', 'module m\n\ngo 1.22\n'],
+        ...['a', 'vendor/v', 'testdata', '_u', '.h', 'node_modules/n', 'dist/d', 'nested'].map((d) => pkg(`${d}/p.go`)),
+        pkg('_f.go'),
+        pkg('a/.g.go'),
+        ['nested/go.mod', 'module m/nested\n'],
+      ]);
       const r = spawnSync('go', ['list', '-f', '{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}\n{{end}}', './...'], {
         cwd: root,
         encoding: 'utf8',
