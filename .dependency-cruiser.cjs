@@ -3,6 +3,8 @@
  * checks → report — so a folder may import only folders on its own level or below, and nothing
  * may import in a cycle. `npm test` runs this (step "layers").
  *
+ *   gowork/      Go source facts: go.mod / go.work, package clauses, go's ignored-directory rule,
+ *                a project's sources (imports nothing of plugin/src)
  *   binary/      pure readers (ELF, ar, buildinfo, Mach-O, PE)
  *   platforms/   platform facts (may read binaries' names)
  *   checks/      rules and engine (pure: no disk, no processes)
@@ -14,16 +16,17 @@
  *   executors/ generators/ cli/   Nx and command-line front ends
  */
 const LOWER = {
+  gowork: [],
   binary: [],
-  platforms: ['binary'],
-  checks: ['binary', 'platforms'],
-  manifest: ['binary', 'platforms'],
-  graph: ['binary', 'platforms'],
-  report: ['binary', 'platforms', 'checks'],
-  release: ['binary', 'platforms', 'checks', 'report', 'manifest'],
-  validate: ['binary', 'platforms', 'checks', 'graph', 'report', 'manifest'],
+  platforms: ['gowork', 'binary'],
+  checks: ['gowork', 'binary', 'platforms'],
+  manifest: ['gowork', 'binary', 'platforms'],
+  graph: ['gowork', 'binary', 'platforms'],
+  report: ['gowork', 'binary', 'platforms', 'checks'],
+  release: ['gowork', 'binary', 'platforms', 'checks', 'report', 'manifest'],
+  validate: ['gowork', 'binary', 'platforms', 'checks', 'graph', 'report', 'manifest'],
 };
-const ALL = ['binary', 'platforms', 'checks', 'manifest', 'graph', 'report', 'release', 'validate', 'executors', 'generators', 'cli'];
+const ALL = ['gowork', 'binary', 'platforms', 'checks', 'manifest', 'graph', 'report', 'release', 'validate', 'executors', 'generators', 'cli'];
 
 const layerRules = Object.entries(LOWER).map(([layer, allowed]) => {
   const forbidden = ALL.filter((l) => l !== layer && !allowed.includes(l));

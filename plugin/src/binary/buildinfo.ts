@@ -14,7 +14,7 @@ import { PF_W, PF_X, PT_LOAD } from './elf-names';
 import { readMachO } from './macho';
 import { readPe } from './pe';
 import { IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_EXECUTE, IMAGE_SCN_MEM_WRITE } from './pe-names';
-import { BinaryFormatError, type ByteSource, type GoBuildInfo, type GoBuildSetting, type GoModule } from './types';
+import { BinaryFormatError, type ByteSource, type GoBuildInfo, type GoBuildSetting, type BuildInfoModule } from './types';
 
 const F = 'buildinfo';
 export const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
@@ -222,7 +222,7 @@ export function goUnquote(s: string): string | undefined {
   return Buffer.from(bytes).toString('utf8');
 }
 
-function moduleLine(elem: string[]): GoModule | undefined {
+function moduleLine(elem: string[]): BuildInfoModule | undefined {
   if (elem.length !== 2 && elem.length !== 3) return undefined;
   if (elem[0] === '') return undefined;
   return { path: elem[0], version: elem[1], sum: elem.length === 3 ? elem[2] : '' };
@@ -234,10 +234,10 @@ function moduleLine(elem: string[]): GoModule | undefined {
  */
 export function parseModInfo(text: string): Pick<GoBuildInfo, 'path' | 'main' | 'deps' | 'settings' | 'setting'> {
   let path = '';
-  let main: GoModule | undefined;
-  const deps: GoModule[] = [];
+  let main: BuildInfoModule | undefined;
+  const deps: BuildInfoModule[] = [];
   const settings: GoBuildSetting[] = [];
-  let last: GoModule | undefined;
+  let last: BuildInfoModule | undefined;
   const bad = (n: number, why: string): never => {
     throw new BinaryFormatError(F, 0, `module text line ${n + 1}: ${why}`);
   };
@@ -324,7 +324,7 @@ function goQuote(s: string): string {
 export function formatBuildInfo(bi: Pick<GoBuildInfo, 'path' | 'main' | 'deps' | 'settings'>): string {
   const out: string[] = [];
   if (bi.path) out.push(`path\t${bi.path}`);
-  const mod = (word: string, m: GoModule) => {
+  const mod = (word: string, m: BuildInfoModule) => {
     out.push(`${word}\t${m.path}\t${m.version}${m.replace ? '' : `\t${m.sum}`}`);
     // Go ends a replaced module with an extra newline, so `go version -m` shows an empty line there.
     if (m.replace) out.push(`=>\t${m.replace.path}\t${m.replace.version}\t${m.replace.sum}`, '');

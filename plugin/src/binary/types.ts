@@ -285,11 +285,11 @@ export interface ArArchive {
 // Go build info
 // ---------------------------------------------------------------------------------------------
 
-export interface GoModule {
+export interface BuildInfoModule {
   path: string;
   version: string;
   sum: string;
-  replace?: GoModule;
+  replace?: BuildInfoModule;
 }
 
 export interface GoBuildSetting {
@@ -302,8 +302,8 @@ export interface GoBuildInfo {
   goVersion: string;
   /** Main package path ('path' line), '' if absent. */
   path: string;
-  main?: GoModule;
-  deps: GoModule[];
+  main?: BuildInfoModule;
+  deps: BuildInfoModule[];
   /** 'build' lines in order: -buildmode, -compiler, -ldflags, -tags, -trimpath, CGO_ENABLED, GOARCH, GOOS, GOARM… vcs.* */
   settings: GoBuildSetting[];
   /** Value of the first setting with that key. */

@@ -12,7 +12,8 @@
  */
 import type { SourceCheckContext } from './context';
 import type { Check, Finding } from './types';
-import { andExpr, constraintTags, fileConstraint, formatConstraint, scanConstraintHeader } from '../platforms/constraints';
+import { andExpr, constraintTags, formatConstraint } from '../platforms/constraint-expr';
+import { fileConstraint, scanConstraintHeader } from '../platforms/constraint-header';
 import { KNOWN_ARCH } from '../platforms/known';
 import { formatPlatform } from '../platforms/platform';
 import { baseOf, builtFor, constraintContext, fileNameArch, isIgnoredPath, lineAt, workspacePath } from './source-scan';

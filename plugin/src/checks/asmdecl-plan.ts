@@ -4,7 +4,7 @@
  * package without one has nothing to report. The plan is one run per distinct GOOS/GOARCH of
  * the matrix that has assembly, each on just the package directories with such files
  * (`./internal/sum`, `.`), and the list of platforms skipped. Decided from the file names and
- * build constraints (../platforms/constraints through ./source-scan); pure, nothing here reads
+ * build constraints (../platforms/constraint-header through ./source-scan); pure, nothing here reads
  * the disk or spawns.
  */
 import type { SourceFile } from './result';
@@ -34,7 +34,7 @@ export interface PlanAsmdeclOptions {
    * (GOARM, GOAMD64…) decide constraints the way they decide them for vet. Default: none set.
    */
   env?: Record<string, string | undefined>;
-  /** Go version for `go1.N` tags. Default: the built-in one of ../platforms/constraints. */
+  /** Go version for `go1.N` tags. Default: the built-in one of ../platforms/constraint-expr. */
   goVersion?: string;
 }
 

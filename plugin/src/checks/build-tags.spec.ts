@@ -7,7 +7,7 @@ import { buildTags, constraintDifference } from './build-tags';
 import type { SourceCheckContext } from './context';
 import { haveTools } from './test-utils/fixtures';
 import type { Finding, TargetSpec } from './types';
-import { parseGoBuildExpr } from '../platforms/constraints';
+import { parseGoBuildExpr } from '../platforms/constraint-expr';
 
 function check(files: Record<string, string>): Finding[] {
   const target: TargetSpec = { platform: { goos: 'linux', goarch: 'amd64' }, cgo: false, buildmode: 'exe' };

@@ -14,18 +14,8 @@
 import type { SourceCheckContext } from './context';
 import type { Check, Finding } from './types';
 import type { SourceFile } from './result';
-import {
-  andExpr,
-  ConstraintExpr,
-  constraintTags,
-  formatConstraint,
-  isGoBuildLine,
-  lineCommentStarts,
-  parseConstraintLine,
-  plusBuildLines,
-  scanConstraintHeader,
-  ConstraintTooComplexError,
-} from '../platforms/constraints';
+import { andExpr, ConstraintExpr, constraintTags, formatConstraint, isGoBuildLine, parseConstraintLine, plusBuildLines, ConstraintTooComplexError } from '../platforms/constraint-expr';
+import { lineCommentStarts, scanConstraintHeader } from '../platforms/constraint-header';
 import { baseOf, isIgnoredPath, lineIndex, workspacePath } from './source-scan';
 
 const MAX_EXHAUSTIVE_TAGS = 16;

@@ -5,7 +5,8 @@
  * modules; no vcs.modified=true when the policy forbids dirty builds.
  */
 import type { BinaryCheckContext } from './context';
-import { compareVersions, goarchOfMachO } from './arch';
+import { goarchOfMachO } from './arch';
+import { goVersionAtLeast, goVersionToSemver } from '../platforms/go-version';
 import type { GoBuildInfo } from '../binary/types';
 import { VARIANT_VARIABLE } from '../platforms/types';
 import type { Check, Finding, TargetSpec } from './types';
@@ -109,9 +110,9 @@ function judge(ctx: BinaryCheckContext, bi: GoBuildInfo, t: TargetSpec, prefix: 
   }
   const min = ctx.params.minGoVersion as string | undefined;
   if (min) {
-    const have = bi.goVersion.replace(/^go/, '').replace(/[^0-9.].*$/, '');
     const want = min.replace(/^go/, '');
-    if (have && compareVersions(have, want) < 0) {
+    // A pre-release counts as its release; a version that cannot be read is not judged.
+    if (goVersionToSemver(bi.goVersion) && !goVersionAtLeast(bi.goVersion, want)) {
       add(`built with ${bi.goVersion}, policy requires go${want} or newer`, `upgrade the Go toolchain to go${want}+ (go.mod toolchain line, GOTOOLCHAIN)`, { goVersion: bi.goVersion, min: want });
     }
   }

@@ -5,18 +5,13 @@
  */
 import type { SourceFile } from './result';
 import type { TargetSpec } from './types';
-import { andExpr, fileIncluded, formatConstraint, parseGoBuildExpr, scanConstraintHeader, type ConstraintContext } from '../platforms/constraints';
+import { andExpr, formatConstraint, parseGoBuildExpr, type ConstraintContext } from '../platforms/constraint-expr';
+import { fileIncluded, scanConstraintHeader } from '../platforms/constraint-header';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
+import { isIgnoredPath } from '../gowork/ignore';
 
-/** go ignores `testdata`, `vendor` (for the main module's packages) and dirs starting with `.` or `_`. */
-export function isIgnoredPath(p: string): boolean {
-  const parts = p.split('/');
-  for (const seg of parts.slice(0, -1)) {
-    if (seg === 'testdata' || seg === 'vendor' || seg.startsWith('.') || seg.startsWith('_')) return true;
-  }
-  const base = parts[parts.length - 1];
-  return base.startsWith('.') || base.startsWith('_');
-}
+/** go ignores `testdata`, `vendor` (for the main module's packages), dirs and files starting with `.` or `_`. */
+export { isIgnoredPath };
 
 export function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
@@ -348,12 +343,6 @@ export function asmTextSymbols(src: string): Map<string, number> {
     }
   }
   return out;
-}
-
-/** The package clause name of a Go file. */
-export function goPackageName(src: string): string | undefined {
-  const m = /^[ \t]*package[ \t]+([\p{L}_][\p{L}\p{Nd}_]*)/mu.exec(blankGoLiterals(src));
-  return m?.[1];
 }
 
 // Per-file parses, shared by every platform and by every caller holding the same SourceFile.

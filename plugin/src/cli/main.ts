@@ -19,6 +19,7 @@ import type * as PlatformSyntax from '../platforms/platform';
 import type * as PlatformEnv from '../platforms/env';
 import type * as PlatformTable from '../platforms/table';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
+import { BUILDMODES } from '../platforms/buildmode';
 import type * as Report from '../report';
 import type { ReportFormat } from '../report/common';
 import { docsRoot, INPUT_CHECK_META, packageVersion, REPORT_FORMATS } from '../report/common';
@@ -60,8 +61,6 @@ export interface CliIo {
 
 /** A usage or I/O problem: one line on stderr, exit 2. */
 class CliError extends Error {}
-
-const BUILDMODES: readonly BuildMode[] = ['exe', 'pie', 'c-shared', 'c-archive'];
 
 interface ValidateFlags {
   platform?: string;

@@ -3,12 +3,11 @@
  * flags, the binary's own Go build info, the directory names build tools use for platforms, and
  * goreleaser's `dist/artifacts.json`.
  */
-import { VARIANT_VARIABLE, type BuildMode, type Platform } from '../platforms/types';
+import { VARIANT_VARIABLE, type Platform } from '../platforms/types';
+import { isBuildMode } from '../platforms/buildmode';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
 import type { GoBuildInfo } from '../binary/types';
 import type { TargetSpec } from '../checks/types';
-
-const BUILDMODES: ReadonlySet<string> = new Set(['exe', 'pie', 'c-shared', 'c-archive']);
 
 /** Shared with the validate executor: see ../validate/plan.ts. */
 export { platformFromPath } from '../validate/plan';
@@ -27,7 +26,7 @@ export function targetFromBuildInfo(info: GoBuildInfo): TargetSpec | undefined {
   return {
     platform,
     cgo: info.setting('CGO_ENABLED') === '1',
-    buildmode: (BUILDMODES.has(mode) ? mode : 'exe') as BuildMode,
+    buildmode: isBuildMode(mode) ? mode : 'exe',
     tags: tags ? tags.split(',').filter(Boolean) : undefined,
     trimpath: info.setting('-trimpath') === 'true',
   };

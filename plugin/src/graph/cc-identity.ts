@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import { parsePlatform } from '../platforms/platform';
 import { resolveCToolchain } from '../platforms/toolchain';
 import type { Libc } from '../platforms/types';
-import { which } from '../executors/shared/go';
+import { which } from '../platforms/which';
 import { hostPlatform } from './options';
 
 export function compilerIdentity(cmd: string, env: NodeJS.ProcessEnv): string {

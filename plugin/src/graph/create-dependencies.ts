@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 // Types only: loading @nx/devkit at run time costs the plugin worker ~150 ms of module loading.
 import type { CreateDependencies, CreateDependenciesContext, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
-import { GoMod, isLocalReplacement, parseGoMod, Replace } from './gomod';
+import { GoMod, isLocalReplacement, parseGoMod, Replace } from '../gowork/modfile';
 import { normaliseRoot, readGoWorkspace } from './discovery';
 import type { ModuleScan } from './scan';
 import { moduleFileHashes, scanModules } from './scan-cache';

@@ -329,6 +329,30 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
     await expect(infer({ 'go.mod': 'module m\n', 'gocross.json': JSON.stringify({ mains: 'cmd' }) })).rejects.toThrow(/gocross\.json: "mains" must be an array/);
   });
 
+  it('each go.mod go rejects is an error of its own file; the good module still gets its node', async () => {
+    const root = workspace({
+      'bad1/go.mod': 'module example.com/bad1\n\nfrob 1\n',
+      'bad1/main.go': main(),
+      'bad2/go.mod': 'module example.com/bad2\n\nrequire (\n\texample.com/x v1.0.0\n',
+      'bad2/main.go': main(),
+      'good/go.mod': 'module example.com/good\n\ngo 1.22\n',
+      'good/main.go': main(),
+    });
+    roots.push(root);
+    const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
+    const err = (await createGoNodes(['bad1/go.mod', 'bad2/go.mod', 'good/go.mod'], {}, ctx, { cache: false, host: LINUX_AMD64 }).catch((e) => e)) as Error & {
+      errors: [string, Error][];
+      partialResults: [string, { projects?: Record<string, unknown> }][];
+    };
+    expect(err.name).toBe('AggregateCreateNodesError');
+    expect(err.errors.map(([f]) => f)).toEqual(['bad1/go.mod', 'bad2/go.mod']);
+    expect(err.errors[0][1].message).toBe('bad1/go.mod:3: unknown directive: frob');
+    expect(err.errors[1][1].message).toBe('bad2/go.mod:3: require block is not closed: missing )');
+    expect(err.partialResults.map(([f]) => f)).toEqual(['good/go.mod']);
+    expect(Object.keys(err.partialResults[0][1].projects ?? {})).toEqual(['good']);
+    expect(err.message).toBe('bad1/go.mod:3: unknown directive: frob\nbad2/go.mod:3: require block is not closed: missing )');
+  });
+
   it('embedded files are inputs of the platforms whose build embeds them, test embeds of the test targets only', async () => {
     const p = await infer({
       'go.mod': 'module example.com/e\n',

@@ -6,11 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CreateNodesContext, CreateNodesResult, CreateNodesResultArray } from '@nx/devkit';
+import { createNodesFromFiles, type CreateNodesContext, type CreateNodesResult, type CreateNodesResultArray } from '@nx/devkit';
+import { formatModFileProblems } from '../gowork/modfile';
 import { formatPlatform } from '../platforms/platform';
 import type { Platform } from '../platforms/types';
 import { lastPathElement } from '../platforms/outputs';
-import { discoverModules, GoModule, readGoWorkspace } from './discovery';
+import { discoverModules, DiscoveredModule, readGoWorkspace } from './discovery';
 import {
   GocrossConfigError,
   GocrossPluginOptions,
@@ -70,7 +71,7 @@ export function ccIdentityScript(workspaceRoot: string): string {
 
 export const GO_MOD_GLOB = '**/go.mod';
 /** Project name: `name` of a project.json next to go.mod, else the module path's last element. */
-export function projectName(workspaceRoot: string, mod: GoModule): string {
+export function projectName(workspaceRoot: string, mod: DiscoveredModule): string {
   try {
     const pj = JSON.parse(fs.readFileSync(path.join(workspaceRoot, mod.root, 'project.json'), 'utf8'));
     if (pj && typeof pj.name === 'string' && pj.name) return pj.name;
@@ -100,6 +101,13 @@ export async function createGoNodes(
 
   const resolved = new Map<string, ResolvedProjectOptions>();
   const errors: [string, Error][] = [];
+  // A go.mod go rejects is an error of that file; its project gets no node.
+  modules = modules.filter((m) => {
+    if (!m.mod.problems) return true;
+    const file = path.posix.join(m.root, 'go.mod');
+    errors.push([file, new GoModSyntaxError(formatModFileProblems(file, m.mod.problems))]);
+    return false;
+  });
   const allPlatforms: Platform[] = [];
   const seen = new Set<string>();
   for (const m of modules) {
@@ -167,25 +175,42 @@ export async function createGoNodes(
       },
     ]);
   });
-  if (errors.length) throw configErrors(errors, results);
-  return results;
+  return reportPerFile(results, errors, options, context);
+}
+
+/** A go.mod the go command would reject: no node for its project, the error listed under the file. */
+export class GoModSyntaxError extends Error {
+  override readonly name = 'GoModSyntaxError';
 }
 
 /**
- * Nx's AggregateCreateNodesError (each error listed under its go.mod, the other projects' nodes
- * kept), loaded only when needed; a plain Error with the same text on an Nx without it.
+ * The results and errors, one go.mod at a time, through devkit's createNodesFromFiles: Nx lists
+ * each error under its go.mod (AggregateCreateNodesError) and keeps the other projects' nodes.
+ * The error's message also lists them, for callers that print only the message.
  */
-function configErrors(errors: [string, Error][], results: [string, CreateNodesResult][]): Error {
-  const text = errors.map(([f, e]) => `${f}: ${e.message}`).join('\n');
+async function reportPerFile(
+  results: [string, CreateNodesResult][],
+  errors: [string, Error][],
+  options: GocrossPluginOptions | undefined,
+  context: CreateNodesContext,
+): Promise<CreateNodesResultArray> {
+  if (errors.length === 0) return results;
+  const byFile = new Map(results);
+  const errorOf = new Map(errors);
+  const files = [...new Set([...errors.map(([f]) => f), ...results.map(([f]) => f)])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { AggregateCreateNodesError } = require('nx/src/project-graph/error-types') as {
-      AggregateCreateNodesError: new (errors: [string, Error][], partial: [string, CreateNodesResult][]) => Error;
-    };
-    const err = new AggregateCreateNodesError(errors, results);
-    err.message = text;
-    return err;
-  } catch {
-    return new Error(text);
+    return await createNodesFromFiles(
+      (file) => {
+        const e = errorOf.get(file);
+        if (e) throw e;
+        return byFile.get(file) ?? {};
+      },
+      files,
+      options ?? {},
+      context,
+    );
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AggregateCreateNodesError') e.message = errors.map(([f, x]) => (x.message.startsWith(`${f}:`) ? x.message : `${f}: ${x.message}`)).join('\n');
+    throw e;
   }
 }

@@ -6,10 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GoMod, GoWork, isLocalReplacement, parseGoMod, parseGoWork } from './gomod';
-import { isSkippedDirName } from './scan';
+import { GoMod, GoWork, isLocalReplacement, parseGoMod, parseGoWork } from '../gowork/modfile';
+import { isIgnoredDirName } from '../gowork/ignore';
 
-export interface GoModule {
+/** A go.mod the graph makes a project of: where it is and what it declares. */
+export interface DiscoveredModule {
   /** Project root, relative to the workspace root with `/` separators (`.` for the root). */
   root: string;
   /** Module path from go.mod (falls back to the directory name when go.mod has none). */
@@ -19,7 +20,7 @@ export interface GoModule {
 
 export interface GoWorkspace {
   goWork?: GoWork;
-  /** Roots `use`d by go.work, normalised like GoModule.root. */
+  /** Roots `use`d by go.work, normalised like DiscoveredModule.root. */
   used?: Set<string>;
 }
 
@@ -32,9 +33,12 @@ export function normaliseRoot(p: string): string {
   return s === '' ? '.' : s;
 }
 
+/** Directories whose go.mod files are no projects: go's rule (gowork/ignore.ts), node_modules and build output. */
+const MODULE_DIR_IGNORE = { also: ['node_modules', 'dist'] };
+
 export function isSkippedModuleDir(root: string): boolean {
   if (root === '.') return false;
-  return root.split('/').some((seg) => seg === 'dist' || isSkippedDirName(seg));
+  return root.split('/').some((seg) => isIgnoredDirName(seg, MODULE_DIR_IGNORE));
 }
 
 export function readGoWorkspace(workspaceRoot: string): GoWorkspace {
@@ -59,8 +63,8 @@ export function readGoWorkspace(workspaceRoot: string): GoWorkspace {
 }
 
 /** The go.mod files (workspace-relative) that are projects, read and parsed. */
-export function discoverModules(goModFiles: readonly string[], workspaceRoot: string, ws: GoWorkspace): GoModule[] {
-  const out: GoModule[] = [];
+export function discoverModules(goModFiles: readonly string[], workspaceRoot: string, ws: GoWorkspace): DiscoveredModule[] {
+  const out: DiscoveredModule[] = [];
   for (const f of goModFiles) {
     const root = normaliseRoot(path.posix.dirname(toPosix(f)));
     if (isSkippedModuleDir(root)) continue;
@@ -72,7 +76,7 @@ export function discoverModules(goModFiles: readonly string[], workspaceRoot: st
   return out;
 }
 
-export function readModule(workspaceRoot: string, root: string): GoModule | undefined {
+export function readModule(workspaceRoot: string, root: string): DiscoveredModule | undefined {
   let text: string;
   try {
     text = fs.readFileSync(path.join(workspaceRoot, root, 'go.mod'), 'utf8');

@@ -14,6 +14,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isGoIgnoredName } from '../gowork/ignore';
+import { splitGoLine } from '../gowork/tokens';
 
 /** Above this many files, a directory is listed as `dir/**` (a superset) instead of file by file. */
 export const MAX_LISTED_EMBED_FILES = 200;
@@ -37,38 +39,9 @@ export function embedPatterns(content: string): string[] {
   return out;
 }
 
-/** Splits a directive's arguments: bare words, "interpreted" and `raw` strings. */
+/** Splits a directive's arguments: bare words, "interpreted" and `raw` strings (`//` is text here, not a comment). */
 export function splitEmbedArgs(line: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    const c = line[i];
-    if (c === ' ' || c === '\t') {
-      i++;
-    } else if (c === '"') {
-      let j = i + 1;
-      let s = '';
-      while (j < line.length && line[j] !== '"') {
-        if (line[j] === '\\' && j + 1 < line.length) {
-          s += line[j + 1];
-          j += 2;
-        } else s += line[j++];
-      }
-      out.push(s);
-      i = j + 1;
-    } else if (c === '`') {
-      const j = line.indexOf('`', i + 1);
-      const end = j < 0 ? line.length : j;
-      out.push(line.slice(i + 1, end));
-      i = end + 1;
-    } else {
-      let j = i;
-      while (j < line.length && line[j] !== ' ' && line[j] !== '\t') j++;
-      out.push(line.slice(i, j));
-      i = j;
-    }
-  }
-  return out;
+  return splitGoLine(line).tokens;
 }
 
 /** path.Match for one path element as a RegExp (`*`, `?`, `[...]`, `[^...]`, `\` escapes). */
@@ -170,7 +143,7 @@ function walkEmbedDir(absBase: string, rel: string, all: boolean, files: string[
   for (const e of entries) {
     if (full()) return;
     if (VCS.has(e.name)) continue;
-    if (!all && (e.name.startsWith('.') || e.name.startsWith('_'))) continue;
+    if (!all && isGoIgnoredName(e.name)) continue;
     const r = `${rel}/${e.name}`;
     if (e.isDirectory()) walkEmbedDir(absBase, r, all, files, full);
     else if (e.isFile()) files.push(r);

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseGoFileHeader } from './imports';
+import { parseGoFileHeader } from '../gowork/header';
 import { HEAD_BYTES, readGoHeader } from './scan';
-import { parseGoMod, parseGoWork } from './gomod';
+import { parseGoMod, parseGoWork } from '../gowork/modfile';
 import { haveGo, itIf } from '../test-utils/gates';
 
 describe('parseGoFileHeader', () => {

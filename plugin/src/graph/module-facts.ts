@@ -3,7 +3,7 @@
  * (a `package main` whose files are all excluded by build constraints is no main there), and
  * which files its `//go:embed` lines pull in.
  */
-import type { ConstraintContext } from '../platforms/constraints';
+import type { ConstraintContext } from '../platforms/constraint-expr';
 import type { Platform } from '../platforms/types';
 import type { ResolvedProjectOptions } from './options';
 import { fileBuiltIn, isMainIn, ModuleScan } from './scan';

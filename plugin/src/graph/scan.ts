@@ -7,10 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConstraintExpr, ConstraintContext, evalConstraint, fileConstraint } from '../platforms/constraints';
+import { ConstraintExpr, ConstraintContext, evalConstraint } from '../platforms/constraint-expr';
+import { fileConstraint } from '../platforms/constraint-header';
 import { fileNameMatchesPlatform } from '../platforms/known';
 import { embedPatterns, resolveEmbedPatterns } from './embed';
-import { GoFileHeader, parseGoFileHeader } from './imports';
+import { GoFileHeader, parseGoFileHeader } from '../gowork/header';
+import { isGoIgnoredName, isIgnoredDirName } from '../gowork/ignore';
 
 /** A Go file of a package that has a `package main` file: what decides whether it is a main on a platform. */
 export interface GoFileInfo {
@@ -93,10 +95,11 @@ export function readGoHeader(file: string): { content: string; header: GoFileHea
   return { content, header };
 }
 
-const SKIP_DIRS = new Set(['testdata', 'vendor', 'node_modules']);
+/** Directories the scan leaves out: go's rule (gowork/ignore.ts), and node_modules, which holds no workspace Go code. */
+const SCAN_IGNORE = { also: ['node_modules'] };
 
 export function isSkippedDirName(name: string): boolean {
-  return SKIP_DIRS.has(name) || name.startsWith('_') || name.startsWith('.');
+  return isIgnoredDirName(name, SCAN_IGNORE);
 }
 
 /** True when the constraint is false for every tag assignment in which `ignore` is false. */
@@ -189,7 +192,7 @@ export function scanModule(absModuleRoot: string, modulePath: string): ModuleSca
         if (!isSkippedDirName(e.name)) walk(path.join(absDir, e.name), rel === '.' ? e.name : `${rel}/${e.name}`);
         continue;
       }
-      if (!e.name.endsWith('.go') || e.name.startsWith('_') || e.name.startsWith('.')) continue;
+      if (!e.name.endsWith('.go') || isGoIgnoredName(e.name)) continue;
       if (!e.isFile() && !e.isSymbolicLink()) continue;
       let read: { content: string; header: GoFileHeader };
       try {

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GoBuildInfo, GoModule } from '../binary/types';
+import type { GoBuildInfo, BuildInfoModule } from '../binary/types';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 import { VARIANT_VARIABLE } from '../platforms/types';
 
@@ -118,7 +118,7 @@ export function dirHashOf(sum: string): string | undefined {
   return bytes.length === 32 ? bytes.toString('hex') : undefined;
 }
 
-function moduleDescriptor(m: GoModule, main = false): ResourceDescriptor {
+function moduleDescriptor(m: BuildInfoModule, main = false): ResourceDescriptor {
   const r = m.replace;
   // A replacement by a local directory has no version: the module is named as required.
   const local = r !== undefined && (!r.version || r.version === '(devel)' || /^(\.|\/|[A-Za-z]:)/.test(r.path));

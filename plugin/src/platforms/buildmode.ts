@@ -6,6 +6,15 @@
  * external linking, which needs cgo and a C toolchain for the target: with CGO_ENABLED=0 it
  * stops with "-buildmode=pie requires external (cgo) linking, but cgo is not enabled".
  */
+import type { BuildMode } from './types';
+
+/** The `-buildmode` values gocross builds and validates, in the order they are offered. */
+export const BUILDMODES: readonly BuildMode[] = ['exe', 'pie', 'c-shared', 'c-archive'];
+
+/** Whether a string is one of BUILDMODES. */
+export function isBuildMode(mode: string): mode is BuildMode {
+  return (BUILDMODES as readonly string[]).includes(mode);
+}
 
 /** Platforms for which BuildModeSupported(gc, "pie") is true. */
 const PIE_SUPPORTED: ReadonlySet<string> = new Set([

@@ -3,28 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeIf, gate } from '../test-utils/gates';
-import {
-  archFeatureTags,
-  ConstraintContext,
-  ConstraintExpr,
-  ConstraintHeaderError,
-  ConstraintSyntaxError,
-  ConstraintTooComplexError,
-  constraintGoVersion,
-  evalConstraint,
-  fileConstraint,
-  fileIncluded,
-  fixBuildLines,
-  fileMatches,
-  goFileImportsC,
-  formatConstraint,
-  isGoBuildLine,
-  isPlusBuildLine,
-  parseConstraintLine,
-  parseGoBuildExpr,
-  plusBuildLines,
-  scanConstraintHeader,
-} from './constraints';
+import { archFeatureTags, ConstraintContext, ConstraintExpr, ConstraintSyntaxError, ConstraintTooComplexError, constraintGoVersion, evalConstraint, formatConstraint, isGoBuildLine, isPlusBuildLine, parseConstraintLine, parseGoBuildExpr, plusBuildLines } from './constraint-expr';
+import { ConstraintHeaderError, fileConstraint, fileIncluded, fileMatches, goFileImportsC, scanConstraintHeader } from './constraint-header';
+import { fixBuildLines } from '../generators/build-tags/fix-build-lines';
 
 const fmt = (line: string): string => formatConstraint(parseConstraintLine(line));
 

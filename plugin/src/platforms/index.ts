@@ -7,6 +7,7 @@ export * from './table';
 export * from './dist-list';
 export * from './env';
 export * from './arch';
-export * from './constraints';
+export * from './constraint-expr';
+export * from './constraint-header';
 export * from './toolchain';
 export * from './buildmode';

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseGoMod } from '../gowork/modfile';
 import { binarySuffix, platformFromOptions, type VariantOptions } from './env';
 import { platformSlug } from './platform';
 import type { BuildMode, Libc, Platform } from './types';
@@ -46,8 +47,7 @@ export function mainPackages(options: Pick<BuildOutputOptions, 'main'>): string[
 
 /** The `module` path declared in a go.mod text, if any. */
 export function parseModulePath(goMod: string): string | undefined {
-  const m = /^\s*module\s+("?)([^\s"/][^\s"]*)\1\s*(?:\/\/.*)?$/m.exec(goMod);
-  return m ? m[2] : undefined;
+  return parseGoMod(goMod).module;
 }
 
 /** Last element of an import path, skipping a major-version suffix (`example.com/tool/v2` → `tool`), as `go build` names outputs. */

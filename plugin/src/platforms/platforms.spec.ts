@@ -133,7 +133,8 @@ describe('Go versions', () => {
     ['go1.23rc1', '1.23.0-rc.1'],
     ['go1.21beta2', '1.21.0-beta.2'],
     ['devel go1.27-abcdef Tue Nov 3 2026', '1.27.0-devel'],
-    ['1.22', undefined],
+    ['1.22', '1.22.0'],
+    ['1.21rc1', '1.21.0-rc.1'],
     ['gox', undefined],
   ])('%s → %s', (v, want) => {
     expect(goVersionToSemver(v)).toBe(want);

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { debianGccPackage, guessCxx, resolveCToolchain, ToolchainRequest, variantCflags, zigTarget } from './toolchain';
 import { parsePlatform } from './platform';
-import { which as realWhich } from '../executors/shared/go';
+import { which as realWhich } from './which';
 import { all, haveTools, hostIs, itIf } from '../test-utils/gates';
 
 function fakeWhich(...present: string[]): (cmd: string) => string | undefined {

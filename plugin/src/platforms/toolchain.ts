@@ -272,6 +272,6 @@ function noToolchainMessage(p: Platform, libc: Libc, isHost: boolean): string {
 function defaultWhich(env: Record<string, string | undefined>): (cmd: string) => string | undefined {
   // Loaded lazily: keeps this module free of node: imports for pure callers and tests with an injected which.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { which } = require('../executors/shared/go') as { which: (cmd: string, env: NodeJS.ProcessEnv) => string | undefined };
+  const { which } = require('./which') as typeof import('./which');
   return (cmd) => which(cmd, env as NodeJS.ProcessEnv);
 }

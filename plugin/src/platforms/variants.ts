@@ -1,4 +1,4 @@
-import { goVersionAtLeast } from './go-version';
+import { compareGoVersions, goVersionAtLeast } from './go-version';
 import { VARIANT_VARIABLE } from './types';
 
 /**
@@ -141,8 +141,4 @@ function describeSuffixes(spec: VariantSpec): string {
   return `, optionally followed by ${s.map((x) => ',' + x).join(spec.multipleSuffixes ? ' and/or ' : ' or ')}`;
 }
 
-function cmpRelease(a: string, b: string): number {
-  const [am, an] = a.split('.').map(Number);
-  const [bm, bn] = b.split('.').map(Number);
-  return am - bm || an - bn;
-}
+const cmpRelease = compareGoVersions;

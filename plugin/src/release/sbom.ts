@@ -23,7 +23,7 @@
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { bufferSource } from '../binary/source';
 import { readBuildInfo } from '../binary/buildinfo';
-import type { GoBuildInfo, GoModule } from '../binary/types';
+import type { GoBuildInfo, BuildInfoModule } from '../binary/types';
 import { sha256Hex } from './checksums';
 
 export const CYCLONEDX_PREDICATE_TYPE = 'https://cyclonedx.org/bom';
@@ -101,7 +101,7 @@ export interface EffectiveModule {
 }
 
 /** Resolves a build info module line through its `=>` replacement. */
-export function effectiveModule(m: GoModule): EffectiveModule {
+export function effectiveModule(m: BuildInfoModule): EffectiveModule {
   const r = m.replace;
   if (!r) return { path: m.path, version: m.version, sum: m.sum, purl: golangPurl(m.path, m.version) };
   // go.mod: a replacement that is a file path starts with ./ or ../ (or is absolute); the build

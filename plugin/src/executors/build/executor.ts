@@ -6,10 +6,12 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { packageClause } from '../../gowork/header';
 import { validatePlatform } from '../../platforms/env';
-import { fileMatches, type ConstraintContext } from '../../platforms/constraints';
+import { type ConstraintContext } from '../../platforms/constraint-expr';
+import { fileMatches } from '../../platforms/constraint-header';
 import { formatPlatform } from '../../platforms/platform';
-import { pieProblem } from '../../platforms/buildmode';
+import { isBuildMode, pieProblem } from '../../platforms/buildmode';
 import type { PlatformTable } from '../../platforms/table';
 import {
   type CToolchain,
@@ -32,6 +34,9 @@ import { interpolateOutputs, undeclaredFiles } from './declared';
 import { manifestPathFor } from '../../manifest/manifest';
 import type { BuildExecutorSchema } from './schema';
 import { resolvePlaceholders } from '../../graph/placeholders';
+
+/** The package clause of a Go source text (gowork/header.ts). */
+export { packageClause };
 
 export type { CToolchain, ToolchainResult } from '../../platforms/toolchain';
 export type { FailureHint } from '../shared/explain';
@@ -94,8 +99,6 @@ export interface BuildPlan {
 
 export type PlanResult = ({ ok: true } & BuildPlan) | { ok: false; message: string };
 
-const BUILDMODES = new Set(['exe', 'pie', 'c-shared', 'c-archive']);
-
 /**
  * Turns options into the exact `go build` invocations and environment, or one sentence saying
  * why the build cannot work. Never runs go.
@@ -115,7 +118,7 @@ export function planBuild(options: BuildExecutorSchema, ctx: PlanContext): PlanR
   if (bad) return fail(bad);
 
   const buildmode = options.buildmode ?? 'exe';
-  if (!BUILDMODES.has(buildmode)) {
+  if (!isBuildMode(buildmode)) {
     return fail(`unsupported buildmode "${buildmode}": use exe, pie, c-shared or c-archive`);
   }
   const cgo = options.cgo === true;
@@ -268,29 +271,6 @@ export function checkMainPackage(dir: string, given: string, p: ConstraintContex
     return `main package "${given}": every .go file in ${dir} is excluded for ${p.goos}/${p.goarch} by its name or build constraint`;
   }
   return `"${given}" is not a main package (package ${[...packages].join(', ') || '?'} in ${dir}): point main at a dir with package main, or set compileOnly for a library`;
-}
-
-/** The package name of a Go source text (skipping comments before the clause). */
-export function packageClause(text: string): string | undefined {
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') {
-      i++;
-    } else if (text.startsWith('//', i)) {
-      const e = text.indexOf('\n', i);
-      i = e < 0 ? n : e + 1;
-    } else if (text.startsWith('/*', i)) {
-      const e = text.indexOf('*/', i + 2);
-      if (e < 0) return undefined;
-      i = e + 2;
-    } else {
-      const m = /^package[ \t]+([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i, i + 200));
-      return m ? m[1] : undefined;
-    }
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

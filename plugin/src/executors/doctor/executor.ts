@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { asmCoverage } from '../../checks/asm-coverage';
 import { SUPPORTED_ASM_ARCHES } from '../../generators/asm/stubs';
 import type { SourceFile } from '../../checks/result';
+import { readProjectSources as readGoSources } from '../../gowork/sources';
 import { platformFromOptions, validatePlatform } from '../../platforms/env';
 import { formatPlatform, parsePlatform, platformSlug } from '../../platforms/platform';
 import type { PlatformTable } from '../../platforms/table';
@@ -410,32 +411,9 @@ export function matrixFromStrings(list: string[], cgo: boolean, libc?: Libc): Ma
   return [...byKey.values()];
 }
 
-const SKIP_DIRS = new Set(['node_modules', 'vendor', 'testdata', 'dist', 'tmp']);
-
-/** `.go` and `.s` files of a project (paths relative to its root), skipping vendor, testdata, hidden dirs and nested modules. */
+/** `.go` and `.s` files of a project (paths relative to its root), skipping what go ignores, node_modules, dist, tmp and nested modules. */
 export function readProjectSources(absRoot: string): SourceFile[] {
-  const out: SourceFile[] = [];
-  const walk = (dir: string, rel: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
-      const abs = path.join(dir, e.name);
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name) || fs.existsSync(path.join(abs, 'go.mod'))) continue;
-        walk(abs, r);
-      } else if (e.isFile() && (e.name.endsWith('.go') || e.name.endsWith('.s'))) {
-        out.push({ path: r, content: fs.readFileSync(abs, 'utf8') });
-      }
-    }
-  };
-  walk(absRoot, '');
-  return out;
+  return readGoSources(absRoot, { skipNestedModules: true, also: ['node_modules', 'dist', 'tmp'] });
 }
 
 export interface DoctorInput {

@@ -4,9 +4,9 @@
  * streaming and capturing its output. Shared by every executor that runs go.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
+import { which } from '../../platforms/which';
 
 /**
  * Variables passed from the caller's environment to go. Everything else (in particular GOOS,
@@ -46,31 +46,8 @@ export function passthroughEnv(
   return out;
 }
 
-/** Finds an executable on PATH (PATHEXT-aware on Windows). */
-export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (cmd.includes('/') || cmd.includes('\\')) return isExecutable(cmd) ? path.resolve(cmd) : undefined;
-  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    for (const ext of exts) {
-      const p = path.join(dir, cmd + ext);
-      if (isExecutable(p)) return p;
-    }
-  }
-  return undefined;
-}
-
-function isExecutable(p: string): boolean {
-  try {
-    const st = fs.statSync(p);
-    if (!st.isFile()) return false;
-    if (process.platform === 'win32') return true;
-    fs.accessSync(p, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Finds an executable on PATH (platforms/which.ts). */
+export { which };
 
 /** The go command to use: $GOCROSS_GO, else `go` from PATH, else $GOROOT/bin/go. */
 export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined {

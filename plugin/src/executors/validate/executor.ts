@@ -7,11 +7,13 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import { runAsmdeclMatrix, type AsmdeclRun } from '../../checks/asmdecl-runner';
 import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy, type Policy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
 import type { SourceFile, ValidationResult } from '../../checks/result';
+import { readProjectSources as readGoSources } from '../../gowork/sources';
 import type { TargetSpec } from '../../checks/types';
 import { platformSlug } from '../../platforms/platform';
 import { formatText, writeReports, type TimedValidationResult } from '../../report';
@@ -47,36 +49,18 @@ function splitTarget(ref: string, project: string): { project: string; target: s
   return { project: parts[0] || project, target: parts[1], configuration: parts[2] };
 }
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = glob.indexOf('}', i);
-      if (end > i) {
-        re += `(?:${glob
-          .slice(i + 1, end)
-          .split(',')
-          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&'))
-          .join('|')})`;
-        i = end;
-      } else re += '\\{';
-    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/**
+ * One test for a list of `files` globs (picomatch): `*` and `?` within a path element, `**` across
+ * them, `{a,b}` alternatives; dotfiles match, brackets, `!` and extglob characters are literal.
+ */
+export function globMatcher(globs: readonly string[]): (file: string) => boolean {
+  return picomatch([...globs], { dot: true, literalBrackets: true, noextglob: true, nonegate: true });
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.nx', 'testdata']);
 
-/** Files under `dir` (relative, `/`-separated), skipping VCS, node_modules and hidden dirs. */
-function walk(dir: string, rel = '', out: string[] = [], skipDist = false): string[] {
+/** Files under `dir` (relative, `/`-separated) that prebuilt-artifact globs may match, skipping VCS, node_modules, testdata and hidden dirs. */
+function walk(dir: string, rel = '', out: string[] = []): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
@@ -86,8 +70,8 @@ function walk(dir: string, rel = '', out: string[] = [], skipDist = false): stri
   for (const e of entries) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name) || e.name.startsWith('.') || (skipDist && (e.name === 'dist' || e.name === 'vendor'))) continue;
-      walk(dir, r, out, skipDist);
+      if (SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
+      walk(dir, r, out);
     } else if (e.isFile()) out.push(r);
   }
   return out;
@@ -96,17 +80,14 @@ function walk(dir: string, rel = '', out: string[] = [], skipDist = false): stri
 /** Files of the project matching any glob (relative to the project root). */
 export function matchGlobs(absProjectRoot: string, globs: string[]): string[] {
   if (globs.length === 0) return [];
-  const res = globs.map(globToRegExp);
-  return walk(absProjectRoot)
-    .filter((f) => res.some((r) => r.test(f)))
-    .sort();
+  const matches = globMatcher(globs);
+  return walk(absProjectRoot).filter(matches).sort();
 }
 
 /** Go, assembly and module files of the project, read for source checks and //export names. */
 export function readProjectSources(absProjectRoot: string): SourceFile[] {
-  return walk(absProjectRoot, '', [], true)
-    .filter((f) => /\.(go|s|S)$/.test(f) || /(^|\/)go\.(mod|work)$/.test(f))
-    .map((f) => ({ path: f, content: fs.readFileSync(path.join(absProjectRoot, f), 'utf8') }));
+  // Files go ignores are kept: the source checks say that they are ignored.
+  return readGoSources(absProjectRoot, { extensions: ['.go', '.s', '.S'], moduleFiles: true, keepGoIgnored: true });
 }
 
 /**

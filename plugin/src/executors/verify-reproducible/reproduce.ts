@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isLocalReplacement, parseGoMod } from '../../gowork/modfile';
 import { formatPlatform } from '../../platforms/platform';
 import { runBuild, type BuildLogger } from '../build/executor';
 import { resolveBuildOutputs } from '../../platforms/outputs';
@@ -74,17 +75,10 @@ export function sha256File(file: string): string {
 
 /** Local directories the module's go.mod replaces modules with (`replace x => ../y`). */
 export function localReplaceDirs(goMod: string, moduleDir: string): string[] {
-  const out: string[] = [];
-  const add = (target: string) => {
-    const t = target.replace(/^"|"$/g, '');
-    if (t.startsWith('./') || t.startsWith('../') || t === '.' || t === '..' || path.isAbsolute(t)) out.push(path.resolve(moduleDir, t));
-  };
-  const text = goMod.replace(/\/\/[^\n]*/g, '');
-  for (const m of text.matchAll(/^\s*replace\s+(?!\()[^\n]*=>\s*(\S+)/gm)) add(m[1]);
-  for (const block of text.matchAll(/^\s*replace\s*\(([^)]*)\)/gm)) {
-    for (const m of block[1].matchAll(/=>\s*(\S+)/g)) add(m[1]);
-  }
-  return [...new Set(out)];
+  const dirs = parseGoMod(goMod)
+    .replaces.filter((r) => isLocalReplacement(r.newPath) || path.isAbsolute(r.newPath))
+    .map((r) => path.resolve(moduleDir, r.newPath));
+  return [...new Set(dirs)];
 }
 
 function commonAncestor(dirs: string[]): string {

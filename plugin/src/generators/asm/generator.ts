@@ -1,6 +1,6 @@
 import { formatFiles, logger, Tree } from '@nx/devkit';
 import { resolveProject } from '../shared/projects';
-import { moduleContaining, parseGoWorkUses } from '../shared/go';
+import { moduleContaining, packageNameIn, parseGoWorkUses } from '../shared/go';
 import { GeneratorError, joinPath, splitList, writeGenerated } from '../shared/files';
 import { Param, parseSignature, Signature, SignatureError, formatResults, formatParams, GoType } from './signature';
 import { asmFileHeader, SUPPORTED_ASM_ARCHES, textBlock } from './stubs';
@@ -87,16 +87,6 @@ function quickable(t: GoType): boolean {
   }
 }
 
-function packageNameOf(tree: Tree, dir: string): string | undefined {
-  for (const child of tree.children(dir).sort()) {
-    if (!child.endsWith('.go') || child.endsWith('_test.go')) continue;
-    const text = tree.read(`${dir}/${child}`, 'utf-8') ?? '';
-    const m = /^package\s+([A-Za-z_][A-Za-z0-9_]*)/m.exec(text);
-    if (m) return m[1];
-  }
-  return undefined;
-}
-
 /** Whether a Go file of `dir` (tests aside) defines or declares the function `name` (methods aside). */
 function declaresFunc(tree: Tree, dir: string, name: string, skip: (path: string) => boolean = () => false): string | undefined {
   if (!tree.exists(dir)) return undefined;
@@ -147,7 +137,7 @@ export function planAsm(tree: Tree, options: AsmGeneratorSchema): AsmPlan {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(target) || target === sig.name) {
     throw new GeneratorError(`--generic "${target}" must be a Go identifier other than the function itself`);
   }
-  const packageName = packageNameOf(tree, dir) ?? dir.slice(dir.lastIndexOf('/') + 1).replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const packageName = packageNameIn(tree, dir) ?? dir.slice(dir.lastIndexOf('/') + 1).replace(/[^a-z0-9]/gi, '').toLowerCase();
   if (!/^[a-z][a-z0-9]*$/.test(packageName)) throw new GeneratorError(`cannot derive a Go package name for ${dir}; add a .go file with a package clause first`);
 
   const declPath = `${dir}/${base}_decl.go`;

@@ -4,7 +4,7 @@ import { logger, Tree } from '@nx/devkit';
 import { buildTagsGenerator, otherConstraint, parseVariant } from './generator';
 import { libraryGenerator } from '../library/generator';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
-import { fileIncluded } from '../../platforms/constraints';
+import { fileIncluded } from '../../platforms/constraint-header';
 import { emptyWorkspace, removeTempDirs, run, snapshotTree, tempDir, writeTreeToDisk } from '../shared/test-utils';
 import { haveTools, itIf } from '../../test-utils/gates';
 

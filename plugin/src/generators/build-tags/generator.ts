@@ -2,15 +2,11 @@ import { formatFiles, logger, Tree } from '@nx/devkit';
 import { resolveProject } from '../shared/projects';
 import { KNOWN_ARCH, KNOWN_OS, matchesOsArchTag } from '../../platforms/known';
 import { BUILTIN_DIST_LIST } from '../../platforms/dist-list';
-import {
-  ConstraintExpr,
-  constraintTags,
-  fixBuildLines,
-  isValidTag,
-  scanConstraintHeader,
-} from '../../platforms/constraints';
+import { ConstraintExpr, constraintTags, isValidTag } from '../../platforms/constraint-expr';
+import { scanConstraintHeader } from '../../platforms/constraint-header';
+import { fixBuildLines } from './fix-build-lines';
 import { GeneratorError, joinPath, splitList, walkFiles, writeGenerated } from '../shared/files';
-import { compareGoVersions, moduleContaining } from '../shared/go';
+import { compareGoVersions, moduleContaining, packageNameIn } from '../shared/go';
 import { BuildTagsGeneratorSchema } from './schema';
 
 /** One variant of a per-platform set: `linux`, `arm64`, `linux/arm64` or `unix`. */
@@ -57,16 +53,6 @@ export function otherConstraint(variants: Variant[]): string {
 export function variantFileName(name: string, v: Variant): string {
   if (v.unix) return `${name}_unix.go`;
   return `${name}_${[v.goos, v.goarch].filter(Boolean).join('_')}.go`;
-}
-
-function packageNameOf(tree: Tree, dir: string): string | undefined {
-  if (!tree.exists(dir)) return undefined;
-  for (const child of tree.children(dir).sort()) {
-    if (!child.endsWith('.go') || child.endsWith('_test.go')) continue;
-    const m = /^package\s+([A-Za-z_][A-Za-z0-9_]*)/m.exec(tree.read(`${dir}/${child}`, 'utf-8') ?? '');
-    if (m) return m[1];
-  }
-  return undefined;
 }
 
 function goFile(constraint: string | undefined, pkg: string, body: string): string {
@@ -193,7 +179,7 @@ export async function buildTagsGenerator(tree: Tree, options: BuildTagsGenerator
       logger.warn(`${d.file}: "${d.goBuild}" and "${d.plusBuild.join('" / "')}" disagree; left unchanged — decide which is meant and delete the other line`);
     }
   } else {
-    const pkg = packageNameOf(tree, dir) ?? dir.slice(dir.lastIndexOf('/') + 1).replace(/[^a-z0-9]/gi, '').toLowerCase();
+    const pkg = packageNameIn(tree, dir) ?? dir.slice(dir.lastIndexOf('/') + 1).replace(/[^a-z0-9]/gi, '').toLowerCase();
     if (!/^[a-z][a-z0-9]*$/.test(pkg)) throw new GeneratorError(`cannot derive a Go package name for ${dir}; add a .go file first`);
     const files = planSet(tree, dir, pkg, options);
     for (const [path, content] of Object.entries(files)) {

@@ -18,6 +18,7 @@
  * default (7 when cross-compiling) is not goreleaser's (6).
  */
 import { parse as parseYaml } from 'yaml';
+import { isBuildMode } from '../../platforms/buildmode';
 
 /** Settings of gocross.json the import writes. */
 export interface ImportedSettings {
@@ -357,7 +358,7 @@ export function importGoreleaser(text: string, ctx: ImportContext = {}): ImportR
   if (cgo) settings.cgo = true;
   const buildmode = pick('buildmode') as string;
   if (buildmode) {
-    if (['exe', 'pie', 'c-shared', 'c-archive'].includes(buildmode)) {
+    if (isBuildMode(buildmode)) {
       if (buildmode !== 'exe') settings.buildmode = buildmode;
     } else unmapped.push(`buildmode "${buildmode}": gocross builds exe, pie, c-shared or c-archive`);
   }

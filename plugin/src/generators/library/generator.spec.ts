@@ -52,4 +52,13 @@ describe('library generator', () => {
     tree.write('libs/core/project.json', reflowed.replace('"a","b"', '"a"'));
     await expect(libraryGenerator(tree, opts)).rejects.toThrow(/refusing to overwrite libs\/core\/project.json/);
   });
+  it('rewrites a different project.json through devkit only with --force', async () => {
+    const opts = { name: 'core', modulePath: 'example.com/core', tags: 'a,b' };
+    await libraryGenerator(tree, opts);
+    tree.write('libs/core/project.json', '{"name":"core","projectType":"application"}');
+    await libraryGenerator(tree, { ...opts, force: true });
+    expect(tree.read('libs/core/project.json', 'utf-8')).toBe(
+      `${JSON.stringify({ name: 'core', $schema: '../../node_modules/nx/schemas/project-schema.json', projectType: 'library', tags: ['a', 'b'] }, null, 2)}\n`,
+    );
+  });
 });

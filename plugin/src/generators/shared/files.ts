@@ -1,4 +1,6 @@
-import { Tree } from '@nx/devkit';
+import * as path from 'node:path';
+import { generateFiles, joinPathFragments, normalizePath, Tree } from '@nx/devkit';
+import { ignoredDirTest } from '../../gowork/ignore';
 
 /** Raised for options or workspace states a generator refuses to work with. */
 export class GeneratorError extends Error {
@@ -22,6 +24,24 @@ export function writeGenerated(tree: Tree, path: string, content: string, force 
   return true;
 }
 
+/**
+ * Renders a `files/` template directory (devkit's generateFiles: ejs, `__name__` in file names,
+ * `.template` suffix dropped) into `target`, without touching the tree: path → content. The
+ * caller writes the files with writeGenerated's rules (no overwrite without force).
+ */
+export function renderTemplates(tree: Tree, srcFolder: string, target: string, substitutions: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const staging = new Proxy(tree, {
+    get(t, prop, receiver) {
+      if (prop === 'write') return (p: string, content: Buffer | string) => void (out[normalizePath(p)] = content.toString());
+      const v = Reflect.get(t, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+  generateFiles(staging, srcFolder, target, substitutions);
+  return out;
+}
+
 /** JSON files count as unchanged when only their formatting differs (formatFiles may reflow them). */
 export function sameJson(path: string, a: string | null, b: string): boolean {
   if (!path.endsWith('.json') || a === null) return false;
@@ -32,8 +52,8 @@ export function sameJson(path: string, a: string | null, b: string): boolean {
   }
 }
 
-/** Directories never searched for Go modules or sources. */
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'tmp', '.nx', 'vendor', 'testdata', 'reports', 'coverage']);
+/** Directories never searched for Go modules or sources: what go ignores, dependencies and build output. */
+const skipDir = ignoredDirTest({ also: ['node_modules', 'dist', 'tmp', 'reports', 'coverage'] });
 
 /** Every file under `dir` (workspace-relative, `/`-separated), skipping build output and dependencies. */
 export function walkFiles(tree: Tree, dir: string, accept: (path: string) => boolean = () => true): string[] {
@@ -43,7 +63,7 @@ export function walkFiles(tree: Tree, dir: string, accept: (path: string) => boo
       const p = d === '' || d === '.' ? child : `${d}/${child}`;
       if (tree.isFile(p)) {
         if (accept(p)) out.push(p);
-      } else if (!SKIP_DIRS.has(child) && !child.startsWith('.') && !child.startsWith('_')) {
+      } else if (!skipDir(child)) {
         visit(p);
       }
     }
@@ -52,21 +72,19 @@ export function walkFiles(tree: Tree, dir: string, accept: (path: string) => boo
   return out;
 }
 
+/** Workspace-relative join through devkit's joinPathFragments; the workspace root is '' (not '.'), leading `/` and `..` above the root dropped. */
 export function joinPath(...parts: string[]): string {
-  const segs: string[] = [];
-  for (const part of parts) {
-    for (const s of part.split('/')) {
-      if (s === '' || s === '.') continue;
-      if (s === '..') segs.pop();
-      else segs.push(s);
-    }
-  }
-  return segs.join('/');
+  const j = joinPathFragments(...parts.map((p) => p.replace(/^\/+/, ''))).replace(/\/+$/, '');
+  const segs = j.split('/');
+  while (segs[0] === '..') segs.shift();
+  const out = segs.join('/');
+  return out === '.' || out === '' ? '' : out;
 }
 
-export function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
+/** The directory of a workspace-relative path ('' for a top-level one). */
+export function dirname(p: string): string {
+  const d = path.posix.dirname(normalizePath(p));
+  return d === '.' ? '' : d;
 }
 
 export function basename(path: string): string {

@@ -1,5 +1,6 @@
-import { formatFiles, getProjects, names, readNxJson, Tree } from '@nx/devkit';
-import { GeneratorError, joinPath, sameJson, splitList, writeGenerated } from './files';
+import * as path from 'node:path';
+import { addProjectConfiguration, formatFiles, getProjects, names, ProjectConfiguration, readJson, readNxJson, Tree, updateProjectConfiguration } from '@nx/devkit';
+import { GeneratorError, joinPath, renderTemplates, sameJson, splitList, writeGenerated } from './files';
 import { installedGoVersion, moduleContaining, syncGoWork } from './go';
 import { checkModulePath, checkPackageName, packageNameFor } from './module-path';
 import { goProjects, resolveProject } from './projects';
@@ -133,78 +134,54 @@ function resolvePackageName(kind: GoProjectKind, options: GoProjectOptions, file
   return pkg;
 }
 
-/** The files of a plan, path → content. */
+/** The project.json of a new module's project. */
+function projectConfiguration(plan: GoProjectPlan): ProjectConfiguration {
+  return { root: plan.dir, projectType: plan.kind, tags: plan.tags };
+}
+
+/** The files of a plan, path → content, rendered from the generators' `files/` templates (project.json aside). */
 export function renderGoProject(tree: Tree, plan: GoProjectPlan): Record<string, string> {
-  const files: Record<string, string> = {};
   const last = plan.dir.slice(plan.dir.lastIndexOf('/') + 1);
-  if (plan.newModule) {
-    files[`${plan.dir}/go.mod`] = `module ${plan.newModule.path}\n\ngo ${plan.newModule.goVersion}\n`;
-    const depth = plan.dir.split('/').length;
-    const project: Record<string, unknown> = {
-      name: plan.projectName,
-      $schema: `${'../'.repeat(depth)}node_modules/nx/schemas/project-schema.json`,
-      projectType: plan.kind,
-      tags: plan.tags,
-    };
-    files[`${plan.dir}/project.json`] = `${JSON.stringify(project, null, 2)}\n`;
+  const vars = { last, packageName: plan.packageName, importPath: plan.importPath };
+  return {
+    ...(plan.newModule ? renderTemplates(tree, path.join(__dirname, 'module', 'files'), plan.dir, { modulePath: plan.newModule.path, goVersion: plan.newModule.goVersion }) : {}),
+    ...renderTemplates(tree, path.join(__dirname, '..', plan.kind, 'files'), plan.dir, vars),
+  };
+}
+
+/**
+ * Creates the project.json of a new module's project through devkit (addProjectConfiguration),
+ * or, with force, rewrites a different one (updateProjectConfiguration). An existing one with the
+ * same content (formatting aside) is left alone.
+ */
+function writeProjectConfiguration(tree: Tree, plan: GoProjectPlan, force: boolean | undefined): void {
+  const file = `${plan.dir}/project.json`;
+  const config = projectConfiguration(plan);
+  if (!tree.exists(file)) {
+    addProjectConfiguration(tree, plan.projectName, config);
+    return;
   }
-  if (plan.kind === 'application') {
-    files[`${plan.dir}/main.go`] = `// Command ${last} prints a greeting; it is built for every platform of the workspace matrix.
-package main
-
-import (
-	"fmt"
-	"os"
-)
-
-func main() {
-	fmt.Println(greeting(os.Args[1:]))
+  if (projectJsonMatches(tree, plan)) return;
+  if (!force) throw new GeneratorError(`refusing to overwrite ${file}: it already exists with different content (pass --force to replace it)`);
+  updateProjectConfiguration(tree, plan.projectName, config);
 }
 
-// greeting returns the line main prints for the given arguments.
-func greeting(args []string) string {
-	if len(args) > 0 {
-		return "Hello, " + args[0] + "!"
-	}
-	return "Hello from ${last}!"
-}
-`;
-    files[`${plan.dir}/main_test.go`] = `package main
-
-import "testing"
-
-func TestGreeting(t *testing.T) {
-	if got, want := greeting(nil), "Hello from ${last}!"; got != want {
-		t.Errorf("greeting(nil) = %q, want %q", got, want)
-	}
-	if got, want := greeting([]string{"gopher"}), "Hello, gopher!"; got != want {
-		t.Errorf("greeting(gopher) = %q, want %q", got, want)
-	}
-}
-`;
-  } else {
-    const pkg = plan.packageName;
-    files[`${plan.dir}/${pkg}.go`] = `// Package ${pkg} is imported as ${plan.importPath}.
-package ${pkg}
-
-// Hello returns a greeting from package ${pkg}.
-func Hello() string {
-	return "Hello from ${pkg}"
-}
-`;
-    files[`${plan.dir}/${pkg}_test.go`] = `package ${pkg}
-
-import "testing"
-
-func TestHello(t *testing.T) {
-	if got, want := Hello(), "Hello from ${pkg}"; got != want {
-		t.Errorf("Hello() = %q, want %q", got, want)
-	}
-}
-`;
+/** Whether an existing project.json says what the plan's would (formatting aside). */
+function projectJsonMatches(tree: Tree, plan: GoProjectPlan): boolean {
+  const file = `${plan.dir}/project.json`;
+  let current: Record<string, unknown>;
+  try {
+    current = readJson(tree, file);
+  } catch {
+    return false;
   }
-  void tree;
-  return files;
+  const want: Record<string, unknown> = {
+    name: plan.projectName,
+    $schema: `${'../'.repeat(plan.dir.split('/').length)}node_modules/nx/schemas/project-schema.json`,
+    projectType: plan.kind,
+    tags: plan.tags,
+  };
+  return sameJson(file, JSON.stringify(current), JSON.stringify(want));
 }
 
 export async function goProjectGenerator(tree: Tree, kind: GoProjectKind, options: GoProjectOptions): Promise<GoProjectPlan> {
@@ -212,13 +189,17 @@ export async function goProjectGenerator(tree: Tree, kind: GoProjectKind, option
   const files = renderGoProject(tree, plan);
   // Check every file before writing any, so a refusal leaves the tree untouched.
   if (!options.force) {
-    for (const [path, content] of Object.entries(files)) {
-      if (tree.exists(path) && tree.read(path, 'utf-8') !== content && !sameJson(path, tree.read(path, 'utf-8'), content)) {
-        throw new GeneratorError(`refusing to overwrite ${path}: it already exists with different content (pass --force to replace it)`);
+    if (plan.newModule && tree.exists(`${plan.dir}/project.json`) && !projectJsonMatches(tree, plan)) {
+      throw new GeneratorError(`refusing to overwrite ${plan.dir}/project.json: it already exists with different content (pass --force to replace it)`);
+    }
+    for (const [file, content] of Object.entries(files)) {
+      if (tree.exists(file) && tree.read(file, 'utf-8') !== content && !sameJson(file, tree.read(file, 'utf-8'), content)) {
+        throw new GeneratorError(`refusing to overwrite ${file}: it already exists with different content (pass --force to replace it)`);
       }
     }
   }
-  for (const [path, content] of Object.entries(files)) writeGenerated(tree, path, content, options.force);
+  if (plan.newModule) writeProjectConfiguration(tree, plan, options.force);
+  for (const [file, content] of Object.entries(files)) writeGenerated(tree, file, content, options.force);
   if (!options.skipGoWork && plan.newModule) syncGoWork(tree);
   if (!options.skipFormat) await formatFiles(tree);
   return plan;

@@ -1,5 +1,8 @@
 import { spawnSync } from 'child_process';
 import { Tree } from '@nx/devkit';
+import { packageClause } from '../../gowork/header';
+import { compareGoVersions, maxGoVersion } from '../../platforms/go-version';
+import { parseGoMod, parseGoWork } from '../../gowork/modfile';
 import { dirname, joinPath, walkFiles } from './files';
 
 /** Oldest `go` directive the generators write. */
@@ -20,55 +23,35 @@ export function installedGoVersion(): string {
   return cachedGoVersion;
 }
 
-/** Compares Go versions `1.22`, `1.22.3`, `1.21rc1` by their numeric parts. */
-export function compareGoVersions(a: string, b: string): number {
-  const pa = a.split(/[^0-9]+/).filter(Boolean).map(Number);
-  const pb = b.split(/[^0-9]+/).filter(Boolean).map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+export { compareGoVersions, maxGoVersion };
 
-export function maxGoVersion(a: string, b: string): string {
-  return compareGoVersions(a, b) >= 0 ? a : b;
-}
-
-export interface GoModule {
+/** A Go module of the generator's Tree: the directory holding go.mod and what it declares. */
+export interface TreeGoModule {
   /** Workspace-relative directory holding go.mod ('' for the root). */
   dir: string;
   modulePath?: string;
   goVersion?: string;
 }
 
-/** Reads the `module` and `go` directives of a go.mod text. */
-export function parseGoMod(text: string): { modulePath?: string; goVersion?: string } {
-  const out: { modulePath?: string; goVersion?: string } = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\/\/.*$/, '').trim();
-    const m = /^module\s+("?)([^"\s]+)\1$/.exec(line);
-    if (m) out.modulePath = m[2];
-    const g = /^go\s+(\S+)$/.exec(line);
-    if (g) out.goVersion = g[1];
-  }
+function treeModule(tree: Tree, dir: string, file: string): TreeGoModule {
+  const mod = parseGoMod(tree.read(file, 'utf-8') ?? '');
+  const out: TreeGoModule = { dir };
+  if (mod.module !== undefined) out.modulePath = mod.module;
+  if (mod.go !== undefined) out.goVersion = mod.go;
   return out;
 }
 
 /** Every Go module (directory with a go.mod) in the workspace tree. */
-export function findGoModules(tree: Tree): GoModule[] {
-  return walkFiles(tree, '', (p) => p === 'go.mod' || p.endsWith('/go.mod')).map((p) => {
-    const dir = dirname(p);
-    return { dir, ...parseGoMod(tree.read(p, 'utf-8') ?? '') };
-  });
+export function findGoModules(tree: Tree): TreeGoModule[] {
+  return walkFiles(tree, '', (p) => p === 'go.mod' || p.endsWith('/go.mod')).map((p) => treeModule(tree, dirname(p), p));
 }
 
 /** The module that contains a workspace-relative directory (the deepest go.mod above it). */
-export function moduleContaining(tree: Tree, dir: string): GoModule | undefined {
+export function moduleContaining(tree: Tree, dir: string): TreeGoModule | undefined {
   let d = joinPath(dir);
   for (;;) {
     const mod = d === '' ? 'go.mod' : `${d}/go.mod`;
-    if (tree.exists(mod)) return { dir: d, ...parseGoMod(tree.read(mod, 'utf-8') ?? '') };
+    if (tree.exists(mod)) return treeModule(tree, d, mod);
     if (d === '') return undefined;
     d = dirname(d);
   }
@@ -76,26 +59,18 @@ export function moduleContaining(tree: Tree, dir: string): GoModule | undefined 
 
 /** `use` entries of a go.work, as written (`./apps/api`). */
 export function parseGoWorkUses(text: string): string[] {
-  const uses: string[] = [];
-  let inBlock = false;
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\/\/.*$/, '').trim();
-    if (inBlock) {
-      if (line === ')') inBlock = false;
-      else if (line) uses.push(unquote(line));
-      continue;
-    }
-    if (/^use\s*\($/.test(line)) inBlock = true;
-    else {
-      const m = /^use\s+(.+)$/.exec(line);
-      if (m) uses.push(unquote(m[1].trim()));
-    }
-  }
-  return uses;
+  return parseGoWork(text).use;
 }
 
-function unquote(s: string): string {
-  return s.startsWith('"') || s.startsWith('`') ? s.slice(1, -1) : s;
+/** The package name of the first non-test Go file of `dir` that has a package clause. */
+export function packageNameIn(tree: Tree, dir: string): string | undefined {
+  if (!tree.exists(dir)) return undefined;
+  for (const child of tree.children(dir).sort()) {
+    if (!child.endsWith('.go') || child.endsWith('_test.go')) continue;
+    const name = packageClause(tree.read(`${dir}/${child}`, 'utf-8') ?? '');
+    if (name) return name;
+  }
+  return undefined;
 }
 
 function normUse(u: string): string {

@@ -4,6 +4,7 @@
  * every `import "p"`, `import name "p"` and `import ( ... )` declaration, and stops at the first
  * token that starts any other declaration (as go/build's import reader does).
  */
+import { readGoString } from './tokens';
 
 export interface GoImport {
   path: string;
@@ -67,13 +68,10 @@ class Lexer {
       break;
     }
     const c = s[this.i];
-    if (c === '"') return { kind: 'string', value: this.interpreted() };
-    if (c === '`') {
-      const end = s.indexOf('`', this.i + 1);
-      const stop = end < 0 ? s.length : end;
-      const value = s.slice(this.i + 1, stop);
-      this.i = stop + 1;
-      return { kind: 'string', value };
+    if (c === '"' || c === '`') {
+      const r = readGoString(s, this.i);
+      this.i = r.end;
+      return { kind: 'string', value: r.value };
     }
     if (identStart(c)) {
       let j = this.i + 1;
@@ -84,36 +82,6 @@ class Lexer {
     }
     this.i++;
     return { kind: 'punct', value: c };
-  }
-
-  private interpreted(): string {
-    const s = this.s;
-    let j = this.i + 1;
-    let out = '';
-    while (j < s.length && s[j] !== '"' && s[j] !== '\n') {
-      if (s[j] === '\\' && j + 1 < s.length) {
-        const e = s[j + 1];
-        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v' };
-        if (e in simple) {
-          out += simple[e];
-          j += 2;
-        } else if (e === 'x' || e === 'u' || e === 'U') {
-          const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-          out += String.fromCodePoint(parseInt(s.slice(j + 2, j + 2 + n), 16) || 0);
-          j += 2 + n;
-        } else if (/[0-7]/.test(e)) {
-          out += String.fromCharCode(parseInt(s.slice(j + 1, j + 4), 8));
-          j += 4;
-        } else {
-          out += e;
-          j += 2;
-        }
-      } else {
-        out += s[j++];
-      }
-    }
-    this.i = j + 1;
-    return out;
   }
 }
 
@@ -165,4 +133,9 @@ function readSpec(lx: Lexer, t: Tok): { imp: GoImport; next: Tok } | undefined {
   const imp: GoImport = { path: t.value };
   if (name !== undefined) imp.name = name;
   return { imp, next: lx.next() };
+}
+
+/** The package clause's name of a Go source text (comments before it skipped), or undefined when it has none. */
+export function packageClause(content: string): string | undefined {
+  return parseGoFileHeader(content).packageName;
 }
