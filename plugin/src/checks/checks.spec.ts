@@ -7,16 +7,16 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { archiveArch, sysoNameFor } from './archive-arch';
-import { buildId } from './build-id';
-import { buildinfo } from './buildinfo';
-import { elfArch } from './elf-arch';
-import { cgoExportsFromSymbols, exportsCheck, parseCgoHeaderExports } from './exports';
-import { glibcVersion } from './glibc-version';
-import { hardening } from './hardening';
-import { linkage } from './linkage';
-import { rpath } from './rpath';
-import { neededLibs } from './needed-libs';
+import { archiveArch, sysoNameFor } from './rules/archive-arch';
+import { buildId } from './rules/build-id';
+import { buildinfo } from './rules/buildinfo';
+import { binaryArch as elfArch } from './rules/binary-arch';
+import { cgoExportsFromSymbols, exportsCheck, parseCgoHeaderExports } from './rules/exports';
+import { glibcVersion } from './rules/glibc-version';
+import { hardening } from './rules/hardening';
+import { linkage } from './rules/linkage';
+import { rpath } from './rules/rpath';
+import { neededLibs } from './rules/needed-libs';
 import { ALL_CHECKS } from './registry';
 import { buildFixture, CGO_HELLO, compileC, cSharedLib, haveTools, HELLO, REPRO } from './test-utils/fixtures';
 import { lines, target, validate } from './test-utils/run';
@@ -54,7 +54,7 @@ describe('good builds of the default matrix', () => {
     const twin: Record<string, string> = { mipsle: 'linux/mips', s390x: 'linux/ppc64' };
     const other = twin[env.GOARCH];
     expect(lines(await validate(file, target(other), { checks: [elfArch] }))).toEqual([
-      expect.stringMatching(new RegExp(`^error elf-arch: built for GOARCH=${env.GOARCH}, target is ${other}`)),
+      expect.stringMatching(new RegExp(`^error binary-arch: built for GOARCH=${env.GOARCH}, target is ${other}`)),
     ]);
   });
 
@@ -123,7 +123,7 @@ describe('defects produced for real are reported by their check', () => {
   it('elf-arch: an arm64 binary for a linux/amd64 target', async () => {
     const file = hello({ GOOS: 'linux', GOARCH: 'arm64' });
     const r = await validate(file, target('linux/amd64'), { checks: [elfArch] });
-    expect(lines(r)).toEqual(['error elf-arch: built for GOARCH=arm64, target is linux/amd64 (EM_X86_64 64-bit little-endian)']);
+    expect(lines(r)).toEqual(['error binary-arch: built for GOARCH=arm64, target is linux/amd64 (EM_X86_64 64-bit little-endian)']);
     expect(r.findings[0].fix).toMatch(/GOARCH=amd64/);
   });
 
@@ -142,9 +142,9 @@ describe('defects produced for real are reported by their check', () => {
     const elf = hello({ GOOS: 'linux', GOARCH: 'amd64' });
     expect(lines(await validate(elf, target('windows/amd64'), { checks: [elfArch] }))[0]).toMatch(/ELF file but GOOS=windows runs PE/);
     const mac = hello({ GOOS: 'darwin', GOARCH: 'arm64' });
-    expect(lines(await validate(mac, target('darwin/amd64'), { checks: [elfArch] }))).toEqual(['error elf-arch: Mach-O built for arm64, target is darwin/amd64']);
+    expect(lines(await validate(mac, target('darwin/amd64'), { checks: [elfArch] }))).toEqual(['error binary-arch: Mach-O built for arm64, target is darwin/amd64']);
     const winArm = hello({ GOOS: 'windows', GOARCH: 'arm64' });
-    expect(lines(await validate(winArm, target('windows/amd64'), { checks: [elfArch] }))).toEqual(['error elf-arch: PE built for arm64, target is windows/amd64']);
+    expect(lines(await validate(winArm, target('windows/amd64'), { checks: [elfArch] }))).toEqual(['error binary-arch: PE built for arm64, target is windows/amd64']);
   });
 
   it('elf-arch: artifact in another platform\'s output directory', async () => {
@@ -155,7 +155,7 @@ describe('defects produced for real are reported by their check', () => {
       policy: { sources: [], checks: {} },
       checks: [elfArch],
     });
-    expect(lines(r)).toEqual(['error elf-arch: artifact lives in the linux/arm64 output directory but its target is linux/amd64']);
+    expect(lines(r)).toEqual(['error binary-arch: artifact lives in the linux/arm64 output directory but its target is linux/amd64']);
   });
 
   it('elf-arch: ABI flags patched into copies of real binaries (RISC-V soft-float, ARM EABI4, MIPS O64 ABI field)', async () => {
@@ -172,15 +172,15 @@ describe('defects produced for real are reported by their check', () => {
     try {
       const rv = patch(hello({ GOOS: 'linux', GOARCH: 'riscv64' }), 'rv', 0x1);
       expect(lines(await validate(rv, target('linux/riscv64'), { checks: [elfArch] }))).toEqual([
-        'error elf-arch: RISC-V soft-float ABI (e_flags 0x1); Go on riscv64 uses the double-float (lp64d) ABI',
+        'error binary-arch: RISC-V soft-float ABI (e_flags 0x1); Go on riscv64 uses the double-float (lp64d) ABI',
       ]);
       const arm = patch(hello({ GOOS: 'linux', GOARCH: 'arm', GOARM: '7' }), 'arm', 0x04000002);
       expect(lines(await validate(arm, target('linux/arm/7'), { checks: [elfArch] }))).toEqual([
-        'error elf-arch: ARM EABI version 4 (e_flags 0x4000002), expected EABI5',
+        'error binary-arch: ARM EABI version 4 (e_flags 0x4000002), expected EABI5',
       ]);
       const mipsle = patch(hello({ GOOS: 'linux', GOARCH: 'mipsle' }), 'mipsle', 0x50002004);
       expect(lines(await validate(mipsle, target('linux/mipsle'), { checks: [elfArch] }))).toEqual([
-        'error elf-arch: MIPS ABI field 0x2000 (e_flags 0x50002004); Go on mipsle uses O32',
+        'error binary-arch: MIPS ABI field 0x2000 (e_flags 0x50002004); Go on mipsle uses O32',
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ describe('loadPolicy', () => {
     expect(err(() => loadPolicy({ checks: [] }, 'p.json')).jsonPath).toBe('$.checks');
     const unknown = err(() => loadPolicy({ checks: { 'no-such': 'error' } }, 'p.json'));
     expect(unknown.jsonPath).toBe('$.checks["no-such"]');
-    expect(unknown.problem).toMatch(/unknown check.*elf-arch/);
+    expect(unknown.problem).toMatch(/unknown check.*binary-arch/);
     expect(err(() => loadPolicy({ checks: { rpath: 'fatal' } }, 'p.json')).jsonPath).toBe('$.checks.rpath');
     expect(err(() => loadPolicy({ checks: { rpath: ['fatal'] } }, 'p.json')).jsonPath).toBe('$.checks.rpath[0]');
     expect(err(() => loadPolicy({ checks: { rpath: ['error', 3] } }, 'p.json')).jsonPath).toBe('$.checks.rpath[1]');
@@ -48,7 +48,7 @@ describe('loadPolicy', () => {
     expect(err(() => loadPolicy({ checks: { hardening: ['error', { nx: 'yes' }] } }, 'p.json')).jsonPath).toBe('$.checks.hardening[1].nx');
     expect(err(() => loadPolicy({ checks: { rpath: ['error', { allow: ['/opt/lib', 7] }] } }, 'p.json')).jsonPath).toBe('$.checks.rpath[1].allow[1]');
     expect(err(() => loadPolicy({ checks: { rpath: ['error', { alow: [] }] } }, 'p.json')).problem).toMatch(/unknown parameter \(known: allow, allowRpath\)/);
-    expect(err(() => loadPolicy({ checks: { 'elf-arch': ['error', { x: 1 }] } }, 'p.json')).problem).toMatch(/takes no parameters/);
+    expect(err(() => loadPolicy({ checks: { 'binary-arch': ['error', { x: 1 }] } }, 'p.json')).problem).toMatch(/takes no parameters/);
   });
 
   it('accepts extra (source) check ids without validating their parameters', () => {

@@ -3,8 +3,7 @@
  * command looks at, which are built for a platform, Go declarations without bodies, assembly
  * TEXT symbols, `//go:linkname` directives. Text only; nothing here reads the disk.
  */
-import type { SourceFile } from './result';
-import type { TargetSpec } from './types';
+import type { SourceFile, TargetSpec } from './types';
 import { andExpr, fileIncluded, formatConstraint, parseGoBuildExpr, scanConstraintHeader, type ConstraintContext } from '../platforms/constraints';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
 

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { splitJsonStream } from './asmdecl-runner';
+import { splitJsonStream } from '../asmdecl-vet';
 import { buildTags, constraintDifference } from './build-tags';
-import type { SourceCheckContext } from './context';
-import { haveTools } from './test-utils/fixtures';
-import type { Finding, TargetSpec } from './types';
-import { parseGoBuildExpr } from '../platforms/constraints';
+import type { SourceCheckContext } from '../context';
+import { describeIf, haveGo, haveTools, itIf } from '../../test-utils/gates';
+import type { Finding, TargetSpec } from '../types';
+import { parseGoBuildExpr } from '../../platforms/constraints';
 
 function check(files: Record<string, string>): Finding[] {
   const target: TargetSpec = { platform: { goos: 'linux', goarch: 'amd64' }, cgo: false, buildmode: 'exe' };
@@ -89,8 +89,7 @@ describe('build-tags', () => {
 // Differential against `go vet -buildtag`: vet compares the text of the lines, this check their
 // meaning. Every file this check reports as disagreeing, vet reports too; every file vet
 // reports that this check accepts must really be equivalent; misplaced lines match.
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('build-tags against go vet -buildtag', () => {
+describeIf(haveGo())('build-tags against go vet -buildtag', () => {
   let dir: string;
   let vet: { file: string; line: number; message: string }[] = [];
 
@@ -135,8 +134,7 @@ const haveGo = haveTools('go');
 });
 
 describe('build-tags fixes, followed from the workspace root', () => {
-  const have = haveTools('go', 'gofmt');
-  const maybe = have ? it : it.skip;
+  const maybe = itIf(haveTools('go', 'gofmt'));
   // Files with only // +build lines, and // +build lines that disagree, in Go and in assembly.
   const BROKEN: Record<string, string> = {
     'x.go': 'package bt\n\nfunc Add(a, b int) int\n',

@@ -4,8 +4,19 @@
  * (/tmp, /var/tmp, /dev/shm), entries off the policy's allow-list; DT_RPATH at all (warn: it
  * takes precedence over LD_LIBRARY_PATH).
  */
-import type { BinaryCheckContext } from './context';
-import type { Check, Finding } from './types';
+import type { OptionsOf, OptionsSchema } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
+
+export const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    allow: { type: 'array', items: { type: 'string' }, description: 'the only absolute entries allowed' },
+    allowRpath: { type: 'boolean', description: 'no warning for DT_RPATH itself' },
+  },
+} as const satisfies OptionsSchema;
+export type RpathOptions = OptionsOf<typeof schema>;
 
 const WORLD_WRITABLE = ['/tmp', '/var/tmp', '/dev/shm'];
 
@@ -14,7 +25,7 @@ function underDir(p: string, dir: string): boolean {
   return norm === dir || norm.startsWith(`${dir}/`);
 }
 
-export const rpath: Check<BinaryCheckContext> = {
+export const rpath: BinaryCheck<RpathOptions> = {
   meta: {
     id: 'rpath',
     title: 'No RPATH/RUNPATH into writable, relative or unapproved places',
@@ -23,13 +34,14 @@ export const rpath: Check<BinaryCheckContext> = {
     description:
       'Reports RPATH/RUNPATH entries that are empty, relative, under /tmp, /var/tmp or /dev/shm, or not on the policy allow-list, and warns about DT_RPATH itself.',
     docs: 'docs/checks/rpath.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
     if (ctx.kind !== 'elf') return out;
     const dyn = ctx.elf()?.dynamic();
     if (!dyn) return out;
-    const allow = ctx.params.allow as string[] | undefined;
+    const allow = ctx.params.allow;
     const entries: { tag: 'DT_RPATH' | 'DT_RUNPATH'; value: string }[] = [
       ...dyn.rpath.map((value) => ({ tag: 'DT_RPATH' as const, value })),
       ...dyn.runpath.map((value) => ({ tag: 'DT_RUNPATH' as const, value })),

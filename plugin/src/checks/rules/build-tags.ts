@@ -11,9 +11,9 @@
  *
  * The result does not depend on the platform; the engine reports each finding once.
  */
-import type { SourceCheckContext } from './context';
-import type { Check, Finding } from './types';
-import type { SourceFile } from './result';
+import type { SourceCheck } from '../rule';
+import type { Finding } from '../types';
+import type { SourceFile } from '../types';
 import {
   andExpr,
   ConstraintExpr,
@@ -25,8 +25,8 @@ import {
   plusBuildLines,
   scanConstraintHeader,
   ConstraintTooComplexError,
-} from '../platforms/constraints';
-import { baseOf, isIgnoredPath, lineIndex, workspacePath } from './source-scan';
+} from '../../platforms/constraints';
+import { baseOf, isIgnoredPath, lineIndex, workspacePath } from '../source-scan';
 
 const MAX_EXHAUSTIVE_TAGS = 16;
 
@@ -99,7 +99,7 @@ function lines(ls: readonly { line: number }[]): string {
   return ls.length === 1 ? `line ${ls[0].line}` : `lines ${ls.map((l) => l.line).join(', ')}`;
 }
 
-export const buildTags: Check<SourceCheckContext> = {
+export const buildTags: SourceCheck = {
   meta: {
     id: 'build-tags',
     title: 'Build constraint lines mean what they say',
@@ -108,6 +108,8 @@ export const buildTags: Check<SourceCheckContext> = {
     description:
       'Reports // +build lines that disagree with //go:build, unparsable or duplicate //go:build lines, constraint lines go ignores because of where they are, and files with only // +build lines.',
     docs: 'docs/checks/build-tags.md',
+    // Takes no parameters; those a policy gives are passed through unvalidated.
+    schema: false,
   },
   run(ctx) {
     const out: Finding[] = [];

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { asmGuard, guessAsmArch } from './asm-guard';
-import type { SourceCheckContext } from './context';
-import { haveTools } from './test-utils/fixtures';
-import type { Finding, TargetSpec } from './types';
+import type { SourceCheckContext } from '../context';
+import { describeIf, haveGo } from '../../test-utils/gates';
+import type { Finding, TargetSpec } from '../types';
 
 const ADD_AMD64_BODY = `TEXT ·Add(SB),NOSPLIT,$0-24
 	MOVQ a+0(FP), AX
@@ -114,8 +114,7 @@ describe('asm-guard', () => {
 
 // Differential: every flagged variant really breaks `go build` for some arch of the matrix,
 // and every accepted variant builds for all of them.
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('asm-guard agrees with go build', () => {
+describeIf(haveGo())('asm-guard agrees with go build', () => {
   let root: string;
   const broken = new Map<string, string[]>();
 

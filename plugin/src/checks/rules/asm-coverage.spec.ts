@@ -3,13 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { asmCoverage } from './asm-coverage';
-import type { SourceCheckContext } from './context';
-import { validateArtifacts } from './engine';
-import { defaultPolicy } from './policy';
-import { SOURCE_CHECKS } from './registry';
-import { asmTextSymbols, goFuncDecls } from './source-scan';
-import { haveTools } from './test-utils/fixtures';
-import type { Finding, TargetSpec } from './types';
+import type { SourceCheckContext } from '../context';
+import { validateArtifacts } from '../engine';
+import { defaultPolicy } from '../policy';
+import { SOURCE_CHECKS } from '../registry';
+import { asmTextSymbols, goFuncDecls } from '../source-scan';
+import { describeIf, haveGo } from '../../test-utils/gates';
+import type { Finding, TargetSpec } from '../types';
 
 const SUM_AMD64 = `#include "textflag.h"
 
@@ -214,8 +214,7 @@ describe('through the engine, over a matrix', () => {
 });
 
 // Differential: the check says "fine" exactly when `go build` for the platform succeeds.
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('asm-coverage agrees with go build', () => {
+describeIf(haveGo())('asm-coverage agrees with go build', () => {
   let root: string;
   const builds = new Map<string, { ok: boolean; stderr: string }>();
 
@@ -267,7 +266,7 @@ const haveGo = haveTools('go');
 // The fixes of asm-guard and asm-coverage, followed one finding at a time as a user would (adding
 // the assembly file the fix names where there is assembly to write, the constraint split it
 // describes otherwise), end with a package that go builds on every arch and no findings.
-(haveGo ? describe : describe.skip)('following the asm-guard and asm-coverage fixes', () => {
+describeIf(haveGo())('following the asm-guard and asm-coverage fixes', () => {
   const ADD_AMD64 = `#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-24\n\tMOVQ a+0(FP), AX\n\tADDQ b+8(FP), AX\n\tMOVQ AX, ret+16(FP)\n\tRET\n`;
   const ADD_ARM64 = `#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-24\n\tMOVD a+0(FP), R0\n\tMOVD b+8(FP), R1\n\tADD R1, R0, R0\n\tMOVD R0, ret+16(FP)\n\tRET\n`;
 

@@ -3,9 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { asmdecl, asmdeclCommand, asmdeclFix, type AsmdeclCheckContext } from './asmdecl';
-import { parseVetJson, runAsmdecl, splitJsonStream, type AsmdeclRun } from './asmdecl-runner';
-import { haveTools } from './test-utils/fixtures';
-import type { TargetSpec } from './types';
+import { parseVetJson, splitJsonStream, type AsmdeclRun } from '../asmdecl-vet';
+import { runAsmdecl } from '../../validate/asmdecl-runner';
+import { describeIf, haveGo } from '../../test-utils/gates';
+import type { TargetSpec } from '../types';
 
 const FILES: Record<string, string> = {
   'go.mod': 'module example.com/avet\n\ngo 1.22\n',
@@ -45,8 +46,7 @@ describe('asmdecl output parsing', () => {
   });
 });
 
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('asmdecl on real go vet runs', () => {
+describeIf(haveGo())('asmdecl on real go vet runs', () => {
   let dir: string;
   let runs: AsmdeclRun[];
 
@@ -133,7 +133,7 @@ describe('asmdecl runs belong to one GOOS/GOARCH', () => {
   });
 });
 
-(haveGo ? describe : describe.skip)('asmdecl fix commands, executed from the workspace root', () => {
+describeIf(haveGo())('asmdecl fix commands, executed from the workspace root', () => {
   let ws: string;
   const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
   const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { cwd: ws, env, encoding: 'utf8', timeout: 300_000 });
