@@ -67,6 +67,33 @@ describe('registry', () => {
   });
 });
 
+describe('layers of checks/', () => {
+  /** Module specifiers a file imports (import/export … from, require). */
+  const importsOf = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/(?:from|require\()\s*'([^']+)'/g)].map((m) => m[1]);
+  const files = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts')).map((f) => path.join(dir, f));
+  /** The files above the rules: they run them, read policies and artifacts. */
+  const TOP = new Set(['engine.ts', 'policy.ts', 'registry.ts', 'index.ts']);
+  const PROCESS_OR_DISK = /^(node:)?(fs|child_process|fs\/promises)$/;
+
+  it('rules never touch the disk or spawn, and import nothing above them', () => {
+    for (const f of files(RULES_DIR)) {
+      const bad = importsOf(f).filter((m) => PROCESS_OR_DISK.test(m) || /^\.\.\/(engine|policy|registry|index)$/.test(m) || /^\.\.\/\.\.\/(validate|executors|cli|report)\//.test(m) || /^\.\/(?!\.)/.test(m));
+      expect({ file: path.basename(f), bad }).toEqual({ file: path.basename(f), bad: [] });
+    }
+  });
+
+  it('below the engine and the policy loader, nothing imports them, the registry, the disk or a process', () => {
+    for (const f of files(__dirname).filter((x) => !TOP.has(path.basename(x)))) {
+      const bad = importsOf(f).filter((m) => PROCESS_OR_DISK.test(m) || /^\.\/(engine|policy|registry|index)$/.test(m) || /^\.\.\/(validate|executors|cli|report)\//.test(m));
+      expect({ file: path.basename(f), bad }).toEqual({ file: path.basename(f), bad: [] });
+    }
+  });
+
+  it('result.ts, the shapes every layer shares, depends only on the contract types', () => {
+    expect([...new Set(importsOf(path.join(__dirname, 'result.ts')))].sort()).toEqual(['../binary/types', '../platforms/types', './asmdecl-vet', './rule', './types']);
+  });
+});
+
 describe('every rule on good builds: zero findings', () => {
   for (const g of GOOD) {
     itIf(g.gate)(g.name, async () => {
