@@ -68,11 +68,12 @@ function displayName(a: ArtifactInput, root: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
 }
 
+/** Runs each check the policy leaves on; `run` calls one with the context for its parameters. */
 function runChecks<C extends Check>(
   checks: readonly C[],
   policy: Policy,
   file: string,
-  makeCtx: (params: AnyOptions) => Parameters<C['run']>[0],
+  run: (check: C, params: AnyOptions) => Finding[],
 ): { checksRun: string[]; findings: Finding[] } {
   const checksRun: string[] = [];
   const findings: Finding[] = [];
@@ -82,7 +83,7 @@ function runChecks<C extends Check>(
     checksRun.push(check.meta.id);
     let out: Finding[];
     try {
-      out = (check.run as (ctx: Parameters<C['run']>[0]) => Finding[])(makeCtx(params));
+      out = run(check, params);
     } catch (e) {
       out = [
         {
@@ -207,7 +208,7 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: readonly 
         findings: [{ checkId: INPUT_CHECK_ID, severity: 'error', message: msg, fix: 'the file is truncated or corrupt: rebuild it', file }],
       };
     }
-    const { checksRun, findings } = runChecks(checks.filter(isBinaryCheck), req.policy, file, (params): BinaryCheckContext => ({
+    const ctx = (params: AnyOptions): BinaryCheckContext => ({
       target: a.target,
       expectedPlatform: a.expectedPlatform,
       file,
@@ -223,7 +224,8 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: readonly 
       sources,
       exportedNames: exportNames,
       declaredExports: a.declaredExports,
-    }));
+    });
+    const { checksRun, findings } = runChecks(checks.filter(isBinaryCheck), req.policy, file, (check, params) => check.run(ctx(params)));
     return { ...base, bytesRead: source.bytesRead, checksRun, findings };
   } finally {
     try {
@@ -258,14 +260,8 @@ export async function validateArtifacts(req: ValidationRequest): Promise<Validat
     }
     const projectRoot = req.projectRoot ?? '';
     for (const t of targets.values()) {
-      const r = runChecks(sourceChecks, req.policy, projectRoot || '.', (params): SourceCheckContext => ({
-        target: t,
-        platform: t.platform,
-        projectRoot,
-        sources,
-        params,
-        asmdecl: req.asmdecl,
-      }));
+      const ctx = (params: AnyOptions): SourceCheckContext => ({ target: t, platform: t.platform, projectRoot, sources, params, asmdecl: req.asmdecl });
+      const r = runChecks(sourceChecks, req.policy, projectRoot || '.', (check, params) => check.run(ctx(params)));
       sourceResults.push({ target: t, ...r });
     }
   }
