@@ -9,6 +9,7 @@ import { defaultPolicy } from '../policy';
 import { SOURCE_CHECKS } from '../registry';
 import { asmTextSymbols, goFuncDecls } from '../source-scan';
 import { describeIf, haveGo } from '../../test-utils/gates';
+import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
 import type { Finding, TargetSpec } from '../types';
 
 const SUM_AMD64 = `#include "textflag.h"
@@ -367,4 +368,25 @@ describeIf(haveGo())('following the asm-guard and asm-coverage fixes', () => {
     expect(again['addx/add_generic.go'].split('\n')[0]).toBe('//go:build !amd64 && !(amd64 || arm64)');
     expectGoBuilds(again);
   });
+});
+
+/** mathx declaring Sum without a body on every arch, and without its pure-Go fallback. */
+const withoutFallback = () => {
+  const files = mathx({ 'sum_generic.go': null });
+  return { ...files, 'sum_decl.go': files['sum_decl.go'].replace(/^\/\/go:build .*\n\n/, '') };
+};
+
+sourceRuleTester(asmCoverage, {
+  valid: [
+    ...MATRIX_PLATFORMS.map((platform) => ({ name: 'examples/libs/mathx (assembly on amd64 and arm64, Go elsewhere)', files: () => mathx(), platform })),
+    { name: 'examples/libs/mathx without its fallback, where the assembly is', files: withoutFallback, platform: 'linux/arm64' },
+  ],
+  invalid: [
+    {
+      name: 'examples/libs/mathx without its fallback, on an arch without assembly',
+      files: withoutFallback,
+      platform: 'linux/riscv64',
+      errors: [/^Sum \(sum_decl\.go\) has no body and no implementation for linux\/riscv64: no assembly file is built for it; go build fails with "missing function body"$/],
+    },
+  ],
 });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { asmGuard, guessAsmArch } from './asm-guard';
 import type { SourceCheckContext } from '../context';
 import { describeIf, haveGo } from '../../test-utils/gates';
+import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
 import type { Finding, TargetSpec } from '../types';
 
 const ADD_AMD64_BODY = `TEXT ·Add(SB),NOSPLIT,$0-24
@@ -144,4 +145,19 @@ describeIf(haveGo())('asm-guard agrees with go build', () => {
     expect({ flagged, buildFails: failed.length > 0 }).toEqual({ flagged, buildFails: flagged });
     if (flagged) expect(failed.join('\n')).toMatch(/unrecognized instruction|illegal|bad instruction|invalid instruction|expected/i);
   });
+});
+
+sourceRuleTester(asmGuard, {
+  valid: MATRIX_PLATFORMS.map((platform) => ({ name: 'examples/libs/mathx (assembly per arch by file name)', files: () => mathx(), platform })),
+  invalid: [
+    {
+      name: 'examples/libs/mathx with sum_amd64.s renamed to sum.s (its //go:build !purego names no arch)',
+      files: () => {
+        const files = mathx({ 'sum_amd64.s': null });
+        return { ...files, 'sum.s': mathx()['sum_amd64.s'] };
+      },
+      platform: 'linux/arm64',
+      errors: [{ message: 'sum.s has no architecture guard: it is assembled for every GOARCH but looks like amd64 assembly', fix: /^rename it to sum_amd64\.s, or change line 1 to "\/\/go:build !purego && amd64"$/ }],
+    },
+  ],
 });

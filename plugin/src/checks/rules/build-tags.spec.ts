@@ -6,6 +6,7 @@ import { splitJsonStream } from '../asmdecl-vet';
 import { buildTags, constraintDifference } from './build-tags';
 import type { SourceCheckContext } from '../context';
 import { describeIf, haveGo, haveTools, itIf } from '../../test-utils/gates';
+import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
 import type { Finding, TargetSpec } from '../types';
 import { parseGoBuildExpr } from '../../platforms/constraints';
 
@@ -218,4 +219,19 @@ describe('build-tags fixes, followed from the workspace root', () => {
       fs.rmSync(ws, { recursive: true, force: true });
     }
   });
+});
+
+sourceRuleTester(buildTags, {
+  valid: MATRIX_PLATFORMS.map((platform) => ({ name: 'examples/libs/mathx (//go:build lines only)', files: () => mathx(), platform })),
+  invalid: [
+    {
+      name: 'examples/libs/mathx with a // +build line that forgets !purego',
+      files: () => {
+        const files = mathx();
+        return { ...files, 'sum_decl.go': files['sum_decl.go'].replace(/^(\/\/go:build .*\n)/, '$1// +build amd64 arm64\n') };
+      },
+      platform: 'linux/amd64',
+      errors: [{ message: /^sum_decl\.go: \/\/ \+build line 2 disagrees with \/\/go:build \(amd64 \|\| arm64\) && !purego \(line 1\): with /, line: 2 }],
+    },
+  ],
 });

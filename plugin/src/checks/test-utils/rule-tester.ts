@@ -45,10 +45,11 @@ export interface InvalidCase extends CaseBase {
 
 const text = (v: string | RegExp) => (typeof v === 'string' ? v : expect.stringMatching(v));
 
-function matcher(rule: Check, e: ExpectedFinding): unknown {
+/** A matcher of one finding of rule `checkId` (source rule testers use it too). */
+export function findingMatcher(checkId: string, e: ExpectedFinding): unknown {
   const o = typeof e === 'string' || e instanceof RegExp ? { message: e } : e;
   return expect.objectContaining({
-    checkId: o.checkId ?? rule.meta.id,
+    checkId: o.checkId ?? checkId,
     severity: o.severity ?? 'error',
     message: text(o.message),
     ...(o.fix !== undefined ? { fix: text(o.fix) } : {}),
@@ -84,7 +85,7 @@ export function ruleTester(rule: Check, cases: { valid: ValidCase[]; invalid: In
       for (const c of cases.invalid) {
         itIf(c.gate ?? { ok: true })(c.name, async () => {
           const r = await run(rule, c);
-          const want = c.errors.map((e) => matcher(rule, e));
+          const want = c.errors.map((e) => findingMatcher(rule.meta.id, e));
           if (c.unordered) {
             expect(r.findings).toHaveLength(want.length);
             expect(r.findings).toEqual(expect.arrayContaining(want));
