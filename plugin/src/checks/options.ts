@@ -41,8 +41,22 @@ export interface OptionsSchema {
   readonly properties: { readonly [name: string]: OptionSchema };
 }
 
+/** A rule's options schema with these parameters (each optional, no others). */
+export function options<const P extends { readonly [name: string]: OptionSchema }>(properties: P): { readonly type: 'object'; readonly additionalProperties: false; readonly properties: P } {
+  return { type: 'object', additionalProperties: false, properties };
+}
+
+/** A boolean parameter. */
+export const flag = <const D extends string>(description: D) => ({ type: 'boolean', description }) as const;
+/** A string parameter, optionally matching `pattern` (then `description` says what a valid value looks like). */
+export const text = <const D extends string>(description: D, pattern?: string) => ({ type: 'string', description, ...(pattern ? { pattern } : {}) }) as const;
+/** One of some strings. */
+export const oneOf = <const V extends readonly string[], const D extends string>(values: V, description: D) => ({ enum: values, description }) as const;
+/** A list of strings. */
+export const list = <const D extends string>(description: D) => ({ type: 'array', items: { type: 'string' }, description }) as const;
+
 /** The schema of a rule that takes no parameters. */
-export const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} } as const satisfies OptionsSchema;
+export const NO_OPTIONS = options({});
 
 /** The TypeScript type of one parameter's value. */
 export type OptionValue<S extends OptionSchema> = S extends EnumOption
@@ -55,8 +69,10 @@ export type OptionValue<S extends OptionSchema> = S extends EnumOption
         ? readonly string[]
         : never;
 
-/** The parameters a schema admits, each optional: `OptionsOf<typeof schema>`. */
-export type OptionsOf<S extends OptionsSchema> = { readonly [K in keyof S['properties']]?: OptionValue<S['properties'][K]> };
+/** The parameters a schema admits, each optional: `OptionsOf<typeof schema>` (none at all for NO_OPTIONS). */
+export type OptionsOf<S extends OptionsSchema> = [keyof S['properties']] extends [never]
+  ? { readonly [name: string]: never }
+  : { readonly [K in keyof S['properties']]?: OptionValue<S['properties'][K]> };
 
 /** Parameters of a rule whose type is not known here (the engine's view of every rule). */
 export type AnyOptions = Readonly<Record<string, unknown>>;

@@ -9,6 +9,7 @@ import { defaultPolicy } from '../policy';
 import { SOURCE_CHECKS } from '../registry';
 import { asmTextSymbols, goFuncDecls } from '../source-scan';
 import { describeIf, haveGo } from '../../test-utils/gates';
+import { writeModule } from '../test-utils/fixtures';
 import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
 import type { Finding, TargetSpec } from '../types';
 
@@ -223,10 +224,7 @@ describeIf(haveGo())('asm-coverage agrees with go build', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmcov-'));
     for (const [name, files] of Object.entries(VARIANTS)) {
       const dir = path.join(root, name);
-      for (const [p, content] of Object.entries({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', ...files })) {
-        fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-        fs.writeFileSync(path.join(dir, p), content);
-      }
+      writeModule(dir, files);
       for (const p of PLATFORMS) {
         const env: Record<string, string> = {
           PATH: process.env.PATH ?? '',

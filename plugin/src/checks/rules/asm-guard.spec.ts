@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { asmGuard, guessAsmArch } from './asm-guard';
 import type { SourceCheckContext } from '../context';
 import { describeIf, haveGo } from '../../test-utils/gates';
+import { writeModule } from '../test-utils/fixtures';
 import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
 import type { Finding, TargetSpec } from '../types';
 
@@ -123,10 +124,7 @@ describeIf(haveGo())('asm-guard agrees with go build', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmguard-'));
     for (const [name, files] of Object.entries(VARIANTS)) {
       const dir = path.join(root, name);
-      for (const [p, content] of Object.entries({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', ...files })) {
-        fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-        fs.writeFileSync(path.join(dir, p), content);
-      }
+      writeModule(dir, files);
       const failed: string[] = [];
       for (const goarch of ARCHES) {
         const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '0', GOFLAGS: '', GOTOOLCHAIN: 'local', GOWORK: 'off', GOPROXY: 'off' };

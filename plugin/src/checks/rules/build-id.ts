@@ -3,17 +3,13 @@
  * (the build executor's default) pass -ldflags=-buildid= so rebuilds are byte-identical; other
  * pipelines want the id present to match binaries with their build cache entries.
  */
-import type { OptionsOf, OptionsSchema } from '../options';
+import { oneOf, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    require: { enum: ['present', 'empty', 'any'], description: 'what the Go build id must be (default "any")' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  require: oneOf(['present', 'empty', 'any'], 'what the Go build id must be (default "any")'),
+});
 export type BuildIdOptions = OptionsOf<typeof schema>;
 
 export const buildId: BinaryCheck<BuildIdOptions> = {

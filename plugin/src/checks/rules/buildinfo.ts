@@ -5,23 +5,19 @@
  * modules; no vcs.modified=true when the policy forbids dirty builds.
  */
 import type { BinaryCheckContext } from '../context';
-import type { OptionsOf, OptionsSchema } from '../options';
+import { flag, list, options, text, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import { compareVersions, goarchOfMachO } from '../arch';
 import type { GoBuildInfo } from '../../binary/types';
 import { VARIANT_VARIABLE } from '../../platforms/types';
 import type { Finding, TargetSpec } from '../types';
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    minGoVersion: { type: 'string', pattern: '^(go)?\\d+(\\.\\d+){0,2}$', description: 'a Go version such as "1.22" or "go1.22.3"' },
-    allowDirty: { type: 'boolean', description: 'accept builds from a modified working tree (default true)' },
-    requireTrimpath: { type: 'boolean', description: 'require -trimpath (default: the target\'s trimpath)' },
-    allowReplace: { type: 'array', items: { type: 'string' }, description: 'module paths whose replace is intended' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  minGoVersion: text('a Go version such as "1.22" or "go1.22.3"', '^(go)?\\d+(\\.\\d+){0,2}$'),
+  allowDirty: flag('accept builds from a modified working tree (default true)'),
+  requireTrimpath: flag("require -trimpath (default: the target's trimpath)"),
+  allowReplace: list('module paths whose replace is intended'),
+});
 export type BuildinfoOptions = OptionsOf<typeof schema>;
 
 /** Variant values Go uses when the variable is unset (GOARM depends on the host: not listed). */

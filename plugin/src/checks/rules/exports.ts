@@ -8,17 +8,13 @@
  * writes an `extern ... Name(...)` declaration into the `<lib>.h` it emits beside the library.
  */
 import { isSharedLibrary } from '../elf-util';
-import type { OptionsOf, OptionsSchema } from '../options';
+import { list, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    allow: { type: 'array', items: { type: 'string' }, description: 'symbols a library may export besides its //export functions' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  allow: list('symbols a library may export besides its //export functions'),
+});
 export type ExportsOptions = OptionsOf<typeof schema>;
 
 /** Symbols the Go toolchain itself puts in a c-shared library's dynamic symbol table. */

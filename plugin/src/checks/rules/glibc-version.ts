@@ -5,17 +5,13 @@
  */
 import { compareVersions } from '../arch';
 import { zigTarget } from '../../platforms/toolchain';
-import type { OptionsOf, OptionsSchema } from '../options';
+import { options, text, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    max: { type: 'string', pattern: '^\\d+(\\.\\d+){0,2}$', description: 'a version such as "2.17"' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  max: text('a version such as "2.17"', '^\\d+(\\.\\d+){0,2}$'),
+});
 export type GlibcVersionOptions = OptionsOf<typeof schema>;
 
 function isLoader(file: string): boolean {

@@ -4,22 +4,18 @@
  * Go programs have no RELRO and no dynamic section by design: not a finding.
  */
 import type { BinaryCheckContext } from '../context';
-import type { OptionsOf, OptionsSchema } from '../options';
+import { flag, oneOf, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import { ET_DYN, isDynamic, linkMode, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from '../elf-util';
 import type { Finding } from '../types';
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    relro: { enum: ['full', 'partial', 'off'], description: 'RELRO required of dynamically linked ELF files (default "partial")' },
-    nx: { type: 'boolean', description: 'require a non-executable stack / DEP (default true)' },
-    pie: { type: 'boolean', description: 'require PIE of every ELF executable (default false: only for buildmode pie)' },
-    textrel: { type: 'boolean', description: 'allow text relocations (default false)' },
-    aslr: { type: 'boolean', description: 'windows and macOS: require ASLR (default true)' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  relro: oneOf(['full', 'partial', 'off'], 'RELRO required of dynamically linked ELF files (default "partial")'),
+  nx: flag('require a non-executable stack / DEP (default true)'),
+  pie: flag('require PIE of every ELF executable (default false: only for buildmode pie)'),
+  textrel: flag('allow text relocations (default false)'),
+  aslr: flag('windows and macOS: require ASLR (default true)'),
+});
 export type HardeningOptions = OptionsOf<typeof schema>;
 type Ctx = BinaryCheckContext<HardeningOptions>;
 

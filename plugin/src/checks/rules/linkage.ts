@@ -7,19 +7,15 @@
 import { armSoftFloat, identifyLoader, LOADERS } from '../arch';
 import { isSharedLibrary, linkMode } from '../elf-util';
 import { formatPlatform } from '../../platforms/platform';
-import type { OptionsOf, OptionsSchema } from '../options';
+import { flag, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
 const ET_REL = 1;
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    allowDynamic: { type: 'boolean', description: 'accept a dynamically linked program for a cgo-off target' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  allowDynamic: flag('accept a dynamically linked program for a cgo-off target'),
+});
 export type LinkageOptions = OptionsOf<typeof schema>;
 
 export const linkage: BinaryCheck<LinkageOptions> = {

@@ -3,18 +3,14 @@
  * plus musl's libc.so and the program loaders), so the binary runs on a stock system.
  */
 import { LOADERS } from '../arch';
-import type { OptionsOf, OptionsSchema } from '../options';
+import { list, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    allow: { type: 'array', items: { type: 'string' }, description: 'the allowed libraries (replaces the default list)' },
-    extra: { type: 'array', items: { type: 'string' }, description: 'libraries added to the list' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  allow: list('the allowed libraries (replaces the default list)'),
+  extra: list('libraries added to the list'),
+});
 export type NeededLibsOptions = OptionsOf<typeof schema>;
 
 export const MANYLINUX2014_LIBS: readonly string[] = [

@@ -4,18 +4,14 @@
  * (/tmp, /var/tmp, /dev/shm), entries off the policy's allow-list; DT_RPATH at all (warn: it
  * takes precedence over LD_LIBRARY_PATH).
  */
-import type { OptionsOf, OptionsSchema } from '../options';
+import { flag, list, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-export const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    allow: { type: 'array', items: { type: 'string' }, description: 'the only absolute entries allowed' },
-    allowRpath: { type: 'boolean', description: 'no warning for DT_RPATH itself' },
-  },
-} as const satisfies OptionsSchema;
+export const schema = options({
+  allow: list('the only absolute entries allowed'),
+  allowRpath: flag('no warning for DT_RPATH itself'),
+});
 export type RpathOptions = OptionsOf<typeof schema>;
 
 const WORLD_WRITABLE = ['/tmp', '/var/tmp', '/dev/shm'];
