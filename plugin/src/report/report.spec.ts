@@ -21,6 +21,7 @@ import {
   type TimedValidationResult,
 } from './index';
 import { SARIF_SCHEMA_URI } from './sarif';
+import { docsPathFor } from './common';
 
 const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.json').replace(
   /package\.json$/,
@@ -114,6 +115,10 @@ describeGo('report writers on a real validation result', () => {
     expect(j.artifacts[2].kind).toBe('missing');
     expect(j.sources[0].findings[0]).toMatchObject({ checkId: 'asm-guard', file: 'apps/api/sum.s', line: 4 });
     expect(j.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['binary-arch', 'asm-guard', 'input']));
+    // A renamed check lists its former ids; a finding recorded under one still finds the page.
+    expect(j.checks.find((c: { id: string }) => c.id === 'binary-arch')).toMatchObject({ aliases: ['elf-arch'] });
+    expect(j.checks.find((c: { id: string }) => c.id === 'rpath')).not.toHaveProperty('aliases');
+    expect(docsPathFor('elf-arch', j.checks)).toBe(elf.docs);
     expect(toJsonReport(clean).ok).toBe(true);
     expect(j.timing).toBeUndefined();
   });
