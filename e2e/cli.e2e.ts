@@ -76,12 +76,12 @@ describe('gocross CLI from the packed package', () => {
     expect(r.stderr).toContain('2 artifact(s) validated');
   });
 
-  test('an x86-64 binary under a linux_arm64 path: exit 1 with elf-arch', () => {
+  test('an x86-64 binary under a linux_arm64 path: exit 1 with binary-arch', () => {
     fs.mkdirSync(path.join(dir, 'wrong', 'app_linux_arm64'), { recursive: true });
     fs.copyFileSync(path.join(dir, 'dist', 'app_linux_amd64_v1', 'app'), path.join(dir, 'wrong', 'app_linux_arm64', 'app'));
     const r = gocross(['validate', 'wrong']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/error\s+elf-arch/);
+    expect(r.stdout).toMatch(/error\s+binary-arch/);
   });
 
   itIf(haveTools('gcc'))('a cgo binary with a /tmp RUNPATH: exit 1 with rpath', () => {
@@ -111,7 +111,7 @@ describe('gocross CLI from the packed package', () => {
     writeFile(path.join(dir, 'dist', 'artifacts.json'), JSON.stringify(artifacts, null, 2));
     const bad = gocross(['validate', '--goreleaser', 'dist/artifacts.json']);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('elf-arch');
+    expect(bad.stdout).toContain('binary-arch');
 
     // goreleaser 2.x records the riscv64 variant only in target
     build('rv/app_linux_riscv64_rva20u64/app', { GOOS: 'linux', GOARCH: 'riscv64', GORISCV64: 'rva20u64' });

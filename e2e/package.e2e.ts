@@ -62,7 +62,7 @@ describe('installed @gocross/nx package', () => {
   test('every docs path in a JSON report of the installed gocross names a page inside the package', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-docs-'));
     try {
-      // A host binary under a linux_arm64 path (elf-arch and more) and a truncated ELF (input).
+      // A host binary under a linux_arm64 path (binary-arch and more) and a truncated ELF (input).
       const host = fs.realpathSync('/bin/true');
       fs.mkdirSync(path.join(dir, 'dist', 'app_linux_arm64'), { recursive: true });
       fs.copyFileSync(host, path.join(dir, 'dist', 'app_linux_arm64', 'app'));
@@ -76,7 +76,7 @@ describe('installed @gocross/nx package', () => {
         ...report.artifacts.flatMap((a) => a.findings.map((f) => ({ id: f.checkId, docs: f.docs }))),
         ...report.checks.map((c) => ({ id: c.id, docs: c.docs })),
       ];
-      expect(docs.map((d) => d.id)).toEqual(expect.arrayContaining(['elf-arch', 'input']));
+      expect(docs.map((d) => d.id)).toEqual(expect.arrayContaining(['binary-arch', 'input']));
       const realPkg = fs.realpathSync(pkgDir);
       for (const d of docs) {
         const inside = path.isAbsolute(d.docs) && fs.existsSync(d.docs) && fs.realpathSync(d.docs).startsWith(realPkg + path.sep);
@@ -85,7 +85,7 @@ describe('installed @gocross/nx package', () => {
       // SARIF keeps URLs (it is uploaded elsewhere) and carries the installed pages as rule help.
       const s = run(bin, ['validate', '--format', 'sarif', 'dist'], { cwd: dir, env: { CI: 'true' } });
       const rules = JSON.parse(s.stdout).runs[0].tool.driver.rules as { id: string; helpUri: string; help: { markdown: string } }[];
-      expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['elf-arch', 'input']));
+      expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['binary-arch', 'input']));
       for (const r of rules) {
         expect({ id: r.id, helpUri: r.helpUri }).toEqual({ id: r.id, helpUri: expect.stringMatching(/^https:\/\/.*\/docs\/checks\/[a-z0-9-]+\.md$/) });
         expect({ id: r.id, page: r.help.markdown.startsWith(`# ${r.id}`), local: s.stdout.includes(realPkg) }).toEqual({ id: r.id, page: true, local: false });

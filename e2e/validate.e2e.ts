@@ -93,7 +93,7 @@ describe('validate', () => {
     expect(report.summary.findings).toBe(0);
     expect(report.artifacts).toHaveLength(1);
     expect(report.artifacts[0]).toMatchObject({ platform: 'linux/arm64', kind: 'elf', findings: [] });
-    expect(report.artifacts[0].checksRun).toEqual(expect.arrayContaining(['elf-arch', 'linkage', 'rpath']));
+    expect(report.artifacts[0].checksRun).toEqual(expect.arrayContaining(['binary-arch', 'linkage', 'rpath']));
     // SARIF 2.1.0, JUnit and text written next to it.
     const sarif = JSON.parse(fs.readFileSync(reportOf('linux-arm64', 'gocross.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
@@ -102,7 +102,7 @@ describe('validate', () => {
     expect(fs.readFileSync(reportOf('linux-arm64', 'gocross.txt'), 'utf8')).toMatch(/0 error/);
   });
 
-  test('an amd64 binary where linux/arm64 is expected fails with elf-arch', () => {
+  test('an amd64 binary where linux/arm64 is expected fails with binary-arch', () => {
     const bin = path.join(ws, root, 'prebuilt', 'linux-arm64', 'hello');
     fs.mkdirSync(path.dirname(bin), { recursive: true });
     const b = run(realGo(), ['build', '-trimpath', '-o', bin, '.'], {
@@ -112,7 +112,7 @@ describe('validate', () => {
     if (b.code !== 0) throw new Error(describeRun('go build amd64', b));
     const r = nx(['run', `${project}:validate-wrong-arch`, '--skip-nx-cache']);
     expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/elf-arch/);
+    expect(r.output).toMatch(/binary-arch/);
     expect(r.output).toMatch(/prebuilt\/linux-arm64\/hello/);
   });
 

@@ -21,7 +21,7 @@ const PLACEHOLDER = /<(project|arch|goarch|goos|os|target|triple|version|dir|sys
 const ALLOWED: { file: string; text: string; why: string }[] = [
   { file: 'binary/ar.ts', text: '!<arch>', why: 'the magic bytes of an ar archive' },
   { file: 'binary/detect.ts', text: '!<arch>', why: 'the magic bytes of an ar archive' },
-  { file: 'checks/asm-guard.ts', text: 'no _<arch> file-name suffix', why: "the check's description names the file-name convention, no command" },
+  { file: 'checks/rules/asm-guard.ts', text: 'no _<arch> file-name suffix', why: "the check's description names the file-name convention, no command" },
   { file: 'cli/main.ts', text: '--out <dir>', why: "commander's syntax for an option's argument (the usage line)" },
   { file: 'generators/asm/generator.ts', text: '_<arch>.s on ', why: 'a comment written into the generated Go file' },
   { file: 'platforms/platform.ts', text: 'expected <os>/<arch>[/<variant>]', why: 'the syntax of a platform, in the error for one that does not parse' },

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { goflagsTags, planAsmdecl } from './asmdecl-plan';
-import type { SourceFile } from './result';
+import type { SourceFile } from './types';
 import { compareAsmdecl } from './test-utils/asmdecl-compare';
-import { haveTools } from './test-utils/fixtures';
+import { describeIf, haveGo } from '../test-utils/gates';
 import { parsePlatform } from '../platforms/platform';
 
 const files = (o: Record<string, string>): SourceFile[] => Object.entries(o).map(([p, content]) => ({ path: p, content }));
@@ -78,7 +78,7 @@ describe('planAsmdecl', () => {
 const MATRIX = pl('linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/arm/6', 'linux/riscv64', 'linux/mipsle', 'darwin/arm64', 'windows/amd64');
 const ENV = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
 
-(haveTools('go') ? describe : describe.skip)('new way (only where assembly is built) vs old way (./... on every platform): same findings', () => {
+describeIf(haveGo())('new way (only where assembly is built) vs old way (./... on every platform): same findings', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmdecl-plan-'));

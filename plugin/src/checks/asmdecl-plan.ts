@@ -7,7 +7,7 @@
  * build constraints (../platforms/constraint-header through ./source-scan); pure, nothing here reads
  * the disk or spawns.
  */
-import type { SourceFile } from './result';
+import type { SourceFile } from './types';
 import { builtFor, dirOf, isIgnoredPath } from './source-scan';
 import { VARIANT_VARIABLE } from '../platforms/types';
 

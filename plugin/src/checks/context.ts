@@ -5,11 +5,13 @@
  */
 import type { ArArchive, ElfFile, GoBuildInfo, MachOFile, PeFile } from '../binary/types';
 import type { FileKind } from '../binary/types';
-import type { DeclaredExports, SourceFile } from './result';
-import type { TargetSpec } from './types';
+import type { AsmdeclRun } from './asmdecl-vet';
+import type { AnyOptions } from './options';
+import type { DeclaredExports, SourceFile, TargetSpec } from './types';
 import type { Platform } from '../platforms/types';
 
-export interface BinaryCheckContext {
+/** `P`: the rule's parameters (OptionsOf its schema), already validated by the policy loader. */
+export interface BinaryCheckContext<P = AnyOptions> {
   target: TargetSpec;
   /** Platform implied by the artifact's location, when known. */
   expectedPlatform?: Platform;
@@ -28,7 +30,7 @@ export interface BinaryCheckContext {
   /** Go build info of slice `index` of a universal Mach-O file (buildInfo() is slice 0's). */
   sliceBuildInfo(index: number): GoBuildInfo | undefined;
   /** This check's parameters from the policy (possibly empty). */
-  params: Record<string, unknown>;
+  params: P;
   /** Project sources, for checks that need them (`//export` names, go.mod). */
   sources: readonly SourceFile[];
   /** Names declared with `//export F` in the project's Go files (cgo). */
@@ -37,13 +39,18 @@ export interface BinaryCheckContext {
   declaredExports?: DeclaredExports;
 }
 
-export interface SourceCheckContext {
+export interface SourceCheckContext<P = AnyOptions> {
   target: TargetSpec;
   platform: Platform;
   /** Project root relative to the workspace root ('' when unknown), to prefix finding paths. */
   projectRoot: string;
   sources: readonly SourceFile[];
-  params: Record<string, unknown>;
+  params: P;
+  /**
+   * Results of `go vet -asmdecl` per GOOS/GOARCH, run by the caller before the checks (see
+   * ../validate/asmdecl-runner); read by the asmdecl rule. Absent when vet did not run.
+   */
+  asmdecl?: readonly AsmdeclRun[];
 }
 
 /** `//export Name` directives in Go sources (the cgo export comment must start at column 0). */

@@ -5,10 +5,10 @@ import { INPUT_CHECK_ID, validateArtifacts } from './engine';
 import type { SourceCheckContext, BinaryCheckContext } from './context';
 import { collectExportNames } from './context';
 import { defaultPolicy, loadPolicy } from './policy';
-import { rpath } from './rpath';
+import { rpath } from './rules/rpath';
 import { buildFixture, HELLO, REPRO } from './test-utils/fixtures';
 import { target } from './test-utils/run';
-import type { Check } from './types';
+import type { BinaryCheck, SourceCheck } from './rule';
 
 describe('validateArtifacts', () => {
   let dir: string;
@@ -68,29 +68,29 @@ describe('validateArtifacts', () => {
       policy: defaultPolicy(),
     });
     expect(r.artifacts[0].findings).toEqual([]);
-    expect(r.artifacts[1].findings.map((f) => f.checkId)).toEqual(['elf-arch', 'buildinfo']);
+    expect(r.artifacts[1].findings.map((f) => f.checkId)).toEqual(['binary-arch', 'buildinfo']);
     expect(r.counts).toMatchObject({ error: 2, warn: 0, total: 2, artifacts: 2, checksRun: 10 });
     expect(r.totalBytes).toBe(2 * fs.statSync(good).size);
     expect(r.bytesRead).toBeGreaterThan(0);
     expect(r.bytesRead / r.totalBytes).toBeLessThan(0.05);
     // outside the workspace root (a temp dir): shown as an absolute path
     expect(r.artifacts[0].file).toBe(good);
-    expect(r.checks.map((c) => c.id)).toContain('elf-arch');
+    expect(r.checks.map((c) => c.id)).toContain('binary-arch');
   });
 
   it('policy: off skips a check, warn downgrades its findings', async () => {
     const t = target('linux/amd64');
-    const off = await validateArtifacts({ artifacts: [{ path: good, target: t }], policy: loadPolicy({ checks: { 'elf-arch': 'off', buildinfo: 'off' } }, 'p') });
+    const off = await validateArtifacts({ artifacts: [{ path: good, target: t }], policy: loadPolicy({ checks: { 'binary-arch': 'off', buildinfo: 'off' } }, 'p') });
     expect(off.findings).toEqual([]);
-    expect(off.artifacts[0].checksRun).not.toContain('elf-arch');
-    const warn = await validateArtifacts({ artifacts: [{ path: good, target: t }], policy: loadPolicy({ checks: { 'elf-arch': 'warn' } }, 'p') });
-    expect(warn.findings.map((f) => `${f.severity} ${f.checkId}`)).toEqual(['warn elf-arch', 'error buildinfo']);
+    expect(off.artifacts[0].checksRun).not.toContain('binary-arch');
+    const warn = await validateArtifacts({ artifacts: [{ path: good, target: t }], policy: loadPolicy({ checks: { 'binary-arch': 'warn' } }, 'p') });
+    expect(warn.findings.map((f) => `${f.severity} ${f.checkId}`)).toEqual(['warn binary-arch', 'error buildinfo']);
   });
 
   it('a check that throws gives one error finding naming the check', async () => {
-    const boom: Check<BinaryCheckContext> = {
-      meta: { id: 'boom', title: 'b', kind: 'binary', defaultSeverity: 'warn', description: 'd', docs: 'docs/checks/boom.md' },
-      run(ctx) {
+    const boom: BinaryCheck = {
+      meta: { id: 'boom', title: 'b', kind: 'binary', defaultSeverity: 'warn', description: 'd', docs: 'docs/checks/boom.md', schema: false },
+      run(ctx: BinaryCheckContext) {
         ctx.elf()!.sectionData({ ...ctx.elf()!.sections[1], offset: 1e12, size: 10 });
         return [];
       },
@@ -104,9 +104,9 @@ describe('validateArtifacts', () => {
 
   it('source checks run once per distinct target; the same finding is reported once', async () => {
     const seen: string[] = [];
-    const src: Check<SourceCheckContext> = {
-      meta: { id: 'asm-guard', title: 's', kind: 'source', defaultSeverity: 'error', description: 'd', docs: 'docs/checks/asm-guard.md' },
-      run(ctx) {
+    const src: SourceCheck = {
+      meta: { id: 'asm-guard', title: 's', kind: 'source', defaultSeverity: 'error', description: 'd', docs: 'docs/checks/asm-guard.md', schema: false },
+      run(ctx: SourceCheckContext) {
         seen.push(`${ctx.platform.goos}/${ctx.platform.goarch}:${ctx.sources.length}`);
         return [{ checkId: 'asm-guard', severity: 'error', message: 'unguarded', fix: 'guard it', file: `${ctx.projectRoot}/x.s`, line: 1 }];
       },

@@ -13,8 +13,9 @@ import type { ByteSource, FileKind, GoBuildInfo } from '../binary/types';
 import { formatPlatform } from '../platforms/platform';
 import { platformTargetName } from '../platforms/env';
 import { collectExportNames, type BinaryCheckContext, type SourceCheckContext } from './context';
-import type { Policy } from './policy';
+import type { AnyOptions } from './options';
 import { ALL_CHECKS } from './registry';
+import { checkMetaOf, isBinaryCheck, isSourceCheck, type Check } from './rule';
 import type {
   ArtifactInput,
   ArtifactResult,
@@ -23,15 +24,16 @@ import type {
   ValidationRequest,
   ValidationResult,
 } from './result';
-import type { Check, Finding, Severity, TargetSpec } from './types';
+import type { Finding, Policy, Severity, TargetSpec } from './types';
 
 export * from './result';
 
 /** Id used for findings about the input itself (missing, unreadable, not a binary). */
 export const INPUT_CHECK_ID = 'input';
 
-function settingFor(check: Check<any>, policy: Policy): { severity: Severity | undefined; params: Record<string, unknown> } {
-  const e = policy.checks[check.meta.id];
+function settingFor(check: Check, policy: Policy): { severity: Severity | undefined; params: AnyOptions } {
+  // loadPolicy files entries under current ids; a hand-made policy may still use a former one.
+  const e = policy.checks[check.meta.id] ?? check.meta.aliases?.map((a) => policy.checks[a]).find((x) => x !== undefined);
   if (!e) return { severity: check.meta.defaultSeverity, params: {} };
   return { severity: e.setting === 'off' ? undefined : e.setting, params: e.params };
 }
@@ -66,23 +68,22 @@ function displayName(a: ArtifactInput, root: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
 }
 
-function runChecks<C>(
-  checks: Check<any>[],
-  kind: 'binary' | 'source',
+/** Runs each check the policy leaves on; `run` calls one with the context for its parameters. */
+function runChecks<C extends Check>(
+  checks: readonly C[],
   policy: Policy,
   file: string,
-  makeCtx: (params: Record<string, unknown>) => C,
+  run: (check: C, params: AnyOptions) => Finding[],
 ): { checksRun: string[]; findings: Finding[] } {
   const checksRun: string[] = [];
   const findings: Finding[] = [];
   for (const check of checks) {
-    if (check.meta.kind !== kind) continue;
     const { severity, params } = settingFor(check, policy);
     if (!severity) continue;
     checksRun.push(check.meta.id);
     let out: Finding[];
     try {
-      out = check.run(makeCtx(params));
+      out = run(check, params);
     } catch (e) {
       out = [
         {
@@ -112,7 +113,7 @@ function missingFix(a: ArtifactInput, project: string | undefined): string {
   return target ? `build it first (nx run ${target}) or fix the path` : 'build it first or fix the path';
 }
 
-function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any>[], root: string, exportNames: () => Set<string>): ArtifactResult {
+function validateOne(a: ArtifactInput, req: ValidationRequest, checks: readonly Check[], root: string, exportNames: () => Set<string>): ArtifactResult {
   const file = displayName(a, root);
   const abs = path.resolve(root, a.path);
   let src: (ByteSource & { close?: () => void }) | undefined;
@@ -207,7 +208,7 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any
         findings: [{ checkId: INPUT_CHECK_ID, severity: 'error', message: msg, fix: 'the file is truncated or corrupt: rebuild it', file }],
       };
     }
-    const { checksRun, findings } = runChecks<BinaryCheckContext>(checks, 'binary', req.policy, file, (params) => ({
+    const ctx = (params: AnyOptions): BinaryCheckContext => ({
       target: a.target,
       expectedPlatform: a.expectedPlatform,
       file,
@@ -223,7 +224,8 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: Check<any
       sources,
       exportedNames: exportNames,
       declaredExports: a.declaredExports,
-    }));
+    });
+    const { checksRun, findings } = runChecks(checks.filter(isBinaryCheck), req.policy, file, (check, params) => check.run(ctx(params)));
     return { ...base, bytesRead: source.bytesRead, checksRun, findings };
   } finally {
     try {
@@ -250,22 +252,16 @@ export async function validateArtifacts(req: ValidationRequest): Promise<Validat
   const artifacts = req.artifacts.map((a) => validateOne(a, req, checks, root, exportNames));
 
   const sourceResults: SourceResult[] = [];
-  const hasSourceChecks = checks.some((c) => c.meta.kind === 'source');
-  if (hasSourceChecks && sources.length > 0) {
+  const sourceChecks = checks.filter(isSourceCheck);
+  if (sourceChecks.length > 0 && sources.length > 0) {
     const targets = new Map<string, TargetSpec>();
     for (const t of req.sourceTargets ?? req.artifacts.map((a) => a.target)) {
       if (!targets.has(targetKey(t))) targets.set(targetKey(t), t);
     }
     const projectRoot = req.projectRoot ?? '';
     for (const t of targets.values()) {
-      const r = runChecks<SourceCheckContext>(checks, 'source', req.policy, projectRoot || '.', (params) => ({
-        target: t,
-        platform: t.platform,
-        projectRoot,
-        sources,
-        params,
-        asmdecl: req.asmdecl,
-      }));
+      const ctx = (params: AnyOptions): SourceCheckContext => ({ target: t, platform: t.platform, projectRoot, sources, params, asmdecl: req.asmdecl });
+      const r = runChecks(sourceChecks, req.policy, projectRoot || '.', (check, params) => check.run(ctx(params)));
       sourceResults.push({ target: t, ...r });
     }
   }
@@ -300,6 +296,6 @@ export async function validateArtifacts(req: ValidationRequest): Promise<Validat
     bytesRead: artifacts.reduce((n, a) => n + a.bytesRead, 0),
     totalBytes: artifacts.reduce((n, a) => n + a.size, 0),
     durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-    checks: checks.filter((c) => ran.has(c.meta.id)).map((c) => c.meta),
+    checks: checks.filter((c) => ran.has(c.meta.id)).map(checkMetaOf),
   };
 }

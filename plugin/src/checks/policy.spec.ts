@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { loadPolicy, mergePolicies, PolicyError, policyJsonSchema, resolvePolicy } from './policy';
+import { CHECK_PARAMS, loadPolicy, mergePolicies, PolicyError, policyJsonSchema, resolvePolicy } from './policy';
+import { ALL_CHECKS } from './registry';
 
 function err(fn: () => unknown): PolicyError {
   try {
@@ -35,7 +36,7 @@ describe('loadPolicy', () => {
     expect(err(() => loadPolicy({ checks: [] }, 'p.json')).jsonPath).toBe('$.checks');
     const unknown = err(() => loadPolicy({ checks: { 'no-such': 'error' } }, 'p.json'));
     expect(unknown.jsonPath).toBe('$.checks["no-such"]');
-    expect(unknown.problem).toMatch(/unknown check.*elf-arch/);
+    expect(unknown.problem).toMatch(/unknown check.*binary-arch/);
     expect(err(() => loadPolicy({ checks: { rpath: 'fatal' } }, 'p.json')).jsonPath).toBe('$.checks.rpath');
     expect(err(() => loadPolicy({ checks: { rpath: ['fatal'] } }, 'p.json')).jsonPath).toBe('$.checks.rpath[0]');
     expect(err(() => loadPolicy({ checks: { rpath: ['error', 3] } }, 'p.json')).jsonPath).toBe('$.checks.rpath[1]');
@@ -48,7 +49,7 @@ describe('loadPolicy', () => {
     expect(err(() => loadPolicy({ checks: { hardening: ['error', { nx: 'yes' }] } }, 'p.json')).jsonPath).toBe('$.checks.hardening[1].nx');
     expect(err(() => loadPolicy({ checks: { rpath: ['error', { allow: ['/opt/lib', 7] }] } }, 'p.json')).jsonPath).toBe('$.checks.rpath[1].allow[1]');
     expect(err(() => loadPolicy({ checks: { rpath: ['error', { alow: [] }] } }, 'p.json')).problem).toMatch(/unknown parameter \(known: allow, allowRpath\)/);
-    expect(err(() => loadPolicy({ checks: { 'elf-arch': ['error', { x: 1 }] } }, 'p.json')).problem).toMatch(/takes no parameters/);
+    expect(err(() => loadPolicy({ checks: { 'binary-arch': ['error', { x: 1 }] } }, 'p.json')).problem).toMatch(/takes no parameters/);
   });
 
   it('accepts extra (source) check ids without validating their parameters', () => {
@@ -124,6 +125,9 @@ describe('policyJsonSchema', () => {
       { checks: { rpath: ['error', { allow: ['/a', 1] }] } },
       { checks: { rpath: ['error', { alow: [] }] } },
       { checks: { 'no-such': 'off' } },
+      // a former id is still a valid key, with the rule's own parameters
+      { checks: { 'elf-arch': 'off' } },
+      { checks: { 'elf-arch': ['error', { x: 1 }] } },
       { check: {} },
       [],
     ];
@@ -137,5 +141,23 @@ describe('policyJsonSchema', () => {
       }
       expect([JSON.stringify(d), validate(d)]).toEqual([JSON.stringify(d), ok]);
     }
+  });
+});
+
+describe('the policy schema comes from the rules', () => {
+  it('CHECK_PARAMS holds the meta.schema of each rule, and nothing else', () => {
+    const withSchema = ALL_CHECKS.filter((c) => c.meta.schema);
+    expect(Object.keys(CHECK_PARAMS)).toEqual(withSchema.map((c) => c.meta.id));
+    for (const c of withSchema) expect(CHECK_PARAMS[c.meta.id]).toBe(c.meta.schema);
+  });
+
+  it('policyJsonSchema carries each rule schema under its id and its former ids', () => {
+    const props = (policyJsonSchema() as { properties: { checks: { properties: Record<string, { oneOf: [unknown, { items: [unknown, unknown] }] }> } } }).properties.checks.properties;
+    for (const c of ALL_CHECKS) {
+      if (!c.meta.schema) continue;
+      expect(props[c.meta.id].oneOf[1].items[1]).toEqual(c.meta.schema);
+      for (const alias of c.meta.aliases ?? []) expect(props[alias].oneOf[1].items[1]).toEqual(c.meta.schema);
+    }
+    expect(Object.keys(props)).toEqual(expect.arrayContaining(['binary-arch', 'elf-arch', 'asm-guard']));
   });
 });

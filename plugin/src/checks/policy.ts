@@ -10,23 +10,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALL_CHECKS } from './registry';
-import type { CheckSetting } from './types';
+import type { OptionSchema, OptionsSchema } from './options';
+import { ALL_CHECKS, findCheck } from './registry';
+import type { CheckPolicyEntry, CheckSetting, Policy } from './types';
+
+export type { CheckPolicyEntry, Policy } from './types';
 
 export const POLICY_FILE_NAME = 'gocross.policy.json';
-
-/** One check's resolved entry. */
-export interface CheckPolicyEntry {
-  setting: CheckSetting;
-  params: Record<string, unknown>;
-}
-
-export interface Policy {
-  /** Where the policy came from, outermost first (file paths or descriptive names). */
-  sources: string[];
-  /** Per-check entries; a check without an entry runs at its default severity with default parameters. */
-  checks: Record<string, CheckPolicyEntry>;
-}
 
 /** A policy file that cannot be used. `jsonPath` is e.g. `$.checks["glibc-version"][1].max`. */
 export class PolicyError extends Error {
@@ -40,36 +30,19 @@ export class PolicyError extends Error {
   }
 }
 
-type ParamType =
-  | { type: 'boolean' }
-  | { type: 'string'; pattern?: RegExp; hint?: string }
-  | { type: 'enum'; values: readonly string[] }
-  | { type: 'string[]' };
+/**
+ * The parameter schema of each rule that declares one (meta.schema), by rule id: assembled from
+ * the rules of ./registry. Unknown parameters of these rules are errors.
+ */
+export const CHECK_PARAMS: Readonly<Record<string, OptionsSchema>> = Object.fromEntries(
+  ALL_CHECKS.flatMap((c) => (c.meta.schema ? [[c.meta.id, c.meta.schema] as const] : [])),
+);
 
-/** Parameters each check accepts, with their types. Unknown parameters are errors. */
-export const CHECK_PARAMS: Readonly<Record<string, Readonly<Record<string, ParamType>>>> = {
-  'elf-arch': {},
-  linkage: { allowDynamic: { type: 'boolean' } },
-  hardening: {
-    relro: { type: 'enum', values: ['full', 'partial', 'off'] },
-    nx: { type: 'boolean' },
-    pie: { type: 'boolean' },
-    textrel: { type: 'boolean' },
-    aslr: { type: 'boolean' },
-  },
-  rpath: { allow: { type: 'string[]' }, allowRpath: { type: 'boolean' } },
-  'needed-libs': { allow: { type: 'string[]' }, extra: { type: 'string[]' } },
-  'glibc-version': { max: { type: 'string', pattern: /^\d+(\.\d+){0,2}$/, hint: 'a version such as "2.17"' } },
-  exports: { allow: { type: 'string[]' } },
-  buildinfo: {
-    minGoVersion: { type: 'string', pattern: /^(go)?\d+(\.\d+){0,2}$/, hint: 'a Go version such as "1.22" or "go1.22.3"' },
-    allowDirty: { type: 'boolean' },
-    requireTrimpath: { type: 'boolean' },
-    allowReplace: { type: 'string[]' },
-  },
-  'build-id': { require: { type: 'enum', values: ['present', 'empty', 'any'] } },
-  'archive-arch': {},
-};
+/** The schema of a check id (current or former), when its rule declares one. */
+function paramsOf(id: string): OptionsSchema | undefined {
+  const c = findCheck(id);
+  return c && c.meta.schema ? c.meta.schema : undefined;
+}
 
 const SETTINGS: readonly string[] = ['off', 'warn', 'error'];
 
@@ -88,22 +61,23 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
 
-/** Validates one parameter value against its type. */
-function checkParam(src: string, p: string, t: ParamType, v: unknown): void {
+/** Validates one parameter value against its schema. */
+function checkParam(src: string, p: string, t: OptionSchema, v: unknown): void {
+  if ('enum' in t) {
+    if (typeof v !== 'string' || !t.enum.includes(v)) {
+      throw new PolicyError(src, p, `expected one of ${t.enum.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`);
+    }
+    return;
+  }
   switch (t.type) {
     case 'boolean':
       if (typeof v !== 'boolean') throw new PolicyError(src, p, `expected true or false, got ${describe(v)}`);
       return;
     case 'string':
       if (typeof v !== 'string') throw new PolicyError(src, p, `expected a string, got ${describe(v)}`);
-      if (t.pattern && !t.pattern.test(v)) throw new PolicyError(src, p, `expected ${t.hint ?? 'a valid value'}, got ${describe(v)}`);
+      if (t.pattern && !new RegExp(t.pattern).test(v)) throw new PolicyError(src, p, `expected ${t.description ?? 'a valid value'}, got ${describe(v)}`);
       return;
-    case 'enum':
-      if (typeof v !== 'string' || !t.values.includes(v)) {
-        throw new PolicyError(src, p, `expected one of ${t.values.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`);
-      }
-      return;
-    case 'string[]':
+    case 'array':
       if (!Array.isArray(v)) throw new PolicyError(src, p, `expected an array of strings, got ${describe(v)}`);
       v.forEach((x, i) => {
         if (typeof x !== 'string') throw new PolicyError(src, `${p}[${i}]`, `expected a string, got ${describe(x)}`);
@@ -114,14 +88,21 @@ function checkParam(src: string, p: string, t: ParamType, v: unknown): void {
 
 export interface LoadPolicyOptions {
   /**
-   * Check ids accepted besides the binary checks listed in CHECK_PARAMS. Default: every check
-   * of the registry (the source checks' parameters are theirs to validate).
+   * Check ids accepted besides the rules that declare a parameter schema (CHECK_PARAMS), their
+   * parameters unvalidated. Default: every check of the registry.
    */
   extraCheckIds?: readonly string[];
 }
 
+/** A former id of a check accepted through `extra` (a source check), as its current id. */
+function resolveExtra(given: string, extra: ReadonlySet<string>): string | undefined {
+  const c = findCheck(given);
+  return c && c.meta.id !== given && extra.has(c.meta.id) ? c.meta.id : undefined;
+}
+
 /**
- * Parses and validates a policy. `json` is the file text (or an already parsed value);
+ * Parses and validates a policy. Entries are stored under the checks' current ids (a former id
+ * such as `elf-arch` is read as `binary-arch`). `json` is the file text (or an already parsed value);
  * `sourceName` names it in errors. Throws PolicyError naming the JSON path of the first problem.
  */
 export function loadPolicy(json: string | unknown, sourceName: string, opts: LoadPolicyOptions = {}): Policy {
@@ -141,13 +122,21 @@ export function loadPolicy(json: string | unknown, sourceName: string, opts: Loa
   const raw = doc.checks ?? {};
   if (!isPlainObject(raw)) throw new PolicyError(sourceName, '$.checks', `expected an object, got ${describe(raw)}`);
   const extra = new Set(opts.extraCheckIds ?? ALL_CHECKS.map((c) => c.meta.id));
-  for (const [id, value] of Object.entries(raw)) {
-    const p = key('$.checks', id);
-    const known = CHECK_PARAMS[id];
-    if (!known && !extra.has(id)) {
-      const ids = [...Object.keys(CHECK_PARAMS), ...extra].sort();
+  const seen = new Map<string, string>();
+  for (const [given, value] of Object.entries(raw)) {
+    const p = key('$.checks', given);
+    const known = paramsOf(given);
+    const id = known ? findCheck(given)!.meta.id : extra.has(given) ? given : resolveExtra(given, extra);
+    if (id === undefined) {
+      const ids = [...new Set([...Object.keys(CHECK_PARAMS), ...extra])].sort();
       throw new PolicyError(sourceName, p, `unknown check (known: ${ids.join(', ')})`);
     }
+    // A former id (`elf-arch`) names the same check as its current one (`binary-arch`).
+    const twin = seen.get(id);
+    if (twin !== undefined) {
+      throw new PolicyError(sourceName, p, `names the same check as "${twin}" ("${given === id ? twin : given}" is the former id of "${id}"); keep one of them`);
+    }
+    seen.set(id, given);
     let setting: unknown = value;
     let params: unknown = {};
     if (Array.isArray(value)) {
@@ -164,10 +153,10 @@ export function loadPolicy(json: string | unknown, sourceName: string, opts: Loa
     if (!isPlainObject(params)) throw new PolicyError(sourceName, `${p}[1]`, `expected an object of parameters, got ${describe(params)}`);
     if (known) {
       for (const [name, v] of Object.entries(params)) {
-        const t = known[name];
+        const t = Object.prototype.hasOwnProperty.call(known.properties, name) ? known.properties[name] : undefined;
         const pp = key(`${p}[1]`, name);
         if (!t) {
-          const names = Object.keys(known);
+          const names = Object.keys(known.properties);
           throw new PolicyError(sourceName, pp, names.length ? `unknown parameter (known: ${names.join(', ')})` : 'this check takes no parameters');
         }
         checkParam(sourceName, pp, t, v);
@@ -229,37 +218,29 @@ export function resolvePolicy(req: {
 }
 
 /**
- * A JSON Schema (draft-07) of the policy file, built from the same parameter table loadPolicy
- * uses, for editor completion (`"$schema"` in gocross.policy.json) and documentation.
+ * A JSON Schema (draft-07) of the policy file, assembled from the rules' schemas (the same ones
+ * loadPolicy validates against), for editor completion (`"$schema"` in gocross.policy.json) and
+ * documentation. Former ids are properties too, so older policy files stay valid.
  */
 export function policyJsonSchema(extraCheckIds: readonly string[] = ALL_CHECKS.map((c) => c.meta.id)): Record<string, unknown> {
   const setting = { enum: ['off', 'warn', 'error'] };
-  const paramSchema = (t: ParamType): Record<string, unknown> => {
-    switch (t.type) {
-      case 'boolean':
-        return { type: 'boolean' };
-      case 'string':
-        return t.pattern ? { type: 'string', pattern: t.pattern.source } : { type: 'string' };
-      case 'enum':
-        return { enum: [...t.values] };
-      case 'string[]':
-        return { type: 'array', items: { type: 'string' } };
-    }
-  };
+  const entry = (params: Record<string, unknown>, description?: string) => ({
+    ...(description ? { description } : {}),
+    oneOf: [setting, { type: 'array', minItems: 1, maxItems: 2, items: [setting, params], additionalItems: false }],
+  });
   const properties: Record<string, unknown> = {};
-  for (const [id, params] of Object.entries(CHECK_PARAMS)) {
-    const paramsObj = {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(Object.entries(params).map(([k, t]) => [k, paramSchema(t)])),
-    };
-    properties[id] = {
-      oneOf: [setting, { type: 'array', minItems: 1, maxItems: 2, items: [setting, paramsObj], additionalItems: false }],
-    };
+  for (const c of ALL_CHECKS) {
+    const schema = c.meta.schema;
+    if (!schema) continue;
+    const params = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+    properties[c.meta.id] = entry(params, c.meta.title);
+    for (const alias of c.meta.aliases ?? []) properties[alias] = entry(params, `former id of ${c.meta.id}`);
   }
   for (const id of extraCheckIds) {
     if (properties[id]) continue;
-    properties[id] = { oneOf: [setting, { type: 'array', minItems: 1, maxItems: 2, items: [setting, { type: 'object' }], additionalItems: false }] };
+    properties[id] = entry({ type: 'object' });
+    const c = findCheck(id);
+    for (const alias of c?.meta.id === id ? (c.meta.aliases ?? []) : []) properties[alias] ??= entry({ type: 'object' }, `former id of ${id}`);
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

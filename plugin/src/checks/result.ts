@@ -4,9 +4,11 @@
  */
 import type { FileKind } from '../binary/types';
 import type { Platform } from '../platforms/types';
-import type { AsmdeclRun } from './asmdecl-runner';
-import type { Policy } from './policy';
-import type { Check, Finding, TargetSpec } from './types';
+import type { AsmdeclRun } from './asmdecl-vet';
+import type { Check } from './rule';
+import type { CheckMeta, DeclaredExports, Finding, Policy, SourceFile, TargetSpec } from './types';
+
+export type { DeclaredExports, SourceFile } from './types';
 
 /** One file to validate. */
 export interface ArtifactInput {
@@ -16,7 +18,7 @@ export interface ArtifactInput {
   target: TargetSpec;
   /**
    * Platform implied by where the file lives (e.g. `dist/apps/api/linux-arm64/api`), when the
-   * caller knows one; a mismatch with `target.platform` is reported by elf-arch.
+   * caller knows one; a mismatch with `target.platform` is reported by binary-arch.
    */
   expectedPlatform?: Platform;
   /** Name used in findings and reports; default: `path` relative to `workspaceRoot`. */
@@ -31,19 +33,6 @@ export interface ArtifactInput {
    * (the `<lib>.h` cgo writes), for when there are no Go sources to read `//export` from.
    */
   declaredExports?: DeclaredExports;
-}
-
-/** Exported function names and the file that declares them (e.g. `dist/libadd.h`). */
-export interface DeclaredExports {
-  from: string;
-  names: readonly string[];
-}
-
-/** A source file of the project, read by the caller (checks never touch the disk). */
-export interface SourceFile {
-  /** Path relative to the project root, `/`-separated (e.g. `internal/sum_amd64.s`). */
-  path: string;
-  content: string;
 }
 
 export interface ValidationRequest {
@@ -62,10 +51,10 @@ export interface ValidationRequest {
    */
   sourceTargets?: TargetSpec[];
   policy: Policy;
-  /** Results of `go vet -asmdecl` per GOARCH (see ./asmdecl-runner), handed to the asmdecl check. */
+  /** Results of `go vet -asmdecl` per GOARCH (see ../validate/asmdecl-runner), handed to the asmdecl check. */
   asmdecl?: AsmdeclRun[];
   /** Checks to run. Default: ALL_CHECKS from ./registry. */
-  checks?: Check<any>[];
+  checks?: readonly Check[];
 }
 
 export interface ArtifactResult {
@@ -115,5 +104,5 @@ export interface ValidationResult {
   totalBytes: number;
   durationMs: number;
   /** Metadata of every check that ran, for SARIF rules and docs links. */
-  checks: Check<any>['meta'][];
+  checks: CheckMeta[];
 }

@@ -8,12 +8,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { asmCoverage } from './asm-coverage';
-import { asmGuard } from './asm-guard';
-import { buildTags } from './build-tags';
+import { asmCoverage } from './rules/asm-coverage';
+import { asmGuard } from './rules/asm-guard';
+import { buildTags } from './rules/build-tags';
 import type { SourceCheckContext } from './context';
-import type { SourceFile } from './result';
-import { haveTools } from './test-utils/fixtures';
+import type { SourceFile } from './types';
+import { describeIf, haveGo } from '../test-utils/gates';
 import type { Finding } from './types';
 
 const PLATFORMS: [string, string][] = [
@@ -35,8 +35,7 @@ function run(check: typeof asmGuard, sources: SourceFile[], goos: string, goarch
   return check.run(ctx);
 }
 
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('source checks on the standard library', () => {
+describeIf(haveGo())('source checks on the standard library', () => {
   const packages = new Map<string, SourceFile[]>();
 
   beforeAll(() => {

@@ -18,12 +18,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { bodylessFuncs, goFuncDecls, packageImplementations } from './source-scan';
-import type { SourceFile } from './result';
+import type { SourceFile } from './types';
+import { describeIf, haveGo } from '../test-utils/gates';
 
-const goAvailable = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
-if (!goAvailable && process.env.CI === 'true') throw new Error('go is required for the source scanner tests in CI');
-if (!goAvailable) console.warn('go not found: skipping the scanner tests against the compiler');
-const describeGo = goAvailable ? describe : describe.skip;
+const describeGo = describeIf(haveGo());
 
 function go(args: string[], cwd: string, env: Record<string, string> = {}) {
   const base: Record<string, string> = {};

@@ -3,8 +3,7 @@
  * command looks at, which are built for a platform, Go declarations without bodies, assembly
  * TEXT symbols, `//go:linkname` directives. Text only; nothing here reads the disk.
  */
-import type { SourceFile } from './result';
-import type { TargetSpec } from './types';
+import type { SourceFile, TargetSpec } from './types';
 import { andExpr, formatConstraint, parseGoBuildExpr, type ConstraintContext } from '../platforms/constraint-expr';
 import { fileIncluded, scanConstraintHeader } from '../platforms/constraint-header';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';

@@ -1,8 +1,7 @@
 /**
- * The check contract, modelled on ESLint rule modules: one check per file, each exporting a
- * `Check` with its metadata and a pure `run(ctx)` that returns findings. Checks never touch the
- * disk: everything they look at comes through the context (parsed binaries from ../binary,
- * source files handed over by the caller, the target's configuration, the policy).
+ * The data the checks trade in: targets, findings, check metadata, source files and the
+ * resolved policy. The bottom of the checks layer: nothing here imports another file of it.
+ * The rule contract itself (BinaryCheck / SourceCheck) is in ./rule.
  */
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 
@@ -47,9 +46,12 @@ export interface Finding {
   data?: Record<string, unknown>;
 }
 
-/** Metadata every check declares. */
+/**
+ * What reports and `gocross explain` know about a check (the JSON report's `checks[]`, SARIF
+ * rules). A rule's own meta (./rule RuleMeta) adds its option schema.
+ */
 export interface CheckMeta {
-  /** Kebab-case id, equal to the file name and to docs/checks/<id>.md. */
+  /** Kebab-case id, equal to the rule's file name (rules/<id>.ts) and to docs/checks/<id>.md. */
   id: string;
   title: string;
   /** 'binary' checks run once per artifact; 'source' checks once per project and platform. */
@@ -57,11 +59,41 @@ export interface CheckMeta {
   defaultSeverity: Severity;
   /** Short description used in SARIF rule metadata and `gocross explain`. */
   description: string;
-  /** Relative doc path, e.g. 'docs/checks/elf-arch.md'. */
+  /** Relative doc path, e.g. 'docs/checks/binary-arch.md'. */
   docs: string;
+  /**
+   * Former ids of the check, still accepted in policies and by `gocross explain` (SARIF
+   * `deprecatedIds`). Absent for checks never renamed.
+   */
+  aliases?: readonly string[];
 }
 
-export interface Check<Ctx = unknown> {
-  meta: CheckMeta;
-  run(ctx: Ctx): Finding[];
+/** Exported function names and the file that declares them (e.g. `dist/libadd.h`). */
+export interface DeclaredExports {
+  from: string;
+  names: readonly string[];
+}
+
+/** A source file of the project, read by the caller (checks never touch the disk). */
+export interface SourceFile {
+  /** Path relative to the project root, `/`-separated (e.g. `internal/sum_amd64.s`). */
+  path: string;
+  content: string;
+}
+
+/** One check's resolved policy entry. */
+export interface CheckPolicyEntry {
+  setting: CheckSetting;
+  params: Record<string, unknown>;
+}
+
+/** A resolved validation policy (see ./policy for the file format and the loader). */
+export interface Policy {
+  /** Where the policy came from, outermost first (file paths or descriptive names). */
+  sources: string[];
+  /**
+   * Per-check entries under the checks' current ids; a check without an entry runs at its
+   * default severity with default parameters.
+   */
+  checks: Record<string, CheckPolicyEntry>;
 }

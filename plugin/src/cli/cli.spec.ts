@@ -63,18 +63,29 @@ describe('gocross CLI', () => {
       expect(r.code).toBe(0);
     });
 
-    it('exit 1 with elf-arch for an x86-64 binary under a linux_arm64 path', async () => {
+    it('exit 1 with binary-arch for an x86-64 binary under a linux_arm64 path', async () => {
       copy(amd64, path.join(dir, 'dist', 'app_linux_arm64', 'app'));
       const r = await cli(['validate', 'dist'], dir);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/error\s+elf-arch\s+artifact lives in the linux\/arm64 output directory/);
+      expect(r.stdout).toMatch(/error\s+binary-arch\s+artifact lives in the linux\/arm64 output directory/);
     });
 
-    it('exit 1 with elf-arch when --platform disagrees with the binary', async () => {
+    it('a --policy file and a gocross.policy.json under the former id elf-arch still configure binary-arch', async () => {
+      copy(amd64, path.join(dir, 'app'));
+      fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ checks: { 'elf-arch': 'warn' } }));
+      const warn = await cli(['validate', '--platform', 'linux/arm64', '--policy', 'p.json', 'app'], dir);
+      expect(warn.stdout).toMatch(/warn\s+binary-arch\s+built for GOARCH=amd64/);
+      expect(warn.stdout).not.toMatch(/error\s+binary-arch/);
+      fs.writeFileSync(path.join(dir, 'gocross.policy.json'), JSON.stringify({ checks: { 'elf-arch': 'off' } }));
+      const off = await cli(['validate', '--platform', 'linux/arm64', 'app'], dir);
+      expect(off.stdout).not.toContain('binary-arch');
+    });
+
+    it('exit 1 with binary-arch when --platform disagrees with the binary', async () => {
       copy(amd64, path.join(dir, 'app'));
       const r = await cli(['validate', '--platform', 'linux/arm64', 'app'], dir);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain('elf-arch');
+      expect(r.stdout).toContain('binary-arch');
     });
 
     itCgoHost('exit 1 with rpath for a cgo binary whose RUNPATH points into /tmp', async () => {
@@ -179,14 +190,14 @@ describe('gocross CLI', () => {
         expect(await findings([fat('app', [darwinArm64, darwinArm64], [undefined, X86_64])])).toEqual({
           code: 1,
           messages: [
+            'binary-arch: slice 1 is listed as amd64 in the universal header but its image is arm64',
+            'binary-arch: universal binary has no amd64 slice (it holds arm64, arm64), target is darwin/amd64, darwin/arm64/v8.0',
             'buildinfo: amd64 slice: built with GOARCH=arm64, target is GOARCH=amd64',
-            'elf-arch: slice 1 is listed as amd64 in the universal header but its image is arm64',
-            'elf-arch: universal binary has no amd64 slice (it holds arm64, arm64), target is darwin/amd64, darwin/arm64/v8.0',
           ],
         });
         expect(await findings([fat('app', [darwinArm64])])).toEqual({
           code: 1,
-          messages: ['elf-arch: universal binary has no amd64 slice (it holds arm64), target is darwin/amd64, darwin/arm64/v8.0'],
+          messages: ['binary-arch: universal binary has no amd64 slice (it holds arm64), target is darwin/amd64, darwin/arm64/v8.0'],
         });
       });
 
@@ -223,7 +234,7 @@ describe('gocross CLI', () => {
         const file = fat('app', [darwinArm64, darwinAmd64]);
         expect(await findings(['--platform', 'darwin/arm64', file])).toEqual({
           code: 1,
-          messages: ['elf-arch: slice 1 (amd64) is not one of the expected darwin/arm64'],
+          messages: ['binary-arch: slice 1 (amd64) is not one of the expected darwin/arm64'],
         });
       });
     });
@@ -263,7 +274,7 @@ describe('gocross CLI', () => {
       fs.writeFileSync(path.join(dir, 'dist', 'artifacts.json'), JSON.stringify(artifacts));
       const bad = await cli(['validate', '--goreleaser', 'dist/artifacts.json'], dir);
       expect(bad.code).toBe(1);
-      expect(bad.stdout).toContain('elf-arch');
+      expect(bad.stdout).toContain('binary-arch');
     });
 
     it('--goreleaser: a riscv64 variant recorded only in target is validated', async () => {
@@ -308,7 +319,7 @@ describe('gocross CLI', () => {
         [['validate', '--policy', 'nope.json', 'app'], /^gocross: .*cannot read policy file/],
         [['validate', '--goreleaser', 'nope.json'], /^gocross: cannot read nope.json/],
         [['inspect', 'missing'], /^gocross: no such file: missing\n$/],
-        [['explain', 'no-such-check'], /^gocross: unknown id "no-such-check": checks elf-arch, .*, input; build-failure hints cgo-foreign-asm, .*qemu-no-loader/],
+        [['explain', 'no-such-check'], /^gocross: unknown id "no-such-check": checks binary-arch, .*, input; build-failure hints cgo-foreign-asm, .*qemu-no-loader/],
         [['bogus-command'], /unknown command 'bogus-command'/],
       ];
       for (const [argv, msg] of cases) {
@@ -380,9 +391,16 @@ describe('gocross CLI', () => {
       expect(r.stdout).toContain('## What it catches');
     });
 
+    it('explain of a former check id (elf-arch) prints the page of the check it was renamed to', async () => {
+      const r = await cli(['explain', 'elf-arch'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^# binary-arch/);
+      expect(r.stdout).toBe((await cli(['explain', 'binary-arch'], dir)).stdout);
+    });
+
     it('explain knows every check, the input pseudo-check and every build-failure hint; an unknown id lists them', async () => {
       const { checks, failures } = explainIds();
-      expect(checks).toEqual(expect.arrayContaining(['elf-arch', 'exports', 'input']));
+      expect(checks).toEqual(expect.arrayContaining(['binary-arch', 'exports', 'input']));
       expect(failures).toEqual([...FAILURE_IDS]);
       for (const id of [...checks, ...failures]) {
         const r = await cli(['explain', id], dir);

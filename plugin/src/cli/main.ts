@@ -13,7 +13,7 @@ import type * as Binary from '../binary';
 import type { ByteSource, FileKind } from '../binary';
 import type * as Checks from '../checks';
 import type { ArtifactInput, DeclaredExports, Policy } from '../checks';
-import type * as CgoExports from '../checks/exports';
+import type * as CgoExports from '../checks/rules/exports';
 import type { TargetSpec } from '../checks/types';
 import type * as PlatformSyntax from '../platforms/platform';
 import type * as PlatformEnv from '../platforms/env';
@@ -39,7 +39,7 @@ import { sortByName } from './collate';
  */
 const binary = (): typeof Binary => require('../binary');
 const checks = (): typeof Checks => require('../checks');
-const cgoExports = (): typeof CgoExports => require('../checks/exports');
+const cgoExports = (): typeof CgoExports => require('../checks/rules/exports');
 const platformSyntax = (): typeof PlatformSyntax => require('../platforms/platform');
 const platformEnv = (): typeof PlatformEnv => require('../platforms/env');
 const platformTable = (): typeof PlatformTable => require('../platforms/table');
@@ -276,7 +276,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     const fromPath = targets().platformFromPath(display);
     let planned: PlannedArtifact | undefined;
     if (kind === 'macho-fat') {
-      // Each slice of a universal file is judged against its own arch (elf-arch, buildinfo).
+      // Each slice of a universal file is judged against its own arch (binary-arch, buildinfo).
       const target = universalTarget(abs, fixed ?? fromPath, base);
       if (flags.buildmode) target.buildmode = flags.buildmode;
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
@@ -436,9 +436,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('print the documentation page of a check, of the input pseudo-check, or of a build-failure hint id')
     .argument('<id>')
     .action((id: string) => {
+      // A former id (`elf-arch`) explains the check it was renamed to.
       const meta = id === INPUT_CHECK_META.id ? INPUT_CHECK_META : checks().findCheck(id)?.meta;
       if (meta) {
-        const doc = docPage('checks', id);
+        const doc = docPage('checks', meta.id);
         io.stdout(doc ? fs.readFileSync(doc, 'utf8') : `# ${meta.id}: ${meta.title}\n\n${meta.description}\n`);
         return setExit(0);
       }

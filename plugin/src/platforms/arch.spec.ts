@@ -246,7 +246,7 @@ describeIf(all(haveGo(), haveTools('readelf')))('ELF headers of go-built binarie
       expect(ours.machineName).toBe(r.elf.machineName);
       const oracle = readelfOf(file);
       expect(oracle).toEqual({ class: r.elf.class, data: r.elf.data, machine: READELF_MACHINE[r.elf.machine], flags: r.elf.goFlags, interpreter: undefined });
-      // The float-ABI fields the elf-arch check reads.
+      // The float-ABI fields the binary-arch check reads.
       if (r.elf.machine === 40) expect(ours.flags & (EF_ARM_ABI_FLOAT_SOFT | EF_ARM_ABI_FLOAT_HARD)).toBe(0);
       if (r.elf.machine === 243) expect(ours.flags & EF_RISCV_FLOAT_ABI).toBe(EF_RISCV_FLOAT_ABI_DOUBLE);
       if (r.elf.machine === 8 && r.elf.class === 32) expect(ours.flags & EF_MIPS_ABI).toBe(EF_MIPS_ABI_O32);
@@ -354,9 +354,9 @@ describe('C cross triples, loaders and float ABI of the installed compilers', ()
   });
 
   // The case that once disagreed: the toolchain linked linux/arm/5,hardfloat hard float and
-  // elf-arch then reported the binary as wrong for a soft-float target.
+  // binary-arch (then elf-arch) reported the binary as wrong for a soft-float target.
   itIf(all(haveGo(), haveTools('arm-linux-gnueabihf-gcc'), haveFiles('/usr/arm-linux-gnueabihf/lib/crt1.o')))(
-    'linux/arm/5,hardfloat: the triple and flags of the table link a hard-float binary that elf-arch and linkage accept',
+    'linux/arm/5,hardfloat: the triple and flags of the table link a hard-float binary that binary-arch and linkage accept',
     async () => {
       const p = parsePlatform('linux/arm/5,hardfloat');
       const triple = cTriple(p);
@@ -378,7 +378,7 @@ describe('C cross triples, loaders and float ABI of the installed compilers', ()
       };
       expect(await validate('linux/arm/5,hardfloat')).toEqual([]);
       // The check still tells a soft-float target from it.
-      expect(await validate('linux/arm/5')).toEqual([expect.stringMatching(/^elf-arch: hard-float ABI binary .* for a soft-float target linux\/arm\/5$/)]);
+      expect(await validate('linux/arm/5')).toEqual([expect.stringMatching(/^binary-arch: hard-float ABI binary .* for a soft-float target linux\/arm\/5$/)]);
     },
     300_000,
   );

@@ -40,7 +40,7 @@ export interface ReportOptions {
 
 /**
  * Where the time of a validation went, when the caller ran more than the engine: `go vet
- * -asmdecl` runs once per platform before the checks (see checks/asmdecl-runner). The result's
+ * -asmdecl` runs once per platform before the checks (see validate/asmdecl-runner). The result's
  * `durationMs` then covers both: `checksMs + vetMs`.
  */
 export interface ValidationTiming {
@@ -106,7 +106,7 @@ export function docsRoot(): string | undefined {
 }
 
 /**
- * Where a user can read a docs page named as in CheckMeta (`docs/checks/elf-arch.md`): the
+ * Where a user can read a docs page named as in CheckMeta (`docs/checks/binary-arch.md`): the
  * absolute path of the installed copy when it exists, else its URL in the repository.
  */
 export function installedDocs(docs: string): string {
@@ -128,9 +128,14 @@ export function ruleMetas(result: ValidationResult): CheckMeta[] {
   return ruleMetasAsDeclared(result).map((m) => ({ ...m, docs: installedDocs(m.docs) }));
 }
 
+/** The metadata of a check id, or of a check that was renamed from it (meta.aliases). */
+export function metaFor(checkId: string, metas: readonly CheckMeta[]): CheckMeta | undefined {
+  return metas.find((m) => m.id === checkId) ?? metas.find((m) => m.aliases?.includes(checkId));
+}
+
 function ruleMetasAsDeclared(result: ValidationResult): CheckMeta[] {
   const out: CheckMeta[] = [...result.checks];
-  const known = new Set(out.map((c) => c.id));
+  const known = new Set(out.flatMap((c) => [c.id, ...(c.aliases ?? [])]));
   for (const f of result.findings) {
     if (known.has(f.checkId)) continue;
     known.add(f.checkId);
@@ -152,7 +157,7 @@ function ruleMetasAsDeclared(result: ValidationResult): CheckMeta[] {
 
 /** The docs of a finding's check, as a path that exists on this machine or a URL (see installedDocs). */
 export function docsPathFor(checkId: string, metas: readonly CheckMeta[]): string {
-  return installedDocs(metas.find((m) => m.id === checkId)?.docs ?? `docs/checks/${checkId}.md`);
+  return installedDocs(metaFor(checkId, metas)?.docs ?? `docs/checks/${checkId}.md`);
 }
 
 /** The repository URL of a docs page, named as in CheckMeta or by its installed path. */

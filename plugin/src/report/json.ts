@@ -15,7 +15,8 @@
  *                   "findings": [Finding] }],
  *   "sources": [{ "platform": "linux/arm64", "target": TargetSpec, "checksRun": [...],
  *                 "findings": [Finding] }],
- *   "checks": [{ "id", "title", "kind", "defaultSeverity", "description", "docs" }],
+ *   "checks": [{ "id", "title", "kind", "defaultSeverity", "description", "docs",
+ *                "aliases"? }],                    // former ids of a renamed check
  *   "timing"?: { "totalMs", "checksMs", "vetMs",       // when go vet -asmdecl ran:
  *                "vet": [{ "platform", "durationMs" }] } // totalMs = summary.durationMs
  * }

@@ -8,7 +8,7 @@ import type * as Sarif from 'sarif';
 import { validateArtifacts, type ValidationResult } from '../checks/engine';
 import { defaultPolicy, loadPolicy } from '../checks/policy';
 import { BINARY_CHECKS } from '../checks/registry';
-import { asmGuard } from '../checks/asm-guard';
+import { asmGuard } from '../checks/rules/asm-guard';
 import { buildFixture, HELLO, REPRO } from '../checks/test-utils/fixtures';
 import { describeIf, haveTools } from '../test-utils/gates';
 import {
@@ -22,6 +22,7 @@ import {
   type TimedValidationResult,
 } from './index';
 import { SARIF_SCHEMA_URI } from './sarif';
+import { docsPathFor } from './common';
 
 const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.json').replace(
   /package\.json$/,
@@ -37,7 +38,7 @@ describeGo('report writers on a real validation result', () => {
 
   beforeAll(async () => {
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-report-'));
-    // Built for linux/arm64 but declared linux/amd64: elf-arch must fail it.
+    // Built for linux/arm64 but declared linux/amd64: binary-arch must fail it.
     const arm64 = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'arm64' }, args: REPRO });
     const amd64 = buildFixture({ files: HELLO, env: { GOOS: 'linux', GOARCH: 'amd64' }, args: REPRO });
     const dist = path.join(ws, 'dist/apps/api');
@@ -76,7 +77,7 @@ describeGo('report writers on a real validation result', () => {
 
   it('the fixture result has the findings the tests rely on', () => {
     const ids = result.findings.map((f) => f.checkId);
-    expect(ids).toContain('elf-arch');
+    expect(ids).toContain('binary-arch');
     expect(ids).toContain('input');
     expect(ids).toContain('asm-guard');
     expect(result.counts.error).toBeGreaterThanOrEqual(4);
@@ -87,11 +88,11 @@ describeGo('report writers on a real validation result', () => {
     const lines = text.split('\n');
     const head = lines.findIndex((l) => l.includes('dist/apps/api/linux-amd64/api ') && l.startsWith('FAIL'));
     expect(head).toBeGreaterThanOrEqual(0);
-    const elf = lines.findIndex((l, i) => i > head && /^ {2}error +elf-arch +\S/.test(l));
+    const elf = lines.findIndex((l, i) => i > head && /^ {2}error +binary-arch +\S/.test(l));
     expect(elf).toBeGreaterThan(head);
     expect(lines[elf + 1]).toMatch(/^ +fix: \S/);
     // docs name the page on this machine (here the repository's docs/, in a package its own copy)
-    expect(lines[elf + 2].trim()).toBe(`docs: ${path.resolve(__dirname, '../../../docs/checks/elf-arch.md')}`);
+    expect(lines[elf + 2].trim()).toBe(`docs: ${path.resolve(__dirname, '../../../docs/checks/binary-arch.md')}`);
     expect(text).toMatch(/^ok +dist\/apps\/api\/linux-amd64\/api-ok/m);
     expect(text).toMatch(/apps\/api\/sum\.s:4: sum\.s has no architecture guard/);
     const c = result.counts;
@@ -107,13 +108,17 @@ describeGo('report writers on a real validation result', () => {
     expect(j.summary.errors).toBe(result.counts.error);
     expect(j.artifacts).toHaveLength(4);
     expect(j.artifacts[0]).toMatchObject({ file: 'dist/apps/api/linux-amd64/api', platform: 'linux/amd64', kind: 'elf' });
-    const elf = j.artifacts[0].findings.find((f: { checkId: string }) => f.checkId === 'elf-arch');
+    const elf = j.artifacts[0].findings.find((f: { checkId: string }) => f.checkId === 'binary-arch');
     expect(Object.keys(elf).slice(0, 6)).toEqual(['checkId', 'severity', 'message', 'fix', 'file', 'docs'].filter((k) => k in elf).slice(0, 6));
-    expect(elf.docs).toBe(path.resolve(__dirname, '../../../docs/checks/elf-arch.md'));
+    expect(elf.docs).toBe(path.resolve(__dirname, '../../../docs/checks/binary-arch.md'));
     for (const c of j.checks) expect({ id: c.id, exists: fs.existsSync(c.docs) }).toEqual({ id: c.id, exists: true });
     expect(j.artifacts[2].kind).toBe('missing');
     expect(j.sources[0].findings[0]).toMatchObject({ checkId: 'asm-guard', file: 'apps/api/sum.s', line: 4 });
-    expect(j.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['elf-arch', 'asm-guard', 'input']));
+    expect(j.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['binary-arch', 'asm-guard', 'input']));
+    // A renamed check lists its former ids; a finding recorded under one still finds the page.
+    expect(j.checks.find((c: { id: string }) => c.id === 'binary-arch')).toMatchObject({ aliases: ['elf-arch'] });
+    expect(j.checks.find((c: { id: string }) => c.id === 'rpath')).not.toHaveProperty('aliases');
+    expect(docsPathFor('elf-arch', j.checks)).toBe(elf.docs);
     expect(toJsonReport(clean).ok).toBe(true);
     expect(j.timing).toBeUndefined();
   });
@@ -169,11 +174,14 @@ describeGo('report writers on a real validation result', () => {
       expect(log.$schema).toBe(SARIF_SCHEMA_URI);
       const run = log.runs[0];
       const rules = run.tool.driver.rules!;
-      const elfRule = rules.find((r) => r.id === 'elf-arch')!;
+      const elfRule = rules.find((r) => r.id === 'binary-arch')!;
       expect(elfRule).toMatchObject({
-        name: 'ElfArch',
+        name: 'BinaryArch',
+        // The former id and name, so results and suppressions recorded under them still match.
+        deprecatedIds: ['elf-arch'],
+        deprecatedNames: ['ElfArch'],
         defaultConfiguration: { level: 'error' },
-        helpUri: 'https://github.com/gocross/gocross/blob/main/docs/checks/elf-arch.md',
+        helpUri: 'https://github.com/gocross/gocross/blob/main/docs/checks/binary-arch.md',
       });
       expect(elfRule.shortDescription!.text.length).toBeGreaterThan(5);
       expect(elfRule.fullDescription!.text.length).toBeGreaterThan(10);
@@ -182,7 +190,7 @@ describeGo('report writers on a real validation result', () => {
         expect(rules[r.ruleIndex!].id).toBe(r.ruleId);
         expect(['error', 'warning']).toContain(r.level);
       }
-      const elf = run.results!.find((r) => r.ruleId === 'elf-arch')!;
+      const elf = run.results!.find((r) => r.ruleId === 'binary-arch')!;
       const loc = elf.locations![0].physicalLocation!.artifactLocation!;
       expect(loc).toMatchObject({ uri: 'dist/apps/api/linux-amd64/api', uriBaseId: '%SRCROOT%' });
       expect(run.artifacts![loc.index!].location!.uri).toBe('dist/apps/api/linux-amd64/api');
@@ -217,8 +225,8 @@ describeGo('report writers on a real validation result', () => {
       expect(suites).toHaveLength(result.artifacts.length + result.sources.length);
       const api = suites.find((s) => s.name.startsWith('dist/apps/api/linux-amd64/api ['))!;
       expect(api.testcase.map((t) => t.name)).toEqual(result.artifacts[0].checksRun);
-      const elf = api.testcase.find((t) => t.name === 'elf-arch')!;
-      expect(elf.failure![0].message).toBe(result.artifacts[0].findings.find((f) => f.checkId === 'elf-arch')!.message);
+      const elf = api.testcase.find((t) => t.name === 'binary-arch')!;
+      expect(elf.failure![0].message).toBe(result.artifacts[0].findings.find((f) => f.checkId === 'binary-arch')!.message);
       const ok = suites.find((s) => s.name.startsWith('dist/apps/api/linux-amd64/api-ok'))!;
       expect(ok.failures).toBe('0');
       expect(ok.testcase.every((t) => !t.failure)).toBe(true);

@@ -27,7 +27,7 @@ import {
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
 
-/** `elf-arch` → `ElfArch` (SARIF rule names are PascalCase by convention). */
+/** `binary-arch` → `BinaryArch` (SARIF rule names are PascalCase by convention). */
 export function ruleName(id: string): string {
   return id
     .split(/[^A-Za-z0-9]+/)
@@ -69,6 +69,8 @@ function rule(meta: CheckMeta, docs: (id: string) => string | undefined, opts: R
   const md = docs(meta.id) ?? `**${meta.title}**\n\n${meta.description}\n\nSee [${new URL(helpUri).pathname.split('/').slice(-3).join('/')}](${helpUri}).`;
   return {
     id: meta.id,
+    // A renamed check keeps its former ids, so results and suppressions under them still match.
+    ...(meta.aliases?.length ? { deprecatedIds: [...meta.aliases], deprecatedNames: meta.aliases.map(ruleName) } : {}),
     name: ruleName(meta.id),
     shortDescription: { text: meta.title },
     fullDescription: { text: meta.description },
@@ -103,6 +105,7 @@ function buildSarif(result: ValidationResult, opts: ReportOptions): Sarif.Log {
   const metas = ruleMetas(result);
   const rules = metas.map((m) => rule(m, docs, opts));
   const ruleIndex = new Map(metas.map((m, i) => [m.id, i]));
+  const aliasIndex = new Map(metas.flatMap((m, i) => (m.aliases ?? []).map((a) => [a, i] as const)));
 
   const artifacts: Sarif.Artifact[] = [];
   const artifactIndex = new Map<string, number>();
@@ -135,7 +138,7 @@ function buildSarif(result: ValidationResult, opts: ReportOptions): Sarif.Log {
       partialFingerprints: { 'gocrossFinding/v1': fingerprint(f) },
       properties: { platform, fix: f.fix, ...(f.data ? { data: f.data } : {}) },
     };
-    const ri = ruleIndex.get(f.checkId);
+    const ri = ruleIndex.get(f.checkId) ?? aliasIndex.get(f.checkId);
     if (ri !== undefined) r.ruleIndex = ri;
     results.push(r);
   };

@@ -1,6 +1,6 @@
 /**
  * Human-readable report: findings grouped per artifact (then source findings per platform),
- * one line per finding (`error  elf-arch  <message>`) followed by its fix and docs lines, and a
+ * one line per finding (`error  binary-arch  <message>`) followed by its fix and docs lines, and a
  * summary line.
  */
 import type { Finding } from '../checks/types';

@@ -238,7 +238,7 @@ export function planBuildTarget(fsx: PlanFs, ref: BuildTargetRef, display: (p: s
     for (const { manifest, statement } of ofTarget) {
       const abs = manifest.slice(0, manifest.length - MANIFEST_SUFFIX.length);
       const j = judgeByManifest(fsx, abs, { display, statement, manifest }) as NonNullable<ReturnType<typeof judgeByManifest>>;
-      // The directory is the target's: a binary for another platform in it (a --goarch override) is an elf-arch finding.
+      // The directory is the target's: a binary for another platform in it (a --goarch override) is a binary-arch finding.
       out.push({ path: abs, target: j.target, expectedPlatform: ref.configured.platform, manifest, findings: j.findings });
     }
     return out;

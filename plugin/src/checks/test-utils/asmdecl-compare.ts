@@ -3,8 +3,9 @@
  * of the matrix) and the new way (runAsmdeclMatrix: only where assembly is built, only those
  * packages, in parallel), for tests that prove both find the same.
  */
-import { asmdecl } from '../asmdecl';
-import { runAsmdecl, runAsmdeclMatrix, type AsmdeclRun } from '../asmdecl-runner';
+import { asmdecl } from '../rules/asmdecl';
+import type { AsmdeclRun } from '../asmdecl-vet';
+import { runAsmdecl, runAsmdeclMatrix } from '../../validate/asmdecl-runner';
 import type { AsmdeclPlan } from '../asmdecl-plan';
 import type { Platform } from '../../platforms/types';
 import { readProjectSources } from '../../executors/validate/executor';

@@ -181,3 +181,11 @@ export function cSharedLib(leak: boolean): Record<string, string> {
 
 /** Reproducible flags as the build executor uses them. */
 export const REPRO = ['-trimpath', '-buildvcs=false', '-ldflags=-buildid='];
+
+/** Writes a Go module's files under `dir` (a minimal go.mod unless `files` has one). */
+export function writeModule(dir: string, files: Record<string, string>): void {
+  for (const [p, content] of Object.entries({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', ...files })) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), content);
+  }
+}

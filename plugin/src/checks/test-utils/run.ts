@@ -2,8 +2,10 @@
 import { validateArtifacts } from '../engine';
 import { defaultPolicy, loadPolicy, type Policy } from '../policy';
 import type { SourceFile, ValidationResult } from '../result';
-import type { Check, TargetSpec } from '../types';
+import type { Check } from '../rule';
+import type { TargetSpec } from '../types';
 import { parsePlatform } from '../../platforms/platform';
+import type { Platform } from '../../platforms/types';
 
 export function target(platform: string, extra: Partial<TargetSpec> = {}): TargetSpec {
   const cgo = extra.cgo ?? false;
@@ -22,11 +24,11 @@ export function target(platform: string, extra: Partial<TargetSpec> = {}): Targe
 export async function validate(
   file: string,
   t: TargetSpec,
-  opts: { policy?: Policy | object; checks?: Check<any>[]; sources?: SourceFile[] } = {},
+  opts: { policy?: Policy | object; checks?: readonly Check[]; sources?: SourceFile[]; expectedPlatform?: Platform } = {},
 ): Promise<ValidationResult> {
   const policy: Policy =
     opts.policy === undefined ? defaultPolicy() : 'sources' in (opts.policy as Policy) ? (opts.policy as Policy) : loadPolicy(opts.policy, 'test-policy.json');
-  return validateArtifacts({ artifacts: [{ path: file, target: t }], policy, checks: opts.checks, sources: opts.sources });
+  return validateArtifacts({ artifacts: [{ path: file, target: t, expectedPlatform: opts.expectedPlatform }], policy, checks: opts.checks, sources: opts.sources });
 }
 
 /** Compact "checkId: message" lines, for readable failure output. */

@@ -8,7 +8,7 @@ import { aptInstallable } from './test-utils/apt';
 import { addProjectConfiguration } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { asmGenerator } from '../../generators/asm/generator';
-import { asmCoverage } from '../../checks/asm-coverage';
+import { asmCoverage } from '../../checks/rules/asm-coverage';
 import { diagnose, formatDoctorReport, matrixFromProjects, matrixFromStrings, provenSentence, readProjectSources, runDoctor, type DoctorReport } from './executor';
 import type { ProjectOverride } from '../../graph/options';
 import type { ProbeRequest, ProbeResult, ProbeStep, Prober } from './probe';

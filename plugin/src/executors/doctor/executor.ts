@@ -10,7 +10,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { asmCoverage } from '../../checks/asm-coverage';
+import { asmCoverage } from '../../checks/rules/asm-coverage';
 import { SUPPORTED_ASM_ARCHES } from '../../generators/asm/stubs';
 import type { SourceFile } from '../../checks/result';
 import { readProjectSources as readGoSources } from '../../gowork/sources';

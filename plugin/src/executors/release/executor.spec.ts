@@ -181,13 +181,13 @@ describe('release executor', () => {
         expect.stringMatching(/^release: dist\/app\/linux-amd64\/app: input: dist\/app\/linux-amd64\/app is not the file its build wrote: sha256 [0-9a-f]{16}… but the manifest app\.intoto\.json records [0-9a-f]{16}…/),
         'release: not released: 1 validation error(s); see nx run app:validate',
       ]);
-      // An arm64 binary (with its manifest) in the linux/amd64 target's directory: elf-arch.
+      // An arm64 binary (with its manifest) in the linux/amd64 target's directory: binary-arch.
       lines = [];
       goBuild(path.join(w.ws, 'app'), { goos: 'linux', goarch: 'arm64' }, bin);
       const st = buildStatement({ products: [bin], target: 'app:build-linux-amd64', options: {}, parameters: params('linux', 'arm64'), pluginVersion: '0.0.0' }, (f) => ({ sha256: sha256File(f), size: fs.statSync(f).size }));
       writeManifestFile(`${bin}.intoto.json`, st);
       expect((await makeRelease(options, input)).success).toBe(false);
-      expect(lines.some((l) => /^release: dist\/app\/linux-amd64\/app: elf-arch: /.test(l))).toBe(true);
+      expect(lines.some((l) => /^release: dist\/app\/linux-amd64\/app: binary-arch: /.test(l))).toBe(true);
       expect(snapshot()).toEqual(before);
     } finally {
       fs.writeFileSync(bin, saved);

@@ -8,7 +8,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { runAsmdeclMatrix, type AsmdeclRun } from '../../checks/asmdecl-runner';
+import { runAsmdeclMatrix, type AsmdeclRun } from '../../validate/asmdecl-runner';
 import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy, type Policy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';

@@ -4,17 +4,19 @@
  * wrong argument; a MOVQ of an int32 reads 4 bytes of garbage; both "work" on the developer's
  * machine and fail on another arch.
  *
- * Split in two because checks never spawn processes: ./asmdecl-runner.ts `runAsmdecl()` runs
- * vet per GOARCH (the validate executor or CLI does that, once per arch of the matrix) and the
- * resulting runs reach this check through the context's `asmdecl` field; this check maps the
- * diagnostics of the runs for its platform's arch to findings. With no runs it reports nothing.
+ * Split in two because checks never spawn processes: ../../validate/asmdecl-runner.ts
+ * `runAsmdecl()` runs vet per GOARCH (the validate executor does that, once per arch of the
+ * matrix) and the resulting runs reach this check through the context's `asmdecl` field; this
+ * check maps the diagnostics of the runs for its platform's arch to findings. With no runs it
+ * reports nothing.
  */
-import type { SourceCheckContext } from './context';
-import type { Check, Finding } from './types';
-import type { AsmdeclRun } from './asmdecl-runner';
-import { workspacePath } from './source-scan';
+import type { SourceCheckContext } from '../context';
+import type { SourceCheck } from '../rule';
+import type { Finding } from '../types';
+import { workspacePath } from '../source-scan';
 
-export type AsmdeclCheckContext = SourceCheckContext & { asmdecl?: readonly AsmdeclRun[] };
+/** The context the asmdecl rule reads (the source context, whose `asmdecl` field carries the vet runs). */
+export type AsmdeclCheckContext = SourceCheckContext;
 
 /**
  * The command that repeats a vet run by hand, typed at the workspace root: `cd libs/mathx &&
@@ -44,7 +46,7 @@ export function asmdeclFix(message: string, command?: string): string {
     : 'make the assembly agree with the Go declaration; go vet -asmdecl with the same GOOS and GOARCH shows the expected frame layout';
 }
 
-export const asmdecl: Check<AsmdeclCheckContext> = {
+export const asmdecl: SourceCheck = {
   meta: {
     id: 'asmdecl',
     title: 'Assembly matches its Go declarations',
@@ -53,6 +55,8 @@ export const asmdecl: Check<AsmdeclCheckContext> = {
     description:
       'Reports go vet -asmdecl diagnostics for each GOARCH of the matrix: argument offsets and sizes, frame sizes and move widths in assembly that disagree with the Go function declaration.',
     docs: 'docs/checks/asmdecl.md',
+    // Takes no parameters; those a policy gives are passed through unvalidated.
+    schema: false,
   },
   run(ctx) {
     const out: Finding[] = [];

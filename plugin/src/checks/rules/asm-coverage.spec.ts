@@ -3,13 +3,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { asmCoverage } from './asm-coverage';
-import type { SourceCheckContext } from './context';
-import { validateArtifacts } from './engine';
-import { defaultPolicy } from './policy';
-import { SOURCE_CHECKS } from './registry';
-import { asmTextSymbols, goFuncDecls } from './source-scan';
-import { haveTools } from './test-utils/fixtures';
-import type { Finding, TargetSpec } from './types';
+import type { SourceCheckContext } from '../context';
+import { validateArtifacts } from '../engine';
+import { defaultPolicy } from '../policy';
+import { SOURCE_CHECKS } from '../registry';
+import { asmTextSymbols, goFuncDecls } from '../source-scan';
+import { describeIf, haveGo } from '../../test-utils/gates';
+import { writeModule } from '../test-utils/fixtures';
+import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
+import type { Finding, TargetSpec } from '../types';
 
 const SUM_AMD64 = `#include "textflag.h"
 
@@ -214,8 +216,7 @@ describe('through the engine, over a matrix', () => {
 });
 
 // Differential: the check says "fine" exactly when `go build` for the platform succeeds.
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('asm-coverage agrees with go build', () => {
+describeIf(haveGo())('asm-coverage agrees with go build', () => {
   let root: string;
   const builds = new Map<string, { ok: boolean; stderr: string }>();
 
@@ -223,10 +224,7 @@ const haveGo = haveTools('go');
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmcov-'));
     for (const [name, files] of Object.entries(VARIANTS)) {
       const dir = path.join(root, name);
-      for (const [p, content] of Object.entries({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', ...files })) {
-        fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-        fs.writeFileSync(path.join(dir, p), content);
-      }
+      writeModule(dir, files);
       for (const p of PLATFORMS) {
         const env: Record<string, string> = {
           PATH: process.env.PATH ?? '',
@@ -267,7 +265,7 @@ const haveGo = haveTools('go');
 // The fixes of asm-guard and asm-coverage, followed one finding at a time as a user would (adding
 // the assembly file the fix names where there is assembly to write, the constraint split it
 // describes otherwise), end with a package that go builds on every arch and no findings.
-(haveGo ? describe : describe.skip)('following the asm-guard and asm-coverage fixes', () => {
+describeIf(haveGo())('following the asm-guard and asm-coverage fixes', () => {
   const ADD_AMD64 = `#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-24\n\tMOVQ a+0(FP), AX\n\tADDQ b+8(FP), AX\n\tMOVQ AX, ret+16(FP)\n\tRET\n`;
   const ADD_ARM64 = `#include "textflag.h"\n\nTEXT ·Add(SB),NOSPLIT,$0-24\n\tMOVD a+0(FP), R0\n\tMOVD b+8(FP), R1\n\tADD R1, R0, R0\n\tMOVD R0, ret+16(FP)\n\tRET\n`;
 
@@ -368,4 +366,25 @@ const haveGo = haveTools('go');
     expect(again['addx/add_generic.go'].split('\n')[0]).toBe('//go:build !amd64 && !(amd64 || arm64)');
     expectGoBuilds(again);
   });
+});
+
+/** mathx declaring Sum without a body on every arch, and without its pure-Go fallback. */
+const withoutFallback = () => {
+  const files = mathx({ 'sum_generic.go': null });
+  return { ...files, 'sum_decl.go': files['sum_decl.go'].replace(/^\/\/go:build .*\n\n/, '') };
+};
+
+sourceRuleTester(asmCoverage, {
+  valid: [
+    ...MATRIX_PLATFORMS.map((platform) => ({ name: 'examples/libs/mathx (assembly on amd64 and arm64, Go elsewhere)', files: () => mathx(), platform })),
+    { name: 'examples/libs/mathx without its fallback, where the assembly is', files: withoutFallback, platform: 'linux/arm64' },
+  ],
+  invalid: [
+    {
+      name: 'examples/libs/mathx without its fallback, on an arch without assembly',
+      files: withoutFallback,
+      platform: 'linux/riscv64',
+      errors: [/^Sum \(sum_decl\.go\) has no body and no implementation for linux\/riscv64: no assembly file is built for it; go build fails with "missing function body"$/],
+    },
+  ],
 });

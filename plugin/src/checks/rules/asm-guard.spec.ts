@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { asmGuard, guessAsmArch } from './asm-guard';
-import type { SourceCheckContext } from './context';
-import { haveTools } from './test-utils/fixtures';
-import type { Finding, TargetSpec } from './types';
+import type { SourceCheckContext } from '../context';
+import { describeIf, haveGo } from '../../test-utils/gates';
+import { writeModule } from '../test-utils/fixtures';
+import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
+import type { Finding, TargetSpec } from '../types';
 
 const ADD_AMD64_BODY = `TEXT ·Add(SB),NOSPLIT,$0-24
 	MOVQ a+0(FP), AX
@@ -114,8 +116,7 @@ describe('asm-guard', () => {
 
 // Differential: every flagged variant really breaks `go build` for some arch of the matrix,
 // and every accepted variant builds for all of them.
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('asm-guard agrees with go build', () => {
+describeIf(haveGo())('asm-guard agrees with go build', () => {
   let root: string;
   const broken = new Map<string, string[]>();
 
@@ -123,10 +124,7 @@ const haveGo = haveTools('go');
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-asmguard-'));
     for (const [name, files] of Object.entries(VARIANTS)) {
       const dir = path.join(root, name);
-      for (const [p, content] of Object.entries({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', ...files })) {
-        fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-        fs.writeFileSync(path.join(dir, p), content);
-      }
+      writeModule(dir, files);
       const failed: string[] = [];
       for (const goarch of ARCHES) {
         const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '0', GOFLAGS: '', GOTOOLCHAIN: 'local', GOWORK: 'off', GOPROXY: 'off' };
@@ -145,4 +143,19 @@ const haveGo = haveTools('go');
     expect({ flagged, buildFails: failed.length > 0 }).toEqual({ flagged, buildFails: flagged });
     if (flagged) expect(failed.join('\n')).toMatch(/unrecognized instruction|illegal|bad instruction|invalid instruction|expected/i);
   });
+});
+
+sourceRuleTester(asmGuard, {
+  valid: MATRIX_PLATFORMS.map((platform) => ({ name: 'examples/libs/mathx (assembly per arch by file name)', files: () => mathx(), platform })),
+  invalid: [
+    {
+      name: 'examples/libs/mathx with sum_amd64.s renamed to sum.s (its //go:build !purego names no arch)',
+      files: () => {
+        const files = mathx({ 'sum_amd64.s': null });
+        return { ...files, 'sum.s': mathx()['sum_amd64.s'] };
+      },
+      platform: 'linux/arm64',
+      errors: [{ message: 'sum.s has no architecture guard: it is assembled for every GOARCH but looks like amd64 assembly', fix: /^rename it to sum_amd64\.s, or change line 1 to "\/\/go:build !purego && amd64"$/ }],
+    },
+  ],
 });

@@ -3,11 +3,12 @@
  * the target machine. The linker silently skips incompatible members ("skipping incompatible
  * … when searching for -l…"), which turns into undefined references or, worse, nothing at all.
  */
-import type { BinaryCheckContext } from './context';
-import { ELF_ARCH, formatForGoos, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE } from './arch';
-import { formatPlatform } from '../platforms/platform';
-import type { ObjectInfo } from '../binary/types';
-import type { Check, Finding } from './types';
+import { ELF_ARCH, formatForGoos, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE } from '../arch';
+import { formatPlatform } from '../../platforms/platform';
+import type { ObjectInfo } from '../../binary/types';
+import { NO_OPTIONS, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
 
 /** Why an object does not fit the target, or undefined when it fits (or cannot be judged). */
 function mismatch(o: ObjectInfo, goos: string, goarch: string): string | undefined {
@@ -58,7 +59,10 @@ function renameHint(file: string, goos: string, objArch: string | undefined): st
     : `add the ${goos} GOOS and the GOARCH it was built for to its name (_${goos}_ followed by the GOARCH, before .syso) so only matching builds link it`;
 }
 
-export const archiveArch: Check<BinaryCheckContext> = {
+export const schema = NO_OPTIONS;
+export type ArchiveArchOptions = OptionsOf<typeof schema>;
+
+export const archiveArch: BinaryCheck<ArchiveArchOptions> = {
   meta: {
     id: 'archive-arch',
     title: 'Objects in .a and .syso files match the target machine',
@@ -67,6 +71,7 @@ export const archiveArch: Check<BinaryCheckContext> = {
     description:
       'Checks the machine of every member of an ar archive (.a) and of relocatable objects (.syso) against the target, so no x86-64 object ends up in an arm64 link.',
     docs: 'docs/checks/archive-arch.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];

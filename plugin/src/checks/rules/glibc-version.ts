@@ -3,16 +3,22 @@
  * policy ceiling (auditwheel's way: .gnu.version_r, loader entries skipped), naming the
  * symbols that need more. Without a ceiling in the policy the check reports nothing.
  */
-import type { BinaryCheckContext } from './context';
-import { compareVersions } from './arch';
-import { zigTarget } from '../platforms/toolchain';
-import type { Check, Finding } from './types';
+import { compareVersions } from '../arch';
+import { zigTarget } from '../../platforms/toolchain';
+import { options, text, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
+
+export const schema = options({
+  max: text('a version such as "2.17"', '^\\d+(\\.\\d+){0,2}$'),
+});
+export type GlibcVersionOptions = OptionsOf<typeof schema>;
 
 function isLoader(file: string): boolean {
   return /^ld(-linux.*|64)?\.so/.test(file) || file.startsWith('ld-');
 }
 
-export const glibcVersion: Check<BinaryCheckContext> = {
+export const glibcVersion: BinaryCheck<GlibcVersionOptions> = {
   meta: {
     id: 'glibc-version',
     title: 'Required glibc version within the policy ceiling',
@@ -21,10 +27,11 @@ export const glibcVersion: Check<BinaryCheckContext> = {
     description:
       'Reads the GLIBC_x.y versions a binary requires (.gnu.version_r) and reports the ones above the policy ceiling ("max"), with the symbols that need them.',
     docs: 'docs/checks/glibc-version.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
-    const max = ctx.params.max as string | undefined;
+    const max = ctx.params.max;
     if (!max || ctx.kind !== 'elf') return out;
     const elf = ctx.elf();
     if (!elf || !elf.dynamic()) return out;

@@ -8,12 +8,12 @@
  * Runs per target platform (the engine runs source checks once per platform of the matrix);
  * each finding names the platform lacking the implementation.
  */
-import type { SourceCheckContext } from './context';
-import type { Check, Finding } from './types';
-import { formatPlatform } from '../platforms/platform';
-import { asmArchesOf, baseOf, constraintContext, duplicateFix, missingImplementationFix, packageImplementations, workspacePath } from './source-scan';
+import type { SourceCheck } from '../rule';
+import type { Finding } from '../types';
+import { formatPlatform } from '../../platforms/platform';
+import { asmArchesOf, baseOf, constraintContext, duplicateFix, missingImplementationFix, packageImplementations, workspacePath } from '../source-scan';
 
-export const asmCoverage: Check<SourceCheckContext> = {
+export const asmCoverage: SourceCheck = {
   meta: {
     id: 'asm-coverage',
     title: 'Body-less Go functions are implemented on every platform',
@@ -22,6 +22,8 @@ export const asmCoverage: Check<SourceCheckContext> = {
     description:
       'Reports Go functions declared without a body that have no assembly TEXT symbol, Go definition or //go:linkname in the files built for a target platform (go build fails with "missing function body").',
     docs: 'docs/checks/asm-coverage.md',
+    // Takes no parameters; those a policy gives are passed through unvalidated.
+    schema: false,
   },
   run(ctx) {
     const out: Finding[] = [];

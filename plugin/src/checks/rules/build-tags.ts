@@ -11,12 +11,21 @@
  *
  * The result does not depend on the platform; the engine reports each finding once.
  */
-import type { SourceCheckContext } from './context';
-import type { Check, Finding } from './types';
-import type { SourceFile } from './result';
-import { andExpr, ConstraintExpr, constraintTags, formatConstraint, isGoBuildLine, parseConstraintLine, plusBuildLines, ConstraintTooComplexError } from '../platforms/constraint-expr';
-import { lineCommentStarts, scanConstraintHeader } from '../platforms/constraint-header';
-import { baseOf, isIgnoredPath, lineIndex, workspacePath } from './source-scan';
+import type { SourceCheck } from '../rule';
+import type { Finding } from '../types';
+import type { SourceFile } from '../types';
+import {
+  andExpr,
+  ConstraintExpr,
+  constraintTags,
+  formatConstraint,
+  isGoBuildLine,
+  parseConstraintLine,
+  plusBuildLines,
+  ConstraintTooComplexError,
+} from '../../platforms/constraint-expr';
+import { lineCommentStarts, scanConstraintHeader } from '../../platforms/constraint-header';
+import { baseOf, isIgnoredPath, lineIndex, workspacePath } from '../source-scan';
 
 const MAX_EXHAUSTIVE_TAGS = 16;
 
@@ -89,7 +98,7 @@ function lines(ls: readonly { line: number }[]): string {
   return ls.length === 1 ? `line ${ls[0].line}` : `lines ${ls.map((l) => l.line).join(', ')}`;
 }
 
-export const buildTags: Check<SourceCheckContext> = {
+export const buildTags: SourceCheck = {
   meta: {
     id: 'build-tags',
     title: 'Build constraint lines mean what they say',
@@ -98,6 +107,8 @@ export const buildTags: Check<SourceCheckContext> = {
     description:
       'Reports // +build lines that disagree with //go:build, unparsable or duplicate //go:build lines, constraint lines go ignores because of where they are, and files with only // +build lines.',
     docs: 'docs/checks/build-tags.md',
+    // Takes no parameters; those a policy gives are passed through unvalidated.
+    schema: false,
   },
   run(ctx) {
     const out: Finding[] = [];

@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { splitJsonStream } from './asmdecl-runner';
+import { splitJsonStream } from '../asmdecl-vet';
 import { buildTags, constraintDifference } from './build-tags';
-import type { SourceCheckContext } from './context';
-import { haveTools } from './test-utils/fixtures';
-import type { Finding, TargetSpec } from './types';
-import { parseGoBuildExpr } from '../platforms/constraint-expr';
+import type { SourceCheckContext } from '../context';
+import { describeIf, haveGo, haveTools, itIf } from '../../test-utils/gates';
+import { MATRIX_PLATFORMS, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
+import type { Finding, TargetSpec } from '../types';
+import { parseGoBuildExpr } from '../../platforms/constraint-expr';
 
 function check(files: Record<string, string>): Finding[] {
   const target: TargetSpec = { platform: { goos: 'linux', goarch: 'amd64' }, cgo: false, buildmode: 'exe' };
@@ -89,8 +90,7 @@ describe('build-tags', () => {
 // Differential against `go vet -buildtag`: vet compares the text of the lines, this check their
 // meaning. Every file this check reports as disagreeing, vet reports too; every file vet
 // reports that this check accepts must really be equivalent; misplaced lines match.
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('build-tags against go vet -buildtag', () => {
+describeIf(haveGo())('build-tags against go vet -buildtag', () => {
   let dir: string;
   let vet: { file: string; line: number; message: string }[] = [];
 
@@ -135,8 +135,7 @@ const haveGo = haveTools('go');
 });
 
 describe('build-tags fixes, followed from the workspace root', () => {
-  const have = haveTools('go', 'gofmt');
-  const maybe = have ? it : it.skip;
+  const maybe = itIf(haveTools('go', 'gofmt'));
   // Files with only // +build lines, and // +build lines that disagree, in Go and in assembly.
   const BROKEN: Record<string, string> = {
     'x.go': 'package bt\n\nfunc Add(a, b int) int\n',
@@ -220,4 +219,19 @@ describe('build-tags fixes, followed from the workspace root', () => {
       fs.rmSync(ws, { recursive: true, force: true });
     }
   });
+});
+
+sourceRuleTester(buildTags, {
+  valid: MATRIX_PLATFORMS.map((platform) => ({ name: 'examples/libs/mathx (//go:build lines only)', files: () => mathx(), platform })),
+  invalid: [
+    {
+      name: 'examples/libs/mathx with a // +build line that forgets !purego',
+      files: () => {
+        const files = mathx();
+        return { ...files, 'sum_decl.go': files['sum_decl.go'].replace(/^(\/\/go:build .*\n)/, '$1// +build amd64 arm64\n') };
+      },
+      platform: 'linux/amd64',
+      errors: [{ message: /^sum_decl\.go: \/\/ \+build line 2 disagrees with \/\/go:build \(amd64 \|\| arm64\) && !purego \(line 1\): with /, line: 2 }],
+    },
+  ],
 });

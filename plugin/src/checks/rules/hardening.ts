@@ -3,9 +3,21 @@
  * policy asks), non-executable stack, no text relocations, and PIE for buildmode=pie. Static
  * Go programs have no RELRO and no dynamic section by design: not a finding.
  */
-import type { BinaryCheckContext } from './context';
-import { ET_DYN, isDynamic, linkMode, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from './elf-util';
-import type { Check, Finding } from './types';
+import type { BinaryCheckContext } from '../context';
+import { flag, oneOf, options, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import { ET_DYN, isDynamic, linkMode, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from '../elf-util';
+import type { Finding } from '../types';
+
+export const schema = options({
+  relro: oneOf(['full', 'partial', 'off'], 'RELRO required of dynamically linked ELF files (default "partial")'),
+  nx: flag('require a non-executable stack / DEP (default true)'),
+  pie: flag('require PIE of every ELF executable (default false: only for buildmode pie)'),
+  textrel: flag('allow text relocations (default false)'),
+  aslr: flag('windows and macOS: require ASLR (default true)'),
+});
+export type HardeningOptions = OptionsOf<typeof schema>;
+type Ctx = BinaryCheckContext<HardeningOptions>;
 
 const ET_REL = 1;
 
@@ -14,7 +26,7 @@ const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40;
 const IMAGE_DLLCHARACTERISTICS_NX_COMPAT = 0x100;
 
 /** Windows: DEP (NX_COMPAT) and ASLR (DYNAMIC_BASE, plus HIGH_ENTROPY_VA for PE32+). */
-function peHardening(ctx: BinaryCheckContext): Finding[] {
+function peHardening(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   const pe = ctx.pe();
   if (!pe || pe.optionalMagic === 0) return out;
@@ -38,7 +50,7 @@ const MH_EXECUTE = 2;
 const MH_PIE = 0x200000;
 
 /** macOS: executables must be position independent (ASLR; arm64 macOS refuses to run others). */
-function machoHardening(ctx: BinaryCheckContext): Finding[] {
+function machoHardening(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   if (ctx.params.aslr === false) return out;
   const m = ctx.macho();
@@ -57,7 +69,7 @@ function machoHardening(ctx: BinaryCheckContext): Finding[] {
   return out;
 }
 
-export const hardening: Check<BinaryCheckContext> = {
+export const hardening: BinaryCheck<HardeningOptions> = {
   meta: {
     id: 'hardening',
     title: 'RELRO, non-executable stack, no TEXTREL, PIE',
@@ -66,6 +78,7 @@ export const hardening: Check<BinaryCheckContext> = {
     description:
       'Windows images must have DEP and ASLR (NX_COMPAT, DYNAMIC_BASE, HIGH_ENTROPY_VA), macOS executables must be PIE. Dynamically linked ELF files get RELRO (full with relro: "full": PT_GNU_RELRO and DT_BIND_NOW/DF_BIND_NOW/DF_1_NOW), a non-executable stack (PT_GNU_STACK without PF_X), no text relocations, and are PIE when built with -buildmode=pie.',
     docs: 'docs/checks/hardening.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
@@ -74,7 +87,7 @@ export const hardening: Check<BinaryCheckContext> = {
     if (ctx.kind !== 'elf') return out;
     const elf = ctx.elf();
     if (!elf || elf.header.type === ET_REL) return out;
-    const relro = (ctx.params.relro as string | undefined) ?? 'partial';
+    const relro = ctx.params.relro ?? 'partial';
     const wantNx = ctx.params.nx !== false;
     const wantNoTextrel = ctx.params.textrel !== true;
     const add = (message: string, fix: string, data?: Record<string, unknown>) =>

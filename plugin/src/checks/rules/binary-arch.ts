@@ -1,32 +1,39 @@
 /**
- * elf-arch: the artifact is the right container format for its GOOS and was built for the
- * target's machine, word size and byte order, with ABI flags that fit (ARM EABI5 and float ABI,
- * RISC-V double-float ABI, MIPS O32). Mach-O CPU type and PE machine for darwin and windows.
+ * binary-arch (formerly elf-arch, still accepted under that id): the artifact is the right
+ * container format for its GOOS and was built for the target's machine — ELF machine, word size
+ * and byte order with ABI flags that fit (ARM EABI5 and float ABI, RISC-V double-float ABI,
+ * MIPS O32), Mach-O CPU type (each slice of a universal file), PE machine.
  */
-import type { BinaryCheckContext } from './context';
-import { armSoftFloat, ELF_ARCH, formatForGoos, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE, EM } from './arch';
-import { formatPlatform } from '../platforms/platform';
-import { linkMode } from './elf-util';
-import type { Check, Finding } from './types';
+import { armSoftFloat, ELF_ARCH, formatForGoos, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE, EM } from '../arch';
+import { formatPlatform } from '../../platforms/platform';
+import { linkMode } from '../elf-util';
+import { NO_OPTIONS, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
 
 const ET_REL = 1;
 
-export const elfArch: Check<BinaryCheckContext> = {
+export const schema = NO_OPTIONS;
+export type BinaryArchOptions = OptionsOf<typeof schema>;
+
+export const binaryArch: BinaryCheck<BinaryArchOptions> = {
   meta: {
-    id: 'elf-arch',
+    id: 'binary-arch',
+    aliases: ['elf-arch'],
     title: 'Machine, class, byte order and ABI flags match the target',
     kind: 'binary',
     defaultSeverity: 'error',
     description:
       'Checks that a binary is the right format for its GOOS (ELF, Mach-O, PE) and was built for the target CPU: ELF e_machine, class, byte order and e_flags; Mach-O cputype; PE machine.',
-    docs: 'docs/checks/elf-arch.md',
+    docs: 'docs/checks/binary-arch.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
     const t = ctx.target.platform;
     const want = formatPlatform(t);
     const add = (message: string, fix: string, data?: Record<string, unknown>) =>
-      out.push({ checkId: 'elf-arch', severity: 'error', message, fix, file: ctx.file, data });
+      out.push({ checkId: 'binary-arch', severity: 'error', message, fix, file: ctx.file, data });
 
     const ep = ctx.expectedPlatform;
     if (ep && (ep.goos !== t.goos || ep.goarch !== t.goarch)) {
@@ -157,4 +164,4 @@ export const elfArch: Check<BinaryCheckContext> = {
     return out;
   },
 };
-export default elfArch;
+export default binaryArch;

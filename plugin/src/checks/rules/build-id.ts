@@ -3,10 +3,16 @@
  * (the build executor's default) pass -ldflags=-buildid= so rebuilds are byte-identical; other
  * pipelines want the id present to match binaries with their build cache entries.
  */
-import type { BinaryCheckContext } from './context';
-import type { Check, Finding } from './types';
+import { oneOf, options, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
 
-export const buildId: Check<BinaryCheckContext> = {
+export const schema = options({
+  require: oneOf(['present', 'empty', 'any'], 'what the Go build id must be (default "any")'),
+});
+export type BuildIdOptions = OptionsOf<typeof schema>;
+
+export const buildId: BinaryCheck<BuildIdOptions> = {
   meta: {
     id: 'build-id',
     title: 'Go build id present or empty as the policy demands',
@@ -15,10 +21,11 @@ export const buildId: Check<BinaryCheckContext> = {
     description:
       'With require: "empty", an ELF Go binary must carry no (or an empty) Go build id, as reproducible builds do; with require: "present", it must carry one. The default ("any") reports nothing.',
     docs: 'docs/checks/build-id.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
-    const req = (ctx.params.require as string | undefined) ?? 'any';
+    const req = ctx.params.require ?? 'any';
     if (req === 'any' || ctx.kind !== 'elf') return out;
     const elf = ctx.elf();
     if (!elf || elf.header.type === 1) return out;

@@ -7,9 +7,15 @@
  * library itself: cgo defines a `_cgoexp_<hash>_<Name>` wrapper for every `//export Name`, and
  * writes an `extern ... Name(...)` declaration into the `<lib>.h` it emits beside the library.
  */
-import type { BinaryCheckContext } from './context';
-import { isSharedLibrary } from './elf-util';
-import type { Check, Finding } from './types';
+import { isSharedLibrary } from '../elf-util';
+import { list, options, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
+
+export const schema = options({
+  allow: list('symbols a library may export besides its //export functions'),
+});
+export type ExportsOptions = OptionsOf<typeof schema>;
 
 /** Symbols the Go toolchain itself puts in a c-shared library's dynamic symbol table. */
 export function isToolchainExport(name: string): boolean {
@@ -60,7 +66,7 @@ const STB_LOCAL = 0;
 const STV_DEFAULT = 0;
 const STV_PROTECTED = 3;
 
-export const exportsCheck: Check<BinaryCheckContext> = {
+export const exportsCheck: BinaryCheck<ExportsOptions> = {
   meta: {
     id: 'exports',
     title: 'c-shared libraries export only //export functions',
@@ -69,6 +75,7 @@ export const exportsCheck: Check<BinaryCheckContext> = {
     description:
       'In a -buildmode=c-shared library, every global defined function or object in .dynsym must be an //export name of the Go sources or part of the Go toolchain\'s cgo glue.',
     docs: 'docs/checks/exports.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
@@ -89,7 +96,7 @@ export const exportsCheck: Check<BinaryCheckContext> = {
     }
     const expected = fromSources ? declared : new Set(ctx.declaredExports?.names ?? []);
     const origin = fromSources ? 'the Go sources' : ctx.declaredExports ? ctx.declaredExports.from : 'cgo';
-    const allow = new Set((ctx.params.allow as string[] | undefined) ?? []);
+    const allow = new Set(ctx.params.allow ?? []);
     const leaked = dynsyms.filter(
       (s) =>
         s.defined &&

@@ -2,9 +2,16 @@
  * needed-libs: every DT_NEEDED library is on the allow-list (default: the manylinux2014 set
  * plus musl's libc.so and the program loaders), so the binary runs on a stock system.
  */
-import type { BinaryCheckContext } from './context';
-import { LOADERS } from './arch';
-import type { Check, Finding } from './types';
+import { LOADERS } from '../arch';
+import { list, options, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
+
+export const schema = options({
+  allow: list('the allowed libraries (replaces the default list)'),
+  extra: list('libraries added to the list'),
+});
+export type NeededLibsOptions = OptionsOf<typeof schema>;
 
 export const MANYLINUX2014_LIBS: readonly string[] = [
   'libgcc_s.so.1', 'libstdc++.so.6', 'libm.so.6', 'libdl.so.2', 'librt.so.1', 'libc.so.6', 'libnsl.so.1',
@@ -19,7 +26,7 @@ function defaultAllow(): Set<string> {
   return s;
 }
 
-export const neededLibs: Check<BinaryCheckContext> = {
+export const neededLibs: BinaryCheck<NeededLibsOptions> = {
   meta: {
     id: 'needed-libs',
     title: 'Needed shared libraries are on the allow-list',
@@ -28,14 +35,15 @@ export const neededLibs: Check<BinaryCheckContext> = {
     description:
       'Every DT_NEEDED entry must be on the allow-list (default: manylinux2014 libraries, musl libc.so and the program loaders; policy "allow" replaces it, "extra" adds to it).',
     docs: 'docs/checks/needed-libs.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
     if (ctx.kind !== 'elf') return out;
     const needed = ctx.elf()?.dynamic()?.needed ?? [];
     if (needed.length === 0) return out;
-    const allow = ctx.params.allow ? new Set(ctx.params.allow as string[]) : defaultAllow();
-    for (const x of (ctx.params.extra as string[] | undefined) ?? []) allow.add(x);
+    const allow = ctx.params.allow ? new Set(ctx.params.allow) : defaultAllow();
+    for (const x of ctx.params.extra ?? []) allow.add(x);
     for (const lib of needed) {
       if (!allow.has(lib)) {
         out.push({

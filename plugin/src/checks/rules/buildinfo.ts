@@ -4,12 +4,22 @@
  * is at least the policy minimum; no `replace` of standard-library-like or golang.org/x/sys
  * modules; no vcs.modified=true when the policy forbids dirty builds.
  */
-import type { BinaryCheckContext } from './context';
-import { goarchOfMachO } from './arch';
-import { goVersionAtLeast, goVersionToSemver } from '../platforms/go-version';
-import type { GoBuildInfo } from '../binary/types';
-import { VARIANT_VARIABLE } from '../platforms/types';
-import type { Check, Finding, TargetSpec } from './types';
+import type { BinaryCheckContext } from '../context';
+import { flag, list, options, text, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import { goarchOfMachO } from '../arch';
+import { goVersionAtLeast, goVersionToSemver } from '../../platforms/go-version';
+import type { GoBuildInfo } from '../../binary/types';
+import { VARIANT_VARIABLE } from '../../platforms/types';
+import type { Finding, TargetSpec } from '../types';
+
+export const schema = options({
+  minGoVersion: text('a Go version such as "1.22" or "go1.22.3"', '^(go)?\\d+(\\.\\d+){0,2}$'),
+  allowDirty: flag('accept builds from a modified working tree (default true)'),
+  requireTrimpath: flag("require -trimpath (default: the target's trimpath)"),
+  allowReplace: list('module paths whose replace is intended'),
+});
+export type BuildinfoOptions = OptionsOf<typeof schema>;
 
 /** Variant values Go uses when the variable is unset (GOARM depends on the host: not listed). */
 const DEFAULT_VARIANT: Readonly<Record<string, string>> = {
@@ -35,7 +45,7 @@ function sameVariant(a: string, b: string): boolean {
   return strip(a) === strip(b);
 }
 
-export const buildinfo: Check<BinaryCheckContext> = {
+export const buildinfo: BinaryCheck<BuildinfoOptions> = {
   meta: {
     id: 'buildinfo',
     title: 'Go build info matches the target',
@@ -44,6 +54,7 @@ export const buildinfo: Check<BinaryCheckContext> = {
     description:
       'Compares the GOOS, GOARCH, variant, CGO_ENABLED, -trimpath and -tags recorded by the Go toolchain with the target, checks the Go version against a minimum, and flags replaced standard-like or golang.org/x/sys modules and dirty VCS builds.',
     docs: 'docs/checks/buildinfo.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
@@ -55,7 +66,7 @@ export const buildinfo: Check<BinaryCheckContext> = {
       return out;
     }
     // A universal file: each slice is its own Go build, judged against the platform of the arch
-    // its place in the fat header names (elf-arch reports slices of unexpected arches).
+    // its place in the fat header names (binary-arch reports slices of unexpected arches).
     m.images.forEach((img, i) => {
       const cputype = img.fatCputype ?? img.cputype;
       const goarch = goarchOfMachO(cputype);
@@ -68,7 +79,7 @@ export const buildinfo: Check<BinaryCheckContext> = {
   },
 };
 
-function judge(ctx: BinaryCheckContext, bi: GoBuildInfo, t: TargetSpec, prefix: string, out: Finding[]): void {
+function judge(ctx: BinaryCheckContext<BuildinfoOptions>, bi: GoBuildInfo, t: TargetSpec, prefix: string, out: Finding[]): void {
   const add = (message: string, fix: string, data?: Record<string, unknown>, severity: 'error' | 'warn' = 'error') =>
     out.push({ checkId: 'buildinfo', severity, message: prefix + message, fix, file: ctx.file, data });
 
@@ -108,7 +119,7 @@ function judge(ctx: BinaryCheckContext, bi: GoBuildInfo, t: TargetSpec, prefix: 
       );
     }
   }
-  const min = ctx.params.minGoVersion as string | undefined;
+  const min = ctx.params.minGoVersion;
   if (min) {
     const want = min.replace(/^go/, '');
     // A pre-release counts as its release; a version that cannot be read is not judged.
@@ -116,7 +127,7 @@ function judge(ctx: BinaryCheckContext, bi: GoBuildInfo, t: TargetSpec, prefix: 
       add(`built with ${bi.goVersion}, policy requires go${want} or newer`, `upgrade the Go toolchain to go${want}+ (go.mod toolchain line, GOTOOLCHAIN)`, { goVersion: bi.goVersion, min: want });
     }
   }
-  const allowReplace = new Set((ctx.params.allowReplace as string[] | undefined) ?? []);
+  const allowReplace = new Set(ctx.params.allowReplace ?? []);
   for (const d of bi.deps) {
     if (!d.replace || allowReplace.has(d.path) || !isSensitiveModule(d.path)) continue;
     const v = d.replace.version;

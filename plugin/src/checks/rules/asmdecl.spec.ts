@@ -3,9 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { asmdecl, asmdeclCommand, asmdeclFix, type AsmdeclCheckContext } from './asmdecl';
-import { parseVetJson, runAsmdecl, splitJsonStream, type AsmdeclRun } from './asmdecl-runner';
-import { haveTools } from './test-utils/fixtures';
-import type { TargetSpec } from './types';
+import { parseVetJson, splitJsonStream, type AsmdeclRun } from '../asmdecl-vet';
+import { runAsmdecl } from '../../validate/asmdecl-runner';
+import { describeIf, haveGo } from '../../test-utils/gates';
+import { examplesDir, mathx, sourceRuleTester } from '../test-utils/source-rule-tester';
+import type { TargetSpec } from '../types';
 
 const FILES: Record<string, string> = {
   'go.mod': 'module example.com/avet\n\ngo 1.22\n',
@@ -45,8 +47,7 @@ describe('asmdecl output parsing', () => {
   });
 });
 
-const haveGo = haveTools('go');
-(haveGo ? describe : describe.skip)('asmdecl on real go vet runs', () => {
+describeIf(haveGo())('asmdecl on real go vet runs', () => {
   let dir: string;
   let runs: AsmdeclRun[];
 
@@ -133,7 +134,7 @@ describe('asmdecl runs belong to one GOOS/GOARCH', () => {
   });
 });
 
-(haveGo ? describe : describe.skip)('asmdecl fix commands, executed from the workspace root', () => {
+describeIf(haveGo())('asmdecl fix commands, executed from the workspace root', () => {
   let ws: string;
   const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
   const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { cwd: ws, env, encoding: 'utf8', timeout: 300_000 });
@@ -183,4 +184,38 @@ describe('asmdecl runs belong to one GOOS/GOARCH', () => {
     expect(sh(cmd).status).toBe(0);
     expect(findings('riscv64')).toEqual([]);
   });
+});
+
+const vetEnv = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: 'off', GOFLAGS: '' };
+const mathxRuns = new Map<string, AsmdeclRun>();
+/** go vet -asmdecl of examples/libs/mathx for one GOARCH (once per arch). */
+const mathxRun = (goarch: string) => () => {
+  if (!mathxRuns.has(goarch)) mathxRuns.set(goarch, runAsmdecl(examplesDir('libs/mathx'), goarch, { env: vetEnv }));
+  return [mathxRuns.get(goarch)!];
+};
+const badFrame = (goarch: string): AsmdeclRun[] => [
+  {
+    goos: 'linux',
+    goarch,
+    moduleDir: examplesDir('libs/mathx'),
+    durationMs: 1,
+    diagnostics: [{ package: 'gocross.example/libs/mathx', file: 'sum_arm64.s', line: 6, column: 1, message: 'Sum: wrong argument size 24; expected $...-32', function: 'Sum' }],
+  },
+];
+
+sourceRuleTester(asmdecl, {
+  valid: [
+    ...['amd64', 'arm64'].map((goarch) => ({ name: 'go vet -asmdecl of examples/libs/mathx', files: () => mathx(), platform: `linux/${goarch}`, asmdecl: mathxRun(goarch), gate: haveGo() })),
+    { name: 'a diagnostic of linux/arm64 is not one of darwin/arm64', files: () => mathx(), platform: 'darwin/arm64', asmdecl: () => badFrame('arm64') },
+  ],
+  invalid: [
+    {
+      name: 'a frame-size diagnostic of go vet for mathx on arm64',
+      files: () => mathx(),
+      platform: 'linux/arm64',
+      projectRoot: 'libs/mathx',
+      asmdecl: () => badFrame('arm64'),
+      errors: [{ message: 'Sum: wrong argument size 24; expected $...-32 (go vet -asmdecl, GOARCH=arm64)', line: 6, fix: /to 32, what the Go signature needs; re-check with `cd libs\/mathx && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go vet -asmdecl \.\/\.\.\.`$/ }],
+    },
+  ],
 });

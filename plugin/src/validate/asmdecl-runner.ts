@@ -1,42 +1,21 @@
 /**
  * The half of the asmdecl check that touches the disk: runs `go vet -json -asmdecl` in a
  * module for one GOOS/GOARCH (assembly is checked against the Go declarations of the arch it is
- * built for, so each arch needs its own run) and parses the diagnostics. `runAsmdeclMatrix`
- * does it for a platform matrix: only the GOOS/GOARCHes and packages that build assembly
- * (./asmdecl-plan), in parallel. The validate executor calls it and hands the runs to the
- * engine; the `asmdecl` check itself (./asmdecl.ts) only maps them to findings, like every
- * check, without spawning.
+ * built for, so each arch needs its own run) and parses the diagnostics
+ * (../checks/asmdecl-vet). `runAsmdeclMatrix` does it for a platform matrix: only the
+ * GOOS/GOARCHes and packages that build assembly (../checks/asmdecl-plan), in parallel. The
+ * validate executor calls it and hands the runs to the engine; the `asmdecl` rule
+ * (../checks/rules/asmdecl.ts) only maps them to findings, like every check, without spawning.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planAsmdecl, type AsmdeclPlatform, type AsmdeclPlan } from './asmdecl-plan';
-import type { SourceFile } from './result';
+import { planAsmdecl, type AsmdeclPlatform, type AsmdeclPlan } from '../checks/asmdecl-plan';
+import { asmdeclVetArgs, parseVetJson, type AsmdeclRun } from '../checks/asmdecl-vet';
+import type { SourceFile } from '../checks/types';
 
-export interface AsmdeclDiagnostic {
-  /** Import path of the package. */
-  package: string;
-  /** File path relative to the module directory, `/`-separated. */
-  file: string;
-  line: number;
-  column: number;
-  /** vet's message without the `[arch]` prefix, e.g. `Add: invalid MOVQ of a+0(FP); int32 is 4-byte value`. */
-  message: string;
-  /** The function the message is about, when vet names one. */
-  function?: string;
-}
-
-export interface AsmdeclRun {
-  goos: string;
-  goarch: string;
-  moduleDir: string;
-  /** The package patterns vetted (`./...` when not given). */
-  packages?: string[];
-  diagnostics: AsmdeclDiagnostic[];
-  /** Set when vet could not check the packages at all (type errors, missing go). */
-  error?: string;
-  durationMs: number;
-}
+export type { AsmdeclDiagnostic, AsmdeclRun } from '../checks/asmdecl-vet';
+export { asmdeclVetArgs, parseVetJson, splitJsonStream } from '../checks/asmdecl-vet';
 
 export interface RunAsmdeclOptions {
   goos?: string;
@@ -52,63 +31,6 @@ export interface RunAsmdeclOptions {
    * type-checks every package for the arch, which takes seconds on a cold cache.
    */
   log?: (line: string) => void;
-}
-
-/** Splits a stream of concatenated JSON values (what `go vet -json` prints, one per package). */
-export function splitJsonStream(text: string): unknown[] {
-  const out: unknown[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"' && depth > 0) inString = true;
-    else if (c === '{') {
-      if (depth++ === 0) start = i;
-    } else if (c === '}' && depth > 0) {
-      if (--depth === 0) {
-        try {
-          out.push(JSON.parse(text.slice(start, i + 1)));
-        } catch {
-          // not JSON (e.g. a brace in an error message)
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Parses `go vet -json` output into asmdecl diagnostics, with paths relative to moduleDir. */
-export function parseVetJson(output: string, moduleDir: string): AsmdeclDiagnostic[] {
-  const diags: AsmdeclDiagnostic[] = [];
-  for (const v of splitJsonStream(output)) {
-    if (!v || typeof v !== 'object') continue;
-    for (const [pkg, analyzers] of Object.entries(v as Record<string, unknown>)) {
-      const list = (analyzers as Record<string, unknown> | null)?.asmdecl;
-      if (!Array.isArray(list)) continue;
-      for (const d of list as { posn?: string; message?: string }[]) {
-        const m = /^(.*):(\d+):(\d+)$/.exec(d.posn ?? '');
-        const file = m ? m[1] : (d.posn ?? '');
-        const rel = path.isAbsolute(file) ? path.relative(moduleDir, file) : file;
-        const msg = (d.message ?? '').replace(/^\[[a-z0-9]+\]\s*/, '');
-        const fn = /^([\p{L}\p{Nd}_.·]+): /u.exec(msg)?.[1];
-        diags.push({
-          package: pkg,
-          file: rel.split(path.sep).join('/'),
-          line: m ? Number(m[2]) : 0,
-          column: m ? Number(m[3]) : 0,
-          message: msg,
-          ...(fn ? { function: fn } : {}),
-        });
-      }
-    }
-  }
-  return diags;
 }
 
 interface Prepared {
@@ -142,11 +64,6 @@ function vetEnv(goos: string, goarch: string, base: Record<string, string | unde
   env.CGO_ENABLED = '0';
   env.GOFLAGS = env.GOFLAGS ?? '';
   return env;
-}
-
-/** The argument list of a vet run. */
-export function asmdeclVetArgs(packages: readonly string[] = ['./...']): string[] {
-  return ['vet', '-json', '-asmdecl', ...packages];
 }
 
 function finish(

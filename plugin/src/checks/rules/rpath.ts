@@ -4,8 +4,15 @@
  * (/tmp, /var/tmp, /dev/shm), entries off the policy's allow-list; DT_RPATH at all (warn: it
  * takes precedence over LD_LIBRARY_PATH).
  */
-import type { BinaryCheckContext } from './context';
-import type { Check, Finding } from './types';
+import { flag, list, options, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
+
+export const schema = options({
+  allow: list('the only absolute entries allowed'),
+  allowRpath: flag('no warning for DT_RPATH itself'),
+});
+export type RpathOptions = OptionsOf<typeof schema>;
 
 const WORLD_WRITABLE = ['/tmp', '/var/tmp', '/dev/shm'];
 
@@ -14,7 +21,7 @@ function underDir(p: string, dir: string): boolean {
   return norm === dir || norm.startsWith(`${dir}/`);
 }
 
-export const rpath: Check<BinaryCheckContext> = {
+export const rpath: BinaryCheck<RpathOptions> = {
   meta: {
     id: 'rpath',
     title: 'No RPATH/RUNPATH into writable, relative or unapproved places',
@@ -23,13 +30,14 @@ export const rpath: Check<BinaryCheckContext> = {
     description:
       'Reports RPATH/RUNPATH entries that are empty, relative, under /tmp, /var/tmp or /dev/shm, or not on the policy allow-list, and warns about DT_RPATH itself.',
     docs: 'docs/checks/rpath.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
     if (ctx.kind !== 'elf') return out;
     const dyn = ctx.elf()?.dynamic();
     if (!dyn) return out;
-    const allow = ctx.params.allow as string[] | undefined;
+    const allow = ctx.params.allow;
     const entries: { tag: 'DT_RPATH' | 'DT_RUNPATH'; value: string }[] = [
       ...dyn.rpath.map((value) => ({ tag: 'DT_RPATH' as const, value })),
       ...dyn.runpath.map((value) => ({ tag: 'DT_RUNPATH' as const, value })),

@@ -10,13 +10,13 @@
  * tables) are portable and not reported. Runs per target platform and reports files that would
  * be assembled for it. Source only: the files come from the engine.
  */
-import type { SourceCheckContext } from './context';
-import type { Check, Finding } from './types';
-import { andExpr, constraintTags, formatConstraint } from '../platforms/constraint-expr';
-import { fileConstraint, scanConstraintHeader } from '../platforms/constraint-header';
-import { KNOWN_ARCH } from '../platforms/known';
-import { formatPlatform } from '../platforms/platform';
-import { baseOf, builtFor, constraintContext, fileNameArch, isIgnoredPath, lineAt, workspacePath } from './source-scan';
+import type { SourceCheck } from '../rule';
+import type { Finding } from '../types';
+import { andExpr, constraintTags, formatConstraint } from '../../platforms/constraint-expr';
+import { fileConstraint, scanConstraintHeader } from '../../platforms/constraint-header';
+import { KNOWN_ARCH } from '../../platforms/known';
+import { formatPlatform } from '../../platforms/platform';
+import { baseOf, builtFor, constraintContext, fileNameArch, isIgnoredPath, lineAt, workspacePath } from '../source-scan';
 
 const ARCH_FEATURE = /^([a-z0-9]+)\.[a-z0-9.]+$/; // amd64.v3, arm64.v8.1…
 
@@ -73,7 +73,7 @@ export function guessAsmArch(content: string): string | undefined {
   return undefined;
 }
 
-export const asmGuard: Check<SourceCheckContext> = {
+export const asmGuard: SourceCheck = {
   meta: {
     id: 'asm-guard',
     title: 'Assembly files are restricted to their architecture',
@@ -82,6 +82,8 @@ export const asmGuard: Check<SourceCheckContext> = {
     description:
       'Reports .s files that have no architecture guard (no _<arch> file-name suffix, no arch term in //go:build, no #ifdef GOARCH_<arch>) and are therefore assembled for every GOARCH.',
     docs: 'docs/checks/asm-guard.md',
+    // Takes no parameters; those a policy gives are passed through unvalidated.
+    schema: false,
   },
   run(ctx) {
     const out: Finding[] = [];

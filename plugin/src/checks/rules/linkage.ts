@@ -4,15 +4,21 @@
  * (glibc or musl). Knows the loaders Go's internal linker writes (/lib/ld-linux.so.3 on arm,
  * /lib64/ld64.so.1 on s390x).
  */
-import type { BinaryCheckContext } from './context';
-import { armSoftFloat, identifyLoader, LOADERS } from './arch';
-import { isSharedLibrary, linkMode } from './elf-util';
-import { formatPlatform } from '../platforms/platform';
-import type { Check, Finding } from './types';
+import { armSoftFloat, identifyLoader, LOADERS } from '../arch';
+import { isSharedLibrary, linkMode } from '../elf-util';
+import { formatPlatform } from '../../platforms/platform';
+import { flag, options, type OptionsOf } from '../options';
+import type { BinaryCheck } from '../rule';
+import type { Finding } from '../types';
 
 const ET_REL = 1;
 
-export const linkage: Check<BinaryCheckContext> = {
+export const schema = options({
+  allowDynamic: flag('accept a dynamically linked program for a cgo-off target'),
+});
+export type LinkageOptions = OptionsOf<typeof schema>;
+
+export const linkage: BinaryCheck<LinkageOptions> = {
   meta: {
     id: 'linkage',
     title: 'Static when cgo is off; loader matches arch and libc when on',
@@ -21,6 +27,7 @@ export const linkage: Check<BinaryCheckContext> = {
     description:
       'A cgo-off Go program must have no program interpreter and no needed libraries; a cgo program must name the loader of the target arch and C library (glibc or musl), or the device answers "no such file or directory".',
     docs: 'docs/checks/linkage.md',
+    schema,
   },
   run(ctx) {
     const out: Finding[] = [];
