@@ -20,19 +20,11 @@ import * as fc from 'fast-check';
 import { bodylessFuncs, goFuncDecls, packageImplementations } from './source-scan';
 import type { SourceFile } from './types';
 import { describeIf, haveGo } from '../test-utils/gates';
+import { goOracle } from '../test-utils/go';
 
 const describeGo = describeIf(haveGo());
 
-function go(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const base: Record<string, string> = {};
-  for (const k of ['PATH', 'HOME', 'GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOROOT', 'TMPDIR']) if (process.env[k]) base[k] = process.env[k] as string;
-  return spawnSync('go', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...base, GOTOOLCHAIN: 'local', GOFLAGS: '', GOWORK: 'off', GOPROXY: 'off', CGO_ENABLED: '0', ...env },
-    timeout: 300000,
-  });
-}
+const go = (args: string[], cwd: string, env: Record<string, string> = {}) => goOracle(args, cwd, { GOPROXY: 'off', CGO_ENABLED: '0', ...env });
 
 /** A function shape: its declaration (N is the name) and a body that type-checks. */
 interface Shape {

@@ -93,3 +93,10 @@ export function splitGoLine(line: string, opts: SplitOptions = {}): SplitResult 
   }
   return unterminated ? { tokens: out, unterminated: true } : { tokens: out };
 }
+
+/** The 25 keywords of the Go language (https://go.dev/ref/spec#Keywords). */
+export const GO_KEYWORDS: ReadonlySet<string> = new Set([
+  'break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func',
+  'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct',
+  'switch', 'type', 'var',
+]);

@@ -6,20 +6,14 @@ import type { CreateDependenciesContext, ProjectConfiguration } from '@nx/devkit
 import { createDependencies } from '../index';
 import { goEdges, goProjects } from './create-dependencies';
 import { describeIf, gate } from '../test-utils/gates';
+import { writeTempTree } from '../test-utils/tree';
 
 type Files = Record<string, string>;
 
 const hasGo = !spawnSync('go', ['version']).error;
 const describeGo = describeIf(gate(hasGo, 'needs go on PATH'));
 
-function write(files: Files): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-deps-'));
-  for (const [f, c] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-    fs.writeFileSync(path.join(root, f), c);
-  }
-  return root;
-}
+const write = (files: Files): string => writeTempTree('gocross-deps-', files);
 
 interface ListedPackage {
   ImportPath: string;

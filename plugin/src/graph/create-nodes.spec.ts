@@ -8,17 +8,11 @@ import type { GocrossPluginOptions } from './options';
 import { emulatorInput } from './targets';
 import { GO_ENV_RUNTIME } from './inputs';
 import { parsePlatform } from '../platforms/platform';
+import { writeTempTree } from '../test-utils/tree';
 
 type Files = Record<string, string>;
 
-function workspace(files: Files): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-nodes-'));
-  for (const [f, c] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-    fs.writeFileSync(path.join(root, f), c);
-  }
-  return root;
-}
+const workspace = (files: Files): string => writeTempTree('gocross-nodes-', files);
 
 const LINUX_AMD64 = { goos: 'linux', goarch: 'amd64' };
 const roots: string[] = [];

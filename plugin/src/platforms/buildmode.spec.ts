@@ -9,14 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pieNeedsExternalLink, pieProblem, pieSupported } from './buildmode';
 import { describeIf, haveFiles, haveGo, itIf } from '../test-utils/gates';
+import { goOracle } from '../test-utils/go';
 
 const describeGo = describeIf(haveGo());
 
-function go(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const base: Record<string, string> = {};
-  for (const k of ['PATH', 'HOME', 'GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOROOT', 'TMPDIR']) if (process.env[k]) base[k] = process.env[k] as string;
-  return spawnSync('go', args, { cwd, encoding: 'utf8', env: { ...base, GOTOOLCHAIN: 'local', GOFLAGS: '', GOWORK: 'off', ...env }, timeout: 300000 });
-}
+const go = goOracle;
 
 describeGo('buildmode pie against the installed go', () => {
   let dir: string;

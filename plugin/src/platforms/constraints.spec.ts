@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeIf, gate } from '../test-utils/gates';
+import { rng } from '../test-utils/rng';
 import { archFeatureTags, ConstraintContext, ConstraintExpr, ConstraintSyntaxError, ConstraintTooComplexError, constraintGoVersion, evalConstraint, formatConstraint, isGoBuildLine, isPlusBuildLine, parseConstraintLine, parseGoBuildExpr, plusBuildLines } from './constraint-expr';
 import { ConstraintHeaderError, fileConstraint, fileIncluded, fileMatches, goFileImportsC, scanConstraintHeader } from './constraint-header';
 import { fixBuildLines } from '../generators/build-tags/fix-build-lines';
@@ -263,18 +264,6 @@ function goEnv(extra: Record<string, string>): Record<string, string> {
     GOWORK: 'off',
     GO111MODULE: 'on',
     ...extra,
-  };
-}
-
-/** A small deterministic PRNG so that failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

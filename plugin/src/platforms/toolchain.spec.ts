@@ -6,6 +6,7 @@ import { debianGccPackage, guessCxx, resolveCToolchain, ToolchainRequest, varian
 import { parsePlatform } from './platform';
 import { which as realWhich } from './which';
 import { all, haveTools, hostIs, itIf } from '../test-utils/gates';
+import { goTestEnv } from '../test-utils/go';
 
 function fakeWhich(...present: string[]): (cmd: string) => string | undefined {
   return (cmd) => (present.includes(cmd) ? `/usr/bin/${cmd}` : undefined);
@@ -21,6 +22,8 @@ function req(platform: string, extra: Partial<ToolchainRequest> = {}): Toolchain
     ...extra,
   };
 }
+
+const goChildEnv = goTestEnv;
 
 describe('resolveCToolchain order', () => {
   it('prefers the cc/cxx options', () => {
@@ -279,21 +282,15 @@ describe('real cgo cross builds with the resolved toolchain', () => {
     expect(r.toolchain).toMatchObject({ cc: c.gcc, source: 'path' });
     const src = fs.existsSync(path.join(example, 'main.go')) ? example : path.join(dir, 'src');
     const out = path.join(dir, `hello-${p.goarch}`);
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      GOCACHE: process.env.GOCACHE ?? path.join(os.homedir(), '.cache/go-build'),
+    const env = goChildEnv({
       GOFLAGS: '-mod=mod',
-      GOWORK: 'off',
       GOOS: p.goos,
       GOARCH: p.goarch,
       CGO_ENABLED: '1',
       CC: r.toolchain.cc,
       CXX: r.toolchain.cxx,
       CGO_CFLAGS: ['-O2', '-g', ...r.toolchain.cflags].join(' '),
-    };
-    if (process.env.GOPATH) env.GOPATH = process.env.GOPATH;
-    if (process.env.GOMODCACHE) env.GOMODCACHE = process.env.GOMODCACHE;
+    });
     if (p.variant) env.GOARM = p.variant;
     const b = spawnSync(go, ['build', '-trimpath', '-o', out, '.'], { cwd: src, env, encoding: 'utf8' });
     expect(b.stderr).toBe('');
@@ -329,14 +326,7 @@ describe('musl on the host, for real', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.toolchain.cc).toMatch(/^(x86_64-linux-musl-gcc|musl-gcc)$/);
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      GOCACHE: process.env.GOCACHE ?? path.join(os.homedir(), '.cache/go-build'),
-      GOWORK: 'off',
-      CGO_ENABLED: '1',
-      CC: r.toolchain.cc,
-    };
+    const env = goChildEnv({ CGO_ENABLED: '1', CC: r.toolchain.cc });
     const dyn = path.join(dir, 'dyn');
     const st = path.join(dir, 'static');
     expect(spawnSync('go', ['build', '-o', dyn, '.'], { cwd: dir, env, encoding: 'utf8' }).stderr).toBe('');

@@ -13,18 +13,9 @@ import { readElf } from '../elf';
 import { readMachO } from '../macho';
 import { readPe } from '../pe';
 import { BinaryFormatError, type ByteSource } from '../types';
+import { rng } from '../../test-utils/rng';
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export interface Seed {
   name: string;

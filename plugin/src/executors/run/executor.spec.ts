@@ -5,13 +5,19 @@ import * as path from 'node:path';
 import { resolveBuildOutputs } from '../../platforms/outputs';
 import type { BuildExecutorSchema } from '../build/schema';
 import { resolveCToolchain } from '../../platforms/toolchain';
-import type { Logger } from '../test/executor';
 import { parseTargetRef, pipedInputFix, pipedInputNotReaching, programArgs, readTargetOptionsFrom, runBinary, splitCommandLine, spawnProgram } from './executor';
+import { memoryLogger } from '../shared/test-utils/memory-logger';
 import { all, haveTools, hostIs, itIf } from '../../test-utils/gates';
 
-function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info: ${m}`), error: (m) => lines.push(`error: ${m}`) };
+
+/** A workspace whose project x has a linux/amd64 build target b with a (shell script) binary already built. */
+function stubBinaryWorkspace() {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-run-stdin-'));
+  const bin = path.join(ws, 'dist', 'x');
+  fs.mkdirSync(path.dirname(bin), { recursive: true });
+  fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o755 });
+  const projects = { projects: { x: { root: 'x', targets: { b: { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', outputPath: 'dist/x' } } } } } };
+  return { ws, bin, projects };
 }
 
 describe('target references and options', () => {
@@ -108,12 +114,8 @@ describe('stdin', () => {
   });
   it('refuses to run when the piped input would reach the program without its end, saying how to fix it', async () => {
     const logger = memoryLogger();
-    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-run-stdin-'));
+    const { ws, projects } = stubBinaryWorkspace();
     try {
-      const bin = path.join(ws, 'dist', 'x');
-      fs.mkdirSync(path.dirname(bin), { recursive: true });
-      fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o755 });
-      const projects = { projects: { x: { root: 'x', targets: { b: { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', outputPath: 'dist/x' } } } } } };
       let spawned = false;
       const r = await runBinary(
         { buildTarget: 'b' },
@@ -130,12 +132,8 @@ describe('stdin', () => {
     }
   });
   it('passes the task stdin to the program by default (the end-to-end test runs it through nx)', async () => {
-    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-run-stdin-'));
+    const { ws, projects } = stubBinaryWorkspace();
     try {
-      const bin = path.join(ws, 'dist', 'x');
-      fs.mkdirSync(path.dirname(bin), { recursive: true });
-      fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o755 });
-      const projects = { projects: { x: { root: 'x', targets: { b: { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', outputPath: 'dist/x' } } } } } };
       const seen: unknown[] = [];
       const r = await runBinary(
         { buildTarget: 'b', __unparsed__: ['a'] },

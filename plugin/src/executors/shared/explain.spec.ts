@@ -6,6 +6,7 @@ import { compilerWithoutTargetLibc } from '../doctor/test-utils/hidden-libc';
 import { explainGoFailure, ExplainContext, FAILURE_IDS, formatHints } from './explain';
 import { which } from './go';
 import { all, gate, haveTools, hostIs, itIf, lackFiles } from '../../test-utils/gates';
+import { goTestEnv } from '../../test-utils/go';
 
 /**
  * Every signature is reproduced for real: go (or qemu) is run with a bad setup in a temp module,
@@ -24,19 +25,7 @@ function module(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-function baseEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? os.tmpdir(),
-    GOCACHE: process.env.GOCACHE ?? path.join(os.homedir(), '.cache/go-build'),
-    GOWORK: 'off',
-    GOTOOLCHAIN: 'local',
-    GOFLAGS: '',
-    LANG: 'C.UTF-8',
-  };
-  for (const k of ['GOPATH', 'GOMODCACHE', 'GOROOT']) if (process.env[k]) env[k] = process.env[k] as string;
-  return { ...env, ...extra };
-}
+const baseEnv = goTestEnv;
 
 /** Runs go, expects it to fail, returns stdout+stderr. */
 function goFails(dir: string, env: Record<string, string>, args: string[] = ['build', '-o', os.devNull, '.']): string {

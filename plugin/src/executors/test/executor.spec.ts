@@ -5,15 +5,12 @@ import * as path from 'node:path';
 import { builtinPlatformTable } from '../../platforms/table';
 import { parsePlatform } from '../../platforms/platform';
 import { which } from '../shared/go';
-import { planTest, runTests, type Logger } from './executor';
+import { planTest, runTests } from './executor';
 import { qemuSuffixForElf } from '../../platforms/qemu';
 import { peekElf, qemuExecScript, quoteField, runMethod } from './qemu';
+import { memoryLogger } from '../shared/test-utils/memory-logger';
 import { all, haveTools, itIf, lackFiles } from '../../test-utils/gates';
 
-function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info: ${m}`), error: (m) => lines.push(`error: ${m}`) };
-}
 
 const fake = (...present: string[]) => (cmd: string) => (present.includes(cmd) ? `/usr/bin/${cmd}` : undefined);
 

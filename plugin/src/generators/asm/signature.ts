@@ -4,6 +4,7 @@
  * its own alignment, results starting at an offset aligned to the arch's maximum alignment, and
  * the names asmdecl gives to the parts of each argument (`xs_base`, `xs_len`, `s_len`, `x_lo`…).
  */
+import { GO_KEYWORDS } from '../../gowork/tokens';
 
 export class SignatureError extends Error {
   override readonly name = 'SignatureError';
@@ -41,11 +42,7 @@ const BASIC = new Set([
   'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'string', 'byte', 'rune',
 ]);
 
-const KEYWORDS = new Set([
-  'break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func',
-  'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct',
-  'switch', 'type', 'var',
-]);
+const KEYWORDS = GO_KEYWORDS;
 
 type Tok = { t: 'ident' | 'int' | 'punct'; v: string; pos: number };
 

@@ -1,3 +1,5 @@
+import { GO_KEYWORDS } from '../../gowork/tokens';
+
 /**
  * Go module path rules, as enforced by golang.org/x/mod/module.CheckPath (what `go get` and the
  * module proxy accept). Returns undefined for a valid path, otherwise the reason.
@@ -79,11 +81,7 @@ export function splitPathVersion(path: string): { prefix: string; major: string;
 }
 
 /** Go identifier / package-name rules (ASCII subset, which is what we generate). */
-export const GO_KEYWORDS: ReadonlySet<string> = new Set([
-  'break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func',
-  'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct',
-  'switch', 'type', 'var',
-]);
+export { GO_KEYWORDS };
 
 /** Derives a Go package name from a project or directory name: `my-lib` → `mylib`. */
 export function packageNameFor(name: string): string {
