@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { which } from '../platforms/which';
 
 export const IN_CI = process.env.CI === 'true';
 
@@ -36,20 +36,7 @@ export function optional(g: Gate): Gate {
   return g.ok ? g : { ...g, optional: true };
 }
 
-/** The first directory of PATH holding an executable `cmd`, else undefined. */
-export function which(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const p = path.join(dir, cmd);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
+export { which };
 
 /** Every tool on PATH, or the names of those missing. */
 export function haveTools(...tools: string[]): Gate {

@@ -27,33 +27,6 @@ export interface Recipe {
 
 const CACHE = path.join(os.tmpdir(), 'gocross-check-fixtures');
 
-function which(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const p = path.join(dir, cmd);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
-/**
- * True when every tool is on PATH. When one is missing: throws under CI=true (the test must
- * fail), otherwise logs why and returns false so the caller can skip.
- */
-export function haveTools(...tools: string[]): boolean {
-  const missing = tools.filter((t) => !which(t));
-  if (missing.length === 0) return true;
-  const msg = `missing tool(s) on PATH: ${missing.join(', ')}`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  // eslint-disable-next-line no-console
-  console.warn(`skipping: ${msg}`);
-  return false;
-}
-
 let goVersionCache: string | undefined;
 function goVersion(): string {
   if (!goVersionCache) {

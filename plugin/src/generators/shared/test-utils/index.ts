@@ -42,15 +42,6 @@ export function writeTreeToDisk(tree: Tree, dir = tempDir()): string {
   return dir;
 }
 
-/** Whether an external tool can be run; under CI a missing tool is a failure, elsewhere a skip. */
-export function haveTool(cmd: string): boolean {
-  const r = spawnSync(cmd, ['--help'], { stdio: 'ignore', timeout: 20000 });
-  const ok = !(r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT');
-  if (!ok && process.env.CI === 'true') throw new Error(`${cmd} is required in CI but cannot be run`);
-  if (!ok) console.warn(`skipping: ${cmd} is not installed`);
-  return ok;
-}
-
 export interface RunResult {
   status: number | null;
   stdout: string;
