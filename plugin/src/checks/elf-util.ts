@@ -2,7 +2,7 @@
 import { DF_1_PIE, ET_DYN, PT_DYNAMIC } from '../binary/elf-names';
 import type { ElfFile } from '../binary/types';
 
-export { DF_1_PIE, ET_DYN, ET_EXEC, PF_X, PT_DYNAMIC, PT_GNU_RELRO, PT_GNU_STACK } from '../binary/elf-names';
+export { DF_1_PIE, ET_DYN, ET_EXEC, ET_REL, PF_X, PT_DYNAMIC, PT_GNU_RELRO, PT_GNU_STACK } from '../binary/elf-names';
 
 /** A shared library (not a PIE): ET_DYN without an interpreter and without DF_1_PIE. */
 export function isSharedLibrary(elf: ElfFile): boolean {

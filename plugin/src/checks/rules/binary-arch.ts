@@ -6,12 +6,11 @@
  */
 import { armSoftFloat, ELF_ARCH, formatForGoos, goarchOfElf, goarchOfMachO, goarchOfPe, MACHO_CPU, PE_MACHINE, EM } from '../arch';
 import { formatPlatform } from '../../platforms/platform';
-import { linkMode } from '../elf-util';
+import { ET_REL, linkMode } from '../elf-util';
 import { NO_OPTIONS, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-const ET_REL = 1;
 
 export const schema = NO_OPTIONS;
 export type BinaryArchOptions = OptionsOf<typeof schema>;

@@ -6,7 +6,7 @@
 import type { BinaryCheckContext } from '../context';
 import { flag, oneOf, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
-import { ET_DYN, isDynamic, linkMode, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from '../elf-util';
+import { ET_DYN, ET_REL, isDynamic, linkMode, PF_X, PT_GNU_RELRO, PT_GNU_STACK } from '../elf-util';
 import type { Finding } from '../types';
 
 export const schema = options({
@@ -19,7 +19,6 @@ export const schema = options({
 export type HardeningOptions = OptionsOf<typeof schema>;
 type Ctx = BinaryCheckContext<HardeningOptions>;
 
-const ET_REL = 1;
 
 const IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA = 0x20;
 const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40;

@@ -5,13 +5,12 @@
  * /lib64/ld64.so.1 on s390x).
  */
 import { armSoftFloat, identifyLoader, LOADERS } from '../arch';
-import { isSharedLibrary, linkMode } from '../elf-util';
+import { ET_REL, isSharedLibrary, linkMode } from '../elf-util';
 import { formatPlatform } from '../../platforms/platform';
 import { flag, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-const ET_REL = 1;
 
 export const schema = options({
   allowDynamic: flag('accept a dynamically linked program for a cgo-off target'),
