@@ -11,7 +11,6 @@ import { NO_OPTIONS, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-
 export const schema = NO_OPTIONS;
 export type BinaryArchOptions = OptionsOf<typeof schema>;
 

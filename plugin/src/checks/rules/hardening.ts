@@ -19,7 +19,6 @@ export const schema = options({
 export type HardeningOptions = OptionsOf<typeof schema>;
 type Ctx = BinaryCheckContext<HardeningOptions>;
 
-
 const IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA = 0x20;
 const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40;
 const IMAGE_DLLCHARACTERISTICS_NX_COMPAT = 0x100;

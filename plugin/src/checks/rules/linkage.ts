@@ -11,7 +11,6 @@ import { flag, options, type OptionsOf } from '../options';
 import type { BinaryCheck } from '../rule';
 import type { Finding } from '../types';
 
-
 export const schema = options({
   allowDynamic: flag('accept a dynamically linked program for a cgo-off target'),
 });
