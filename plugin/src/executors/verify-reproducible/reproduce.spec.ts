@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBuild, type BuildLogger } from '../build/executor';
 import type { BuildExecutorSchema } from '../build/schema';
-import { localReplaceDirs, verifyReproducible, type ReproduceResult } from './reproduce';
+import { localReplaceDirs, porcelainV2Paths, verifyReproducible, type ReproduceResult } from './reproduce';
 import { diagnose, sampleAt } from './diagnose';
 
 jest.setTimeout(600_000);
@@ -33,6 +33,7 @@ function gitRepo(): string {
   fs.mkdirSync(path.join(ws, 'apps/hello'), { recursive: true });
   fs.writeFileSync(path.join(ws, 'apps/hello/go.mod'), 'module example.com/hello\n\ngo 1.22\n');
   fs.writeFileSync(path.join(ws, 'apps/hello/main.go'), 'package main\n\nimport "fmt"\n\nvar t = "unset"\n\nfunc main() { fmt.Println("hello", t) }\n');
+  fs.writeFileSync(path.join(ws, 'apps/hello/README.md'), '# hello\n');
   fs.writeFileSync(path.join(ws, '.gitignore'), 'dist/\n');
   g('init', '-q');
   g('add', '.');
@@ -95,9 +96,10 @@ describe('verify-reproducible', () => {
   it('-buildvcs=true from a dirty tree vs the clean HEAD is named as vcs stamps', async () => {
     const ws = gitRepo();
     fs.writeFileSync(path.join(ws, 'apps/hello/NOTES.txt'), 'untracked\n');
+    fs.appendFileSync(path.join(ws, 'apps/hello/README.md'), 'changed\n');
     const r = await check(ws, { args: ['-buildvcs=true'] });
     expect(r.success).toBe(false);
-    expect(lines.join('\n')).toContain('apps/hello has uncommitted changes; the second checkout is HEAD without them (1 path: apps/hello/NOTES.txt)');
+    expect(lines.join('\n')).toContain('apps/hello has uncommitted changes; the second checkout is HEAD without them (2 paths: apps/hello/README.md, apps/hello/NOTES.txt)');
     expect(kinds(r)[0]).toBe('vcs');
     expect(messages(r)).toContain('vcs stamps differ');
     expect(messages(r)).toContain('vcs.modified true vs false');
@@ -155,6 +157,19 @@ describe('helpers', () => {
   it('finds local replaces, single and in blocks, not module ones', () => {
     const mod = 'module a\n\nreplace x => ../x\nreplace (\n\ty v1.0.0 => ./third_party/y // local\n\tz => example.com/z v1.2.0\n)\n';
     expect(localReplaceDirs(mod, '/w/apps/a')).toEqual(['/w/apps/x', '/w/apps/a/third_party/y']);
+  });
+
+  it("names every changed path as git status lists it: modified, untracked, renamed, with spaces (no first letter lost)", () => {
+    const ws = gitRepo();
+    const g = (...a: string[]) => execFileSync('git', a, { cwd: path.join(ws, 'apps/hello'), encoding: 'utf8' });
+    fs.appendFileSync(path.join(ws, 'apps/hello/main.go'), '// changed\n');
+    fs.writeFileSync(path.join(ws, 'apps/hello/new notes.txt'), 'untracked\n');
+    g('mv', 'go.mod', 'go.mod.old');
+    // As git itself prints them, in its own order.
+    const out = execFileSync('git', ['status', '--porcelain=v2', '--', 'apps/hello'], { cwd: ws, encoding: 'utf8' }).trim();
+    expect(porcelainV2Paths(out).sort()).toEqual(['apps/hello/go.mod.old', 'apps/hello/main.go', 'apps/hello/new notes.txt']);
+    // The v1 listing of the same tree, for comparison: the first line starts with a space.
+    expect(g('status', '--porcelain', '--', '.')).toMatch(/^ ?[MR?]/);
   });
 
   it('samples the printable text around an offset, else hex', () => {

@@ -115,10 +115,10 @@ export function makeCheckout(
     const clone = git(['clone', '--quiet', '--shared', '--no-checkout', root, src], dir);
     const co = clone.ok ? git(['checkout', '--quiet', '--detach', head.out], src) : clone;
     if (!co.ok) return { ok: false, message: `a clone of ${root} at HEAD into ${src} failed: ${co.err.split('\n')[0]}` };
-    const dirty = git(['status', '--porcelain', '--', '.'], projectDir);
+    const dirty = git(['status', '--porcelain=v2', '--', path.relative(root, fs.realpathSync(projectDir)) || '.'], root);
     if (dirty.ok && dirty.out) {
-      const paths = dirty.out.split('\n');
-      logger.info(`note: ${projectRoot || '.'} has uncommitted changes; the second checkout is HEAD without them (${paths.length === 1 ? '1 path' : `${paths.length} paths`}: ${paths.slice(0, 3).map((l) => l.slice(3)).join(', ')}${paths.length > 3 ? ', …' : ''})`);
+      const paths = porcelainV2Paths(dirty.out);
+      logger.info(`note: ${projectRoot || '.'} has uncommitted changes; the second checkout is HEAD without them (${paths.length === 1 ? '1 path' : `${paths.length} paths`}: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''})`);
     }
     return { ok: true, method: 'git-clone', workspaceRoot: path.join(src, path.relative(root, ws)), cleanup: () => undefined };
   }
@@ -273,4 +273,21 @@ export async function verifyReproducible(input: ReproduceInput): Promise<Reprodu
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The paths `git status --porcelain=v2` lists (relative to the directory it ran in). Every v2 line
+ * starts with its kind (`1`, `2`, `u`, `?`, `!`), so no path loses a character to trimming, as
+ * v1's leading-space status (` M path`) did.
+ */
+export function porcelainV2Paths(out: string): string[] {
+  const paths: string[] = [];
+  for (const line of out.split('\n')) {
+    const f = line.split(' ');
+    if (f[0] === '?' || f[0] === '!') paths.push(line.slice(2));
+    else if (f[0] === '1') paths.push(f.slice(8).join(' '));
+    else if (f[0] === '2') paths.push(f.slice(9).join(' ').split('\t')[0]);
+    else if (f[0] === 'u') paths.push(f.slice(10).join(' '));
+  }
+  return paths;
 }
