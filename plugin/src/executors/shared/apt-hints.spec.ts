@@ -32,7 +32,7 @@ function ownerOf(program: string): string | undefined {
 const hostGoarch = ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm', riscv64: 'riscv64', s390x: 's390x', ppc64: 'ppc64le' } as Record<string, string>)[process.arch];
 
 describe('apt-get install hints name the package that holds the program', () => {
-  // The compiler each platform's cc-not-found hint makes gocross use, and the package the hint installs.
+  // The compiler each platform's cc-not-found hint makes gocross use, and the package the hint installs (where that compiler is not installed).
   const cases: { platform: string; program: string }[] = [
     { platform: 'linux/arm64', program: 'aarch64-linux-gnu-gcc' },
     { platform: 'linux/arm', program: 'arm-linux-gnueabihf-gcc' },
@@ -46,7 +46,7 @@ describe('apt-get install hints name the package that holds the program', () => 
   itIf(haveTools('apt-cache', 'dpkg'))('cc-not-found: the C compiler package of each platform, and gcc for this machine', () => {
     const named = cases.map(({ platform, program }) => {
       const p = parsePlatform(platform);
-      const [h] = explainGoFailure(output, { goos: p.goos, goarch: p.goarch, cgo: true, cc: 'nowhere-gcc' });
+      const [h] = explainGoFailure(output, { goos: p.goos, goarch: p.goarch, cgo: true, cc: 'nowhere-gcc', which: () => undefined });
       expect(h.id).toBe('cc-not-found');
       return { platform, program, pkg: pkgOf(h.fix) };
     });

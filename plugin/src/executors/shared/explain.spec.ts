@@ -54,9 +54,25 @@ describe('compiler for the wrong architecture', () => {
     const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'gcc' });
     expect(hints.map((h) => h.id)).toEqual(['cgo-foreign-asm']);
     expect(hints[0].message).toContain('"gcc"');
-    expect(hints[0].fix).toContain('apt-get install -y gcc-aarch64-linux-gnu');
-    expect(hints[0].fix).toMatch(/^use a C compiler for linux\/arm64 instead of "gcc": /);
     expect(hints[0].docs).toBe('docs/failures/cgo-foreign-asm.md');
+    // Where the platform's cross gcc is not installed: install it.
+    const none = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'gcc', which: () => undefined })[0].fix;
+    expect(none).toMatch(/^use a C compiler for linux\/arm64 instead of "gcc": apt-get install -y gcc-aarch64-linux-gnu \(gocross then picks aarch64-linux-gnu-gcc unless/);
+    // Where it is installed, a setting chose gcc: naming the package to install would be no fix.
+    const here = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'gcc', which: (c) => `/usr/bin/${c}` })[0].fix;
+    expect(here).toMatch(/^aarch64-linux-gnu-gcc is installed here, but "gcc" was used: set cc \/ CC_FOR_linux_arm64 to aarch64-linux-gnu-gcc, or remove the setting/);
+    expect(here).not.toContain('apt-get');
+  });
+
+  itIf(haveTools('gcc', 'aarch64-linux-gnu-gcc'))('the fix for an installed cross gcc, followed: the same build with cc set as it says succeeds', () => {
+    const dir = module('foreignasm-fixed', { 'main.go': CGO_MAIN });
+    const out = goFails(dir, { CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: 'gcc' });
+    const fix = explainGoFailure(out, { goos: 'linux', goarch: 'arm64', cgo: true, cc: 'gcc' })[0].fix;
+    const cc = /to (\S+), or remove/.exec(fix)?.[1];
+    expect(cc).toBe('aarch64-linux-gnu-gcc');
+    const r = spawnSync('go', ['build', '-o', path.join(dir, 'out'), '.'], { cwd: dir, env: baseEnv({ CGO_ENABLED: '1', GOOS: 'linux', GOARCH: 'arm64', CC: cc as string }), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   itIf(haveTools('gcc'))("host gcc given -marm for GOARCH=arm", () => {
@@ -66,7 +82,8 @@ describe('compiler for the wrong architecture', () => {
     const hints = explainGoFailure(out, { goos: 'linux', goarch: 'arm', cgo: true, cc: 'gcc' });
     expect(hints.map((h) => h.id)).toEqual(['cgo-wrong-cc']);
     expect(hints[0].message).toContain('-marm');
-    expect(hints[0].fix).toContain('gcc-arm-linux-gnueabihf');
+    expect(hints[0].fix).toContain('arm-linux-gnueabihf-gcc');
+    expect(explainGoFailure(out, { goos: 'linux', goarch: 'arm', cgo: true, cc: 'gcc', which: () => undefined })[0].fix).toContain('apt-get install -y gcc-arm-linux-gnueabihf');
   });
 
   itIf(haveTools('aarch64-linux-gnu-gcc'))('aarch64 gcc given -m64 for GOARCH=amd64', () => {
@@ -76,7 +93,8 @@ describe('compiler for the wrong architecture', () => {
     expect(hints.map((h) => h.id)).toEqual(['cgo-wrong-cc']);
     expect(hints[0].message).toContain('-m64');
     // amd64 is this machine's own platform on an amd64 host: Debian's package is gcc there.
-    expect(hints[0].fix).toContain(process.arch === 'x64' ? 'apt-get install -y gcc (gocross then uses x86_64-linux-gnu-gcc)' : 'apt-get install -y gcc-x86-64-linux-gnu ');
+    const fix = explainGoFailure(out, { goos: 'linux', goarch: 'amd64', cgo: true, cc: 'aarch64-linux-gnu-gcc', which: () => undefined })[0].fix;
+    expect(fix).toContain(process.arch === 'x64' ? 'apt-get install -y gcc (gocross then picks x86_64-linux-gnu-gcc' : 'apt-get install -y gcc-x86-64-linux-gnu ');
   });
 
   it('a C compiler that is not installed', () => {
@@ -86,7 +104,8 @@ describe('compiler for the wrong architecture', () => {
     expect(hints.map((h) => h.id)).toEqual(['cc-not-found']);
     expect(hints[0].message).toContain('riscv64-nowhere-gcc');
     expect(explainGoFailure(out, { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'riscv64-linux-gnu-gcc' })[0].fix).toMatch(/^apt-get install/);
-    expect(hints[0].fix).toContain('gcc-riscv64-linux-gnu');
+    expect(hints[0].fix).toContain('riscv64-linux-gnu-gcc');
+    expect(explainGoFailure(out, { goos: 'linux', goarch: 'riscv64', cgo: true, cc: 'riscv64-nowhere-gcc', which: () => undefined })[0].fix).toContain('apt-get install -y gcc-riscv64-linux-gnu');
   });
 });
 

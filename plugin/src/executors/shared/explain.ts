@@ -11,6 +11,7 @@ import { debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '
 import { cTriple, elfMachineLabel } from '../../platforms/arch';
 import { debianGccPackage, zigTarget } from '../../platforms/toolchain';
 import { VARIANT_VARIABLE } from '../../platforms/types';
+import { which } from '../../platforms/which';
 
 export interface FailureHint {
   id: string;
@@ -26,6 +27,8 @@ export interface ExplainContext {
   cc?: string;
   /** The platform variant (GOARM etc.), when known: `linux/arm/5` links against armel, not armhf. */
   variant?: string;
+  /** Finds a program on PATH (default: the PATH of this process). */
+  which?: (cmd: string) => string | undefined;
 }
 
 interface Signature {
@@ -54,16 +57,22 @@ function ccName(ctx: ExplainContext): string {
 function installCrossCc(ctx: ExplainContext): string {
   const triple = cTriple({ goos: ctx.goos, goarch: ctx.goarch });
   const zt = zigTarget({ goos: ctx.goos, goarch: ctx.goarch });
+  const own = triple ? `${triple}-gcc` : undefined;
+  const first = ctx.cc?.trim().split(/\s+/)[0];
+  const chosen = first !== undefined && first !== own && !(own && first.endsWith(`/${own}`));
+  const setting = `cc / CC_FOR_${ctx.goos}_${ctx.goarch}`;
+  // The platform's own cross gcc is here, yet another compiler ran: a setting chose it.
+  if (chosen && own && (ctx.which ?? which)(own)) {
+    return `${own} is installed here, but "${ctx.cc}" was used: set ${setting} to ${own}, or remove the setting (cc option, CC_FOR_${ctx.goos}_${ctx.goarch}, CC_FOR_TARGET) that chose "${ctx.cc}" (gocross then picks ${own})`;
+  }
   const parts: string[] = [];
   // For this machine's own platform Debian's package is gcc (gcc-<triple> is then only a virtual name).
   const host = hostPlatform();
   const pkg = host.goos === 'linux' && host.goos === ctx.goos && host.goarch === ctx.goarch ? 'gcc' : triple && debianGccPackage(triple);
-  if (triple) parts.push(`apt-get install -y ${pkg} (gocross then uses ${triple}-gcc)`);
+  if (triple) parts.push(`apt-get install -y ${pkg} (gocross then picks ${own} unless ${setting} names another compiler)`);
   if (zt) parts.push(`install zig (zig cc -target ${zt})`);
-  parts.push(`set cc / CC_FOR_${ctx.goos}_${ctx.goarch} to a C compiler for ${platformName(ctx)}`);
-  const own = triple ? `${triple}-gcc` : undefined;
-  const first = ctx.cc?.trim().split(/\s+/)[0];
-  const prefix = first && first !== own && !first.endsWith(`/${own}`) ? `use a C compiler for ${platformName(ctx)} instead of "${ctx.cc}": ` : '';
+  parts.push(`set ${setting} to a C compiler for ${platformName(ctx)}`);
+  const prefix = chosen ? `use a C compiler for ${platformName(ctx)} instead of "${ctx.cc}": ` : '';
   return prefix + parts.join(', or ');
 }
 
