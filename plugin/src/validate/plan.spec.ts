@@ -148,6 +148,9 @@ describe('validate planner', () => {
     // --libc alone says nothing about a build without cgo.
     const plain = memFs({ '/d/app': 'x', '/d/app.intoto.json': statement({ name: 'app', content: 'x' }) });
     expect(planFile(plain, '/d/app', { stated: { libc: 'musl' } })!.findings).toEqual([]);
+    // A variant stated for a build that records none is what the checks judge (buildinfo compares GOARM64).
+    const v9 = planFile(plain, '/d/app', { stated: { platform: { goos: 'linux', goarch: 'arm64', variant: 'v9.0' } } })!;
+    expect([v9.findings, v9.target.platform]).toEqual([[], { goos: 'linux', goarch: 'arm64', variant: 'v9.0' }]);
   });
 
   it('without a manifest: the statement, else the build info expected on the platform the path names, else the path', () => {

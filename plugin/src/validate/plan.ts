@@ -368,7 +368,12 @@ export function planFile(
   if (j) {
     const buildTarget = j.statement.predicate.buildDefinition.externalParameters.target;
     const clash = statedVersusManifest(j.target, stated, { file: display(abs), manifest: display(j.manifest), buildTarget });
-    if (!clash) return { ...base, target: j.target, manifest: j.manifest, findings: j.findings };
+    if (!clash) {
+      // A variant stated for a build that records none (Go's default) is judged by the checks.
+      const sp = stated.platform;
+      const target = sp?.variant !== undefined && j.target.platform.variant === undefined ? { ...j.target, platform: sp } : j.target;
+      return { ...base, target, manifest: j.manifest, findings: j.findings };
+    }
     return { ...base, target: withStated(j.target, stated), manifest: j.manifest, findings: [...j.findings, clash] };
   }
   if (stated.platform) return { ...base, target: withStated({ platform: stated.platform, cgo: false, buildmode: 'exe' }, stated) };
