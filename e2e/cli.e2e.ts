@@ -1,7 +1,8 @@
 /**
  * The `gocross` command line as installed from the packed tarball (node_modules/.bin/gocross in
  * the test workspace), on binaries built here by go: good ones, a wrong-arch file under a
- * linux_arm64 path, a cgo binary with a /tmp RUNPATH, c-shared libraries (native and cross),
+ * linux_arm64 path, a cgo binary with a /tmp RUNPATH, a glibc cgo build with its manifest checked
+ * against flags that disagree, c-shared libraries (native and cross),
  * universal Mach-O files, and goreleaser's artifacts.json.
  */
 import * as fs from 'node:fs';
@@ -9,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeRun, realGo, run, workspaceRoot, writeFile } from './utils';
 import { all, haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
+import { writeManifestFor } from '../plugin/src/test-utils/manifest';
 
 /** A universal Mach-O of thin images: fat_arch entries (big-endian) and slices aligned to 2^14. */
 function universal(images: Buffer[]): Buffer {
@@ -48,6 +50,15 @@ describe('gocross CLI from the packed package', () => {
     });
     if (r.code !== 0) throw new Error(describeRun(`go build ${out}`, r));
   };
+  /** The program of src with a C function it calls, built with cgo. */
+  const buildCgo = (out: string, env: Record<string, string>, extra: string[] = []) => {
+    writeFile(path.join(dir, 'src', 'c.go'), 'package main\n\n// int answer(void) { return 42; }\nimport "C"\n\nvar _ = C.answer()\n');
+    try {
+      build(out, { CGO_ENABLED: '1', ...env }, extra);
+    } finally {
+      fs.rmSync(path.join(dir, 'src', 'c.go'));
+    }
+  };
 
   beforeAll(() => {
     ws = workspaceRoot();
@@ -84,13 +95,44 @@ describe('gocross CLI from the packed package', () => {
     expect(r.stdout).toMatch(/error\s+binary-arch/);
   });
 
+  test('an amd64 binary copied under linux-arm64/ (no manifest): binary-arch with the GOARCH=arm64 fix, and the fix passes', () => {
+    const rel = 'moved/apps/fzf/linux-arm64/fzf';
+    fs.mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
+    fs.copyFileSync(path.join(dir, 'dist', 'app_linux_amd64_v1', 'app'), path.join(dir, rel));
+    const r = gocross(['validate', rel]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+moved\/apps\/fzf\/linux-arm64\/fzf\s+\[linux\/arm64, no cgo\]/);
+    expect(r.stdout).toMatch(/error\s+binary-arch\s+built for GOARCH=amd64, target is linux\/arm64 .*\n\s+fix: rebuild with GOARCH=arm64\n/);
+    expect(r.stdout).not.toContain('output directory');
+    // Run the fix.
+    build(rel, { GOOS: 'linux', GOARCH: 'arm64' });
+    const fixed = gocross(['validate', rel]);
+    if (fixed.code !== 0) throw new Error(describeRun(`gocross validate ${rel} after rebuilding with GOARCH=arm64`, fixed));
+  });
+
+  itIf(haveTools('aarch64-linux-gnu-gcc'))('--libc musl and --buildmode pie on a glibc cgo build with its manifest: exit 1 naming both', () => {
+    const rel = 'dist/apps/fzf/linux-arm64-cgo/fzf';
+    buildCgo(rel, { GOOS: 'linux', GOARCH: 'arm64', CC: 'aarch64-linux-gnu-gcc' });
+    writeManifestFor(path.join(dir, rel), { platform: { goos: 'linux', goarch: 'arm64' }, cgo: true, libc: 'glibc', cc: 'aarch64-linux-gnu-gcc', target: 'fzf:build-linux-arm64-cgo' });
+    const asBuilt = gocross(['validate', '--cgo', rel]);
+    if (asBuilt.code !== 0) throw new Error(describeRun(`gocross validate --cgo ${rel}`, asBuilt));
+    expect(asBuilt.stdout).toMatch(/ok\s+dist\/apps\/fzf\/linux-arm64-cgo\/fzf\s+\[linux\/arm64, cgo glibc\]/);
+
+    const musl = gocross(['validate', '--cgo', '--libc', 'musl', rel]);
+    expect(musl.code).toBe(1);
+    expect(musl.stdout).toContain(`error  input    ${rel} was built as linux/arm64 cgo glibc according to its manifest fzf.intoto.json; --libc musl expects musl\n`);
+    expect(musl.stdout).toMatch(/error\s+linkage\s+glibc loader \/lib\/ld-linux-aarch64\.so\.1 but the target expects musl/);
+
+    const pie = gocross(['validate', '--buildmode', 'pie', rel]);
+    expect(pie.code).toBe(1);
+    expect(pie.stdout).toMatch(/error\s+input\s+.*; --buildmode pie expects -buildmode=pie\n/);
+    expect(pie.stdout).toMatch(/error\s+hardening\s+not position independent \(e_type ET_EXEC\) though buildmode is pie/);
+    // --help says what the flags mean now.
+    expect(gocross(['validate', '--help']).stdout.replace(/\s+/g, ' ')).toContain('--libc <libc> expected C library of cgo builds (a build manifest that disagrees is an error)');
+  });
+
   itIf(haveTools('gcc'))('a cgo binary with a /tmp RUNPATH: exit 1 with rpath', () => {
-    writeFile(path.join(dir, 'src', 'c.go'), 'package main\n\n// int answer(void) { return 42; }\nimport "C"\n\nvar _ = C.answer()\n');
-    try {
-      build('cgo/app', { CGO_ENABLED: '1', CC: 'gcc' }, ['-ldflags=-extldflags=-Wl,-rpath,/tmp/x']);
-    } finally {
-      fs.rmSync(path.join(dir, 'src', 'c.go'));
-    }
+    buildCgo('cgo/app', { CC: 'gcc' }, ['-ldflags=-extldflags=-Wl,-rpath,/tmp/x']);
     const r = gocross(['validate', '--format', 'text,sarif', '--out', 'reports', 'cgo/app']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/error\s+rpath\s+DT_RUNPATH entry "\/tmp\/x"/);

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildFixture, CGO_HELLO, cSharedLib, HELLO, REPRO } from '../checks/test-utils/fixtures';
-import { all, gate, haveTools, hostIs, itIf, optional } from '../test-utils/gates';
+import { all, gate, haveGo, haveTools, hostIs, itIf, optional } from '../test-utils/gates';
+import { writeManifestFor } from '../test-utils/manifest';
 import { FAILURE_IDS } from '../executors/shared/explain';
 import { universalMachO } from '../binary/test-utils/fixtures';
 import { PLAIN_NAME_CHARS, rootCollation, sortByName } from './collate';
@@ -63,11 +64,82 @@ describe('gocross CLI', () => {
       expect(r.code).toBe(0);
     });
 
-    it('exit 1 with binary-arch for an x86-64 binary under a linux_arm64 path', async () => {
+    it('exit 1 with binary-arch for an x86-64 binary under a linux_arm64 path: the path names the target', async () => {
       copy(amd64, path.join(dir, 'dist', 'app_linux_arm64', 'app'));
       const r = await cli(['validate', 'dist'], dir);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/error\s+binary-arch\s+artifact lives in the linux\/arm64 output directory/);
+      expect(r.stdout).toMatch(/FAIL\s+dist\/app_linux_arm64\/app\s+\[linux\/arm64, no cgo\]/);
+      expect(r.stdout).toMatch(/error\s+binary-arch\s+built for GOARCH=amd64, target is linux\/arm64/);
+    });
+
+    itIf(haveGo())('an amd64 binary under linux-arm64/ without a manifest: binary-arch with the GOARCH=arm64 fix, and that fix makes it pass', async () => {
+      const file = path.join(dir, 'dist', 'apps', 'fzf', 'linux-arm64', 'fzf');
+      copy(amd64, file);
+      const r = await cli(['validate', 'dist/apps/fzf/linux-arm64/fzf'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/FAIL\s+dist\/apps\/fzf\/linux-arm64\/fzf\s+\[linux\/arm64, no cgo\]/);
+      expect(r.stdout).toMatch(/error\s+binary-arch\s+built for GOARCH=amd64, target is linux\/arm64 \(EM_AARCH64 64-bit little-endian\)\n\s+fix: rebuild with GOARCH=arm64\n/);
+      expect(r.stdout).not.toContain('output directory');
+      // The fix: the same program built with GOARCH=arm64 (as `arm64` is, above).
+      copy(arm64, file);
+      const fixed = await cli(['validate', 'dist/apps/fzf/linux-arm64/fzf'], dir);
+      expect(fixed.stdout).toMatch(/ok\s+dist\/apps\/fzf\/linux-arm64\/fzf\s+\[linux\/arm64\/v8\.0, no cgo\]/);
+      expect(fixed.code).toBe(0);
+      // --platform, a manifest and a directory naming no platform are unchanged.
+      expect((await cli(['validate', '--platform', 'linux/amd64', 'dist/apps/fzf/linux-arm64/fzf'], dir)).stdout).toMatch(
+        /error\s+binary-arch\s+artifact lives in the linux\/arm64 output directory but its target is linux\/amd64/,
+      );
+      copy(amd64, path.join(dir, 'plain', 'fzf'));
+      expect((await cli(['validate', 'plain/fzf'], dir)).code).toBe(0);
+    });
+
+    describe('a build manifest and what the command line states', () => {
+      const itCross = itIf(all(haveGo(), haveTools('aarch64-linux-gnu-gcc')));
+      const rel = 'dist/apps/fzf/linux-arm64-cgo/fzf';
+      let glibc: string;
+      const place = () => {
+        glibc ??= buildFixture({ files: CGO_HELLO, env: { GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '1', CC: 'aarch64-linux-gnu-gcc' }, args: ['-trimpath', '-buildvcs=false'] });
+        copy(glibc, path.join(dir, rel));
+        writeManifestFor(path.join(dir, rel), { platform: { goos: 'linux', goarch: 'arm64' }, cgo: true, libc: 'glibc', cc: 'aarch64-linux-gnu-gcc', target: 'fzf:build-linux-arm64-cgo' });
+      };
+
+      itCross('--libc musl on a glibc cgo build: an input error naming both, and the linkage error of a glibc binary where musl is expected', async () => {
+        place();
+        const r = await cli(['validate', '--cgo', '--libc', 'musl', rel], dir);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/FAIL\s+dist\/apps\/fzf\/linux-arm64-cgo\/fzf\s+\[linux\/arm64, cgo musl\]/);
+        expect(r.stdout).toContain(
+          `error  input    ${rel} was built as linux/arm64 cgo glibc according to its manifest fzf.intoto.json; --libc musl expects musl\n` +
+            '                  fix: rebuild it with libc: musl (options of its build target fzf:build-linux-arm64-cgo), or leave out --libc musl if the build the manifest records is the intended one\n',
+        );
+        expect(r.stdout).toMatch(/error\s+linkage\s+glibc loader \/lib\/ld-linux-aarch64\.so\.1 but the target expects musl/);
+        // The same file without its manifest: the same linkage error, no input finding.
+        copy(glibc, path.join(dir, 'bare', 'fzf'));
+        const bare = await cli(['validate', '--cgo', '--libc', 'musl', 'bare/fzf'], dir);
+        expect(bare.code).toBe(1);
+        expect(bare.stdout).toMatch(/error\s+linkage\s+glibc loader/);
+        expect(bare.stdout).not.toMatch(/error\s+input/);
+      });
+
+      itCross('flags that agree with the manifest change nothing; --buildmode pie on ET_EXEC, --no-cgo and --platform that disagree fail', async () => {
+        place();
+        for (const flags of [[], ['--cgo'], ['--cgo', '--libc', 'glibc'], ['--platform', 'linux/arm64', '--buildmode', 'exe']]) {
+          const ok = await cli(['validate', ...flags, rel], dir);
+          expect({ flags, code: ok.code, out: ok.stdout }).toEqual({ flags, code: 0, out: expect.stringMatching(/^ok\s+dist\/apps\/fzf\/linux-arm64-cgo\/fzf\s+\[linux\/arm64, cgo glibc\]/) });
+        }
+        const pie = await cli(['validate', '--buildmode', 'pie', rel], dir);
+        expect(pie.code).toBe(1);
+        expect(pie.stdout).toMatch(/error\s+input\s+.* according to its manifest fzf\.intoto\.json; --buildmode pie expects -buildmode=pie/);
+        expect(pie.stdout).toMatch(/error\s+hardening\s+not position independent \(e_type ET_EXEC\) though buildmode is pie/);
+        const noCgo = await cli(['validate', '--no-cgo', rel], dir);
+        expect(noCgo.code).toBe(1);
+        expect(noCgo.stdout).toMatch(/error\s+input\s+.*; --no-cgo expects a build without cgo/);
+        expect(noCgo.stdout).toMatch(/error\s+linkage\s+dynamically linked/);
+        const amd = await cli(['validate', '--platform', 'linux/amd64', rel], dir);
+        expect(amd.code).toBe(1);
+        expect(amd.stdout).toMatch(/error\s+input\s+.*; --platform linux\/amd64 expects a linux\/amd64 binary/);
+        expect(amd.stdout).toMatch(/error\s+binary-arch\s+built for GOARCH=arm64, target is linux\/amd64/);
+      });
     });
 
     it('a --policy file and a gocross.policy.json under the former id elf-arch still configure binary-arch', async () => {

@@ -224,12 +224,10 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     throw new CliError((e as Error).message);
   }
   const fixed = flags.platform ? checkedPlatform(flags.platform) : undefined;
-  const base = (platform: Platform): TargetSpec => ({
-    platform,
-    cgo: flags.cgo === true,
-    libc: flags.libc,
-    buildmode: flags.buildmode ?? 'exe',
-  });
+  // What the command line states is the expectation, over manifests, build info and paths.
+  const stated: Plan.StatedTarget = { platform: fixed, cgo: flags.cgo, libc: flags.libc, buildmode: flags.buildmode };
+  // A target nothing but its platform is known of; what was stated is put in afterwards.
+  const base = (platform: Platform): TargetSpec => ({ platform, cgo: false, buildmode: 'exe' });
 
   const artifacts: PlannedArtifact[] = [];
   let skipped = 0;
@@ -256,9 +254,8 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
       const abs = path.resolve(projectDir, b.path);
       if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
       const fromInfo = b.universal ? universalTarget(abs, undefined, base) : buildInfoTarget(abs);
-      const target = { ...(fromInfo ?? base(b.platform)), platform: b.universal && fromInfo ? fromInfo.platform : b.platform };
-      if (flags.cgo !== undefined) target.cgo = flags.cgo;
-      if (flags.libc) target.libc = flags.libc;
+      const recorded = { ...(fromInfo ?? base(b.platform)), platform: b.universal && fromInfo ? fromInfo.platform : b.platform };
+      const target = plan().withStated(recorded, stated, { platform: false });
       const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
       artifacts.push({ path: abs, target, expectedPlatform: targets().platformFromPath(b.path), displayPath: path.relative(io.cwd, abs), declaredExports });
     }
@@ -277,23 +274,14 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     let planned: PlannedArtifact | undefined;
     if (kind === 'macho-fat') {
       // Each slice of a universal file is judged against its own arch (binary-arch, buildinfo).
-      const target = universalTarget(abs, fixed ?? fromPath, base);
-      if (flags.buildmode) target.buildmode = flags.buildmode;
-      if (flags.cgo !== undefined) target.cgo = flags.cgo;
+      const target = plan().withStated(universalTarget(abs, fixed ?? fromPath, base), stated, { platform: false });
       planned = { path: abs, target, expectedPlatform: fromPath, displayPath: display };
     } else {
-      const fromInfo = (): TargetSpec | undefined => {
-        const t = buildInfoTarget(abs);
-        if (t && flags.libc) t.libc = flags.libc;
-        if (t && flags.buildmode) t.buildmode = flags.buildmode;
-        if (t && flags.cgo !== undefined) t.cgo = flags.cgo;
-        return t;
-      };
       try {
         const { planFile, realFs } = plan();
         planned = planFile(realFs, abs, {
-          fixed: fixed ? base(fixed) : undefined,
-          fromBuildInfo: fromInfo,
+          stated,
+          fromBuildInfo: () => buildInfoTarget(abs),
           fromPath: fromPath ? base(fromPath) : undefined,
           expectedPlatform: fromPath,
           displayPath: display,
@@ -376,10 +364,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('validate')
     .description('run every check on binaries and archives; directories are walked, non-binaries skipped')
     .argument('[paths...]', 'files or directories')
-    .option('--platform <os/arch[/variant]>', 'target platform (default: from each binary\'s Go build info, else from its path)')
-    .option('--cgo', 'the binaries were meant to use cgo')
-    .addOption(new Option('--libc <libc>', 'C library a cgo binary targets').choices(['glibc', 'musl']))
-    .addOption(new Option('--buildmode <mode>', 'Go -buildmode the binaries were built with').choices([...BUILDMODES]))
+    .option('--platform <os/arch[/variant]>', 'expected target platform (default: what a build manifest records, else the platform the path names, else the Go build info)')
+    .option('--cgo', 'expect cgo builds (a build manifest that disagrees is an error)')
+    .option('--no-cgo', 'expect builds without cgo (a build manifest that disagrees is an error)')
+    .addOption(new Option('--libc <libc>', 'expected C library of cgo builds (a build manifest that disagrees is an error)').choices(['glibc', 'musl']))
+    .addOption(new Option('--buildmode <mode>', 'expected Go -buildmode (a build manifest that disagrees is an error)').choices([...BUILDMODES]))
     .option('--policy <file>', 'policy file (default: ./gocross.policy.json when present)')
     .option('--format <list>', 'report formats: text,json,sarif,junit', 'text')
     .option('--out <dir>', 'write the reports into this directory')

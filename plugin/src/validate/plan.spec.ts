@@ -119,13 +119,54 @@ describe('validate planner', () => {
     expect([x.target.platform, x.expectedPlatform]).toEqual([{ goos: 'linux', goarch: 'arm64' }, { goos: 'linux', goarch: 'amd64' }]);
   });
 
-  it('a fixed target (--platform) wins over the manifest; build info and path come after it', () => {
-    const fsx = memFs({ '/d/app': 'x', '/d/app.intoto.json': statement({ name: 'app', content: 'x', cgo: true }) });
-    const fixed = { platform: { goos: 'linux', goarch: 'amd64' }, cgo: false, buildmode: 'exe' as const };
-    expect(planFile(fsx, '/d/app', { fixed })!.target).toBe(fixed);
-    expect(planFile(fsx, '/d/app', { fromBuildInfo: () => fixed })!.target.cgo).toBe(true);
+  it('what is stated is the expectation: a manifest that disagrees is an error naming both, and the statement is judged', () => {
+    const fsx = memFs({ '/d/app': 'x', '/d/app.intoto.json': statement({ name: 'app', content: 'x', cgo: true, target: 'app:build-linux-arm64-cgo' }) });
+    const agreed = planFile(fsx, '/d/app', { stated: { platform: { goos: 'linux', goarch: 'arm64' }, cgo: true, libc: 'glibc' } })!;
+    expect(agreed.findings).toEqual([]);
+    expect(agreed.target).toMatchObject({ cgo: true, libc: 'glibc', linkmode: 'external', platform: { goos: 'linux', goarch: 'arm64' } });
+    expect(planFile(fsx, '/d/app', {})!.target).toEqual(agreed.target);
+
+    const musl = planFile(fsx, '/d/app', { stated: { cgo: true, libc: 'musl', buildmode: 'pie' } })!;
+    expect(musl.target).toMatchObject({ cgo: true, libc: 'musl', buildmode: 'pie', platform: { goos: 'linux', goarch: 'arm64' } });
+    expect(musl.target.linkmode).toBeUndefined();
+    expect(musl.findings).toEqual([
+      {
+        checkId: 'input',
+        severity: 'error',
+        file: '/d/app',
+        message: '/d/app was built as linux/arm64 cgo glibc according to its manifest app.intoto.json; --libc musl expects musl; --buildmode pie expects -buildmode=pie',
+        fix: 'rebuild it with libc: musl, buildmode: pie (options of its build target app:build-linux-arm64-cgo), or leave out --libc musl --buildmode pie if the build the manifest records is the intended one',
+        data: { manifest: '/d/app.intoto.json', built: 'linux/arm64 cgo glibc', stated: ['--libc musl', '--buildmode pie'] },
+      },
+    ]);
+
+    const other = planFile(fsx, '/d/app', { stated: { platform: { goos: 'linux', goarch: 'amd64' }, cgo: false } })!;
+    expect(other.target).toMatchObject({ cgo: false, platform: { goos: 'linux', goarch: 'amd64' } });
+    expect(other.findings?.[0].message).toBe(
+      '/d/app was built as linux/arm64 cgo glibc according to its manifest app.intoto.json; --platform linux/amd64 expects a linux/amd64 binary; --no-cgo expects a build without cgo',
+    );
+    // --libc alone says nothing about a build without cgo.
+    const plain = memFs({ '/d/app': 'x', '/d/app.intoto.json': statement({ name: 'app', content: 'x' }) });
+    expect(planFile(plain, '/d/app', { stated: { libc: 'musl' } })!.findings).toEqual([]);
+    // A variant stated for a build that records none is what the checks judge (buildinfo compares GOARM64).
+    const v9 = planFile(plain, '/d/app', { stated: { platform: { goos: 'linux', goarch: 'arm64', variant: 'v9.0' } } })!;
+    expect([v9.findings, v9.target.platform]).toEqual([[], { goos: 'linux', goarch: 'arm64', variant: 'v9.0' }]);
+  });
+
+  it('without a manifest: the statement, else the build info expected on the platform the path names, else the path', () => {
     const bare = memFs({ '/d/app': 'x' });
-    expect(planFile(bare, '/d/app', { fromBuildInfo: () => undefined, fromPath: fixed })!.target).toBe(fixed);
+    const amd64 = { platform: { goos: 'linux', goarch: 'amd64', variant: 'v1' }, cgo: false, buildmode: 'exe' as const };
+    const arm64Dir = { platform: { goos: 'linux', goarch: 'arm64' }, cgo: false, buildmode: 'exe' as const };
+    expect(planFile(bare, '/d/app', { stated: { platform: { goos: 'linux', goarch: 'riscv64' } }, fromBuildInfo: () => amd64, fromPath: arm64Dir })!.target.platform).toEqual({
+      goos: 'linux',
+      goarch: 'riscv64',
+    });
+    expect(planFile(bare, '/d/app', { fromBuildInfo: () => amd64, fromPath: arm64Dir })!.target.platform).toEqual({ goos: 'linux', goarch: 'arm64' });
+    // The variant the build records stays when the path names the same arch without one.
+    const amd64Dir = { ...arm64Dir, platform: { goos: 'linux', goarch: 'amd64' } };
+    expect(planFile(bare, '/d/app', { fromBuildInfo: () => amd64, fromPath: amd64Dir })!.target.platform).toEqual(amd64.platform);
+    expect(planFile(bare, '/d/app', { fromBuildInfo: () => amd64, stated: { cgo: true } })!.target).toMatchObject({ ...amd64, cgo: true, libc: 'glibc' });
+    expect(planFile(bare, '/d/app', { fromBuildInfo: () => undefined, fromPath: arm64Dir })!.target).toEqual(arm64Dir);
     expect(planFile(bare, '/d/app', {})).toBeUndefined();
   });
 

@@ -8,8 +8,13 @@
  * finding (the file was replaced after the build); a manifest that cannot be parsed stops the
  * run with one line naming it (PlanError).
  *
- * Without a manifest the target comes, in order, from the caller's fixed choice (CLI flags), the
- * build target's options, the binary's Go build info, or the platform named by its path.
+ * What the caller states explicitly (the CLI's --platform, --cgo/--no-cgo, --libc, --buildmode)
+ * is the expectation; a manifest says what was built. When they disagree, that is an error
+ * finding naming both, and the artifact is judged against the statement.
+ *
+ * Without a manifest the target comes, in order, from the caller's statement, the build target's
+ * options, or the binary's Go build info; a platform named by the path is expected over the one
+ * the build info records (the build info still gives the rest).
  */
 import * as crypto from 'node:crypto';
 import * as nodeFs from 'node:fs';
@@ -28,7 +33,7 @@ import { defaultOutputDirName } from '../platforms/outputs';
 import type { ArtifactInput, ValidationResult } from '../checks/result';
 import type { Finding, TargetSpec } from '../checks/types';
 import { KNOWN_ARCH, KNOWN_OS } from '../platforms/known';
-import { platformSlug } from '../platforms/platform';
+import { formatPlatform, platformSlug } from '../platforms/platform';
 import { VARIANT_VARIABLE, type BuildMode, type Libc, type Platform } from '../platforms/types';
 
 /** The file system the planner reads (node:fs by default; a fake in tests). */
@@ -175,7 +180,7 @@ export function judgeByManifest(
   fsx: PlanFs,
   abs: string,
   opts: { display?: (p: string) => string; statement?: BuildStatement; manifest?: string } = {},
-): { target: TargetSpec; manifest: string; findings: Finding[] } | undefined {
+): { target: TargetSpec; manifest: string; statement: BuildStatement; findings: Finding[] } | undefined {
   const display = opts.display ?? ((p: string) => p);
   const manifest = opts.manifest ?? manifestPathFor(abs);
   if (!opts.statement && !fsx.existsSync(manifest)) return undefined;
@@ -197,7 +202,7 @@ export function judgeByManifest(
       });
     }
   }
-  return { target: targetFromManifest(st), manifest, findings };
+  return { target: targetFromManifest(st), manifest, statement: st, findings };
 }
 
 /** A build target to plan: where its artifacts are expected and what its options describe. */
@@ -258,14 +263,97 @@ function sameTarget(a: string, b: string): boolean {
 }
 
 /**
- * A file named on the command line or found by a glob. `fixed` (from --platform) wins over a
- * manifest; then the manifest, then `fromBuildInfo` / `fromPath` as the caller supplies them.
+ * What the caller states explicitly about the artifacts (the CLI's --platform, --cgo/--no-cgo,
+ * --libc, --buildmode): the expectation, over anything the planner reads.
+ */
+export interface StatedTarget {
+  platform?: Platform;
+  cgo?: boolean;
+  libc?: Libc;
+  buildmode?: BuildMode;
+}
+
+/**
+ * A target with the stated fields put in (the platform too unless `platform: false`). A changed
+ * cgo or build mode drops the recorded linkmode: the checks then take it from the binary.
+ */
+export function withStated(t: TargetSpec, stated: StatedTarget, opts: { platform?: boolean } = {}): TargetSpec {
+  const out: TargetSpec = { ...t };
+  if (stated.platform && opts.platform !== false) out.platform = stated.platform;
+  if (stated.cgo !== undefined) out.cgo = stated.cgo;
+  if (stated.buildmode) out.buildmode = stated.buildmode;
+  if (out.cgo !== t.cgo || out.buildmode !== t.buildmode) delete out.linkmode;
+  if (stated.libc) out.libc = stated.libc;
+  else if (out.cgo && !t.cgo) out.libc = 'glibc';
+  return out;
+}
+
+/** `linux/arm64 cgo glibc`, `linux/amd64 without cgo, -buildmode=pie`. */
+function describeBuild(t: TargetSpec): string {
+  const cgo = t.cgo ? `cgo ${t.libc ?? 'glibc'}` : 'without cgo';
+  return `${formatPlatform(t.platform)} ${cgo}${t.buildmode !== 'exe' ? `, -buildmode=${t.buildmode}` : ''}`;
+}
+
+/**
+ * The input finding when what was stated disagrees with what the manifest records as built: the
+ * platform (GOOS/GOARCH, and the variant when both name one), cgo, the C library of a cgo build
+ * and the build mode. Undefined when they agree.
+ */
+export function statedVersusManifest(
+  built: TargetSpec,
+  stated: StatedTarget,
+  where: { file: string; manifest: string; buildTarget?: string },
+): Finding | undefined {
+  const flags: string[] = [];
+  const expects: string[] = [];
+  const rebuild: string[] = [];
+  const sp = stated.platform;
+  const bp = built.platform;
+  if (sp && (sp.goos !== bp.goos || sp.goarch !== bp.goarch || (sp.variant !== undefined && bp.variant !== undefined && sp.variant !== bp.variant))) {
+    const p = formatPlatform(sp);
+    flags.push(`--platform ${p}`);
+    expects.push(`--platform ${p} expects a ${p} binary`);
+    rebuild.push(`goos: ${sp.goos}, goarch: ${sp.goarch}${sp.variant ? `, variant: ${sp.variant}` : ''}`);
+  }
+  if (stated.cgo !== undefined && stated.cgo !== built.cgo) {
+    flags.push(stated.cgo ? '--cgo' : '--no-cgo');
+    expects.push(stated.cgo ? '--cgo expects a cgo build' : '--no-cgo expects a build without cgo');
+    rebuild.push(`cgo: ${stated.cgo}`);
+  }
+  const builtLibc = built.cgo ? (built.libc ?? 'glibc') : undefined;
+  if (stated.libc && builtLibc && stated.cgo !== false && stated.libc !== builtLibc) {
+    flags.push(`--libc ${stated.libc}`);
+    expects.push(`--libc ${stated.libc} expects ${stated.libc}`);
+    rebuild.push(`libc: ${stated.libc}`);
+  }
+  if (stated.buildmode && stated.buildmode !== built.buildmode) {
+    flags.push(`--buildmode ${stated.buildmode}`);
+    expects.push(`--buildmode ${stated.buildmode} expects -buildmode=${stated.buildmode}`);
+    rebuild.push(`buildmode: ${stated.buildmode}`);
+  }
+  if (flags.length === 0) return undefined;
+  const of = where.buildTarget ? `options of its build target ${where.buildTarget}` : 'options of its build target';
+  return {
+    checkId: 'input',
+    severity: 'error',
+    message: `${where.file} was built as ${describeBuild(built)} according to its manifest ${path.basename(where.manifest)}; ${expects.join('; ')}`,
+    fix: `rebuild it with ${rebuild.join(', ')} (${of}), or leave out ${flags.join(' ')} if the build the manifest records is the intended one`,
+    file: where.file,
+    data: { manifest: where.manifest, built: describeBuild(built), stated: flags },
+  };
+}
+
+/**
+ * A file named on the command line or found by a glob. With a manifest, the target is what it
+ * records, or what `stated` says when that disagrees (with an error finding naming both).
+ * Without one: `stated` with its platform, else the build info (`fromBuildInfo`) expected on the
+ * platform `fromPath` names, else `fromPath`; the rest of `stated` is put in either way.
  */
 export function planFile(
   fsx: PlanFs,
   abs: string,
   sources: {
-    fixed?: TargetSpec;
+    stated?: StatedTarget;
     fromBuildInfo?: () => TargetSpec | undefined;
     fromPath?: TargetSpec;
     expectedPlatform?: Platform;
@@ -273,12 +361,33 @@ export function planFile(
     display?: (p: string) => string;
   },
 ): PlannedArtifact | undefined {
+  const stated = sources.stated ?? {};
+  const display = sources.display ?? ((p: string) => p);
   const base = { path: abs, expectedPlatform: sources.expectedPlatform, ...(sources.displayPath ? { displayPath: sources.displayPath } : {}) };
-  if (sources.fixed) return { ...base, target: sources.fixed };
-  const j = judgeByManifest(fsx, abs, { display: sources.display });
-  if (j) return { ...base, target: j.target, manifest: j.manifest, findings: j.findings };
-  const t = sources.fromBuildInfo?.() ?? sources.fromPath;
-  return t ? { ...base, target: t } : undefined;
+  const j = judgeByManifest(fsx, abs, { display });
+  if (j) {
+    const buildTarget = j.statement.predicate.buildDefinition.externalParameters.target;
+    const clash = statedVersusManifest(j.target, stated, { file: display(abs), manifest: display(j.manifest), buildTarget });
+    if (!clash) {
+      // A variant stated for a build that records none (Go's default) is judged by the checks.
+      const sp = stated.platform;
+      const target = sp?.variant !== undefined && j.target.platform.variant === undefined ? { ...j.target, platform: sp } : j.target;
+      return { ...base, target, manifest: j.manifest, findings: j.findings };
+    }
+    return { ...base, target: withStated(j.target, stated), manifest: j.manifest, findings: [...j.findings, clash] };
+  }
+  if (stated.platform) return { ...base, target: withStated({ platform: stated.platform, cgo: false, buildmode: 'exe' }, stated) };
+  const info = sources.fromBuildInfo?.();
+  const named = sources.fromPath?.platform;
+  let t = info ?? sources.fromPath;
+  if (info && named) t = { ...info, platform: expectedOn(named, info.platform) };
+  return t ? { ...base, target: withStated(t, stated) } : undefined;
+}
+
+/** The platform a path names, with the variant the build records when the path names none for that arch. */
+function expectedOn(named: Platform, recorded: Platform): Platform {
+  const sameArch = named.goos === recorded.goos && named.goarch === recorded.goarch;
+  return sameArch && named.variant === undefined && recorded.variant !== undefined ? { ...named, variant: recorded.variant } : named;
 }
 
 /** The planner's own findings added to an engine result (counts recomputed). */
