@@ -36,6 +36,23 @@ describe('createNodes', () => {
     expect(createNodes[0]).toBe('**/go.mod');
   });
 
+  it('loading the plugin and inferring a project does not load @nx/devkit (most of Nx, ~150 ms in the plugin worker)', async () => {
+    const root = workspace({ 'go.mod': 'module example.com/m\n', 'main.go': main() });
+    roots.push(root);
+    let loaded = false;
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('@nx/devkit', () => {
+        loaded = true;
+        return jest.requireActual('@nx/devkit');
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const plugin = require('../index') as typeof import('../index');
+      const res = await plugin.createNodes[1](['go.mod'], {}, { workspaceRoot: root, nxJsonConfiguration: {} });
+      expect(Object.keys(res[0][1].projects ?? {})).toEqual(['.']);
+    });
+    expect(loaded).toBe(false);
+  });
+
   it('single main module: targets per platform of the default matrix, host build, aliases, validate, test, run, doctor', async () => {
     const p = await infer({ 'apps/api/go.mod': 'module example.com/shop/api\n\ngo 1.22\n', 'apps/api/main.go': main() });
     const api = p['apps/api'];
