@@ -51,7 +51,7 @@ export const osInputFor = (goos: string): string => `gocross-os-${goos}`;
 export const archInputFor = (goarch: string): string => `gocross-arch-${goarch}`;
 /** Named input with the environment and runtime inputs every Go target of the project has. */
 export const ENV_INPUT = 'gocross-env';
-/** Named input with the policy files a validate target reads. */
+/** Named input with the policy files a validate target reads, and its build dependencies' outputs. */
 export const POLICY_INPUT = 'gocross-policy';
 
 export function variantOptions(p: Platform): Record<string, string> {
@@ -99,7 +99,9 @@ export function inferTargets(
     // The npm packages in the key travel in the named inputs every cached target has (Nx
     // expands named inputs before it looks for an externalDependencies input).
     [ENV_INPUT]: [...envInputs(opts.cgo), external],
-    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json', external],
+    // What a validate target reads besides Go files: the policy files, and the files its build
+    // dependencies wrote (the binaries it checks).
+    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json', { dependentTasksOutputFiles: '**/*', transitive: false }, external],
   };
   const embeds = allPlatforms.some((p) => facts.embedsFor(p).length > 0 || facts.embedsFor(p, true).length > 0);
   for (const p of allPlatforms) {
@@ -162,7 +164,7 @@ export function inferTargets(
       executor: `${PLUGIN}:validate`,
       options: { buildTarget: b },
       dependsOn: [b],
-      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
+      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, POLICY_INPUT],
       outputs: [`{workspaceRoot}/reports/gocross/{projectName}/${slug}`],
       cache: true,
     };
@@ -224,7 +226,7 @@ export function inferTargets(
     executor: `${PLUGIN}:validate`,
     options: { buildTargets },
     dependsOn: buildTargets,
-    inputs: ['gocross', '^gocross', { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
+    inputs: ['gocross', '^gocross', POLICY_INPUT],
     outputs: ['{workspaceRoot}/reports/gocross/{projectName}/all'],
     cache: true,
     metadata: { description: `Validate the builds of every platform` },
