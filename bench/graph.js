@@ -263,12 +263,19 @@ function main() {
   const by = Object.fromEntries(variants.map((v, i) => [v.name, results[i]]));
   const { base, ours, floor } = by;
   const list = (r) => `${r.median.toFixed(0)} [${r.times.map((t) => t.toFixed(0)).join(', ')}]`;
+  // Paired: the median over rounds of (plugin run − baseline run of the same round), less
+  // sensitive to load that changes between rounds than the difference of the medians.
+  const paired = (a, b) => {
+    const d = a.times.map((t, i) => t - b.times[i]).sort((x, y) => x - y);
+    return d[Math.floor(d.length / 2)];
+  };
   const floorShare = floor.median - base.median;
   const projects = Object.keys(ours.graph.nodes).length;
   console.log(`nx graph, daemon off, cold, median of ${RUNS}, interleaved (ms): baseline (no plugin) ${list(base)}`);
   console.log(`nx graph with @gocross/nx: ${list(ours)}, ${projects} projects`);
   const share = ours.median - base.median;
   console.log(`@gocross/nx share: ${share.toFixed(0)} ms (${((100 * share) / ours.median).toFixed(1)}% of the run; ${(share / MODULES).toFixed(2)} ms per module)`);
+  console.log(`paired shares (median over rounds of the run minus that round's baseline): @gocross/nx ${paired(ours, base).toFixed(0)} ms, floor ${paired(floor, base).toFixed(0)} ms${COMPARE ? `, --compare ${paired(by.compare, base).toFixed(0)} ms` : ''}`);
   if (COMPARE) console.log(`--compare ${COMPARE}: ${list(by.compare)}, share ${(by.compare.median - base.median).toFixed(0)} ms`);
   console.log(`floor (a plugin returning the same ${Object.keys(floor.graph.nodes).length} projects, nothing else): ${list(floor)}, share ${floorShare.toFixed(0)} ms`);
   embedScanReport(root);
@@ -282,6 +289,8 @@ function main() {
     console.log(`nx@22 baseline ${list(theirBase)}; with @nx-go/nx-go ${list(theirs)}; share ${theirShare.toFixed(0)} ms`);
     console.log(`plugin share ratio (@gocross/nx / @nx-go/nx-go): ${(share / theirShare).toFixed(2)}; @nx-go/nx-go is ${(theirShare / share).toFixed(2)}× our share`);
     if (COMPARE) console.log(`--compare share ratio (/ @nx-go/nx-go): ${((by.compare.median - base.median) / theirShare).toFixed(2)}`);
+    const theirPaired = paired(theirs, theirBase);
+    console.log(`paired: @nx-go/nx-go share ${theirPaired.toFixed(0)} ms, nx@22 floor ${paired(theirFloor, theirBase).toFixed(0)} ms; ratio ours / @nx-go/nx-go ${(paired(ours, base) / theirPaired).toFixed(2)}${COMPARE ? `, --compare / @nx-go/nx-go ${(paired(by.compare, base) / theirPaired).toFixed(2)}` : ''}`);
     if (want) compare('@nx-go/nx-go', graphEdges(theirs.graph), want);
     if (!KEEP) fs.rmSync(goRoot, { recursive: true, force: true });
   }
