@@ -72,8 +72,11 @@ export function ccIdentityScript(workspaceRoot: string): string {
 export const GO_MOD_GLOB = '**/go.mod';
 /** Project name: `name` of a project.json next to go.mod, else the module path's last element. */
 export function projectName(workspaceRoot: string, mod: DiscoveredModule): string {
+  const file = path.join(workspaceRoot, mod.root, 'project.json');
+  // Most modules have none: a failed read costs an exception, existsSync does not.
+  if (!fs.existsSync(file)) return lastPathElement(mod.modulePath);
   try {
-    const pj = JSON.parse(fs.readFileSync(path.join(workspaceRoot, mod.root, 'project.json'), 'utf8'));
+    const pj = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (pj && typeof pj.name === 'string' && pj.name) return pj.name;
   } catch {
     // no project.json, or not ours to judge
