@@ -32,6 +32,8 @@ const RUNS = Number(opt('runs', 3));
 const NX_GO = opt('nx-go', undefined) && path.resolve(opt('nx-go'));
 // --compare <dir>: another built copy of the plugin (a directory with package.json and dist/), timed in the same rounds.
 const COMPARE = opt('compare', undefined);
+// --init: also time @gocross/nx with the namedInputs and targetDefaults its init generator writes into nx.json.
+const INIT = args.includes('--init');
 const KEEP = args.includes('--keep');
 // --no-isolation: plugins run inside the Nx process (NX_ISOLATE_PLUGINS=false) instead of a worker each.
 const ISOLATE = !args.includes('--no-isolation');
@@ -120,8 +122,8 @@ function writeFloorPlugin(nodeModules) {
 }
 
 /** One timed `nx graph` (cold: `.nx/` removed first) with the given plugins in nx.json. */
-function nxGraphOnce(root, plugins, nxBin) {
-  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ plugins, useDaemonProcess: false }));
+function nxGraphOnce(root, plugins, nxBin, extra = {}) {
+  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ plugins, useDaemonProcess: false, ...extra }));
   fs.rmSync(path.join(root, '.nx'), { recursive: true, force: true });
   const out = path.join(root, 'out.json');
   const t0 = process.hrtime.bigint();
@@ -145,7 +147,7 @@ function nxGraphs(variants) {
     for (let k = 0; k < variants.length; k++) {
       const i = (k + r) % variants.length;
       const v = variants[i];
-      const { ms, graph } = nxGraphOnce(v.root, v.plugins, v.nxBin);
+      const { ms, graph } = nxGraphOnce(v.root, v.plugins, v.nxBin, v.nxJson);
       acc[i].times.push(ms);
       acc[i].graph = graph;
     }
@@ -154,6 +156,15 @@ function nxGraphs(variants) {
     const sorted = [...times].sort((a, b) => a - b);
     return { median: sorted[Math.floor(sorted.length / 2)], times, graph };
   });
+}
+
+/** The namedInputs and targetDefaults `nx g @gocross/nx:init` adds to an nx.json without any (generators/init). */
+function initNxJson() {
+  const { GO_NAMED_INPUT, BUILD_TARGET_OUTPUTS, PLUGIN_NAME } = require(path.join(pluginDir, 'dist', 'generators', 'init', 'generator.js'));
+  const targetDefaults = {};
+  for (const key of ['build', 'validate', `${PLUGIN_NAME}:build`, `${PLUGIN_NAME}:validate`]) targetDefaults[key] = { cache: true };
+  targetDefaults[`${PLUGIN_NAME}:build`].outputs = [...BUILD_TARGET_OUTPUTS];
+  return { namedInputs: { go: [...GO_NAMED_INPUT] }, targetDefaults };
 }
 
 function goListEdges(root) {
@@ -240,6 +251,7 @@ function main() {
     { name: 'floor', root, plugins: ['bench-floor-plugin'], nxBin },
   ];
   if (COMPARE) variants.push({ name: 'compare', root, plugins: [{ plugin: 'gocross-compare', options: ourOptions }], nxBin });
+  if (INIT) variants.push({ name: 'init', root, plugins: [{ plugin: '@gocross/nx', options: ourOptions }], nxBin, nxJson: initNxJson() });
   let goRoot;
   if (NX_GO) {
     // A workspace using nx@22 + @nx-go/nx-go from the given directory.
@@ -275,7 +287,8 @@ function main() {
   console.log(`nx graph with @gocross/nx: ${list(ours)}, ${projects} projects`);
   const share = ours.median - base.median;
   console.log(`@gocross/nx share: ${share.toFixed(0)} ms (${((100 * share) / ours.median).toFixed(1)}% of the run; ${(share / MODULES).toFixed(2)} ms per module)`);
-  console.log(`paired shares (median over rounds of the run minus that round's baseline): @gocross/nx ${paired(ours, base).toFixed(0)} ms, floor ${paired(floor, base).toFixed(0)} ms${COMPARE ? `, --compare ${paired(by.compare, base).toFixed(0)} ms` : ''}`);
+  console.log(`paired shares (median over rounds of the run minus that round's baseline): @gocross/nx ${paired(ours, base).toFixed(0)} ms, floor ${paired(floor, base).toFixed(0)} ms${COMPARE ? `, --compare ${paired(by.compare, base).toFixed(0)} ms` : ''}${INIT ? `, --init ${paired(by.init, base).toFixed(0)} ms` : ''}`);
+  if (INIT) console.log(`with init's nx.json (namedInputs, targetDefaults): ${list(by.init)}, share ${(by.init.median - base.median).toFixed(0)} ms`);
   if (COMPARE) console.log(`--compare ${COMPARE}: ${list(by.compare)}, share ${(by.compare.median - base.median).toFixed(0)} ms`);
   console.log(`floor (a plugin returning the same ${Object.keys(floor.graph.nodes).length} projects, nothing else): ${list(floor)}, share ${floorShare.toFixed(0)} ms`);
   embedScanReport(root);
