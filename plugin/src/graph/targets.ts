@@ -106,7 +106,7 @@ export function inferTargets(
   const embeds = allPlatforms.some((p) => facts.embedsFor(p).length > 0 || facts.embedsFor(p, true).length > 0);
   for (const p of allPlatforms) {
     // The exclusions of a platform's OS and of its arch are named inputs of their own, shared by
-    // every platform with that OS or arch (six platforms: five globs instead of twelve).
+    // every platform with that OS or arch (the default matrix: seven globs instead of twelve).
     const excluded: string[] = [];
     for (const [name, globs] of [
       [osInputFor(p.goos), osExclusionGlobs(p.goos, '{projectRoot}', embeds)],
@@ -204,11 +204,9 @@ export function inferTargets(
     const pick = aliases.get(name);
     const withArch = opts.platforms.filter((p) => p.goarch === arch);
     if (pick && !targets[name]) {
-      targets[name] = {
-        executor: 'nx:noop',
-        dependsOn: [t(`build-${platformSlug(pick)}`)],
-          metadata: { description: `Alias of ${t(`build-${platformSlug(pick)}`)}` },
-      };
+      // No description: its one dependency says what it is, and build-all's description lists
+      // the aliases. Per-project targets are kept small, like the per-platform ones.
+      targets[name] = { executor: 'nx:noop', dependsOn: [t(`build-${platformSlug(pick)}`)] };
       if (withArch.length > 1) aliasNotes.push(`${name} → ${formatPlatform(pick)} (the linux entry among ${withArch.map(formatPlatform).join(', ')})`);
     } else if (!pick) {
       aliasNotes.push(`no ${name}: ${withArch.map(formatPlatform).join(', ')} share arch ${arch}; use ${withArch.map((p) => t(`build-${platformSlug(p)}`)).join(' or ')}`);
