@@ -7,11 +7,13 @@
  * Prints the wall times, the share of the time due to the plugin, and compares the plugin's
  * project edges with the module edges `go list -deps -json` derives.
  *
- *   node bench/graph.js [--modules 300] [--packages 10] [--files 5] [--runs 3] [--keep] [--no-isolation]
+ *   node bench/graph.js [--modules 300] [--packages 10] [--files 5] [--runs 3] [--keep] [--no-isolation] [--nx-go <dir>] [--compare <dir>]
  *
  * Needs `npm run build` first (uses plugin/dist; --plugin-dir <dir> for another built copy) and `go` for the edge comparison.
  * Optional: --nx-go <dir>   a directory with nx@22 and @nx-go/nx-go installed, to time that plugin
- * on the same workspace.
+ * on the same workspace; --compare <dir>   another built copy of @gocross/nx (package.json and
+ * dist/), e.g. of an older commit, timed in the same rounds. All variants run interleaved, one run
+ * of each per round.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -27,7 +29,11 @@ const MODULES = Number(opt('modules', 300));
 const PACKAGES = Number(opt('packages', 10));
 const FILES = Number(opt('files', 5));
 const RUNS = Number(opt('runs', 3));
-const NX_GO = opt('nx-go', undefined);
+const NX_GO = opt('nx-go', undefined) && path.resolve(opt('nx-go'));
+// --compare <dir>: another built copy of the plugin (a directory with package.json and dist/), timed in the same rounds.
+const COMPARE = opt('compare', undefined);
+// --init: also time @gocross/nx with the namedInputs and targetDefaults its init generator writes into nx.json.
+const INIT = args.includes('--init');
 const KEEP = args.includes('--keep');
 // --no-isolation: plugins run inside the Nx process (NX_ISOLATE_PLUGINS=false) instead of a worker each.
 const ISOLATE = !args.includes('--no-isolation');
@@ -91,6 +97,7 @@ function generate(root) {
     fs.symlinkSync(path.join(repo, 'node_modules', e), path.join(root, 'node_modules', e));
   }
   fs.symlinkSync(pluginDir, path.join(root, 'node_modules', '@gocross', 'nx'));
+  if (COMPARE) fs.symlinkSync(path.resolve(COMPARE), path.join(root, 'node_modules', 'gocross-compare'));
   writeFloorPlugin(path.join(root, 'node_modules'));
   spawnSync('git', ['init', '-q', '.'], { cwd: root });
 }
@@ -114,26 +121,50 @@ function writeFloorPlugin(nodeModules) {
   );
 }
 
-function nxGraph(root, plugins, nxBin) {
-  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ plugins, useDaemonProcess: false }));
-  const times = [];
-  let graph;
+/** One timed `nx graph` (cold: `.nx/` removed first) with the given plugins in nx.json. */
+function nxGraphOnce(root, plugins, nxBin, extra = {}) {
+  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ plugins, useDaemonProcess: false, ...extra }));
+  fs.rmSync(path.join(root, '.nx'), { recursive: true, force: true });
+  const out = path.join(root, 'out.json');
+  const t0 = process.hrtime.bigint();
+  const res = spawnSync(process.execPath, [nxBin, 'graph', `--file=${out}`], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true', ...(ISOLATE ? {} : { NX_ISOLATE_PLUGINS: 'false' }) },
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (res.status !== 0) throw new Error(`nx graph failed:\n${res.stdout}\n${res.stderr}`);
+  return { ms, graph: JSON.parse(fs.readFileSync(out, 'utf8')).graph };
+}
+
+/**
+ * Every variant `RUNS` times, interleaved (one run of each per round, the order rotated every
+ * round), so that load from other processes falls on all variants alike. Medians per variant.
+ */
+function nxGraphs(variants) {
+  const acc = variants.map(() => ({ times: [], graph: undefined }));
   for (let r = 0; r < RUNS; r++) {
-    fs.rmSync(path.join(root, '.nx'), { recursive: true, force: true });
-    const out = path.join(root, 'out.json');
-    const t0 = process.hrtime.bigint();
-    const res = spawnSync(process.execPath, [nxBin, 'graph', `--file=${out}`], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true', ...(ISOLATE ? {} : { NX_ISOLATE_PLUGINS: 'false' }) },
-    });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (res.status !== 0) throw new Error(`nx graph failed:\n${res.stdout}\n${res.stderr}`);
-    times.push(ms);
-    graph = JSON.parse(fs.readFileSync(out, 'utf8')).graph;
+    for (let k = 0; k < variants.length; k++) {
+      const i = (k + r) % variants.length;
+      const v = variants[i];
+      const { ms, graph } = nxGraphOnce(v.root, v.plugins, v.nxBin, v.nxJson);
+      acc[i].times.push(ms);
+      acc[i].graph = graph;
+    }
   }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], times, graph };
+  return acc.map(({ times, graph }) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    return { median: sorted[Math.floor(sorted.length / 2)], times, graph };
+  });
+}
+
+/** The namedInputs and targetDefaults `nx g @gocross/nx:init` adds to an nx.json without any (generators/init). */
+function initNxJson() {
+  const { GO_NAMED_INPUT, BUILD_TARGET_OUTPUTS, PLUGIN_NAME } = require(path.join(pluginDir, 'dist', 'generators', 'init', 'generator.js'));
+  const targetDefaults = {};
+  for (const key of ['build', 'validate', `${PLUGIN_NAME}:build`, `${PLUGIN_NAME}:validate`]) targetDefaults[key] = { cache: true };
+  targetDefaults[`${PLUGIN_NAME}:build`].outputs = [...BUILD_TARGET_OUTPUTS];
+  return { namedInputs: { go: [...GO_NAMED_INPUT] }, targetDefaults };
 }
 
 function goListEdges(root) {
@@ -213,23 +244,18 @@ function main() {
   count(root);
   console.log(`workspace: ${MODULES} modules, ${MODULES * PACKAGES} packages, ${files} files (generated in ${Date.now() - t0} ms) at ${root}`);
   const nxBin = require.resolve('nx/bin/nx.js', { paths: [repo] });
-  const base = nxGraph(root, [], nxBin);
-  const ours = nxGraph(root, [{ plugin: '@gocross/nx', options: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64'] } }], nxBin);
-  const floor = nxGraph(root, ['bench-floor-plugin'], nxBin);
-  const floorShare = floor.median - base.median;
-  const projects = Object.keys(ours.graph.nodes).length;
-  console.log(`nx graph, daemon off, cold, median of ${RUNS} (ms): baseline (no plugin) ${base.median.toFixed(0)} [${base.times.map((t) => t.toFixed(0)).join(', ')}]`);
-  console.log(`nx graph with @gocross/nx: ${ours.median.toFixed(0)} [${ours.times.map((t) => t.toFixed(0)).join(', ')}], ${projects} projects`);
-  const share = ours.median - base.median;
-  console.log(`@gocross/nx share: ${share.toFixed(0)} ms (${((100 * share) / ours.median).toFixed(1)}% of the run; ${(share / MODULES).toFixed(2)} ms per module)`);
-  console.log(`floor (a plugin returning the same ${Object.keys(floor.graph.nodes).length} projects, nothing else): ${floor.median.toFixed(0)} [${floor.times.map((t) => t.toFixed(0)).join(', ')}], share ${floorShare.toFixed(0)} ms`);
-  embedScanReport(root);
-  const want = goListEdges(root);
-  if (want) compare('@gocross/nx', graphEdges(ours.graph), want);
-  else console.log('go not found: edge comparison skipped');
+  const ourOptions = { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64'] };
+  const variants = [
+    { name: 'base', root, plugins: [], nxBin },
+    { name: 'ours', root, plugins: [{ plugin: '@gocross/nx', options: ourOptions }], nxBin },
+    { name: 'floor', root, plugins: ['bench-floor-plugin'], nxBin },
+  ];
+  if (COMPARE) variants.push({ name: 'compare', root, plugins: [{ plugin: 'gocross-compare', options: ourOptions }], nxBin });
+  if (INIT) variants.push({ name: 'init', root, plugins: [{ plugin: '@gocross/nx', options: ourOptions }], nxBin, nxJson: initNxJson() });
+  let goRoot;
   if (NX_GO) {
     // A workspace using nx@22 + @nx-go/nx-go from the given directory.
-    const goRoot = `${root}-nxgo`;
+    goRoot = `${root}-nxgo`;
     fs.cpSync(root, goRoot, { recursive: true, filter: (s) => !s.includes(`${path.sep}node_modules`) && !s.endsWith('.nx') });
     fs.mkdirSync(path.join(goRoot, 'node_modules'));
     for (const e of fs.readdirSync(path.join(NX_GO, 'node_modules'))) fs.symlinkSync(path.join(NX_GO, 'node_modules', e), path.join(goRoot, 'node_modules', e));
@@ -237,14 +263,47 @@ function main() {
     const nxPkg = path.join(NX_GO, 'node_modules', 'nx');
     const binField = require(path.join(nxPkg, 'package.json')).bin;
     const theirBin = path.join(nxPkg, typeof binField === 'string' ? binField : binField.nx);
-    const theirBase = nxGraph(goRoot, [], theirBin);
-    const theirs = nxGraph(goRoot, ['@nx-go/nx-go'], theirBin);
+    variants.push(
+      { name: 'theirBase', root: goRoot, plugins: [], nxBin: theirBin },
+      { name: 'theirs', root: goRoot, plugins: ['@nx-go/nx-go'], nxBin: theirBin },
+      { name: 'theirFloor', root: goRoot, plugins: ['bench-floor-plugin'], nxBin: theirBin },
+    );
+  }
+  console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const results = nxGraphs(variants);
+  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const by = Object.fromEntries(variants.map((v, i) => [v.name, results[i]]));
+  const { base, ours, floor } = by;
+  const list = (r) => `${r.median.toFixed(0)} [${r.times.map((t) => t.toFixed(0)).join(', ')}]`;
+  // Paired: the median over rounds of (plugin run − baseline run of the same round), less
+  // sensitive to load that changes between rounds than the difference of the medians.
+  const paired = (a, b) => {
+    const d = a.times.map((t, i) => t - b.times[i]).sort((x, y) => x - y);
+    return d[Math.floor(d.length / 2)];
+  };
+  const floorShare = floor.median - base.median;
+  const projects = Object.keys(ours.graph.nodes).length;
+  console.log(`nx graph, daemon off, cold, median of ${RUNS}, interleaved (ms): baseline (no plugin) ${list(base)}`);
+  console.log(`nx graph with @gocross/nx: ${list(ours)}, ${projects} projects`);
+  const share = ours.median - base.median;
+  console.log(`@gocross/nx share: ${share.toFixed(0)} ms (${((100 * share) / ours.median).toFixed(1)}% of the run; ${(share / MODULES).toFixed(2)} ms per module)`);
+  console.log(`paired shares (median over rounds of the run minus that round's baseline): @gocross/nx ${paired(ours, base).toFixed(0)} ms, floor ${paired(floor, base).toFixed(0)} ms${COMPARE ? `, --compare ${paired(by.compare, base).toFixed(0)} ms` : ''}${INIT ? `, --init ${paired(by.init, base).toFixed(0)} ms` : ''}`);
+  if (INIT) console.log(`with init's nx.json (namedInputs, targetDefaults): ${list(by.init)}, share ${(by.init.median - base.median).toFixed(0)} ms`);
+  if (COMPARE) console.log(`--compare ${COMPARE}: ${list(by.compare)}, share ${(by.compare.median - base.median).toFixed(0)} ms`);
+  console.log(`floor (a plugin returning the same ${Object.keys(floor.graph.nodes).length} projects, nothing else): ${list(floor)}, share ${floorShare.toFixed(0)} ms`);
+  embedScanReport(root);
+  const want = goListEdges(root);
+  if (want) compare('@gocross/nx', graphEdges(ours.graph), want);
+  else console.log('go not found: edge comparison skipped');
+  if (NX_GO) {
+    const { theirBase, theirs, theirFloor } = by;
     const theirShare = theirs.median - theirBase.median;
-    const theirFloor = nxGraph(goRoot, ['bench-floor-plugin'], theirBin);
-    console.log(`nx@22 floor (the do-nothing plugin): ${theirFloor.median.toFixed(0)} ms, share ${(theirFloor.median - theirBase.median).toFixed(0)} ms`);
-    console.log(`nx@22 baseline ${theirBase.median.toFixed(0)} ms; with @nx-go/nx-go ${theirs.median.toFixed(0)} ms; share ${theirShare.toFixed(0)} ms`);
+    console.log(`nx@22 floor (the do-nothing plugin): ${list(theirFloor)}, share ${(theirFloor.median - theirBase.median).toFixed(0)} ms`);
+    console.log(`nx@22 baseline ${list(theirBase)}; with @nx-go/nx-go ${list(theirs)}; share ${theirShare.toFixed(0)} ms`);
     console.log(`plugin share ratio (@gocross/nx / @nx-go/nx-go): ${(share / theirShare).toFixed(2)}; @nx-go/nx-go is ${(theirShare / share).toFixed(2)}× our share`);
-    console.log(`a 5× faster share would be ${(theirShare / 5).toFixed(0)} ms; the do-nothing plugin's share on Nx 24 is ${floorShare.toFixed(0)} ms`);
+    if (COMPARE) console.log(`--compare share ratio (/ @nx-go/nx-go): ${((by.compare.median - base.median) / theirShare).toFixed(2)}`);
+    const theirPaired = paired(theirs, theirBase);
+    console.log(`paired: @nx-go/nx-go share ${theirPaired.toFixed(0)} ms, nx@22 floor ${paired(theirFloor, theirBase).toFixed(0)} ms; ratio ours / @nx-go/nx-go ${(paired(ours, base) / theirPaired).toFixed(2)}${COMPARE ? `, --compare / @nx-go/nx-go ${(paired(by.compare, base) / theirPaired).toFixed(2)}` : ''}`);
     if (want) compare('@nx-go/nx-go', graphEdges(theirs.graph), want);
     if (!KEEP) fs.rmSync(goRoot, { recursive: true, force: true });
   }

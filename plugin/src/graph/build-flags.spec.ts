@@ -46,7 +46,6 @@ describe('verify-reproducible target', () => {
       executor: '@gocross/nx:verify-reproducible',
       options: targets['build'].options,
       dependsOn: ['build'],
-      cache: false,
       metadata: { description: "Rebuild linux/amd64 at another path with an empty GOCACHE and compare with the build's sha256" },
     });
     expect(inferTargets(opts, [], { goos: 'linux', goarch: 'amd64' }, opts.platforms).targets['verify-reproducible']).toBeUndefined();

@@ -21,35 +21,50 @@ const list = (xs: string[]): string => (xs.length === 1 ? xs[0] : `{${xs.join(',
  * Negated globs (relative to `root`, e.g. `{projectRoot}`) for files go never builds on `p`: two
  * patterns, one for a foreign OS (optionally followed by any arch) and one for a foreign arch,
  * each with an optional `_test` before the extension. Kept short on purpose: every project
- * carries them once per platform, and the size of the project configuration is what Nx pays for.
- */
-const exclusionMemo = new Map<string, string[]>();
-
-/**
+ * carries them, and the size of the project configuration is what Nx pays for.
+ *
+ * The first depends only on GOOS and the second only on GOARCH (`osExclusionGlobs`,
+ * `archExclusionGlobs`), so platforms sharing an OS or an arch can share them.
+ *
  * With `embeds` (the project embeds files), the patterns only name source extensions: the name
  * rule does not apply to embedded files (`logo_windows.png` embedded by a linux build is read
  * whatever its name), and a negation removes a file from every pattern of the project's input,
  * embedded files listed one by one included. Without, the shorter `.*` form.
  */
 export function platformExclusionGlobs(p: Platform, root = '{projectRoot}', embeds = false): string[] {
-  const key = `${p.goos}/${p.goarch}\0${root}\0${embeds}`;
+  return [...osExclusionGlobs(p.goos, root, embeds), ...archExclusionGlobs(p.goarch, root, embeds)];
+}
+
+const exclusionMemo = new Map<string, string[]>();
+
+function memo(key: string, compute: () => string[]): string[] {
   let globs = exclusionMemo.get(key);
   if (!globs) {
-    globs = computeExclusionGlobs(p, root, embeds);
+    globs = compute();
     exclusionMemo.set(key, globs);
   }
   return [...globs];
 }
 
-function computeExclusionGlobs(p: Platform, root: string, embeds: boolean): string[] {
-  const badOs = [...KNOWN_OS].filter((os) => !matchesOsArchTag(os, p.goos, p.goarch)).sort();
-  const badArch = [...KNOWN_ARCH].filter((a) => !matchesOsArchTag(a, p.goos, p.goarch)).sort();
-  const anyArch = ['', ...[...KNOWN_ARCH].sort().map((a) => `_${a}`)];
-  const ext = embeds ? `.{,*.}${list(GO_SOURCE_EXTENSIONS)}` : '.*';
-  const out: string[] = [];
-  if (badOs.length) out.push(`!${root}/**/*_${list(badOs)}{${anyArch.join(',')}}{,_test}${ext}`);
-  if (badArch.length) out.push(`!${root}/**/*_${list(badArch)}{,_test}${ext}`);
-  return out;
+const extensionGlob = (embeds: boolean): string => (embeds ? `.{,*.}${list(GO_SOURCE_EXTENSIONS)}` : '.*');
+
+/** Files named for another OS than `goos` (`x_windows.go`, `x_windows_amd64_test.go`): none or one negated glob. */
+export function osExclusionGlobs(goos: string, root = '{projectRoot}', embeds = false): string[] {
+  return memo(`os\0${goos}\0${root}\0${embeds}`, () => {
+    // Arch names never match an OS tag, so the arch passed here does not matter.
+    const badOs = [...KNOWN_OS].filter((os) => !matchesOsArchTag(os, goos, '')).sort();
+    const anyArch = ['', ...[...KNOWN_ARCH].sort().map((a) => `_${a}`)];
+    return badOs.length ? [`!${root}/**/*_${list(badOs)}{${anyArch.join(',')}}{,_test}${extensionGlob(embeds)}`] : [];
+  });
+}
+
+/** Files named for another arch than `goarch` (`x_arm64.s`, `x_linux_arm64_test.go`): none or one negated glob. */
+export function archExclusionGlobs(goarch: string, root = '{projectRoot}', embeds = false): string[] {
+  return memo(`arch\0${goarch}\0${root}\0${embeds}`, () => {
+    // OS names never match an arch tag, so the OS passed here does not matter.
+    const badArch = [...KNOWN_ARCH].filter((a) => !matchesOsArchTag(a, '', goarch)).sort();
+    return badArch.length ? [`!${root}/**/*_${list(badArch)}{,_test}${extensionGlob(embeds)}`] : [];
+  });
 }
 
 /** File inputs of a Go module for one platform (or for every platform when `p` is undefined). */

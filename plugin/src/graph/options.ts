@@ -92,6 +92,8 @@ function platformList(list: unknown, where: string): Platform[] {
 /** Reads `<projectRoot>/gocross.json`; undefined when absent. Throws GocrossConfigError when malformed. */
 export function readProjectOverride(workspaceRoot: string, root: string): { override: ProjectOverride; text: string } | undefined {
   const file = path.join(workspaceRoot, root, PROJECT_OVERRIDE_FILE);
+  // Most modules have none: a failed read costs an exception, existsSync does not.
+  if (!fs.existsSync(file)) return undefined;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -20,7 +20,7 @@ type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number
 import { archAliases } from '../platforms/env';
 import { formatPlatform, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
-import { embedInputs, envInputs, goFileInputs, platformEnvInputs, platformExclusionGlobs } from './inputs';
+import { archExclusionGlobs, embedInputs, envInputs, goFileInputs, osExclusionGlobs, platformEnvInputs } from './inputs';
 import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
 import { buildFlagTargetOptions, placeholderInputs } from './build-flags';
@@ -45,9 +45,13 @@ export const PLUGIN = '@gocross/nx';
 export const namedInputFor = (p: Platform): string => `gocross-${platformSlug(p)}`;
 /** The same without `_test.go` files: what a build reads (`gocross-build-linux-arm64`). */
 export const buildInputFor = (p: Platform): string => `gocross-build-${platformSlug(p)}`;
+/** Named input excluding the files named for another OS than `goos` (`gocross-os-linux`), shared by that OS's platforms. */
+export const osInputFor = (goos: string): string => `gocross-os-${goos}`;
+/** Named input excluding the files named for another arch than `goarch` (`gocross-arch-arm64`), shared by that arch's platforms. */
+export const archInputFor = (goarch: string): string => `gocross-arch-${goarch}`;
 /** Named input with the environment and runtime inputs every Go target of the project has. */
 export const ENV_INPUT = 'gocross-env';
-/** Named input with the policy files a validate target reads. */
+/** Named input with the policy files a validate target reads, and its build dependencies' outputs. */
 export const POLICY_INPUT = 'gocross-policy';
 
 export function variantOptions(p: Platform): Record<string, string> {
@@ -95,11 +99,24 @@ export function inferTargets(
     // The npm packages in the key travel in the named inputs every cached target has (Nx
     // expands named inputs before it looks for an externalDependencies input).
     [ENV_INPUT]: [...envInputs(opts.cgo), external],
-    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json', external],
+    // What a validate target reads besides Go files: the policy files, and the files its build
+    // dependencies wrote (the binaries it checks).
+    [POLICY_INPUT]: ['{workspaceRoot}/gocross.policy.json', '{projectRoot}/gocross.policy.json', { dependentTasksOutputFiles: '**/*', transitive: false }, external],
   };
   const embeds = allPlatforms.some((p) => facts.embedsFor(p).length > 0 || facts.embedsFor(p, true).length > 0);
   for (const p of allPlatforms) {
-    namedInputs[namedInputFor(p)] = ['gocross', ...platformExclusionGlobs(p, '{projectRoot}', embeds), ...embedInputs(facts.embedsFor(p))];
+    // The exclusions of a platform's OS and of its arch are named inputs of their own, shared by
+    // every platform with that OS or arch (the default matrix: seven globs instead of twelve).
+    const excluded: string[] = [];
+    for (const [name, globs] of [
+      [osInputFor(p.goos), osExclusionGlobs(p.goos, '{projectRoot}', embeds)],
+      [archInputFor(p.goarch), archExclusionGlobs(p.goarch, '{projectRoot}', embeds)],
+    ] as const) {
+      if (globs.length === 0) continue;
+      namedInputs[name] = globs;
+      excluded.push(name);
+    }
+    namedInputs[namedInputFor(p)] = ['gocross', ...excluded, ...embedInputs(facts.embedsFor(p))];
     namedInputs[buildInputFor(p)] = [namedInputFor(p), '!{projectRoot}/**/*_test.go'];
   }
 
@@ -147,7 +164,7 @@ export function inferTargets(
       executor: `${PLUGIN}:validate`,
       options: { buildTarget: b },
       dependsOn: [b],
-      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
+      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, POLICY_INPUT],
       outputs: [`{workspaceRoot}/reports/gocross/{projectName}/${slug}`],
       cache: true,
     };
@@ -175,7 +192,6 @@ export function inferTargets(
       executor: `${PLUGIN}:verify-reproducible`,
       options: buildOptions(hostEntry),
       dependsOn: [t('build')],
-      cache: false,
       metadata: { description: `Rebuild ${formatPlatform(hostEntry)} at another path with an empty GOCACHE and compare with the build's sha256` },
     };
   }
@@ -188,12 +204,9 @@ export function inferTargets(
     const pick = aliases.get(name);
     const withArch = opts.platforms.filter((p) => p.goarch === arch);
     if (pick && !targets[name]) {
-      targets[name] = {
-        executor: 'nx:noop',
-        dependsOn: [t(`build-${platformSlug(pick)}`)],
-        cache: false,
-        metadata: { description: `Alias of ${t(`build-${platformSlug(pick)}`)}` },
-      };
+      // No description: its one dependency says what it is, and build-all's description lists
+      // the aliases. Per-project targets are kept small, like the per-platform ones.
+      targets[name] = { executor: 'nx:noop', dependsOn: [t(`build-${platformSlug(pick)}`)] };
       if (withArch.length > 1) aliasNotes.push(`${name} → ${formatPlatform(pick)} (the linux entry among ${withArch.map(formatPlatform).join(', ')})`);
     } else if (!pick) {
       aliasNotes.push(`no ${name}: ${withArch.map(formatPlatform).join(', ')} share arch ${arch}; use ${withArch.map((p) => t(`build-${platformSlug(p)}`)).join(' or ')}`);
@@ -203,7 +216,6 @@ export function inferTargets(
   targets[t('build-all')] = {
     executor: 'nx:noop',
     dependsOn: buildTargets,
-    cache: false,
     metadata: {
       description: `Build every platform: ${opts.platforms.map(formatPlatform).join(', ')}${aliasNotes.length ? `. Aliases: ${aliasNotes.join('; ')}` : ''}`,
     },
@@ -212,7 +224,7 @@ export function inferTargets(
     executor: `${PLUGIN}:validate`,
     options: { buildTargets },
     dependsOn: buildTargets,
-    inputs: ['gocross', '^gocross', { dependentTasksOutputFiles: '**/*', transitive: false }, POLICY_INPUT],
+    inputs: ['gocross', '^gocross', POLICY_INPUT],
     outputs: ['{workspaceRoot}/reports/gocross/{projectName}/all'],
     cache: true,
     metadata: { description: `Validate the builds of every platform` },
@@ -240,7 +252,6 @@ export function inferTargets(
       executor: `${PLUGIN}:release`,
       options: { buildTargets, sign: true },
       dependsOn: [t('release')],
-      cache: false,
       metadata: { description: 'Sign the release: --key <P-256 private key PEM> or --keyEnv <VARIABLE>' },
     };
   }
@@ -248,7 +259,6 @@ export function inferTargets(
     executor: `${PLUGIN}:doctor`,
     // The project's cgo and libc (gocross.json or nx.json): a platform needs a C toolchain when its build does.
     options: { platforms: opts.platforms.map(formatPlatform), ...(opts.cgo ? { cgo: true } : {}), ...(opts.libc ? { libc: opts.libc } : {}) },
-    cache: false,
     metadata: { description: 'What can be built, linked with cgo and tested here, per platform' },
   };
 
