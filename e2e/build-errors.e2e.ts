@@ -127,3 +127,31 @@ describe('a cgo cross build whose target C library is not installed', () => {
     expect(owner.stdout.split(':')[0]).toBe('libc6-dev-armhf-cross');
   });
 });
+
+describe('a go.mod the go command rejects', () => {
+  let ws: string;
+  let root: string;
+  let project: string;
+  beforeAll(() => {
+    ws = workspaceRoot();
+    project = uniqueName('badmod');
+    root = copyModule('apps/hello', `apps/${project}`);
+    writeFile(path.join(ws, root, 'go.mod'), `module gocross.example/${root}\n\ngo 1.22\n\nfrobnicate foo\n`);
+  });
+  afterAll(() => {
+    if (!root) return;
+    // go.work must lose the module before go can read go.work again.
+    spawnSync('go', ['work', 'edit', `-dropuse=./${root}`], { cwd: ws });
+    spawnSync('rm', ['-rf', path.join(ws, root)]);
+  });
+
+  it("is a warning naming the file and line: nx still shows every project, and a build fails with go's own message", () => {
+    const shown = expectSuccess('nx show projects', nx(['show', 'projects']));
+    expect(shown.stdout.split('\n')).toEqual(expect.arrayContaining(['hello', project]));
+    expect(shown.output).toContain(`gocross: ${root}/go.mod:5: unknown directive: frobnicate (the go command rejects this go.mod: every module go.work uses fails to build until it is fixed)`);
+    // What the warning says, by go itself: under go.work, a build of another module fails too.
+    const other = nx(['run', 'hello:build-linux-amd64', '--skip-nx-cache']);
+    expect(other.code).not.toBe(0);
+    expect(other.output).toContain(`${project}/go.mod:5: unknown directive: frobnicate`);
+  });
+});

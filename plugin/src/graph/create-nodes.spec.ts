@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +10,7 @@ import { emulatorInput } from './targets';
 import { GO_ENV_RUNTIME, goFileInputs, platformExclusionGlobs } from './inputs';
 import { parsePlatform, platformSlug } from '../platforms/platform';
 import { writeTempTree } from '../test-utils/tree';
+import { haveGo, itIf } from '../test-utils/gates';
 
 type Files = Record<string, string>;
 
@@ -348,7 +350,7 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
     await expect(infer({ 'go.mod': 'module m\n', 'gocross.json': JSON.stringify({ mains: 'cmd' }) })).rejects.toThrow(/gocross\.json: "mains" must be an array/);
   });
 
-  it('each go.mod go rejects is an error of its own file; the good module still gets its node', async () => {
+  it('a go.mod go rejects is a warning naming its file and line, never an error that takes the other projects with it', async () => {
     const root = workspace({
       'bad1/go.mod': 'module example.com/bad1\n\nfrob 1\n',
       'bad1/main.go': main(),
@@ -359,17 +361,22 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
     });
     roots.push(root);
     const ctx: CreateNodesContext = { workspaceRoot: root, nxJsonConfiguration: {} };
-    const err = (await createGoNodes(['bad1/go.mod', 'bad2/go.mod', 'good/go.mod'], {}, ctx, { cache: false, host: LINUX_AMD64 }).catch((e) => e)) as Error & {
-      errors: [string, Error][];
-      partialResults: [string, { projects?: Record<string, unknown> }][];
-    };
-    expect(err.name).toBe('AggregateCreateNodesError');
-    expect(err.errors.map(([f]) => f)).toEqual(['bad1/go.mod', 'bad2/go.mod']);
-    expect(err.errors[0][1].message).toBe('bad1/go.mod:3: unknown directive: frob');
-    expect(err.errors[1][1].message).toBe('bad2/go.mod:3: require block is not closed: missing )');
-    expect(err.partialResults.map(([f]) => f)).toEqual(['good/go.mod']);
-    expect(Object.keys(err.partialResults[0][1].projects ?? {})).toEqual(['good']);
-    expect(err.message).toBe('bad1/go.mod:3: unknown directive: frob\nbad2/go.mod:3: require block is not closed: missing )');
+    const warnings: string[] = [];
+    const r = await createGoNodes(['bad1/go.mod', 'bad2/go.mod', 'good/go.mod'], {}, ctx, { cache: false, host: LINUX_AMD64, warn: (m) => warnings.push(m) });
+    expect(r.map(([f]) => f)).toEqual(['bad1/go.mod', 'bad2/go.mod', 'good/go.mod']);
+    expect(r.flatMap(([, x]) => Object.keys(x.projects ?? {}))).toEqual(['bad1', 'bad2', 'good']);
+    expect(warnings).toEqual([
+      "gocross: bad1/go.mod:3: unknown directive: frob (the go command rejects this go.mod: bad1's tasks fail until it is fixed)",
+      "gocross: bad2/go.mod:3: require block is not closed: missing ) (the go command rejects this go.mod: bad2's tasks fail until it is fixed)",
+    ]);
+  });
+
+  itIf(haveGo())('the go command itself rejects those go.mod files, as the warning says', () => {
+    const root = workspace({ 'bad1/go.mod': 'module example.com/bad1\n\nfrob 1\n', 'bad1/main.go': main() });
+    roots.push(root);
+    const r = spawnSync('go', ['build', './...'], { cwd: path.join(root, 'bad1'), encoding: 'utf8', env: { ...process.env, GOWORK: 'off', GOFLAGS: '' } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('go.mod:3: unknown directive: frob');
   });
 
   it('embedded files are inputs of the platforms whose build embeds them, test embeds of the test targets only', async () => {

@@ -88,6 +88,8 @@ export interface CreateNodesInternalOptions {
   /** Read and write the cache (default true). */
   cache?: boolean;
   host?: Platform;
+  /** Where warnings go (default console.warn: the terminal of the Nx command, or the daemon's log). */
+  warn?: (message: string) => void;
 }
 
 /** The createNodes function: every go.mod file at once (so named inputs cover every platform in use). */
@@ -104,13 +106,17 @@ export async function createGoNodes(
 
   const resolved = new Map<string, ResolvedProjectOptions>();
   const errors: [string, Error][] = [];
-  // A go.mod go rejects is an error of that file; its project gets no node.
-  modules = modules.filter((m) => {
-    if (!m.mod.problems) return true;
+  // A go.mod go rejects is a warning naming the file and line, not an error: Nx fails every
+  // command of the workspace on a createNodes error (nx show, nx graph, every task), where go
+  // fails only the builds that load that go.mod. The project keeps its node; its tasks fail with
+  // go's own message. Under go.work, go loads every used module's go.mod for any build.
+  const warn = internal.warn ?? ((message: string) => console.warn(message));
+  for (const m of modules) {
+    if (!m.mod.problems) continue;
     const file = path.posix.join(m.root, 'go.mod');
-    errors.push([file, new GoModSyntaxError(formatModFileProblems(file, m.mod.problems))]);
-    return false;
-  });
+    const who = ws.used ? 'every module go.work uses fails to build' : `${m.root}'s tasks fail`;
+    warn(`gocross: ${formatModFileProblems(file, m.mod.problems)} (the go command rejects this go.mod: ${who} until it is fixed)`);
+  }
   const allPlatforms: Platform[] = [];
   const seen = new Set<string>();
   for (const m of modules) {
@@ -181,10 +187,6 @@ export async function createGoNodes(
   return reportPerFile(results, errors, options, context);
 }
 
-/** A go.mod the go command would reject: no node for its project, the error listed under the file. */
-export class GoModSyntaxError extends Error {
-  override readonly name = 'GoModSyntaxError';
-}
 
 /**
  * The results and errors, one go.mod at a time, through devkit's createNodesFromFiles: Nx lists
