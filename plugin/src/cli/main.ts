@@ -471,7 +471,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--existing', 'compare with the artifact already in dist/ instead of building it first')
     .option('--keep', 'leave the second checkout in place')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string | undefined, flags) => setExit(await (await import('./reproducible')).verifyReproducibleCommand(dir, flags, io)));
+    .action(async (dir: string | undefined, flags) => {
+      const { verifyReproducibleCommand } = require('./reproducible') as typeof import('./reproducible');
+      setExit(await verifyReproducibleCommand(dir, flags, io));
+    });
   return program;
 }
 
@@ -496,12 +499,57 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * A writer to stdout or stderr. process.stdout and process.stderr are created on first use and
+ * load node:stream, node:net or node:tty (milliseconds of every run), so output goes to the file
+ * descriptor with write(2) instead, which also leaves nothing unflushed at exit. When that cannot
+ * finish (a non-blocking pipe that is full: EAGAIN) or fails (EPIPE), the rest and everything
+ * after it goes through the stream, which queues it or reports the error as node always has.
+ * Windows consoles keep the streams.
+ */
+export function fdWriter(fd: 1 | 2, stream: () => NodeJS.WritableStream): (s: string) => void {
+  let viaStream = process.platform === 'win32';
+  return (s) => {
+    if (viaStream) {
+      stream().write(s);
+      return;
+    }
+    let buf = Buffer.from(s, 'utf8');
+    try {
+      while (buf.length > 0) {
+        const n = fs.writeSync(fd, buf);
+        if (n <= 0) throw new Error('short write');
+        buf = buf.subarray(n);
+      }
+      return;
+    } catch {
+      viaStream = true;
+    }
+    stream().write(buf);
+  };
+}
+
+/**
+ * Whether stderr is a terminal, without loading node:tty (and node:net with it) when it plainly
+ * is not: a pipe or a file is not a character device, and neither is /dev/null one.
+ */
+export function stderrIsTerminal(): boolean {
+  if (process.platform === 'win32') return process.stderr.isTTY === true;
+  try {
+    const st = fs.fstatSync(2);
+    if (!st.isCharacterDevice() || st.rdev === fs.statSync('/dev/null').rdev) return false;
+  } catch {
+    return false;
+  }
+  return (require('node:tty') as typeof import('node:tty')).isatty(2);
+}
+
 /** Runs the CLI as the process: argv from the command line, output to stdout/stderr, the exit code set. */
 export function runCli(argv: string[] = process.argv.slice(2)): Promise<number> {
   return main(argv, {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    isTTY: process.stderr.isTTY === true,
+    stdout: fdWriter(1, () => process.stdout),
+    stderr: fdWriter(2, () => process.stderr),
+    isTTY: stderrIsTerminal(),
     cwd: process.cwd(),
     env: process.env,
   }).then((code) => {

@@ -11,7 +11,7 @@
  * Without a manifest the target comes, in order, from the caller's fixed choice (CLI flags), the
  * build target's options, the binary's Go build info, or the platform named by its path.
  */
-import * as crypto from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -44,7 +44,7 @@ export const realFs: PlanFs = {
   existsSync: (p) => nodeFs.existsSync(p),
   readFileSync: (p, e) => nodeFs.readFileSync(p, e),
   readdirSync: (p) => nodeFs.readdirSync(p),
-  sha256: (p) => crypto.createHash('sha256').update(nodeFs.readFileSync(p)).digest('hex'),
+  sha256: (p) => (require('node:crypto') as typeof Crypto).createHash('sha256').update(nodeFs.readFileSync(p)).digest('hex'),
 };
 
 /** A manifest that cannot be used: one line naming the file. */
