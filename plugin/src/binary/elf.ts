@@ -5,7 +5,7 @@
  * PT_INTERP reads a few kilobytes of a multi-megabyte binary.
  */
 import * as N from './elf-names';
-import { Decoder, MAX_ENTRIES, StringTable, cstring, fail, need } from './reader';
+import { Decoder, MAX_ENTRIES, StringTable, cstring, fail, need, parseOnce } from './reader';
 import type {
   ByteSource,
   ElfAbiTag,
@@ -473,9 +473,14 @@ class Elf implements ElfFile {
   }
 }
 
-/** Parses an ELF file's headers; other parts are read lazily by the returned object's methods. */
+const parseElf = parseOnce((src) => new Elf(src));
+
+/**
+ * Parses an ELF file's headers; other parts are read lazily by the returned object's methods.
+ * Once per source: asking again for the same source gives the same object.
+ */
 export function readElf(src: ByteSource): ElfFile {
-  return new Elf(src);
+  return parseElf(src, undefined);
 }
 
 /** Just the ELF header (for archive members and .syso classification). */

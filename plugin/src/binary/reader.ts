@@ -12,6 +12,24 @@ export function fail(format: string, offset: number, expected: string): never {
   throw new BinaryFormatError(format, offset, expected);
 }
 
+/**
+ * One parse per source: `parseOnce(fn)` is `fn` remembered per ByteSource object (and per key,
+ * e.g. a fat Mach-O slice), so the readers that build on each other (build info on the ELF,
+ * Mach-O or PE reader) and a caller that asks again get the first parse instead of a new one.
+ * A source's bytes do not change while it is open. A parse that throws is not remembered.
+ */
+export function parseOnce<T, K = undefined>(fn: (src: ByteSource, key: K) => T): (src: ByteSource, key: K) => T {
+  const memo = new WeakMap<ByteSource, Map<K, T>>();
+  return (src, key) => {
+    let m = memo.get(src);
+    if (!m) memo.set(src, (m = new Map()));
+    if (m.has(key)) return m.get(key) as T;
+    const v = fn(src, key);
+    m.set(key, v);
+    return v;
+  };
+}
+
 /** Reads exactly [offset, offset+length) or throws BinaryFormatError. */
 export function need(src: ByteSource, format: string, offset: number, length: number, what: string): Buffer {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > src.size) {
