@@ -54,6 +54,40 @@ export function openFile(path: string): FileSource {
   };
 }
 
+/**
+ * A file source whose descriptor can be let go between uses: release() closes it, and the next
+ * read opens the file again. Everything parsed from the source (the readers parse once per
+ * source) stays valid, so a caller can look at many files first and validate them afterwards
+ * without parsing any twice or holding one descriptor per file. bytesRead counts every read.
+ */
+export function openFileReleasable(path: string): FileSource & { release(): void } {
+  let file: FileSource | undefined = openFile(path);
+  const size = file.size;
+  let bytesRead = 0;
+  let closed = false;
+  return {
+    path,
+    size,
+    get bytesRead() {
+      return bytesRead;
+    },
+    read(offset: number, length: number): Buffer {
+      if (closed) throw new Error(`${path}: read after close`);
+      const b = (file ??= openFile(path)).read(offset, length);
+      bytesRead += b.length;
+      return b;
+    },
+    release() {
+      file?.close();
+      file = undefined;
+    },
+    close() {
+      closed = true;
+      this.release();
+    },
+  };
+}
+
 /** A ByteSource over a Buffer (tests, fuzzing, archive members). */
 export function bufferSource(buf: Buffer): ByteSource & { close(): void } {
   let bytesRead = 0;

@@ -119,7 +119,7 @@ function validateOne(a: ArtifactInput, req: ValidationRequest, checks: readonly 
   let src: (ByteSource & { close?: () => void }) | undefined;
   try {
     if (fs.statSync(abs).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    src = openFile(abs) as ByteSource & { close?: () => void };
+    src = req.open ? req.open(abs) : openFile(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const msg = `cannot open ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errorMessage(e)}`;

@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Binary from '../binary';
-import type { ByteSource, FileKind } from '../binary';
+import type { ByteSource, FileKind, FileSource } from '../binary';
 import type * as Checks from '../checks';
 import type { ArtifactInput, DeclaredExports, Policy } from '../checks';
 import type * as CgoExports from '../checks/rules/exports';
@@ -102,31 +102,62 @@ function collectFiles(paths: string[], cwd: string): string[] {
   return out;
 }
 
-function kindOf(abs: string): { kind: FileKind; src?: ByteSource } {
-  let src: ByteSource & { close?: () => void };
-  try {
-    src = binary().openFile(abs);
-  } catch (e) {
-    throw new CliError(`cannot open ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+type Opened = FileSource & { release(): void };
+
+/**
+ * The files of one run, each opened once: its kind and build info are read while planning, and
+ * the engine validates the same source, so nothing is parsed twice (the readers parse once per
+ * source). Descriptors are let go after each file is planned and opened again by the engine.
+ */
+class OpenFiles {
+  private readonly files = new Map<string, Opened>();
+
+  get(abs: string): Opened {
+    let src = this.files.get(abs);
+    if (!src) {
+      try {
+        src = binary().openFileReleasable(abs);
+      } catch (e) {
+        throw new CliError(`cannot open ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      this.files.set(abs, src);
+    }
+    return src;
   }
-  try {
-    return { kind: binary().detectKind(src) };
-  } finally {
-    src.close?.();
+
+  /** For the engine (which closes it): the source already read, else the file opened anew. */
+  take(abs: string): FileSource {
+    const src = this.files.get(abs);
+    this.files.delete(abs);
+    return src ?? binary().openFile(abs);
+  }
+
+  release(abs: string): void {
+    this.files.get(abs)?.release();
+  }
+
+  forget(abs: string): void {
+    this.files.get(abs)?.close();
+    this.files.delete(abs);
+  }
+
+  closeAll(): void {
+    for (const src of this.files.values()) src.close();
+    this.files.clear();
   }
 }
 
+function kindOf(src: ByteSource): FileKind {
+  return binary().detectKind(src);
+}
+
 /** Go build info of a file, or undefined for a non-Go or unreadable binary. */
-function buildInfoTarget(abs: string): TargetSpec | undefined {
-  const { openFile, readBuildInfo } = binary();
-  const src = openFile(abs) as ByteSource & { close?: () => void };
+function buildInfoTarget(src: ByteSource): TargetSpec | undefined {
   try {
-    const info = readBuildInfo(src);
+    const info = binary().readBuildInfo(src);
     return info ? targets().targetFromBuildInfo(info) : undefined;
   } catch {
     return undefined;
-  } finally {
-    src.close?.();
   }
 }
 
@@ -139,10 +170,9 @@ const UNIVERSAL_ARCHES = ['amd64', 'arm64'];
  * when the slice is of that arch, and the rest (cgo, buildmode, tags) from the first slice
  * that has build info.
  */
-function universalTarget(abs: string, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
-  const { openFile, readBuildInfo, readMachO } = binary();
+function universalTarget(src: ByteSource, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
+  const { readBuildInfo, readMachO } = binary();
   const { targetFromBuildInfo } = targets();
-  const src = openFile(abs) as ByteSource & { close?: () => void };
   const infos: TargetSpec[] = [];
   try {
     const m = readMachO(src);
@@ -157,8 +187,6 @@ function universalTarget(abs: string, named: Platform | undefined, base: (p: Pla
     });
   } catch {
     // unreadable: the engine reports it as an input finding
-  } finally {
-    src.close?.();
   }
   const goos = named?.goos ?? infos[0]?.platform.goos ?? 'darwin';
   const universal: Platform[] = named
@@ -213,6 +241,15 @@ function checkedPlatform(text: string, goVersion?: string): Platform {
 }
 
 async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Promise<number> {
+  const open = new OpenFiles();
+  try {
+    return await planAndValidate(paths, flags, io, open);
+  } finally {
+    open.closeAll();
+  }
+}
+
+async function planAndValidate(paths: string[], flags: ValidateFlags, io: CliIo, open: OpenFiles): Promise<number> {
   const formats = parseFormats(flags.format);
   if (paths.length === 0 && !flags.goreleaser) throw new CliError('validate: name at least one file or directory, or --goreleaser dist/artifacts.json');
   // An empty argument (an unset shell variable) would otherwise resolve to the current directory.
@@ -255,7 +292,9 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     for (const b of listed) {
       const abs = path.resolve(projectDir, b.path);
       if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
-      const fromInfo = b.universal ? universalTarget(abs, undefined, base) : buildInfoTarget(abs);
+      const src = open.get(abs);
+      const fromInfo = b.universal ? universalTarget(src, undefined, base) : buildInfoTarget(src);
+      open.release(abs);
       const target = { ...(fromInfo ?? base(b.platform)), platform: b.universal && fromInfo ? fromInfo.platform : b.platform };
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
       if (flags.libc) target.libc = flags.libc;
@@ -267,8 +306,10 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   const files = collectFiles(paths, io.cwd);
   files.forEach((abs, i) => {
     if (progress && files.length > 1) io.stderr(`\r[${i + 1}/${files.length}] ${path.relative(io.cwd, abs)}`.slice(0, 120).padEnd(60) + '\x1b[K');
-    const { kind } = kindOf(abs);
+    const src = open.get(abs);
+    const kind = kindOf(src);
     if (kind === 'unknown' || kind === 'goobj') {
+      open.forget(abs);
       skipped++;
       return;
     }
@@ -277,13 +318,13 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     let planned: PlannedArtifact | undefined;
     if (kind === 'macho-fat') {
       // Each slice of a universal file is judged against its own arch (binary-arch, buildinfo).
-      const target = universalTarget(abs, fixed ?? fromPath, base);
+      const target = universalTarget(src, fixed ?? fromPath, base);
       if (flags.buildmode) target.buildmode = flags.buildmode;
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
       planned = { path: abs, target, expectedPlatform: fromPath, displayPath: display };
     } else {
       const fromInfo = (): TargetSpec | undefined => {
-        const t = buildInfoTarget(abs);
+        const t = buildInfoTarget(src);
         if (t && flags.libc) t.libc = flags.libc;
         if (t && flags.buildmode) t.buildmode = flags.buildmode;
         if (t && flags.cgo !== undefined) t.cgo = flags.cgo;
@@ -304,6 +345,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
         throw e;
       }
     }
+    open.release(abs);
     if (!planned) {
       unknownTarget.push(display);
       return;
@@ -331,7 +373,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   }
 
   const { engineInputs, withPlannedFindings } = plan();
-  const result = withPlannedFindings(await checks().validateArtifacts({ workspaceRoot: io.cwd, artifacts: engineInputs(artifacts), policy }), artifacts);
+  const result = withPlannedFindings(await checks().validateArtifacts({ workspaceRoot: io.cwd, artifacts: engineInputs(artifacts), policy, open: (abs) => open.take(abs) }), artifacts);
   const { formatReport, formatText, writeReports } = report();
   if (flags.out) {
     try {
