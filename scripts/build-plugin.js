@@ -87,6 +87,20 @@ async function bundleCli() {
       });
     },
   };
+  // `import * as fs from 'node:fs'` compiles, in a CommonJS bundle, to a copy of every export of
+  // the built-in module (a property getter each) made when the importing module first runs: a
+  // thousand property definitions across the modules every command loads. Built-ins are CommonJS
+  // already; the bundle takes them as they are.
+  const builtinNamespace = /^import \* as (\w+) from '(node:[\w/]+)';$/gm;
+  const plainBuiltins = {
+    name: 'plain-builtin-namespaces',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]plugin[\\/]src[\\/].*\.ts$/ }, (args) => {
+        const text = fs.readFileSync(args.path, 'utf8');
+        return { contents: text.replace(builtinNamespace, "const $1 = require('$2');"), loader: 'ts' };
+      });
+    },
+  };
   const common = {
     bundle: true,
     platform: 'node',
@@ -122,7 +136,7 @@ async function bundleCli() {
     entryPoints: [path.join(src, 'cli', 'main.ts')],
     outfile: bundle,
     external: optionalPeers,
-    plugins: [lazyCommanderChildProcess, separateCommands],
+    plugins: [lazyCommanderChildProcess, plainBuiltins, separateCommands],
   });
   for (const [rel, file] of Object.entries(ownBundles)) {
     await esbuild.build({
@@ -130,7 +144,7 @@ async function bundleCli() {
       entryPoints: [path.join(src, 'cli', `${rel.slice(2)}.ts`)],
       outfile: path.join(tmp, 'cli', file),
       external: optionalPeers,
-      plugins: [lazyCommanderChildProcess],
+      plugins: [lazyCommanderChildProcess, plainBuiltins],
     });
   }
   const sha256 = require('node:crypto').createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');

@@ -37,18 +37,26 @@ import { sortByName } from './collate';
  * report/common (version, formats) only, and `gocross validate` never loads the platform table,
  * the inspector or the report writers of formats it was not asked for.
  */
-const binary = (): typeof Binary => require('../binary');
-const checks = (): typeof Checks => require('../checks');
-const cgoExports = (): typeof CgoExports => require('../checks/rules/exports');
-const platformSyntax = (): typeof PlatformSyntax => require('../platforms/platform');
-const platformEnv = (): typeof PlatformEnv => require('../platforms/env');
-const platformTable = (): typeof PlatformTable => require('../platforms/table');
-const report = (): typeof Report => require('../report');
-const explain = (): typeof Explain => require('../executors/shared/explain');
-const inspect = (): typeof Inspect => require('./inspect');
-const platformRows = (): typeof PlatformRows => require('./platforms');
-const targets = (): typeof Targets => require('./targets');
-const plan = (): typeof Plan => require('../validate/plan');
+/**
+ * A module loaded on first use and kept: bundled, each `require` of an ES module builds a new
+ * CommonJS view of its exports (every export copied), which per file of a large directory adds up.
+ */
+function onUse<T>(load: () => T): () => T {
+  let m: T | undefined;
+  return () => (m ??= load());
+}
+const binary = onUse((): typeof Binary => require('../binary'));
+const checks = onUse((): typeof Checks => require('../checks'));
+const cgoExports = onUse((): typeof CgoExports => require('../checks/rules/exports'));
+const platformSyntax = onUse((): typeof PlatformSyntax => require('../platforms/platform'));
+const platformEnv = onUse((): typeof PlatformEnv => require('../platforms/env'));
+const platformTable = onUse((): typeof PlatformTable => require('../platforms/table'));
+const report = onUse((): typeof Report => require('../report'));
+const explain = onUse((): typeof Explain => require('../executors/shared/explain'));
+const inspect = onUse((): typeof Inspect => require('./inspect'));
+const platformRows = onUse((): typeof PlatformRows => require('./platforms'));
+const targets = onUse((): typeof Targets => require('./targets'));
+const plan = onUse((): typeof Plan => require('../validate/plan'));
 
 export interface CliIo {
   stdout: (s: string) => void;
