@@ -14,12 +14,14 @@ function clampRange(size: number, offset: number, length: number): [number, numb
   return [offset, Math.min(length, size - offset, MAX_READ)];
 }
 
-/** Opens a file for random-access reading. The caller must close() it. */
+/** Opens a file for random-access reading (a directory throws, with code EISDIR). The caller must close() it. */
 export function openFile(path: string): FileSource {
   const fd = fs.openSync(path, 'r');
   let size: number;
   try {
-    size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: is a directory, open '${path}'`), { code: 'EISDIR' });
+    size = st.size;
   } catch (e) {
     fs.closeSync(fd);
     throw e;

@@ -57,8 +57,8 @@ export interface ValidationRequest {
   checks?: readonly Check[];
   /**
    * Opens an artifact's file (default: openFile from ../binary). The CLI hands over the source it
-   * already read the file's kind and build info from, so nothing is parsed twice. The engine
-   * closes what this returns.
+   * already read the file's kind and build info from, so nothing is parsed twice. Like
+   * openFile, it throws for a directory (code EISDIR); the engine closes what it returns.
    */
   open?: (absPath: string) => ByteSource & { close?: () => void };
 }

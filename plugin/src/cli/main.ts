@@ -133,6 +133,14 @@ class OpenFiles {
     return src;
   }
 
+  tryGet(abs: string): Opened | undefined {
+    try {
+      return this.get(abs);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** For the engine (which closes it): the source already read, else the file opened anew. */
   take(abs: string): FileSource {
     const src = this.files.get(abs);
@@ -178,11 +186,12 @@ const UNIVERSAL_ARCHES = ['amd64', 'arm64'];
  * when the slice is of that arch, and the rest (cgo, buildmode, tags) from the first slice
  * that has build info.
  */
-function universalTarget(src: ByteSource, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
+function universalTarget(src: ByteSource | undefined, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
   const { readBuildInfo, readMachO } = binary();
   const { targetFromBuildInfo } = targets();
   const infos: TargetSpec[] = [];
   try {
+    if (!src) throw new Error('not opened');
     const m = readMachO(src);
     m.images.forEach((_, i) => {
       try {
@@ -300,8 +309,9 @@ async function planAndValidate(paths: string[], flags: ValidateFlags, io: CliIo,
     for (const b of listed) {
       const abs = path.resolve(projectDir, b.path);
       if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
-      const src = open.get(abs);
-      const fromInfo = b.universal ? universalTarget(src, undefined, base) : buildInfoTarget(src);
+      // one that cannot be opened (a directory) is the engine's input finding, as for the executor
+      const src = open.tryGet(abs);
+      const fromInfo = b.universal ? universalTarget(src, undefined, base) : src && buildInfoTarget(src);
       open.release(abs);
       const target = { ...(fromInfo ?? base(b.platform)), platform: b.universal && fromInfo ? fromInfo.platform : b.platform };
       if (flags.cgo !== undefined) target.cgo = flags.cgo;
