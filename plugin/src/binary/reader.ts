@@ -19,10 +19,12 @@ export function fail(format: string, offset: number, expected: string): never {
  * A source's bytes do not change while it is open. A parse that throws is not remembered.
  */
 export function parseOnce<T, K = undefined>(fn: (src: ByteSource, key: K) => T): (src: ByteSource, key: K) => T {
-  const memo = new WeakMap<ByteSource, Map<K, T>>();
+  // Kept on the source itself (a symbol-keyed property): a WeakMap per reader would cost a hash
+  // lookup per call and ephemeron work in every garbage collection.
+  const slot = Symbol('parsed');
   return (src, key) => {
-    let m = memo.get(src);
-    if (!m) memo.set(src, (m = new Map()));
+    const holder = src as ByteSource & { [slot]?: Map<K, T> };
+    const m = (holder[slot] ??= new Map<K, T>());
     if (m.has(key)) return m.get(key) as T;
     const v = fn(src, key);
     m.set(key, v);
@@ -72,8 +74,10 @@ export class Decoder {
   /** 64-bit unsigned as a number (values above 2^53 lose precision; sizes that large are rejected elsewhere). */
   u64(off: number): number {
     this.check(off, 8);
-    const v = this.bigEndian ? this.buf.readBigUInt64BE(off) : this.buf.readBigUInt64LE(off);
-    return Number(v);
+    // Two 32-bit halves instead of a BigInt per field: hi·2³² is exact, and the one addition
+    // rounds to nearest like Number(bigint) does, so the result is the same.
+    const b = this.buf;
+    return this.bigEndian ? b.readUInt32BE(off) * 0x100000000 + b.readUInt32BE(off + 4) : b.readUInt32LE(off + 4) * 0x100000000 + b.readUInt32LE(off);
   }
   /** Word of the given size (4 or 8). */
   word(off: number, size: number): number {
@@ -138,17 +142,23 @@ export class StringTable {
       if (off === 0) return '';
       fail(this.format, this.base, `string offset ${off} within string table (${this.buf.length} bytes)`);
     }
-    const lim = Math.min(this.buf.length, off + MAX_CSTRING);
-    const window = this.buf.subarray(off, lim);
+    const buf = this.buf;
+    const lim = Math.min(buf.length, off + MAX_CSTRING);
     let end: number;
     if (this.terminator === 'ar') {
+      const window = buf.subarray(off, lim);
       end = window.indexOf('/\n', 0, 'latin1');
       if (end < 0) end = window.indexOf(0x0a);
-    } else end = window.indexOf(0);
-    if (end < 0) end = window.length;
+      if (end < 0) end = window.length;
+    } else {
+      // names are short: a scan in place beats a Buffer view per name
+      let i = off;
+      while (i < lim && buf[i] !== 0) i++;
+      end = i - off;
+    }
     this.budget -= end;
     if (this.budget < 0) fail(this.format, this.base + off, 'string references no larger in total than a few times the string table');
-    const s = window.toString(this.encoding, 0, end);
+    const s = buf.toString(this.encoding, off, off + end);
     this.memo.set(off, s);
     return s;
   }
