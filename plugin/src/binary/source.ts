@@ -14,6 +14,14 @@ function clampRange(size: number, offset: number, length: number): [number, numb
   return [offset, Math.min(length, size - offset, MAX_READ)];
 }
 
+/**
+ * Reads smaller than this are served from a read-ahead window of this size starting at the first
+ * byte asked for: the readers' small reads come in runs of neighbours (the ELF header, then the
+ * program and section headers after it; the build info header, then its strings), one read(2)
+ * each otherwise. bytesRead still counts what is handed out.
+ */
+const WINDOW = 4096;
+
 /** Opens a file for random-access reading (a directory throws, with code EISDIR). The caller must close() it. */
 export function openFile(path: string): FileSource {
   const fd = fs.openSync(path, 'r');
@@ -28,6 +36,18 @@ export function openFile(path: string): FileSource {
   }
   let bytesRead = 0;
   let closed = false;
+  let win: Buffer | undefined;
+  let winOff = 0;
+  const readAt = (off: number, len: number): Buffer => {
+    const buf = Buffer.allocUnsafe(len);
+    let done = 0;
+    while (done < len) {
+      const n = fs.readSync(fd, buf, done, len - done, off + done);
+      if (n <= 0) break;
+      done += n;
+    }
+    return done === len ? buf : buf.subarray(0, done);
+  };
   return {
     path,
     size,
@@ -37,15 +57,15 @@ export function openFile(path: string): FileSource {
     read(offset: number, length: number): Buffer {
       if (closed) throw new Error(`${path}: read after close`);
       const [off, len] = clampRange(size, offset, length);
-      const buf = Buffer.allocUnsafe(len);
-      let done = 0;
-      while (done < len) {
-        const n = fs.readSync(fd, buf, done, len - done, off + done);
-        if (n <= 0) break;
-        done += n;
-      }
-      bytesRead += done;
-      return done === len ? buf : buf.subarray(0, done);
+      let b: Buffer;
+      if (win && off >= winOff && off + len <= winOff + win.length) b = win.subarray(off - winOff, off - winOff + len);
+      else if (len > 0 && len < WINDOW) {
+        win = readAt(off, Math.min(WINDOW, size - off));
+        winOff = off;
+        b = win.subarray(0, Math.min(len, win.length));
+      } else b = readAt(off, len);
+      bytesRead += b.length;
+      return b;
     },
     close() {
       if (!closed) {
