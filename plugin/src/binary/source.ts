@@ -20,7 +20,7 @@ function clampRange(size: number, offset: number, length: number): [number, numb
  * program and section headers after it; the build info header, then its strings), one read(2)
  * each otherwise. bytesRead still counts what is handed out.
  */
-const WINDOW = 4096;
+const WINDOW = 4032;
 
 /** Opens a file for random-access reading (a directory throws, with code EISDIR). The caller must close() it. */
 export function openFile(path: string): FileSource {
