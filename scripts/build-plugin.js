@@ -4,7 +4,8 @@
  * Builds plugin/dist: compiles TypeScript with tsc, then copies the non-TypeScript assets
  * (schema.json of executors and generators, generator `files/` templates, docs pages) next to
  * the compiled code, then bundles the `gocross` command line into one file
- * (dist/cli/gocross.bundle.js) started by dist/cli/gocross.js, the package's `bin`. Writes into a temporary directory and renames it into place, so an
+ * (dist/cli/gocross.bundle.js; `verify` and `verify-reproducible` in bundles of their own, loaded
+ * when they run) started by dist/cli/gocross.js, the package's `bin`. Writes into a temporary directory and renames it into place, so an
  * interrupted build never leaves a half-written dist/.
  */
 const { spawnSync } = require('node:child_process');
