@@ -85,6 +85,16 @@ interface ValidateFlags {
 /** Files below the given paths, directories walked (no symlinked directories followed). */
 function collectFiles(paths: string[], cwd: string): string[] {
   const out: string[] = [];
+  const list = (dir: string) => {
+    // localeCompare order (./collate), without loading ICU for the names builds produce
+    const entries = sortByName(fs.readdirSync(dir, { withFileTypes: true }), (e) => e.name);
+    for (const e of entries) {
+      if (e.isSymbolicLink()) continue;
+      // the entry's type is known from the directory: no stat per entry
+      if (e.isFile()) out.push(path.join(dir, e.name));
+      else if (e.isDirectory()) list(path.join(dir, e.name));
+    }
+  };
   const walk = (abs: string) => {
     let st: fs.Stats;
     try {
@@ -95,16 +105,8 @@ function collectFiles(paths: string[], cwd: string): string[] {
       if (code === 'ENOENT') throw new CliError(`nothing to validate: ${name} does not exist`);
       throw new CliError(`cannot read ${name}: ${code ?? (e as Error).message}`);
     }
-    if (st.isDirectory()) {
-      // localeCompare order (./collate), without loading ICU for the names builds produce
-      const entries = sortByName(fs.readdirSync(abs, { withFileTypes: true }), (e) => e.name);
-      for (const e of entries) {
-        if (e.isSymbolicLink()) continue;
-        if (e.isDirectory() || e.isFile()) walk(path.join(abs, e.name));
-      }
-    } else if (st.isFile()) {
-      out.push(abs);
-    }
+    if (st.isDirectory()) list(abs);
+    else if (st.isFile()) out.push(abs);
   };
   for (const p of paths) walk(path.resolve(cwd, p));
   return out;
