@@ -86,8 +86,11 @@ export class Decoder {
     this.check(off, 8);
     // Two 32-bit halves instead of a BigInt per field: hi·2³² is exact, and the one addition
     // rounds to nearest like Number(bigint) does, so the result is the same.
-    const v = this.view;
-    return this.le ? v.getUint32(off + 4, true) * 0x100000000 + v.getUint32(off, true) : v.getUint32(off, false) * 0x100000000 + v.getUint32(off + 4, false);
+    // (One call site per half whatever the byte order, so a big-endian file after little-endian
+    // ones does not undo V8's optimization of this method.)
+    const le = this.le;
+    const hi = le ? 4 : 0;
+    return this.view.getUint32(off + hi, le) * 0x100000000 + this.view.getUint32(off + 4 - hi, le);
   }
   /** Word of the given size (4 or 8). */
   word(off: number, size: number): number {
