@@ -88,11 +88,13 @@ function collectFiles(paths: string[], cwd: string): string[] {
   const list = (dir: string) => {
     // localeCompare order (./collate), without loading ICU for the names builds produce
     const entries = sortByName(fs.readdirSync(dir, { withFileTypes: true }), (e) => e.name);
+    // dir is absolute and normalized, an entry's name one component: no path.join per entry
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const e of entries) {
       if (e.isSymbolicLink()) continue;
       // the entry's type is known from the directory: no stat per entry
-      if (e.isFile()) out.push(path.join(dir, e.name));
-      else if (e.isDirectory()) list(path.join(dir, e.name));
+      if (e.isFile()) out.push(prefix + e.name);
+      else if (e.isDirectory()) list(prefix + e.name);
     }
   };
   const walk = (abs: string) => {
