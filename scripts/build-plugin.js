@@ -4,7 +4,8 @@
  * Builds plugin/dist: compiles TypeScript with tsc, then copies the non-TypeScript assets
  * (schema.json of executors and generators, generator `files/` templates, docs pages) next to
  * the compiled code, then bundles the `gocross` command line into one file
- * (dist/cli/gocross.bundle.js) started by dist/cli/gocross.js, the package's `bin`. Writes into a temporary directory and renames it into place, so an
+ * (dist/cli/gocross.bundle.js; `verify` and `verify-reproducible` in bundles of their own, loaded
+ * when they run) started by dist/cli/gocross.js, the package's `bin`. Writes into a temporary directory and renames it into place, so an
  * interrupted build never leaves a half-written dist/.
  */
 const { spawnSync } = require('node:child_process');
@@ -87,6 +88,20 @@ async function bundleCli() {
       });
     },
   };
+  // `import * as fs from 'node:fs'` compiles, in a CommonJS bundle, to a copy of every export of
+  // the built-in module (a property getter each) made when the importing module first runs: a
+  // thousand property definitions across the modules every command loads. Built-ins are CommonJS
+  // already; the bundle takes them as they are.
+  const builtinNamespace = /^import \* as (\w+) from '(node:[\w/]+)';$/gm;
+  const plainBuiltins = {
+    name: 'plain-builtin-namespaces',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]plugin[\\/]src[\\/].*\.ts$/ }, (args) => {
+        const text = fs.readFileSync(args.path, 'utf8');
+        return { contents: text.replace(builtinNamespace, "const $1 = require('$2');"), loader: 'ts' };
+      });
+    },
+  };
   const common = {
     bundle: true,
     platform: 'node',
@@ -103,13 +118,36 @@ async function bundleCli() {
   // xmlbuilder2 and libxmljs2 are optional peers of @cyclonedx/cyclonedx-library for XML, which
   // gocross never writes or reads; the library loads them inside a try, so they stay runtime requires.
   const optionalPeers = ['xmlbuilder2', 'libxmljs2'];
+  // `gocross verify` (signatures, SBOM and provenance: CycloneDX, ajv, zip and tar readers) and
+  // `gocross verify-reproducible` (the build executor's code) are bundles of their own, loaded
+  // when those commands run: in the main bundle they would be two thirds of what every other
+  // command reads from disk and from V8's code cache at start-up. They carry their own copy of
+  // the readers and checks they use; nothing crosses between the bundles but plain data.
+  const ownBundles = { './verify': 'gocross-verify.bundle.js', './reproducible': 'gocross-reproducible.bundle.js' };
+  const separateCommands = {
+    name: 'separate-command-bundles',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/(verify|reproducible)$/ }, (args) =>
+        path.resolve(args.resolveDir) === path.join(src, 'cli') ? { path: `./${ownBundles[args.path]}`, external: true } : undefined,
+      );
+    },
+  };
   await esbuild.build({
     ...common,
     entryPoints: [path.join(src, 'cli', 'main.ts')],
     outfile: bundle,
     external: optionalPeers,
-    plugins: [lazyCommanderChildProcess],
+    plugins: [lazyCommanderChildProcess, plainBuiltins, separateCommands],
   });
+  for (const [rel, file] of Object.entries(ownBundles)) {
+    await esbuild.build({
+      ...common,
+      entryPoints: [path.join(src, 'cli', `${rel.slice(2)}.ts`)],
+      outfile: path.join(tmp, 'cli', file),
+      external: optionalPeers,
+      plugins: [lazyCommanderChildProcess, plainBuiltins],
+    });
+  }
   const sha256 = require('node:crypto').createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
   await esbuild.build({
     ...common,

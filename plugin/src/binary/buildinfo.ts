@@ -14,6 +14,7 @@ import { PF_W, PF_X, PT_LOAD } from './elf-names';
 import { readMachO } from './macho';
 import { readPe } from './pe';
 import { IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_EXECUTE, IMAGE_SCN_MEM_WRITE } from './pe-names';
+import { parseOnce } from './reader';
 import { BinaryFormatError, type ByteSource, type GoBuildInfo, type GoBuildSetting, type BuildInfoModule } from './types';
 
 const F = 'buildinfo';
@@ -138,6 +139,12 @@ function stripSentinels(mod: string): string {
  * separate Go build with its own build info).
  */
 export function readBuildInfo(src: ByteSource, image = 0): GoBuildInfo | undefined {
+  return parseBuildInfo(src, image);
+}
+
+const parseBuildInfo = parseOnce((src: ByteSource, image: number) => buildInfoOf(src, image));
+
+function buildInfoOf(src: ByteSource, image: number): GoBuildInfo | undefined {
   const kind = detectKind(src);
   let layout: Layout;
   if (kind === 'elf') layout = elfLayout(src);

@@ -5,6 +5,7 @@
 import { EM, ET, nameOf } from './elf-names';
 import { CPU_NAMES, cpuName } from './macho-names';
 import { PE_MACHINES, peMachineName } from './pe-names';
+import { parseOnce } from './reader';
 import type { ByteSource, FileKind, ObjectInfo } from './types';
 
 const GO_OBJECT = 'go object ';
@@ -38,9 +39,11 @@ export function kindOfBytes(b: Buffer): FileKind {
   return 'unknown';
 }
 
-/** Which container format a source is, judged from its first bytes. */
+const kindOf = parseOnce((src) => kindOfBytes(src.read(0, 64)));
+
+/** Which container format a source is, judged from its first bytes (read once per source). */
 export function detectKind(src: ByteSource): FileKind {
-  return kindOfBytes(src.read(0, 64));
+  return kindOf(src, undefined);
 }
 
 /** Parses a Go object header line: `go object <goos> <goarch> <version> [X:…]`. */

@@ -5,7 +5,7 @@
  * PT_INTERP reads a few kilobytes of a multi-megabyte binary.
  */
 import * as N from './elf-names';
-import { Decoder, MAX_ENTRIES, StringTable, cstring, fail, need } from './reader';
+import { Decoder, MAX_ENTRIES, StringTable, cstring, fail, need, parseOnce } from './reader';
 import type {
   ByteSource,
   ElfAbiTag,
@@ -119,6 +119,7 @@ class Elf implements ElfFile {
     const buf = need(this.src, F, h.shoff, shnum * h.shentsize, 'section header table');
     const d = this.dec(buf, h.shoff);
     const out: ElfSection[] = [];
+    const nameOffs: number[] = [];
     for (let i = 0; i < shnum; i++) {
       const o = i * h.shentsize;
       const s: ElfSection = this.is64
@@ -133,19 +134,18 @@ class Elf implements ElfFile {
             addralign: d.u32(o + 32), entsize: d.u32(o + 36),
           };
       s.typeName = N.nameOf(N.SHT, s.type, 'SHT');
-      (s as ElfSection & { nameOff: number }).nameOff = d.u32(o);
+      nameOffs.push(d.u32(o));
       out.push(s);
     }
     if (shstrndx !== 0 && shstrndx < out.length) {
       const strtab = new StringTable(this.sectionData(out[shstrndx]), F, out[shstrndx].offset, 'nul', 'latin1');
-      for (const s of out) {
-        const off = (s as ElfSection & { nameOff: number }).nameOff;
+      out.forEach((s, i) => {
+        const off = nameOffs[i];
         s.name = off < strtab.buf.length ? strtab.get(off) : '';
-      }
+      });
     } else if (shstrndx >= out.length && shstrndx !== 0) {
       fail(F, this.is64 ? 62 : 50, `e_shstrndx (${shstrndx}) < number of sections (${out.length})`);
     }
-    for (const s of out) delete (s as Partial<{ nameOff: number }>).nameOff;
     return out;
   }
 
@@ -473,9 +473,14 @@ class Elf implements ElfFile {
   }
 }
 
-/** Parses an ELF file's headers; other parts are read lazily by the returned object's methods. */
+const parseElf = parseOnce((src) => new Elf(src));
+
+/**
+ * Parses an ELF file's headers; other parts are read lazily by the returned object's methods.
+ * Once per source: asking again for the same source gives the same object.
+ */
 export function readElf(src: ByteSource): ElfFile {
-  return new Elf(src);
+  return parseElf(src, undefined);
 }
 
 /** Just the ELF header (for archive members and .syso classification). */

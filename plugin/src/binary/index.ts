@@ -3,7 +3,7 @@
  * They report what the bytes say, with the format's own names, and never judge it.
  */
 export * from './types';
-export { openFile, bufferSource, sliceSource } from './source';
+export { openFile, openFileReleasable, bufferSource, sliceSource } from './source';
 export { detectKind, classifyObject, parseGoObjectHeader } from './detect';
 export { readElf, readElfHeader } from './elf';
 export { readAr, arMemberSource } from './ar';

@@ -3,7 +3,7 @@
  * 64-bit fat_arch tables, always big-endian) with one image per slice.
  */
 import * as M from './macho-names';
-import { Decoder, cstring, fail, need } from './reader';
+import { Decoder, MAX_CSTRING, fail, need, parseOnce } from './reader';
 import type { ByteSource, MachOFile, MachOImage, MachOLoadCommand, MachOSection, MachOSegment } from './types';
 
 const F = 'macho';
@@ -16,8 +16,20 @@ function ver(v: number): string {
   return `${v >>> 16}.${(v >> 8) & 0xff}.${v & 0xff}`;
 }
 
+/** A 16-byte, NUL-padded segment or section name (decoded in place: no Buffer view per name). */
 function name16(b: Buffer, off: number): string {
-  return cstring(b.subarray(off, off + 16), 0);
+  const lim = Math.min(off + 16, b.length);
+  let end = off;
+  while (end < lim && b[end] !== 0) end++;
+  return b.toString('latin1', off, end);
+}
+
+/** NUL-terminated string in b[start, end) (to end, or MAX_CSTRING bytes, without a NUL). */
+function cstringIn(b: Buffer, start: number, end: number): string {
+  const lim = Math.min(end, b.length, start + MAX_CSTRING);
+  let i = start;
+  while (i < lim && b[i] !== 0) i++;
+  return b.toString('latin1', start, i);
 }
 
 function readImage(src: ByteSource, base: number, size: number): MachOImage {
@@ -56,7 +68,7 @@ function readImage(src: ByteSource, base: number, size: number): MachOImage {
   const lcStr = (o: number, cmdsize: number): string => {
     const at = d.u32(o + 8);
     if (at >= cmdsize) fail(F, cmdsOff + o, 'lc_str offset inside its command');
-    return cstring(cmds.subarray(o + at, o + cmdsize), 0);
+    return cstringIn(cmds, o + at, o + cmdsize);
   };
   let o = 0;
   for (let i = 0; i < ncmds; i++) {
@@ -102,8 +114,17 @@ function readImage(src: ByteSource, base: number, size: number): MachOImage {
   return img;
 }
 
-/** Reads a thin or universal Mach-O file's headers, load commands, segments and sections. */
+const parseMachO = parseOnce((src) => parseMachOFile(src));
+
+/**
+ * Reads a thin or universal Mach-O file's headers, load commands, segments and sections. Once per
+ * source: asking again for the same source gives the same object.
+ */
 export function readMachO(src: ByteSource): MachOFile {
+  return parseMachO(src, undefined);
+}
+
+function parseMachOFile(src: ByteSource): MachOFile {
   const head = need(src, F, 0, 8, 'Mach-O header');
   const magic = head.readUInt32BE(0);
   if (magic === 0xcafebabe || magic === 0xcafebabf) {

@@ -3,7 +3,7 @@
  * PE32+ → section table) and bare COFF objects (.syso, archive members), which start directly
  * with the COFF file header.
  */
-import { MAX_ENTRIES, cstring, fail, need } from './reader';
+import { MAX_ENTRIES, cstring, fail, need, parseOnce } from './reader';
 import { peMachineName } from './pe-names';
 import type { ByteSource, PeFile, PeSection } from './types';
 
@@ -118,6 +118,8 @@ class Pe implements PeFile {
 }
 
 /** Reads a PE image's or COFF object's headers and section table. */
+const parsePe = parseOnce((src) => new Pe(src));
+
 export function readPe(src: ByteSource): PeFile & { rvaToOffset(rva: number): number | undefined } {
-  return new Pe(src);
+  return parsePe(src, undefined);
 }

@@ -12,6 +12,26 @@ export function fail(format: string, offset: number, expected: string): never {
   throw new BinaryFormatError(format, offset, expected);
 }
 
+/**
+ * One parse per source: `parseOnce(fn)` is `fn` remembered per ByteSource object (and per key,
+ * e.g. a fat Mach-O slice), so the readers that build on each other (build info on the ELF,
+ * Mach-O or PE reader) and a caller that asks again get the first parse instead of a new one.
+ * A source's bytes do not change while it is open. A parse that throws is not remembered.
+ */
+export function parseOnce<T, K = undefined>(fn: (src: ByteSource, key: K) => T): (src: ByteSource, key: K) => T {
+  // Kept on the source itself (a symbol-keyed property): a WeakMap per reader would cost a hash
+  // lookup per call and ephemeron work in every garbage collection.
+  const slot = Symbol('parsed');
+  return (src, key) => {
+    const holder = src as ByteSource & { [slot]?: Map<K, T> };
+    const m = (holder[slot] ??= new Map<K, T>());
+    if (m.has(key)) return m.get(key) as T;
+    const v = fn(src, key);
+    m.set(key, v);
+    return v;
+  };
+}
+
 /** Reads exactly [offset, offset+length) or throws BinaryFormatError. */
 export function need(src: ByteSource, format: string, offset: number, length: number, what: string): Buffer {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > src.size) {
@@ -22,15 +42,25 @@ export function need(src: ByteSource, format: string, offset: number, length: nu
   return b;
 }
 
-/** Endian- and width-aware field decoder over one buffer; out-of-range reads raise BinaryFormatError. */
+/**
+ * Endian- and width-aware field decoder over one buffer; out-of-range reads raise BinaryFormatError.
+ * Fields are read through a DataView: its getters are V8 built-ins, so a reader that decodes
+ * thousands of fields does not first have Buffer's JavaScript read methods compiled and optimized.
+ */
 export class Decoder {
+  private readonly view: DataView;
+  private readonly le: boolean;
+
   constructor(
     readonly buf: Buffer,
     readonly bigEndian: boolean,
     readonly format: string,
     /** File offset of buf[0], for error messages. */
     readonly base = 0,
-  ) {}
+  ) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.le = !bigEndian;
+  }
 
   private check(off: number, n: number): void {
     if (off < 0 || off + n > this.buf.length) fail(this.format, this.base + off, `${n}-byte field within structure`);
@@ -41,21 +71,26 @@ export class Decoder {
   }
   u16(off: number): number {
     this.check(off, 2);
-    return this.bigEndian ? this.buf.readUInt16BE(off) : this.buf.readUInt16LE(off);
+    return this.view.getUint16(off, this.le);
   }
   u32(off: number): number {
     this.check(off, 4);
-    return this.bigEndian ? this.buf.readUInt32BE(off) : this.buf.readUInt32LE(off);
+    return this.view.getUint32(off, this.le);
   }
   i32(off: number): number {
     this.check(off, 4);
-    return this.bigEndian ? this.buf.readInt32BE(off) : this.buf.readInt32LE(off);
+    return this.view.getInt32(off, this.le);
   }
   /** 64-bit unsigned as a number (values above 2^53 lose precision; sizes that large are rejected elsewhere). */
   u64(off: number): number {
     this.check(off, 8);
-    const v = this.bigEndian ? this.buf.readBigUInt64BE(off) : this.buf.readBigUInt64LE(off);
-    return Number(v);
+    // Two 32-bit halves instead of a BigInt per field: hi·2³² is exact, and the one addition
+    // rounds to nearest like Number(bigint) does, so the result is the same.
+    // (One call site per half whatever the byte order, so a big-endian file after little-endian
+    // ones does not undo V8's optimization of this method.)
+    const le = this.le;
+    const hi = le ? 4 : 0;
+    return this.view.getUint32(off + hi, le) * 0x100000000 + this.view.getUint32(off + 4 - hi, le);
   }
   /** Word of the given size (4 or 8). */
   word(off: number, size: number): number {
@@ -120,17 +155,23 @@ export class StringTable {
       if (off === 0) return '';
       fail(this.format, this.base, `string offset ${off} within string table (${this.buf.length} bytes)`);
     }
-    const lim = Math.min(this.buf.length, off + MAX_CSTRING);
-    const window = this.buf.subarray(off, lim);
+    const buf = this.buf;
+    const lim = Math.min(buf.length, off + MAX_CSTRING);
     let end: number;
     if (this.terminator === 'ar') {
+      const window = buf.subarray(off, lim);
       end = window.indexOf('/\n', 0, 'latin1');
       if (end < 0) end = window.indexOf(0x0a);
-    } else end = window.indexOf(0);
-    if (end < 0) end = window.length;
+      if (end < 0) end = window.length;
+    } else {
+      // names are short: a scan in place beats a Buffer view per name
+      let i = off;
+      while (i < lim && buf[i] !== 0) i++;
+      end = i - off;
+    }
     this.budget -= end;
     if (this.budget < 0) fail(this.format, this.base + off, 'string references no larger in total than a few times the string table');
-    const s = window.toString(this.encoding, 0, end);
+    const s = buf.toString(this.encoding, off, off + end);
     this.memo.set(off, s);
     return s;
   }

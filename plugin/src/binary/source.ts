@@ -14,16 +14,77 @@ function clampRange(size: number, offset: number, length: number): [number, numb
   return [offset, Math.min(length, size - offset, MAX_READ)];
 }
 
-/** Opens a file for random-access reading. The caller must close() it. */
+/**
+ * Reads smaller than this are served from a read-ahead window of this size starting at the first
+ * byte asked for: the readers' small reads come in runs of neighbours (the ELF header, then the
+ * program and section headers after it; the build info header, then its strings), one read(2)
+ * each otherwise. bytesRead still counts what is handed out.
+ */
+const WINDOW = 4032;
+
+/** Opens a file for random-access reading (a directory throws, with code EISDIR). The caller must close() it. */
 export function openFile(path: string): FileSource {
   const fd = fs.openSync(path, 'r');
   let size: number;
   try {
-    size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: is a directory, open '${path}'`), { code: 'EISDIR' });
+    size = st.size;
   } catch (e) {
     fs.closeSync(fd);
     throw e;
   }
+  let bytesRead = 0;
+  let closed = false;
+  let win: Buffer | undefined;
+  let winOff = 0;
+  const readAt = (off: number, len: number): Buffer => {
+    const buf = Buffer.allocUnsafe(len);
+    let done = 0;
+    while (done < len) {
+      const n = fs.readSync(fd, buf, done, len - done, off + done);
+      if (n <= 0) break;
+      done += n;
+    }
+    return done === len ? buf : buf.subarray(0, done);
+  };
+  return {
+    path,
+    size,
+    get bytesRead() {
+      return bytesRead;
+    },
+    read(offset: number, length: number): Buffer {
+      if (closed) throw new Error(`${path}: read after close`);
+      const [off, len] = clampRange(size, offset, length);
+      let b: Buffer;
+      if (win && off >= winOff && off + len <= winOff + win.length) b = win.subarray(off - winOff, off - winOff + len);
+      else if (len > 0 && len < WINDOW) {
+        win = readAt(off, Math.min(WINDOW, size - off));
+        winOff = off;
+        b = win.subarray(0, Math.min(len, win.length));
+      } else b = readAt(off, len);
+      bytesRead += b.length;
+      return b;
+    },
+    close() {
+      if (!closed) {
+        closed = true;
+        fs.closeSync(fd);
+      }
+    },
+  };
+}
+
+/**
+ * A file source whose descriptor can be let go between uses: release() closes it, and the next
+ * read opens the file again. Everything parsed from the source (the readers parse once per
+ * source) stays valid, so a caller can look at many files first and validate them afterwards
+ * without parsing any twice or holding one descriptor per file. bytesRead counts every read.
+ */
+export function openFileReleasable(path: string): FileSource & { release(): void } {
+  let file: FileSource | undefined = openFile(path);
+  const size = file.size;
   let bytesRead = 0;
   let closed = false;
   return {
@@ -34,22 +95,17 @@ export function openFile(path: string): FileSource {
     },
     read(offset: number, length: number): Buffer {
       if (closed) throw new Error(`${path}: read after close`);
-      const [off, len] = clampRange(size, offset, length);
-      const buf = Buffer.allocUnsafe(len);
-      let done = 0;
-      while (done < len) {
-        const n = fs.readSync(fd, buf, done, len - done, off + done);
-        if (n <= 0) break;
-        done += n;
-      }
-      bytesRead += done;
-      return done === len ? buf : buf.subarray(0, done);
+      const b = (file ??= openFile(path)).read(offset, length);
+      bytesRead += b.length;
+      return b;
+    },
+    release() {
+      file?.close();
+      file = undefined;
     },
     close() {
-      if (!closed) {
-        closed = true;
-        fs.closeSync(fd);
-      }
+      closed = true;
+      this.release();
     },
   };
 }

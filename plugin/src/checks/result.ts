@@ -2,7 +2,7 @@
  * Shapes of a validation request and its result, shared by the engine, the validate executor,
  * the CLI and the report writers. Re-exported from ./engine.
  */
-import type { FileKind } from '../binary/types';
+import type { ByteSource, FileKind } from '../binary/types';
 import type { Platform } from '../platforms/types';
 import type { AsmdeclRun } from './asmdecl-vet';
 import type { Check } from './rule';
@@ -55,6 +55,12 @@ export interface ValidationRequest {
   asmdecl?: AsmdeclRun[];
   /** Checks to run. Default: ALL_CHECKS from ./registry. */
   checks?: readonly Check[];
+  /**
+   * Opens an artifact's file (default: openFile from ../binary). The CLI hands over the source it
+   * already read the file's kind and build info from, so nothing is parsed twice. Like
+   * openFile, it throws for a directory (code EISDIR); the engine closes what it returns.
+   */
+  open?: (absPath: string) => ByteSource & { close?: () => void };
 }
 
 export interface ArtifactResult {

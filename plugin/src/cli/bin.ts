@@ -84,7 +84,9 @@ function loadCached(Module: NodeModule, cacheFile: string): { cli: Cli; save: ()
 }
 
 function start(): void {
-  const Module = require('node:module') as NodeModule;
+  // node:module loads the ES module loader and source maps; before Node.js 22 (no compile cache)
+  // the CommonJS Module class, which has everything used here, is this module's constructor.
+  const Module = (Number(process.versions.node.split('.')[0]) >= 22 ? require('node:module') : module.constructor) as NodeModule;
   const hash = typeof GOCROSS_BUNDLE_SHA256 === 'string' ? GOCROSS_BUNDLE_SHA256 : undefined;
   const off = !!process.env.NODE_DISABLE_COMPILE_CACHE;
   if (!off && typeof Module.enableCompileCache === 'function') Module.enableCompileCache();

@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Binary from '../binary';
-import type { ByteSource, FileKind } from '../binary';
+import type { ByteSource, FileKind, FileSource } from '../binary';
 import type * as Checks from '../checks';
 import type { ArtifactInput, DeclaredExports, Policy } from '../checks';
 import type * as CgoExports from '../checks/rules/exports';
@@ -37,18 +37,26 @@ import { sortByName } from './collate';
  * report/common (version, formats) only, and `gocross validate` never loads the platform table,
  * the inspector or the report writers of formats it was not asked for.
  */
-const binary = (): typeof Binary => require('../binary');
-const checks = (): typeof Checks => require('../checks');
-const cgoExports = (): typeof CgoExports => require('../checks/rules/exports');
-const platformSyntax = (): typeof PlatformSyntax => require('../platforms/platform');
-const platformEnv = (): typeof PlatformEnv => require('../platforms/env');
-const platformTable = (): typeof PlatformTable => require('../platforms/table');
-const report = (): typeof Report => require('../report');
-const explain = (): typeof Explain => require('../executors/shared/explain');
-const inspect = (): typeof Inspect => require('./inspect');
-const platformRows = (): typeof PlatformRows => require('./platforms');
-const targets = (): typeof Targets => require('./targets');
-const plan = (): typeof Plan => require('../validate/plan');
+/**
+ * A module loaded on first use and kept: bundled, each `require` of an ES module builds a new
+ * CommonJS view of its exports (every export copied), which per file of a large directory adds up.
+ */
+function onUse<T>(load: () => T): () => T {
+  let m: T | undefined;
+  return () => (m ??= load());
+}
+const binary = onUse((): typeof Binary => require('../binary'));
+const checks = onUse((): typeof Checks => require('../checks'));
+const cgoExports = onUse((): typeof CgoExports => require('../checks/rules/exports'));
+const platformSyntax = onUse((): typeof PlatformSyntax => require('../platforms/platform'));
+const platformEnv = onUse((): typeof PlatformEnv => require('../platforms/env'));
+const platformTable = onUse((): typeof PlatformTable => require('../platforms/table'));
+const report = onUse((): typeof Report => require('../report'));
+const explain = onUse((): typeof Explain => require('../executors/shared/explain'));
+const inspect = onUse((): typeof Inspect => require('./inspect'));
+const platformRows = onUse((): typeof PlatformRows => require('./platforms'));
+const targets = onUse((): typeof Targets => require('./targets'));
+const plan = onUse((): typeof Plan => require('../validate/plan'));
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -77,6 +85,18 @@ interface ValidateFlags {
 /** Files below the given paths, directories walked (no symlinked directories followed). */
 function collectFiles(paths: string[], cwd: string): string[] {
   const out: string[] = [];
+  const list = (dir: string) => {
+    // localeCompare order (./collate), without loading ICU for the names builds produce
+    const entries = sortByName(fs.readdirSync(dir, { withFileTypes: true }), (e) => e.name);
+    // dir is absolute and normalized, an entry's name one component: no path.join per entry
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    for (const e of entries) {
+      if (e.isSymbolicLink()) continue;
+      // the entry's type is known from the directory: no stat per entry
+      if (e.isFile()) out.push(prefix + e.name);
+      else if (e.isDirectory()) list(prefix + e.name);
+    }
+  };
   const walk = (abs: string) => {
     let st: fs.Stats;
     try {
@@ -87,46 +107,77 @@ function collectFiles(paths: string[], cwd: string): string[] {
       if (code === 'ENOENT') throw new CliError(`nothing to validate: ${name} does not exist`);
       throw new CliError(`cannot read ${name}: ${code ?? (e as Error).message}`);
     }
-    if (st.isDirectory()) {
-      // localeCompare order (./collate), without loading ICU for the names builds produce
-      const entries = sortByName(fs.readdirSync(abs, { withFileTypes: true }), (e) => e.name);
-      for (const e of entries) {
-        if (e.isSymbolicLink()) continue;
-        if (e.isDirectory() || e.isFile()) walk(path.join(abs, e.name));
-      }
-    } else if (st.isFile()) {
-      out.push(abs);
-    }
+    if (st.isDirectory()) list(abs);
+    else if (st.isFile()) out.push(abs);
   };
   for (const p of paths) walk(path.resolve(cwd, p));
   return out;
 }
 
-function kindOf(abs: string): { kind: FileKind; src?: ByteSource } {
-  let src: ByteSource & { close?: () => void };
-  try {
-    src = binary().openFile(abs);
-  } catch (e) {
-    throw new CliError(`cannot open ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+type Opened = FileSource & { release(): void };
+
+/**
+ * The files of one run, each opened once: its kind and build info are read while planning, and
+ * the engine validates the same source, so nothing is parsed twice (the readers parse once per
+ * source). Descriptors are let go after each file is planned and opened again by the engine.
+ */
+class OpenFiles {
+  private readonly files = new Map<string, Opened>();
+
+  get(abs: string): Opened {
+    let src = this.files.get(abs);
+    if (!src) {
+      try {
+        src = binary().openFileReleasable(abs);
+      } catch (e) {
+        throw new CliError(`cannot open ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      this.files.set(abs, src);
+    }
+    return src;
   }
-  try {
-    return { kind: binary().detectKind(src) };
-  } finally {
-    src.close?.();
+
+  tryGet(abs: string): Opened | undefined {
+    try {
+      return this.get(abs);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** For the engine (which closes it): the source already read, else the file opened anew. */
+  take(abs: string): FileSource {
+    const src = this.files.get(abs);
+    this.files.delete(abs);
+    return src ?? binary().openFile(abs);
+  }
+
+  release(abs: string): void {
+    this.files.get(abs)?.release();
+  }
+
+  forget(abs: string): void {
+    this.files.get(abs)?.close();
+    this.files.delete(abs);
+  }
+
+  closeAll(): void {
+    for (const src of this.files.values()) src.close();
+    this.files.clear();
   }
 }
 
+function kindOf(src: ByteSource): FileKind {
+  return binary().detectKind(src);
+}
+
 /** Go build info of a file, or undefined for a non-Go or unreadable binary. */
-function buildInfoTarget(abs: string): TargetSpec | undefined {
-  const { openFile, readBuildInfo } = binary();
-  const src = openFile(abs) as ByteSource & { close?: () => void };
+function buildInfoTarget(src: ByteSource): TargetSpec | undefined {
   try {
-    const info = readBuildInfo(src);
+    const info = binary().readBuildInfo(src);
     return info ? targets().targetFromBuildInfo(info) : undefined;
   } catch {
     return undefined;
-  } finally {
-    src.close?.();
   }
 }
 
@@ -139,12 +190,12 @@ const UNIVERSAL_ARCHES = ['amd64', 'arm64'];
  * when the slice is of that arch, and the rest (cgo, buildmode, tags) from the first slice
  * that has build info.
  */
-function universalTarget(abs: string, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
-  const { openFile, readBuildInfo, readMachO } = binary();
+function universalTarget(src: ByteSource | undefined, named: Platform | undefined, base: (p: Platform) => TargetSpec): TargetSpec {
+  const { readBuildInfo, readMachO } = binary();
   const { targetFromBuildInfo } = targets();
-  const src = openFile(abs) as ByteSource & { close?: () => void };
   const infos: TargetSpec[] = [];
   try {
+    if (!src) throw new Error('not opened');
     const m = readMachO(src);
     m.images.forEach((_, i) => {
       try {
@@ -157,8 +208,6 @@ function universalTarget(abs: string, named: Platform | undefined, base: (p: Pla
     });
   } catch {
     // unreadable: the engine reports it as an input finding
-  } finally {
-    src.close?.();
   }
   const goos = named?.goos ?? infos[0]?.platform.goos ?? 'darwin';
   const universal: Platform[] = named
@@ -213,6 +262,15 @@ function checkedPlatform(text: string, goVersion?: string): Platform {
 }
 
 async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Promise<number> {
+  const open = new OpenFiles();
+  try {
+    return await planAndValidate(paths, flags, io, open);
+  } finally {
+    open.closeAll();
+  }
+}
+
+async function planAndValidate(paths: string[], flags: ValidateFlags, io: CliIo, open: OpenFiles): Promise<number> {
   const formats = parseFormats(flags.format);
   if (paths.length === 0 && !flags.goreleaser) throw new CliError('validate: name at least one file or directory, or --goreleaser dist/artifacts.json');
   // An empty argument (an unset shell variable) would otherwise resolve to the current directory.
@@ -253,7 +311,10 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     for (const b of listed) {
       const abs = path.resolve(projectDir, b.path);
       if (!fs.existsSync(abs)) throw new CliError(`${flags.goreleaser} lists ${b.path}, which does not exist`);
-      const fromInfo = b.universal ? universalTarget(abs, undefined, base) : buildInfoTarget(abs);
+      // one that cannot be opened (a directory) is the engine's input finding, as for the executor
+      const src = open.tryGet(abs);
+      const fromInfo = b.universal ? universalTarget(src, undefined, base) : src && buildInfoTarget(src);
+      open.release(abs);
       const recorded = { ...(fromInfo ?? base(b.platform)), platform: b.universal && fromInfo ? fromInfo.platform : b.platform };
       const target = plan().withStated(recorded, stated, { platform: false });
       const declaredExports = target.buildmode === 'c-shared' ? headerExports(abs, io.cwd) : undefined;
@@ -264,8 +325,10 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   const files = collectFiles(paths, io.cwd);
   files.forEach((abs, i) => {
     if (progress && files.length > 1) io.stderr(`\r[${i + 1}/${files.length}] ${path.relative(io.cwd, abs)}`.slice(0, 120).padEnd(60) + '\x1b[K');
-    const { kind } = kindOf(abs);
+    const src = open.get(abs);
+    const kind = kindOf(src);
     if (kind === 'unknown' || kind === 'goobj') {
+      open.forget(abs);
       skipped++;
       return;
     }
@@ -274,14 +337,14 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
     let planned: PlannedArtifact | undefined;
     if (kind === 'macho-fat') {
       // Each slice of a universal file is judged against its own arch (binary-arch, buildinfo).
-      const target = plan().withStated(universalTarget(abs, fixed ?? fromPath, base), stated, { platform: false });
+      const target = plan().withStated(universalTarget(src, fixed ?? fromPath, base), stated, { platform: false });
       planned = { path: abs, target, expectedPlatform: fromPath, displayPath: display };
     } else {
       try {
         const { planFile, realFs } = plan();
         planned = planFile(realFs, abs, {
           stated,
-          fromBuildInfo: () => buildInfoTarget(abs),
+          fromBuildInfo: () => buildInfoTarget(src),
           fromPath: fromPath ? base(fromPath) : undefined,
           expectedPlatform: fromPath,
           displayPath: display,
@@ -292,6 +355,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
         throw e;
       }
     }
+    open.release(abs);
     if (!planned) {
       unknownTarget.push(display);
       return;
@@ -319,7 +383,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CliIo): Pr
   }
 
   const { engineInputs, withPlannedFindings } = plan();
-  const result = withPlannedFindings(await checks().validateArtifacts({ workspaceRoot: io.cwd, artifacts: engineInputs(artifacts), policy }), artifacts);
+  const result = withPlannedFindings(await checks().validateArtifacts({ workspaceRoot: io.cwd, artifacts: engineInputs(artifacts), policy, open: (abs) => open.take(abs) }), artifacts);
   const { formatReport, formatText, writeReports } = report();
   if (flags.out) {
     try {
@@ -460,7 +524,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--existing', 'compare with the artifact already in dist/ instead of building it first')
     .option('--keep', 'leave the second checkout in place')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string | undefined, flags) => setExit(await (await import('./reproducible')).verifyReproducibleCommand(dir, flags, io)));
+    .action(async (dir: string | undefined, flags) => {
+      const { verifyReproducibleCommand } = require('./reproducible') as typeof import('./reproducible');
+      setExit(await verifyReproducibleCommand(dir, flags, io));
+    });
   return program;
 }
 
@@ -485,12 +552,57 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * A writer to stdout or stderr. process.stdout and process.stderr are created on first use and
+ * load node:stream, node:net or node:tty (milliseconds of every run), so output goes to the file
+ * descriptor with write(2) instead, which also leaves nothing unflushed at exit. When that cannot
+ * finish (a non-blocking pipe that is full: EAGAIN) or fails (EPIPE), the rest and everything
+ * after it goes through the stream, which queues it or reports the error as node always has.
+ * Windows consoles keep the streams.
+ */
+export function fdWriter(fd: 1 | 2, stream: () => NodeJS.WritableStream): (s: string) => void {
+  let viaStream = process.platform === 'win32';
+  return (s) => {
+    if (viaStream) {
+      stream().write(s);
+      return;
+    }
+    let buf = Buffer.from(s, 'utf8');
+    try {
+      while (buf.length > 0) {
+        const n = fs.writeSync(fd, buf);
+        if (n <= 0) throw new Error('short write');
+        buf = buf.subarray(n);
+      }
+      return;
+    } catch {
+      viaStream = true;
+    }
+    stream().write(buf);
+  };
+}
+
+/**
+ * Whether stderr is a terminal, without loading node:tty (and node:net with it) when it plainly
+ * is not: a pipe or a file is not a character device, and neither is /dev/null one.
+ */
+export function stderrIsTerminal(): boolean {
+  if (process.platform === 'win32') return process.stderr.isTTY === true;
+  try {
+    const st = fs.fstatSync(2);
+    if (!st.isCharacterDevice() || st.rdev === fs.statSync('/dev/null').rdev) return false;
+  } catch {
+    return false;
+  }
+  return (require('node:tty') as typeof import('node:tty')).isatty(2);
+}
+
 /** Runs the CLI as the process: argv from the command line, output to stdout/stderr, the exit code set. */
 export function runCli(argv: string[] = process.argv.slice(2)): Promise<number> {
   return main(argv, {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    isTTY: process.stderr.isTTY === true,
+    stdout: fdWriter(1, () => process.stdout),
+    stderr: fdWriter(2, () => process.stderr),
+    isTTY: stderrIsTerminal(),
     cwd: process.cwd(),
     env: process.env,
   }).then((code) => {

@@ -7,13 +7,18 @@
  * The validate executor and the CLI judge an artifact against its manifest (see
  * ../../validate/plan.ts), so a build run with overrides (`--cgo`) is judged as what it was.
  */
-import { spawnSync } from 'node:child_process';
-import * as crypto from 'node:crypto';
+import type * as ChildProcess from 'node:child_process';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GoBuildInfo, BuildInfoModule } from '../binary/types';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 import { VARIANT_VARIABLE } from '../platforms/types';
+
+// Loaded on first use: the CLI's `validate` reads manifests (parseManifest) but never hashes or
+// spawns here, and node:crypto and node:child_process cost milliseconds of its start-up.
+const crypto = (): typeof Crypto => require('node:crypto');
+const childProcess = (): typeof ChildProcess => require('node:child_process');
 
 export const MANIFEST_SUFFIX = '.intoto.json';
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -98,7 +103,7 @@ export function linkmodeOf(buildmode: BuildMode, cgo: boolean, ldflags: string |
 }
 
 export function sha256File(file: string): string {
-  const h = crypto.createHash('sha256');
+  const h = crypto().createHash('sha256');
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -191,7 +196,7 @@ export function recordedOptions(options: Record<string, unknown>): Record<string
   if (!env || typeof env !== 'object' || Array.isArray(env)) return options;
   const hidden: Record<string, string> = {};
   for (const [k, v] of Object.entries(env as Record<string, unknown>)) {
-    hidden[k] = `sha256:${crypto.createHash('sha256').update(String(v)).digest('hex')}`;
+    hidden[k] = `sha256:${crypto().createHash('sha256').update(String(v)).digest('hex')}`;
   }
   return { ...options, env: hidden };
 }
@@ -265,7 +270,7 @@ export function subjectDigest(statement: BuildStatement, name: string): string |
 export function ccVersion(cc: string, env: Record<string, string>): string | undefined {
   const argv = cc.trim().split(/\s+/).filter(Boolean);
   if (argv.length === 0) return undefined;
-  const r = spawnSync(argv[0], [...argv.slice(1), '--version'], { encoding: 'utf8', env, timeout: 20_000 });
+  const r = childProcess().spawnSync(argv[0], [...argv.slice(1), '--version'], { encoding: 'utf8', env, timeout: 20_000 });
   if (r.status !== 0 || typeof r.stdout !== 'string') return undefined;
   return r.stdout.split('\n')[0].trim() || undefined;
 }

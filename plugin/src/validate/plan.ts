@@ -16,7 +16,7 @@
  * options, or the binary's Go build info; a platform named by the path is expected over the one
  * the build info records (the build info still gives the rest).
  */
-import * as crypto from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -49,7 +49,7 @@ export const realFs: PlanFs = {
   existsSync: (p) => nodeFs.existsSync(p),
   readFileSync: (p, e) => nodeFs.readFileSync(p, e),
   readdirSync: (p) => nodeFs.readdirSync(p),
-  sha256: (p) => crypto.createHash('sha256').update(nodeFs.readFileSync(p)).digest('hex'),
+  sha256: (p) => (require('node:crypto') as typeof Crypto).createHash('sha256').update(nodeFs.readFileSync(p)).digest('hex'),
 };
 
 /** A manifest that cannot be used: one line naming the file. */
