@@ -9,10 +9,75 @@ import * as os from 'node:os';
 import { describeRun, realGo, REPO_ROOT, requireTool, run, which } from './utils';
 import { all, haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
 
+/** The rows of the demo's table of artifacts: platform, build, path. */
+function tableRows(stdout: string): { platform: string; build: string; path: string }[] {
+  const lines = stdout.split('\n');
+  const head = lines.findIndex((l) => /^platform\s+build\s+path\s+size/.test(l));
+  if (head < 0) return [];
+  const out: { platform: string; build: string; path: string }[] = [];
+  for (const l of lines.slice(head + 2)) {
+    const m = /^(\S+)\s+(pure Go|cgo(?:, musl)?(?:, [\w-]+)?)\s+(examples\S+)\s+\d/.exec(l);
+    if (!m) break;
+    out.push({ platform: m[1], build: m[2], path: m[3] });
+  }
+  return out;
+}
+
 /** The demo's phase lines (`▸ …`), in order. */
 const phases = (stdout: string): string[] => stdout.split('\n').filter((l) => l.startsWith('▸ '));
 
 describe('npm run demo', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const demo = require(path.join(REPO_ROOT, 'scripts', 'demo.js')) as {
+    artifactBuild: (file: string) => { platform: string; build: string };
+    distStatus: (pluginDir: string, noBuild: boolean) => { build: boolean; line: string };
+  };
+
+  test('the platform of an artifact: its build manifest, else its directory name without the build suffix', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-demo-layout-'));
+    try {
+      const cases: [string, string, string][] = [
+        ['linux-amd64-cgo', 'linux/amd64', 'cgo'],
+        ['linux-arm-7-cgo', 'linux/arm/7', 'cgo'],
+        ['linux-riscv64-cgo', 'linux/riscv64', 'cgo'],
+        ['linux-arm64-musl', 'linux/arm64', 'cgo, musl'],
+        ['linux-amd64-musl-pie', 'linux/amd64', 'cgo, musl, pie'],
+        ['linux-amd64-cgo-c-shared', 'linux/amd64', 'cgo, c-shared'],
+        ['linux-amd64-pie', 'linux/amd64', 'pure Go, pie'],
+        ['linux-mipsle-softfloat', 'linux/mipsle/softfloat', 'pure Go'],
+        ['darwin-arm64', 'darwin/arm64', 'pure Go'],
+      ];
+      for (const [dir, platform, build] of cases) expect([dir, demo.artifactBuild(path.join(d, dir, 'app'))]).toEqual([dir, { platform, build }]);
+      // A manifest wins over the directory name.
+      const bin = path.join(d, 'out', 'app');
+      fs.mkdirSync(path.dirname(bin), { recursive: true });
+      fs.writeFileSync(`${bin}.intoto.json`, JSON.stringify({ predicate: { buildDefinition: { internalParameters: { platform: 'linux/arm/6', cgo: true, libc: 'glibc', buildmode: 'exe' } } } }));
+      expect(demo.artifactBuild(bin)).toEqual({ platform: 'linux/arm/6', build: 'cgo' });
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  test('plugin/dist on a fresh clone is said to be missing, not older than plugin/src', () => {
+    const plugin = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-demo-plugin-'));
+    try {
+      fs.mkdirSync(path.join(plugin, 'src'));
+      fs.writeFileSync(path.join(plugin, 'src', 'index.ts'), '');
+      expect(demo.distStatus(plugin, false)).toEqual({ build: true, line: 'plugin/dist: missing, building it' });
+      expect(demo.distStatus(plugin, true)).toEqual({ build: false, line: 'plugin/dist: missing (--no-build)' });
+      fs.mkdirSync(path.join(plugin, 'dist'));
+      fs.writeFileSync(path.join(plugin, 'dist', 'index.js'), '');
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(plugin, 'dist', 'index.js'), later, later);
+      expect(demo.distStatus(plugin, false)).toEqual({ build: false, line: 'plugin/dist: up to date' });
+      const earlier = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(path.join(plugin, 'dist', 'index.js'), earlier, earlier);
+      expect(demo.distStatus(plugin, false)).toEqual({ build: true, line: 'plugin/dist: older than plugin/src, building it' });
+    } finally {
+      fs.rmSync(plugin, { recursive: true, force: true });
+    }
+  });
+
   test('builds every platform of examples/nx.json and prints one table row per artifact', () => {
     const r = run(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo.js'), '--no-build'], {
       cwd: REPO_ROOT,
@@ -29,9 +94,20 @@ describe('npm run demo', () => {
       const name = platform.startsWith('windows/') ? 'hello.exe' : 'hello';
       const rel = path.join('examples', 'dist', 'apps', 'hello', slug, name);
       expect(fs.existsSync(path.join(REPO_ROOT, rel))).toBe(true);
-      // The row names the platform, the path and a size.
-      expect(r.stdout).toMatch(new RegExp(`^${platform.replace(/\//g, '\\/')}\\s+${rel.replace(/[./]/g, '\\$&')}\\s+\\d`, 'm'));
+      // The row names the platform, how it was built, the path and a size.
+      expect(r.stdout).toMatch(new RegExp(`^${platform.replace(/\//g, '\\/')}\\s+pure Go\\s+${rel.replace(/[./]/g, '\\$&')}\\s+\\d`, 'm'));
     }
+    // Every row's platform is the one its build manifest records: a cgo build's directory suffix
+    // (linux-amd64-cgo, linux-arm-7-cgo) is no part of it.
+    const rows = tableRows(r.stdout);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, `${row.path}.intoto.json`), 'utf8'));
+      const p = manifest.predicate.buildDefinition.internalParameters;
+      expect([row.path, row.platform, row.build]).toEqual([row.path, p.platform, p.cgo ? 'cgo' : 'pure Go']);
+    }
+    for (const row of rows.filter((x) => x.path.includes(`${path.sep}cgo-hello${path.sep}`))) expect(row.build).toBe('cgo');
+    expect(r.stdout).toMatch(/^ {2}plugin\/dist: (up to date|older than plugin\/src, used as it is \(--no-build\))$/m);
     expect(r.stdout).toMatch(/ELF64 LSB executable, AArch64/);
     expect(r.stdout).toMatch(/PE32\+ executable, x86-64/);
     expect(r.stdout).toMatch(/hello\s+passed: 0 errors/);

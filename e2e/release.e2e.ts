@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expectSuccess, goVersionM, IN_CI, nx, run, which, workspaceRoot, writeFile } from './utils';
+import { expectSuccess, goVersionM, goWorkUse, IN_CI, nx, run, uniqueName, which, workspaceRoot, writeFile } from './utils';
 import { describeIf, haveTools } from '../plugin/src/test-utils/gates';
 
 const VERSION_TAG = 'v1.2.3';
@@ -175,6 +175,19 @@ describeIf(haveTools('openssl', 'git'))('release (nx release / release-sign, goc
     expect(signRun.output).toMatch(/smoke: darwin\/arm64: not smoke-tested/);
   });
 
+  it('release says the directory is unsigned until release-sign runs, without telling the user of release-sign to run it', () => {
+    expect(signRun.output).toContain('unsigned until hello:release-sign runs (it takes --key <private key PEM> or --keyEnv <VARIABLE>)');
+    expect(signRun.output).not.toMatch(/sign it with/);
+  });
+
+  it('the verify command release-sign prints runs as printed from the workspace root (the key path put in)', () => {
+    const printed = /^verify it with: (.+)$/m.exec(signRun.output)?.[1];
+    expect(printed).toBe('npx gocross verify dist/release/apps/hello --key <public key PEM>');
+    const r = run('sh', ['-c', printed!.replace('<public key PEM>', pub)], { cwd: ws });
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/verified: 6 archive\(s\), 6 binaries checked/);
+  });
+
   it('gocross verify accepts the release', () => {
     const r = verify(relDir);
     expect(r.code).toBe(0);
@@ -296,6 +309,43 @@ describeIf(haveTools('openssl', 'git'))('release (nx release / release-sign, goc
       expect(r.output).toContain('not released: the smoke gate failed');
     } finally {
       writeFile(pj, saved);
+    }
+  });
+  // Last: it adds a module to go.work (restored after), which git describe --dirty would see.
+  it('a module with two main packages: release names the gocross.json and the JSON to write; written as printed, the release works', () => {
+    const project = uniqueName('twomains');
+    const root = `apps/${project}`;
+    const goWork = path.join(ws, 'go.work');
+    const savedWork = fs.readFileSync(goWork, 'utf8');
+    const main = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n';
+    writeFile(path.join(ws, root, 'go.mod'), `module gocross.example/${root}\n\ngo 1.22\n`);
+    writeFile(path.join(ws, root, 'cmd', 'decoder', 'main.go'), main);
+    writeFile(path.join(ws, root, 'cmd', 'tomlv', 'main.go'), main);
+    writeFile(path.join(ws, root, 'COPYING'), 'MIT\n');
+    writeFile(path.join(ws, root, 'project.json'), JSON.stringify({ name: project, root }) + '\n');
+    writeFile(path.join(ws, root, 'gocross.json'), JSON.stringify({ platforms: ['linux/amd64'] }) + '\n');
+    try {
+      goWorkUse(root, ws);
+      const r = nx(['run', `${project}:release`]);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(new RegExp(`^release: dist/${root}/linux-amd64/decoder and dist/${root}/linux-amd64/tomlv would both go into ${project}_\\S+_linux_amd64\\.tar\\.gz: a release archive holds one binary per platform$`, 'm'));
+      expect(r.output).toContain(`release: choose the main package to release: add "mains" to the object in ${root}/gocross.json, one of these:`);
+      const choice = /^release: {3}(\{"mains": \["cmd\/tomlv"\]\})$/m.exec(r.output)?.[1];
+      expect(choice).toBe('{"mains": ["cmd/tomlv"]}');
+      // Done as the line says: "mains" added to the object in that file.
+      const file = path.join(ws, root, 'gocross.json');
+      writeFile(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...JSON.parse(choice!) }) + '\n');
+      const again = nx(['run', `${project}:release`]);
+      expectSuccess(`nx run ${project}:release with ${choice}`, again);
+      const dir = path.join(ws, 'dist', 'release', root);
+      const archive = fs.readdirSync(dir).find((n) => n.endsWith('_linux_amd64.tar.gz'))!;
+      const l = expectSuccess('tar -tzf', run('tar', ['-tzf', path.join(dir, archive)]));
+      expect(l.stdout.trim().split('\n').sort()).toEqual(['COPYING', 'tomlv']);
+    } finally {
+      fs.writeFileSync(goWork, savedWork);
+      fs.rmSync(path.join(ws, root), { recursive: true, force: true });
+      fs.rmSync(path.join(ws, 'dist', root), { recursive: true, force: true });
+      fs.rmSync(path.join(ws, 'dist', 'release', root), { recursive: true, force: true });
     }
   });
 });

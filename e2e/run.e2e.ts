@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { describeRun, goWorkUse, nxBinIn, nx, nxEnv, run, uniqueName, workspaceRoot, writeFile } from './utils';
-import { haveTools, itIf } from '../plugin/src/test-utils/gates';
+import { haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
 
 const MAIN = [
   'package main',
@@ -76,6 +76,16 @@ describe('run-<platform> through nx', () => {
     expect(r.output).toMatch(/argcat\S* for linux\/arm64 exited with code 3 \(under qemu-aarch64\)/);
     expect(r.output).toMatch(/Running target run-linux-arm64 for project \S+ .*failed/);
     expect(r.output).toMatch(new RegExp(`Failed tasks:\\s+- ${project}:run-linux-arm64\\s`));
+  });
+
+  itIf(hostIs('linux', 'x64'))('run-darwin-arm64 on Linux: the binary is built but not run, and the run fails saying so (with and without CI)', () => {
+    for (const CI of [undefined, 'true']) {
+      const r = nx(['run', `${project}:run-darwin-arm64`], { input: '', env: { CI } });
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(new RegExp(`not run: darwin/arm64 binaries cannot run on this linux/amd64 machine \\(qemu-user runs Linux binaries on Linux only\\); it is built \\(dist/apps/${project}/darwin-arm64/${project}\\): run it on a darwin/arm64 machine`));
+      expect(r.output).not.toMatch(/skipped/);
+      expect(r.output).toMatch(new RegExp(`Failed tasks:\\s+- ${project}:run-darwin-arm64\\s`));
+    }
   });
 
   // script(1), from util-linux, gives nx a terminal.

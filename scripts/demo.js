@@ -162,7 +162,48 @@ function whereToLook(output, failed) {
   return parts.join('; ');
 }
 
-module.exports = { failedTasks, taskOutput, whereToLook };
+/** The output directory's build suffixes (the build executor's layout: `linux-arm-7-cgo`, `linux-amd64-musl-pie`). */
+const LAYOUT_SUFFIX = /-(?:cgo|musl)(?:-(?:pie|c-shared|c-archive))?$|-(?:pie|c-shared|c-archive)$/;
+
+/**
+ * What an artifact was built for: from its build manifest (`<artifact>.intoto.json`, whose
+ * internalParameters record the platform, cgo, libc and build mode), else from the name of its
+ * directory (`<os>-<arch>[-<variant>]` and the build's suffix). `build` says how: `pure Go` or
+ * `cgo` (`cgo, musl`), and the build mode when it is not exe.
+ */
+function artifactBuild(file) {
+  try {
+    const st = JSON.parse(fs.readFileSync(`${file}.intoto.json`, 'utf8'));
+    const p = st.predicate.buildDefinition.internalParameters;
+    if (typeof p.platform === 'string') {
+      const how = [p.cgo ? 'cgo' : 'pure Go', ...(p.cgo && p.libc === 'musl' ? ['musl'] : []), ...(p.buildmode && p.buildmode !== 'exe' ? [p.buildmode] : [])];
+      return { platform: p.platform, build: how.join(', ') };
+    }
+  } catch {
+    /* no manifest: the directory name */
+  }
+  const dir = path.basename(path.dirname(file));
+  const suffix = (LAYOUT_SUFFIX.exec(dir) || [''])[0];
+  const [goos, goarch, ...variant] = dir.slice(0, dir.length - suffix.length).split('-');
+  const platform = goarch ? [goos, goarch, ...(variant.length ? [variant.join('-')] : [])].join('/') : '';
+  const m = /^-(?:(cgo|musl)(?:-(pie|c-shared|c-archive))?|(pie|c-shared|c-archive))$/.exec(suffix) || [];
+  const how = m[1] === 'musl' ? ['cgo', 'musl'] : m[1] === 'cgo' ? ['cgo'] : ['pure Go'];
+  const mode = m[2] || m[3];
+  return { platform, build: [...how, ...(mode ? [mode] : [])].join(', ') };
+}
+
+/** Whether plugin/dist is to be built, and the line that says so. */
+function distStatus(pluginDir, noBuild) {
+  const distIndex = path.join(pluginDir, 'dist', 'index.js');
+  if (!fs.existsSync(distIndex)) {
+    return noBuild ? { build: false, line: 'plugin/dist: missing (--no-build)' } : { build: true, line: 'plugin/dist: missing, building it' };
+  }
+  const stale = newestMtime(path.join(pluginDir, 'src')) > fs.statSync(distIndex).mtimeMs;
+  if (!stale) return { build: false, line: 'plugin/dist: up to date' };
+  return noBuild ? { build: false, line: 'plugin/dist: older than plugin/src, used as it is (--no-build)' } : { build: true, line: 'plugin/dist: older than plugin/src, building it' };
+}
+
+module.exports = { failedTasks, taskOutput, whereToLook, artifactBuild, distStatus };
 
 // ---------------------------------------------------------------------------------------------
 // A small header sniff, enough to name the format and machine of each artifact.
@@ -250,13 +291,11 @@ async function main() {
   console.log(`  qemu-aarch64: ${qemu || 'not installed: the linux/arm64 binary will not be run (Debian: apt-get install qemu-user)'}`);
 
   const distIndex = path.join(pluginDir, 'dist', 'index.js');
-  const stale = !fs.existsSync(distIndex) || newestMtime(path.join(pluginDir, 'src')) > fs.statSync(distIndex).mtimeMs;
-  if (stale && !args.has('--no-build')) {
-    console.log('  plugin/dist: older than plugin/src, building it');
+  const dist = distStatus(pluginDir, args.has('--no-build'));
+  console.log(`  ${dist.line}`);
+  if (dist.build) {
     const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-plugin.js')], { stdio: 'inherit' });
     if (r.status !== 0) fail('building the plugin failed');
-  } else if (fs.existsSync(distIndex)) {
-    console.log(`  plugin/dist: ${stale ? 'older than plugin/src, used as it is (--no-build)' : 'up to date'}`);
   }
   if (!fs.existsSync(distIndex)) fail('plugin/dist/index.js is missing; run `npm run build`.');
 
@@ -312,13 +351,10 @@ async function main() {
   const files = listArtifacts(distDir);
   const rows = files.map((f) => {
     const rel = path.relative(distDir, f);
-    const parts = rel.split(path.sep);
-    // dist/<projectRoot>/<platform-slug>/<file>
-    const slug = parts.length >= 2 ? parts[parts.length - 2] : '';
-    const platform = slug.replace(/-/, '/').replace(/-/, '/');
-    return [platform, path.join('examples', 'dist', rel), humanSize(fs.statSync(f).size), sniff(f)];
+    const { platform, build } = artifactBuild(f);
+    return [platform, build, path.join('examples', 'dist', rel), humanSize(fs.statSync(f).size), sniff(f)];
   });
-  if (rows.length) table(['platform', 'path', 'size', 'format / machine'], rows);
+  if (rows.length) table(['platform', 'build', 'path', 'size', 'format / machine'], rows);
   else console.log('  (nothing in examples/dist)');
 
   let validateFailed;

@@ -239,7 +239,7 @@ export function inferTargets(
       dependsOn: [...buildTargets, t('validate')],
       inputs: [
         { dependentTasksOutputFiles: '**/*', transitive: false },
-        '{projectRoot}/LICENSE*', '{projectRoot}/README*', '{workspaceRoot}/LICENSE*', '{workspaceRoot}/README*',
+        ...['LICENSE*', 'LICENCE*', 'COPYING*', 'README*'].flatMap((g) => [`{projectRoot}/${g}`, `{workspaceRoot}/${g}`]),
         { runtime: 'git describe --tags --always --dirty 2>/dev/null || echo none' },
         { runtime: 'git log -1 --format=%ct 2>/dev/null || echo none' },
         { env: 'SOURCE_DATE_EPOCH' },

@@ -201,7 +201,9 @@ describe('diagnose (injected machine and probes)', () => {
     expect(text).toContain('fix: apt-get install -y libc6-dev-armhf-cross');
     expect(text).toContain('fix: apt-get install -y gcc-riscv64-linux-gnu');
     expect(text).not.toMatch(/Every platform/);
-    expect(text.trimEnd().split('\n').pop()).toBe('Not every platform of the matrix can be served here; built and run: linux/amd64.');
+    expect(text.trimEnd().split('\n').pop()).toBe(
+      'Not every platform of the matrix can be served here (built: linux/amd64, linux/arm64, linux/arm/7, linux/riscv64, linux/amd64 (musl), linux/s390x, darwin/arm64; linked with C: linux/amd64, linux/arm64; run: linux/amd64).',
+    );
   });
 });
 
@@ -265,6 +267,31 @@ describe('what the last sentence claims', () => {
     const r = diagnose({ ...base, matrix: [{ platform: parsePlatform('linux/arm64'), cgo: false }], probe: fakeProber().probe });
     expect(provenSentence(r)).toBe('Every platform of the matrix was built, linked and run here.');
     expect(r.rows[0].tests.summary).toBe('qemu-aarch64');
+  });
+  it('no qemu, no C compiler, pure Go (fzf on a bare machine): every platform built, the host one run; each fix said once', () => {
+    const r = diagnose({
+      ...base,
+      which: () => undefined,
+      matrix: ['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64'].map((p) => ({ platform: parsePlatform(p), cgo: false })),
+      probe: fakeProber().probe,
+    });
+    expect(r.ok).toBe(false);
+    const text = formatDoctorReport(r);
+    expect(text.trimEnd().split('\n').pop()).toBe('Not every platform of the matrix can be served here (built: all 6 platforms; run: linux/amd64).');
+    expect(text).toContain(
+      '  windows/amd64 cgo: no C cross compiler for windows/amd64 (x86_64-w64-mingw32-gcc not on PATH) — apt-get install -y gcc-mingw-w64-x86-64 (or install zig and it is used as "zig cc -target x86_64-windows-gnu", or set the target\'s cc option or $CC_FOR_windows_amd64)\n',
+    );
+    for (const l of text.split('\n')) expect([l, l.split('apt-get install').length]).toEqual([l, Math.min(l.split('apt-get install').length, 2)]);
+    expect(text).toMatch(/^ {2}linux\/arm64 tests: qemu-aarch64 is not installed\n {4}fix: apt-get install -y qemu-user$/m);
+  });
+  it('a gap with the C toolchain\'s message: what is missing on the gap line, the command on the fix line', () => {
+    const r = diagnose({ ...base, which: () => undefined, matrix: [{ platform: parsePlatform('linux/arm64'), cgo: true }], probe: fakeProber().probe });
+    const text = formatDoctorReport(r);
+    expect(text).toContain(
+      '  linux/arm64 cgo: no C cross compiler for linux/arm64 (aarch64-linux-gnu-gcc not on PATH)\n    fix: apt-get install -y gcc-aarch64-linux-gnu (or install zig and it is used as "zig cc -target aarch64-linux-gnu", or set the target\'s cc option or $CC_FOR_linux_arm64)\n',
+    );
+    expect(r.gaps[0].detail).toContain('apt-get install -y gcc-aarch64-linux-gnu (Debian/Ubuntu)'); // the JSON keeps the whole message
+    expect(text.trimEnd().split('\n').pop()).toBe('Not every platform of the matrix can be served here (built: linux/arm64; linked with C: none; run: none).');
   });
   it('a failing Go build is a gap, not a proof', () => {
     const r = diagnose({ ...base, matrix: [{ platform: parsePlatform('linux/arm64'), cgo: false }], probe: fakeProber({ 'linux/arm64': { go: 'go: cannot find GOROOT directory: /nowhere\nexit status 2' } }).probe });

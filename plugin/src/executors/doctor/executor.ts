@@ -315,15 +315,36 @@ export function formatDoctorReport(r: DoctorReport): string {
   const infos = r.rows.flatMap((row) =>
     (['cgo', 'tests'] as const)
       .filter((a) => row[a].status === 'info' && row[a].detail)
-      .map((a) => `  ${row.platform} ${a}: ${row[a].detail}${row[a].fix ? ` — ${row[a].fix}` : ''}`),
+      .map((a) => {
+        const t = fixOnce(row[a].detail as string, row[a].fix);
+        return `  ${row.platform} ${a}: ${t.detail}${t.fix ? ` — ${t.fix}` : ''}`;
+      }),
   );
   if (infos.length) out.push('', 'Notes (not required by the matrix):', ...infos);
   if (r.gaps.length) {
     out.push('', `${r.gaps.length} gap${r.gaps.length === 1 ? '' : 's'}:`);
-    for (const g of r.gaps) out.push(`  ${g.platform} ${g.area}: ${g.detail}${g.fix ? `\n    fix: ${g.fix}` : ''}`);
+    for (const g of r.gaps) {
+      const t = fixOnce(g.detail, g.fix);
+      out.push(`  ${g.platform} ${g.area}: ${t.detail}${t.fix ? `\n    fix: ${t.fix}` : ''}`);
+    }
   }
   out.push('', provenSentence(r));
   return out.join('\n') + '\n';
+}
+
+/**
+ * A detail of the form `<what is missing>: <way>, or <way>…` (the C toolchain's message) and a
+ * fix that is one of those ways, said once: the detail keeps what is missing, the fix comes first
+ * and the other ways follow it in parentheses.
+ */
+export function fixOnce(detail: string, fix: string | undefined): { detail: string; fix?: string } {
+  if (!fix) return { detail };
+  const at = detail.indexOf(': ');
+  if (at < 0) return { detail, fix };
+  const ways = detail.slice(at + 2).split(', or ');
+  const others = ways.filter((w) => w !== fix && !w.startsWith(`${fix} (`));
+  if (others.length === ways.length) return { detail, fix };
+  return { detail: detail.slice(0, at), fix: others.length ? `${fix} (or ${others.join(', or ')})` : fix };
 }
 
 const names = (rows: DoctorRow[]) => rows.map((x) => (x.libc === 'musl' ? `${x.platform} (musl)` : x.platform)).join(', ');
@@ -332,8 +353,14 @@ const names = (rows: DoctorRow[]) => rows.map((x) => (x.libc === 'musl' ? `${x.p
 export function provenSentence(r: DoctorReport): string {
   const rows = r.rows;
   if (!r.ok) {
-    const ran = rows.filter((x) => x.proof.ran);
-    return `Not every platform of the matrix can be served here${ran.length ? `; built and run: ${names(ran)}` : ''}.`;
+    // What was built, linked with C and run, each said on its own: a platform built but not run
+    // (no emulator, another OS) is not claimed as run, nor one run as the only one built.
+    const some = (done: DoctorRow[], of: DoctorRow[]) => (done.length === 0 ? 'none' : done.length === rows.length && of.length > 1 ? `all ${rows.length} platforms` : names(done));
+    const cgo = rows.filter((x) => x.cgoRequired);
+    const parts = [`built: ${some(rows.filter((x) => x.proof.built), rows)}`];
+    if (cgo.length) parts.push(`linked with C: ${some(cgo.filter((x) => x.proof.cgoLinked), cgo)}`);
+    parts.push(`run: ${some(rows.filter((x) => x.proof.ran), rows)}`);
+    return `Not every platform of the matrix can be served here (${parts.join('; ')}).`;
   }
   const cgo = rows.filter((x) => x.cgoRequired);
   const linked = cgo.length === 0 ? 'built and linked' : cgo.length === rows.length ? 'built and linked (with C)' : `built and linked (with C for ${names(cgo)})`;

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runVerify } from '../../cli/verify';
-import { formatChecksums, loadSigningKey, parseChecksums, signBlob, verifyRelease } from '../../release';
+import { archiveFormatOfName, formatChecksums, loadSigningKey, parseChecksums, readArchive, signBlob, verifyRelease } from '../../release';
 import { goBuild, tempDir, writeTree } from '../../release/test-utils/go';
 import { opensslKey } from '../../release/test-utils/keys';
 import { buildStatement, sha256File, writeManifestFile, type GocrossBuildParameters } from '../../manifest/manifest';
 import type { ProjectsLike } from '../run/executor';
-import { makeRelease, signRelease, type ReleaseInput } from './executor';
+import { extraFiles, makeRelease, signRelease, type ReleaseInput } from './executor';
 import { smokeTest } from './smoke';
 
 const MAIN = 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 && os.Args[1] == "--fail" {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("app")\n}\n';
@@ -215,6 +215,28 @@ describe('release executor', () => {
     expect(snapshot()).toEqual(before);
   }, 60_000);
 
+  it('says the release is unsigned until release-sign runs, and prints a verify command that runs from the workspace root', async () => {
+    expect((await makeRelease(options, input)).success).toBe(true);
+    // The same line when release runs as release-sign's dependency (or is replayed from the cache).
+    expect(lines[lines.length - 1]).toBe('unsigned until app:release-sign runs (it takes --key <private key PEM> or --keyEnv <VARIABLE>)');
+    expect(lines.join('\n')).not.toMatch(/sign it with/);
+    const k = opensslKey('p256');
+    lines = [];
+    expect((await signRelease({ ...options, sign: true, key: k.key }, input)).success).toBe(true);
+    // No local install in this workspace: npx is told which package has the command.
+    expect(lines[lines.length - 1]).toBe('verify it with: npx -p @gocross/nx gocross verify dist/release/app --key <public key PEM>');
+    const bin = path.join(w.ws, 'node_modules', '.bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'gocross'), '#!/bin/sh\n');
+    try {
+      lines = [];
+      expect((await signRelease({ ...options, sign: true, key: k.key }, input)).success).toBe(true);
+      expect(lines[lines.length - 1]).toBe('verify it with: npx gocross verify dist/release/app --key <public key PEM>');
+    } finally {
+      fs.rmSync(path.join(w.ws, 'node_modules'), { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('smoke: a linux platform without its qemu fails on CI and is not smoke-tested elsewhere; platforms filters', () => {
     const subjects = [{ file: '/x/app', binary: 'app', platform: { goos: 'linux', goarch: 's390x' } }];
     const spawn = () => ({ status: 0, signal: null, stderr: '' });
@@ -226,5 +248,86 @@ describe('release executor', () => {
     const filtered = smokeTest({ args: ['-v'], platforms: ['linux/amd64'] }, subjects, { env: { PATH: '', CI: 'true' }, hostGoos: 'linux', hostGoarch: 'amd64', spawn });
     expect(filtered.fatal).toEqual([]);
     expect(filtered.report.results[0]).toMatchObject({ result: 'not smoke-tested', reason: 'not in smoke.platforms' });
+  });
+});
+
+describe('release of a module with several main packages', () => {
+  const MAINS = ['cmd/decoder', 'cmd/tomlv'];
+  let ws: string;
+  let projects: ProjectsLike;
+  let lines: string[];
+  let input: ReleaseInput;
+  const options = { buildTargets: ['build-linux-amd64'], releaseVersion: 'v1.0.0' };
+
+  beforeAll(() => {
+    ws = tempDir('mains');
+    writeTree(ws, { 'libs/toml/go.mod': 'module example.com/toml\n\ngo 1.22\n', 'libs/toml/toml.go': 'package toml\n', 'libs/toml/COPYING': 'MIT\n', ...Object.fromEntries(MAINS.map((m) => [`libs/toml/${m}/main.go`, MAIN])) });
+    projects = { projects: { toml: { root: 'libs/toml', targets: { 'build-linux-amd64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', main: MAINS.map((m) => `./${m}`) } } } } } };
+    for (const m of MAINS) {
+      const out = path.join(ws, 'dist', 'libs', 'toml', 'linux-amd64', path.basename(m));
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      goBuild(path.join(ws, 'libs/toml'), { goos: 'linux', goarch: 'amd64' }, out, { pkg: `./${m}` });
+      const st = buildStatement({ products: [out], target: 'toml:build-linux-amd64', options: {}, parameters: { ...params('linux', 'amd64'), main: `./${m}`, projectRoot: 'libs/toml' }, pluginVersion: '0.0.0' }, (f) => ({ sha256: sha256File(f), size: fs.statSync(f).size }));
+      writeManifestFile(`${out}.intoto.json`, st);
+    }
+  }, 120_000);
+  beforeEach(() => {
+    lines = [];
+    input = { workspaceRoot: ws, projectName: 'toml', projects, env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH }, log: (l) => lines.push(l), error: (l) => lines.push(l), host: { goos: 'linux', goarch: 'amd64' } };
+  });
+
+  it('names the gocross.json to write and the JSON that chooses the main package', async () => {
+    expect((await makeRelease(options, input)).success).toBe(false);
+    expect(lines).toEqual([
+      'release: dist/libs/toml/linux-amd64/decoder and dist/libs/toml/linux-amd64/tomlv would both go into toml_1.0.0_linux_amd64.tar.gz: a release archive holds one binary per platform',
+      'release: choose the main package to release: create libs/toml/gocross.json with one of these:',
+      'release:   {"mains": ["cmd/decoder"]}',
+      'release:   {"mains": ["cmd/tomlv"]}',
+      'release: then the inferred build targets build only that main package, and the release holds its binary',
+    ]);
+    expect(fs.existsSync(path.join(ws, 'dist', 'release'))).toBe(false);
+  }, 60_000);
+
+  it('with a gocross.json: add "mains" to it, or replace the "mains" it has', async () => {
+    const file = path.join(ws, 'libs/toml/gocross.json');
+    try {
+      fs.writeFileSync(file, '{ "cgo": false }\n');
+      await makeRelease(options, input);
+      expect(lines[1]).toBe('release: choose the main package to release: add "mains" to the object in libs/toml/gocross.json, one of these:');
+      lines = [];
+      fs.writeFileSync(file, '{ "mains": ["cmd/*"] }\n');
+      await makeRelease(options, input);
+      expect(lines[1]).toBe('release: choose the main package to release: replace "mains" in libs/toml/gocross.json with one of these:');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }, 60_000);
+
+  it('one main package (the one the JSON names) is released, with the COPYING license', async () => {
+    const one = { ...projects, projects: { toml: { ...projects.projects.toml, targets: { 'build-linux-amd64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', main: './cmd/tomlv' } } } } } };
+    const dir = path.join(ws, 'dist', 'libs', 'toml', 'linux-amd64');
+    const decoder = path.join(dir, 'decoder');
+    const keep = [fs.readFileSync(decoder), fs.readFileSync(`${decoder}.intoto.json`)] as const;
+    fs.rmSync(decoder);
+    fs.rmSync(`${decoder}.intoto.json`);
+    try {
+      const r = await makeRelease(options, { ...input, projects: one });
+      expect(lines.filter((l) => l.startsWith('release: '))).toEqual([]);
+      expect(r.success).toBe(true);
+      expect(r.files).toContain('toml_1.0.0_linux_amd64.tar.gz');
+      const a = 'toml_1.0.0_linux_amd64.tar.gz';
+      const entries = await readArchive(fs.readFileSync(path.join(ws, 'dist', 'release', 'libs', 'toml', a)), archiveFormatOfName(a)!);
+      expect(entries.map((e) => e.name).sort()).toEqual(['COPYING', 'tomlv']);
+    } finally {
+      fs.writeFileSync(decoder, keep[0]);
+      fs.writeFileSync(`${decoder}.intoto.json`, keep[1]);
+    }
+  }, 60_000);
+
+  it('extra files: LICENSE*, LICENCE*, COPYING* and README*, of the project root, else the workspace root', () => {
+    const d = tempDir('extras');
+    writeTree(d, { 'p/COPYING': 'gpl\n', 'p/LICENCE.txt': 'x\n', 'p/Readme.md': '# p\n', 'p/main.go': MAIN, 'COPYING.LESSER': 'lgpl\n' });
+    expect(extraFiles({ buildTargets: [] }, d, 'p').map((f) => f.name)).toEqual(['COPYING', 'LICENCE.txt', 'Readme.md']);
+    expect(extraFiles({ buildTargets: [] }, d, 'q').map((f) => f.name)).toEqual(['COPYING.LESSER']);
   });
 });

@@ -5,7 +5,7 @@
  * Two steps, because a signature must never come out of the Nx cache:
  *
  * - `release` (cached): deterministic and key-free. Per platform a goreleaser-named archive
- *   (binary + LICENSE/README), its CycloneDX SBOM (`<archive>.sbom.cdx.json`), the build manifest
+ *   (binary + LICENSE/COPYING/README), its CycloneDX SBOM (`<archive>.sbom.cdx.json`), the build manifest
  *   of its binary as provenance (`<archive>.provenance.intoto.json`, the statement the build
  *   wrote), `smoke.json` when a smoke gate is set, and `checksums.txt` over all of them. Two runs
  *   on the same commit give the same bytes, so the cache can replay it.
@@ -32,6 +32,7 @@ import { engineInputs, PlanError, withPlannedFindings } from '../../validate/pla
 import { parseManifest, subjectDigest } from '../../manifest/manifest';
 import type { ProjectsLike } from '../run/executor';
 import { findGo, readGoEnv } from '../shared/go';
+import { PROJECT_OVERRIDE_FILE } from '../../graph/options';
 import { planValidation } from '../validate/executor';
 import type { ReleaseExecutorSchema } from './schema';
 import { smokeTest, type SmokeSubject } from './smoke';
@@ -124,7 +125,7 @@ export function versionAndTime(options: ReleaseExecutorSchema, env: NodeJS.Proce
   return { version, mtime };
 }
 
-/** Extra archive files: the option's list (must exist), else LICENSE* / README* of the project root, else of the workspace root. */
+/** Extra archive files: the option's list (must exist), else LICENSE* / LICENCE* / COPYING* / README* of the project root, else of the workspace root. */
 export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string, projectRoot: string): ArchiveFile[] {
   let paths: string[];
   if (options.files) {
@@ -135,7 +136,7 @@ export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string
       try {
         return fs
           .readdirSync(dir, { withFileTypes: true })
-          .filter((e) => e.isFile() && /^(license|readme)/i.test(e.name))
+          .filter((e) => e.isFile() && /^(license|licence|copying|readme)/i.test(e.name))
           .map((e) => path.join(dir, e.name));
       } catch {
         return [];
@@ -151,6 +152,59 @@ export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string
     seen.add(name);
     return { name, data: fs.readFileSync(p), mode: 0o644 };
   });
+}
+
+/** The main package a build manifest records, as gocross.json's `mains` spells it (`cmd/api`, `.`). */
+function mainOf(manifestBytes: Buffer): string {
+  const main = parseManifest(manifestBytes.toString('utf8'), 'manifest').predicate.buildDefinition.internalParameters.main ?? '.';
+  let d = main.trim().replace(/\\/g, '/').replace(/\/+$/, '');
+  while (d.startsWith('./')) d = d.slice(2);
+  return d === '' ? '.' : d;
+}
+
+/**
+ * Why two binaries cannot share an archive, and how to release one: the main package to keep,
+ * written as the `mains` entry of the project's gocross.json (when they are two main packages),
+ * or the build target to leave out (when they are one main package built twice for a platform).
+ */
+export function oneBinaryPerPlatform(c: { ws: string; projectRoot: string; archive: string; first: string; second: string; mains: string[]; firstMain?: string; secondMain?: string }): string[] {
+  const display = (p: string) => path.relative(c.ws, p) || p;
+  const lines = [`${display(c.first)} and ${display(c.second)} would both go into ${c.archive}: a release archive holds one binary per platform`];
+  const mains = [...new Set(c.mains)].sort();
+  if (c.firstMain !== undefined && c.firstMain === c.secondMain) {
+    lines.push(`both are builds of main package ${c.firstMain}: list only one of their build targets in the release target's buildTargets option`);
+    return lines;
+  }
+  const file = path.posix.join(c.projectRoot.replace(/\\/g, '/'), PROJECT_OVERRIDE_FILE);
+  const abs = path.join(c.ws, c.projectRoot, PROJECT_OVERRIDE_FILE);
+  let where = `create ${file} with one of these`;
+  if (fs.existsSync(abs)) {
+    let hasMains = false;
+    try {
+      const j: unknown = JSON.parse(fs.readFileSync(abs, 'utf8'));
+      hasMains = typeof j === 'object' && j !== null && 'mains' in j;
+    } catch {
+      // an unreadable file is reported by nx itself
+    }
+    where = hasMains ? `replace "mains" in ${file} with one of these` : `add "mains" to the object in ${file}, one of these`;
+  }
+  lines.push(`choose the main package to release: ${where}:`);
+  for (const m of mains) lines.push(`  {"mains": [${JSON.stringify(m)}]}`);
+  lines.push('then the inferred build targets build only that main package, and the release holds its binary');
+  return lines;
+}
+
+/**
+ * How to start the gocross command line from the workspace root: `npx gocross` where the package
+ * is installed in the workspace (its node_modules/.bin), else through npx with the package named.
+ */
+export function gocrossCommand(ws: string): string {
+  return fs.existsSync(path.join(ws, 'node_modules', '.bin', 'gocross')) ? 'npx gocross' : 'npx -p @gocross/nx gocross';
+}
+
+/** A path as a POSIX shell word. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function hostOf(env: NodeJS.ProcessEnv): { goos: string; goarch: string } {
@@ -261,7 +315,10 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
     for (const [i, { a, name, sha, sbomJson, manifestBytes }] of prepared.entries()) {
       const archive = archives[i];
       const other = archiveOf.get(archive.fileName);
-      if (other) return failLines([`${display(other)} and ${display(a.path)} would both go into ${archive.fileName}: release one binary per platform`]);
+      if (other) {
+        const mainAt = (file: string) => mainOf(prepared.find((p) => p.a.path === file)!.manifestBytes);
+        return failLines(oneBinaryPerPlatform({ ws, projectRoot, archive: archive.fileName, first: other, second: a.path, mains: prepared.map((p) => mainOf(p.manifestBytes)), firstMain: mainAt(other), secondMain: mainAt(a.path) }));
+      }
       archiveOf.set(archive.fileName, a.path);
       files.push({ name: archive.fileName, data: archive.data });
       files.push({ name: archive.fileName + SBOM_SUFFIX, data: Buffer.from(sbomJson) });
@@ -274,7 +331,9 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
     replaceDir(dir, files);
     log(`release ${version} of ${project} (entries dated ${new Date(mtime * 1000).toISOString()}) in ${display(dir)}:`);
     for (const l of lines) log(l);
-    log(`not signed: sign it with nx run ${targetOf(input, 'release-sign')} --key <private key PEM> (or --keyEnv <VARIABLE>)`);
+    // Also printed (and replayed from the cache) when release runs as release-sign's dependency:
+    // it says what the directory is now, not what the user should run next.
+    log(`unsigned until ${targetOf(input, 'release-sign')} runs (it takes --key <private key PEM> or --keyEnv <VARIABLE>)`);
     return { success: true, dir, files: files.map((f) => f.name) };
   } catch (e) {
     if (e instanceof ReleaseError || e instanceof SigningKeyError) return failLines([e.message]);
@@ -369,7 +428,7 @@ export async function signRelease(options: ReleaseExecutorSchema, input: Release
     fs.rmSync(check, { recursive: true, force: true });
   }
   log(`signed ${rel}: ${CHECKSUMS_SIGNATURE_FILE} and ${archives.length * 2} attestations (key id ${key.keyid.slice(0, 16)}…)`);
-  log(`verify it with: gocross verify ${rel} --key <public key PEM>`);
+  log(`verify it with: ${gocrossCommand(ws)} verify ${shellWord(rel)} --key <public key PEM>`);
   return { success: true, dir, files: out.map((f) => f.name) };
 }
 

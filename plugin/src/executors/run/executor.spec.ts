@@ -146,6 +146,44 @@ describe('stdin', () => {
       fs.rmSync(ws, { recursive: true, force: true });
     }
   });
+  it('a binary this machine cannot run is not run, and the target fails saying so (locally as on CI)', async () => {
+    const logger = memoryLogger();
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-run-other-'));
+    try {
+      for (const [slug, name] of [['darwin-arm64', 'fzf'], ['linux-s390x', 'fzf']]) {
+        fs.mkdirSync(path.join(ws, 'dist', slug), { recursive: true });
+        fs.writeFileSync(path.join(ws, 'dist', slug, name), 'x');
+      }
+      const projects = {
+        projects: {
+          fzf: {
+            root: 'fzf',
+            targets: {
+              'build-darwin-arm64': { executor: '@gocross/nx:build', options: { goos: 'darwin', goarch: 'arm64', outputPath: 'dist/darwin-arm64/fzf' } },
+              'build-linux-s390x': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 's390x', outputPath: 'dist/linux-s390x/fzf' } },
+            },
+          },
+        },
+      };
+      let spawned = false;
+      const deps = { logger, pipedInputLost: () => undefined, spawn: async () => ((spawned = true), { code: 0, signal: null, stdout: '', stderr: '', output: '' }) };
+      for (const env of [{ PATH: '' }, { PATH: '', CI: 'true' }]) {
+        logger.lines.length = 0;
+        const darwin = await runBinary({ buildTarget: 'build-darwin-arm64' }, { workspaceRoot: ws, projectName: 'fzf', projects, env, hostGoos: 'linux', hostGoarch: 'amd64' }, deps);
+        expect(darwin).toMatchObject({ success: false, ran: 'none' });
+        expect(logger.lines).toEqual([
+          'error: not run: darwin/arm64 binaries cannot run on this linux/amd64 machine (qemu-user runs Linux binaries on Linux only); it is built (dist/darwin-arm64/fzf): run it on a darwin/arm64 machine',
+        ]);
+        logger.lines.length = 0;
+        const s390x = await runBinary({ buildTarget: 'build-linux-s390x' }, { workspaceRoot: ws, projectName: 'fzf', projects, env, hostGoos: 'linux', hostGoarch: 'amd64' }, deps);
+        expect(s390x.success).toBe(false);
+        expect(logger.lines).toEqual(['error: not run: fzf for linux/s390x needs an emulator here: qemu-s390x is not installed — fix: apt-get install -y qemu-user']);
+      }
+      expect(spawned).toBe(false);
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
   it('spawnProgram writes given input to the program and closes it', async () => {
     const r = await spawnProgram('sh', ['-c', 'cat; echo end'], { cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '' }, stdout: null, stderr: null, stdin: 'a\nb\n' });
     expect(r).toMatchObject({ code: 0, output: 'a\nb\nend\n' });

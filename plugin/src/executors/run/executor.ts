@@ -2,8 +2,10 @@
  * `@gocross/nx:run`: runs the binary a build target produced (found through the build
  * executor's output resolution), natively or under qemu-user with the target's sysroot for
  * dynamic binaries. The program gets the target's `args`, then the arguments given after `--` on
- * the command line, and the stdin of the task; its exit status is the target's result. Without an
- * emulator: a clear skip locally, a failure on CI.
+ * the command line, and the stdin of the task; its exit status is the target's result. A binary
+ * this machine cannot run (another OS, or a Linux arch without its qemu-user) is not run, and the
+ * target fails saying so (with the fix, or where it can run): a run target never passes without
+ * running the program.
  */
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
@@ -279,7 +281,7 @@ export interface RunDeps {
 
 export interface RunResult {
   success: boolean;
-  ran: 'native' | 'qemu' | 'skipped' | 'none';
+  ran: 'native' | 'qemu' | 'none';
   exitCode?: number | null;
   output: string;
   /** argv that was run. */
@@ -349,10 +351,13 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
     sysroot: options.sysroot,
   });
   if (method.kind === 'unavailable') {
-    const msg = `cannot run ${path.basename(file.path)} for ${name}: ${method.reason}${method.fix ? ` — fix: ${method.fix}` : ''}`;
-    if (env.CI === 'true') return fail(`${msg} (CI=true: not skipped)`);
-    logger.info(`skipped: ${msg}`);
-    return { success: true, ran: 'skipped', output: '' };
+    // Not run is a failure, here and on CI alike: the user asked for the program to run.
+    const built = path.relative(input.workspaceRoot, file.path) || file.path;
+    return fail(
+      method.fix
+        ? `not run: ${path.basename(file.path)} for ${name} needs an emulator here: ${method.reason} — fix: ${method.fix}`
+        : `not run: ${method.reason}; it is built (${built}): run it on a ${name} machine`,
+    );
   }
   let argv: string[];
   if (options.cpu && method.kind === 'native') return fail(`cpu "${options.cpu}" needs qemu, but ${name} runs natively here`);
