@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import type { CreateNodesContext, ProjectConfiguration } from '@nx/devkit';
 import { createNodes } from '../index';
 import { createGoNodes } from './create-nodes';
+import { emptyWorkspace } from '../generators/shared/test-utils';
+import { readNxJson } from '@nx/devkit';
+import { initGenerator } from '../generators/init/generator';
 import type { GocrossPluginOptions } from './options';
 import { emulatorInput } from './targets';
 import { GO_ENV_RUNTIME, goFileInputs, platformExclusionGlobs } from './inputs';
@@ -53,6 +56,21 @@ describe('createNodes', () => {
       expect(Object.keys(res[0][1].projects ?? {})).toEqual(['.']);
     });
     expect(loaded).toBe(false);
+  });
+
+  it("with init's build target default in nx.json, inferred build targets leave the option outputs to it (listed once, not twice)", async () => {
+    const root = workspace({ 'go.mod': 'module example.com/m\n', 'main.go': main() });
+    roots.push(root);
+    const tree = emptyWorkspace();
+    await initGenerator(tree, { skipFormat: true, skipGoWork: true, skipPolicy: true });
+    const nxJsonConfiguration = readNxJson(tree)!;
+    const outputsOf = async (nx: object) =>
+      (await createGoNodes(['go.mod'], {}, { workspaceRoot: root, nxJsonConfiguration: nx }, { cache: false, host: LINUX_AMD64 }))[0][1].projects!['.'].targets!['build-linux-arm64'].outputs;
+    const withInit = await outputsOf(nxJsonConfiguration);
+    expect(withInit).toEqual(['{workspaceRoot}/dist/{projectRoot}/linux-arm64']);
+    // What Nx makes of it: the default's "..." is the inferred list, then the option outputs, once.
+    const merged = (nxJsonConfiguration.targetDefaults!['@gocross/nx:build'] as { outputs: string[] }).outputs.flatMap((o) => (o === '...' ? withInit! : [o]));
+    expect(merged).toEqual(await outputsOf({}));
   });
 
   it('single main module: targets per platform of the default matrix, host build, aliases, validate, test, run, doctor', async () => {

@@ -24,7 +24,7 @@ import {
 } from './options';
 import { moduleFacts } from './module-facts';
 import { moduleFileHashes, scanModules } from './scan-cache';
-import { inferTargets } from './targets';
+import { defaultsAppendOptionOutputs, inferTargets, PLUGIN } from './targets';
 
 const PLUGIN_PACKAGE = '@gocross/nx';
 
@@ -160,7 +160,11 @@ export async function createGoNodes(
     }
   });
 
-  const inferCtx = { externalDependencies: pluginExternalDependencies(workspaceRoot), ccIdentityScript: ccIdentityScript(workspaceRoot) };
+  const inferCtx = {
+    externalDependencies: pluginExternalDependencies(workspaceRoot),
+    ccIdentityScript: ccIdentityScript(workspaceRoot),
+    optionOutputsFromDefaults: defaultsAppendOptionOutputs(context.nxJsonConfiguration?.targetDefaults as Record<string, unknown> | undefined, `${PLUGIN}:build`),
+  };
   const results: [string, CreateNodesResult][] = [];
   modules.forEach((m, i) => {
     const r = resolved.get(m.root)!;

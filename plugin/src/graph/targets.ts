@@ -73,6 +73,20 @@ export interface InferContext {
   externalDependencies?: string[];
   /** Workspace-relative path of cc-identity.js, for the C compiler identity input of cgo targets. */
   ccIdentityScript?: string;
+  /**
+   * nx.json's `@gocross/nx:build` target default appends the option outputs to every build
+   * target's own (`"..."` and the three entries `init` writes): the inferred targets then leave
+   * them out instead of listing them twice.
+   */
+  optionOutputsFromDefaults?: boolean;
+}
+
+/** Whether nx.json's target default for the build executor appends BUILD_OUTPUT_OPTIONS to each build target's outputs. */
+export function defaultsAppendOptionOutputs(targetDefaults: Record<string, unknown> | undefined, executor: string): boolean {
+  const d = targetDefaults?.[executor] as { outputs?: unknown } | undefined;
+  if (!d || Array.isArray(d) || !Array.isArray(d.outputs)) return false;
+  const outputs = d.outputs as unknown[];
+  return outputs[0] === '...' && BUILD_OUTPUT_OPTIONS.every((o) => outputs.includes(o));
 }
 
 export function inferTargets(
@@ -150,7 +164,10 @@ export function inferTargets(
     executor: `${PLUGIN}:build`,
     options: buildOptions(p),
     inputs: buildInputs(p),
-    outputs: facts.mainsFor(p).length === 0 ? [] : [`{workspaceRoot}/dist/{projectRoot}/${defaultOutputDirName(p, opts)}`, ...BUILD_OUTPUT_OPTIONS],
+    outputs:
+      facts.mainsFor(p).length === 0
+        ? []
+        : [`{workspaceRoot}/dist/{projectRoot}/${defaultOutputDirName(p, opts)}`, ...(ctx.optionOutputsFromDefaults ? [] : BUILD_OUTPUT_OPTIONS)],
     cache: true,
   });
 

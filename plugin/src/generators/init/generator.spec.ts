@@ -9,12 +9,12 @@ describe('init generator', () => {
     tree = emptyWorkspace();
   });
 
-  it('registers the plugin with the default matrix, the go input and cached target defaults', async () => {
+  it('registers the plugin with the default matrix and cached target defaults', async () => {
     await initGenerator(tree, {});
     const nx = readNxJson(tree)!;
     expect(nx.plugins).toContainEqual({ plugin: '@gocross/nx', options: { platforms: [...DEFAULT_PLATFORMS] } });
     expect(DEFAULT_PLATFORMS).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/7', 'linux/riscv64', 'darwin/arm64', 'windows/amd64']);
-    expect(nx.namedInputs!['go']).toEqual(['{projectRoot}/**/*.{go,s,c,h,syso}', '{projectRoot}/go.mod', '{projectRoot}/go.sum']);
+    expect(nx.namedInputs?.['go']).toBeUndefined();
     expect((nx.targetDefaults!['build'] as { cache?: boolean }).cache).toBe(true);
     expect((nx.targetDefaults!['validate'] as { cache?: boolean }).cache).toBe(true);
     expect((nx.targetDefaults!['@gocross/nx:build'] as { cache?: boolean }).cache).toBe(true);
@@ -29,7 +29,7 @@ describe('init generator', () => {
     // the file the validate target reads accepts it
     expect(loadPolicy(tree.read('gocross.policy.json', 'utf-8')!, 'gocross.policy.json').checks).toEqual({});
     const ignore = tree.read('.gitignore', 'utf-8')!.split('\n');
-    expect(ignore).toEqual(expect.arrayContaining(['/dist/', '/reports/']));
+    expect(ignore).toEqual(expect.arrayContaining(['/dist/', '/reports/', '/node_modules/', '/.nx/cache/', '/.nx/workspace-data/']));
   });
 
   it('creates nx.json when the workspace has none, and registers the plugin in it', async () => {
@@ -39,7 +39,8 @@ describe('init generator', () => {
     const nx = readJson(tree, 'nx.json');
     expect(nx.$schema).toBe('./node_modules/nx/schemas/nx-schema.json');
     expect(nx.plugins).toContainEqual({ plugin: '@gocross/nx', options: { platforms: [...DEFAULT_PLATFORMS] } });
-    expect(nx.namedInputs.go).toBeDefined();
+    // No named input of its own: the inferred targets carry theirs.
+    expect(nx.namedInputs).toBeUndefined();
     // and a second run changes nothing
     const first = snapshotTree(tree);
     await initGenerator(tree, {});
@@ -80,7 +81,7 @@ describe('init generator', () => {
     expect(after.targetDefaults!['build']).toEqual({ cache: false, dependsOn: ['^build'] });
     expect(after.targetDefaults!['@gocross/nx:build']).toEqual({ outputs: ['{workspaceRoot}/out'], cache: true });
     expect(readJson(tree, 'gocross.policy.json')).toEqual({ checks: { 'rpath-tmp': 'warn' } });
-    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n/reports/\n');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n/reports/\n/.nx/cache/\n/.nx/workspace-data/\n');
   });
 
   it('creates go.work for several modules with the highest go version', async () => {

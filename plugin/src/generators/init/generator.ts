@@ -13,13 +13,6 @@ export const PLUGIN_NAME = '@gocross/nx';
 /** The default matrix, shared with the project graph (linux/amd64, linux/arm64, linux/arm/7, linux/riscv64, darwin/arm64, windows/amd64). */
 export { DEFAULT_PLATFORMS };
 
-/** The `go` named input: every file that changes what `go build` produces for a project. */
-export const GO_NAMED_INPUT: readonly string[] = [
-  '{projectRoot}/**/*.{go,s,c,h,syso}',
-  '{projectRoot}/go.mod',
-  '{projectRoot}/go.sum',
-];
-
 /**
  * `outputs` of every `@gocross/nx:build` target: what the target already declares (`...`: the
  * inferred targets list their own directory) plus what its options name, so a hand-written
@@ -32,7 +25,8 @@ export const POLICY_FILE = 'gocross.policy.json';
 /** Default policy: every check at its built-in severity; entries here override one check each. */
 export const DEFAULT_POLICY = { checks: {} as Record<string, unknown> };
 
-export const GITIGNORE_ENTRIES: readonly string[] = ['dist/', 'reports/'];
+/** What a workspace must not commit: build output, reports, installed packages, Nx's cache and workspace data. */
+export const GITIGNORE_ENTRIES: readonly string[] = ['dist/', 'reports/', 'node_modules/', '.nx/cache/', '.nx/workspace-data/'];
 
 export function normalisePlatforms(value: string[] | string | undefined): string[] {
   const items = splitList(value);
@@ -60,7 +54,7 @@ function pluginName(entry: PluginEntry): string {
 export const NX_JSON_SCHEMA = './node_modules/nx/schemas/nx-schema.json';
 
 /**
- * Adds the plugin, the `go` named input and target defaults to nx.json without touching what is
+ * Adds the plugin and target defaults to nx.json without touching what is
  * there. Creates nx.json when the workspace has none (devkit's updateNxJson writes only an
  * existing file, so the plugin would otherwise be registered nowhere).
  */
@@ -73,8 +67,6 @@ function updateNxConfiguration(tree: Tree, platforms: string[]): void {
     plugins.push({ plugin: PLUGIN_NAME, options: { platforms } });
   }
   nxJson.plugins = plugins as typeof nxJson.plugins;
-  nxJson.namedInputs = nxJson.namedInputs ?? {};
-  if (!nxJson.namedInputs['go']) nxJson.namedInputs['go'] = [...GO_NAMED_INPUT];
   nxJson.targetDefaults = nxJson.targetDefaults ?? {};
   for (const key of ['build', 'validate', `${PLUGIN_NAME}:build`, `${PLUGIN_NAME}:validate`]) {
     const current = nxJson.targetDefaults[key];
