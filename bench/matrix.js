@@ -20,6 +20,13 @@
  *   goreleaser       goreleaser build --snapshot --clean
  *   nx, cache hits   nx run fzf:build-all          (all six builds read from the Nx cache)
  *   go alone         the six go build commands, same flags and parallelism (the floor)
+ *   nx floor         nx run fzf:build-all --exclude-task-dependencies --skip-nx-cache: the same
+ *                    command with no build in it (Nx start-up, the project graph with this
+ *                    plugin, task hashing and one no-op task): what Nx costs before any build
+ * and the three nx commands again with the Nx daemon on (Nx's default outside CI; the benchmark's
+ * workspace sets useDaemonProcess false, NX_DAEMON=true overrides it), the daemon started before
+ * the rounds and stopped after them. The floor sums (nx floor + go alone) bound from below what
+ * any plugin running the six builds through Nx could reach.
  * Prints medians of each, the ratios to goreleaser, and whether the binaries are byte-identical
  * (sha256) between the two; when they are not, the `go version -m` lines that differ.
  *
@@ -230,9 +237,11 @@ function measure(gr, ws, app, goVersion) {
   }
   if (!shown.targets['build-all']) throw new Error('no build-all target inferred for fzf');
 
-  const nxNoCache = () => run(process.execPath, [nxBin, 'run', 'fzf:build-all', '--skip-nx-cache', `--parallel=${PARALLEL}`], { cwd: ws, env }).ms;
-  const nxCached = () => {
-    const r = run(process.execPath, [nxBin, 'run', 'fzf:build-all', `--parallel=${PARALLEL}`], { cwd: ws, env });
+  const daemonEnv = { ...env, NX_DAEMON: 'true' };
+  const nxNoCache = (e = env) => run(process.execPath, [nxBin, 'run', 'fzf:build-all', '--skip-nx-cache', `--parallel=${PARALLEL}`], { cwd: ws, env: e }).ms;
+  const nxFloor = (e = env) => run(process.execPath, [nxBin, 'run', 'fzf:build-all', '--exclude-task-dependencies', '--skip-nx-cache'], { cwd: ws, env: e }).ms;
+  const nxCached = (e = env) => {
+    const r = run(process.execPath, [nxBin, 'run', 'fzf:build-all', `--parallel=${PARALLEL}`], { cwd: ws, env: e });
     // "Cache: 6/7 hit" (build-all itself is not cacheable), or the older "… from the cache … for 6 out of 7 tasks"
     const m = r.stdout.match(/Cache:\s+(\d+)\/\d+ hit/) ?? r.stdout.match(/from the cache instead of running the command for (\d+) out of/);
     if (!m || Number(m[1]) < PLATFORMS.length) throw new Error(`expected ${PLATFORMS.length} cache hits:\n${r.stdout}`);
@@ -259,18 +268,27 @@ function measure(gr, ws, app, goVersion) {
   nxNoCache();
   run(process.execPath, [nxBin, 'run', 'fzf:build-all', `--parallel=${PARALLEL}`], { cwd: ws, env }); // stores (--skip-nx-cache does not)
   nxCached();
-
-  const ms = { nxNoCache: [], goreleaser: [], nxCacheHits: [], goBuildAlone: [] };
-  for (let i = 0; i < RUNS; i++) {
-    // one round runs all four, so drift in machine load hits them alike
-    ms.nxNoCache.push(nxNoCache());
-    ms.goreleaser.push(goreleaser());
-    ms.nxCacheHits.push(nxCached());
-    ms.goBuildAlone.push(rawGo());
-    log(
-      `round ${i + 1}: nx (no cache) ${ms.nxNoCache[i].toFixed(0)} ms, goreleaser ${ms.goreleaser[i].toFixed(0)} ms, ` +
-        `nx (cache hits) ${ms.nxCacheHits[i].toFixed(0)} ms, go build alone ${ms.goBuildAlone[i].toFixed(0)} ms`,
-    );
+  nxFloor();
+  run(process.execPath, [nxBin, 'daemon', '--start'], { cwd: ws, env: daemonEnv });
+  const ms = { nxNoCache: [], goreleaser: [], nxCacheHits: [], goBuildAlone: [], nxFloor: [], daemonNxNoCache: [], daemonNxCacheHits: [], daemonNxFloor: [] };
+  try {
+    // the daemon computes the graph once; the first commands wait for it
+    nxFloor(daemonEnv);
+    nxCached(daemonEnv);
+    for (let i = 0; i < RUNS; i++) {
+      // one round runs every variant, so drift in machine load hits them alike
+      ms.nxNoCache.push(nxNoCache());
+      ms.goreleaser.push(goreleaser());
+      ms.nxCacheHits.push(nxCached());
+      ms.goBuildAlone.push(rawGo());
+      ms.nxFloor.push(nxFloor());
+      ms.daemonNxNoCache.push(nxNoCache(daemonEnv));
+      ms.daemonNxCacheHits.push(nxCached(daemonEnv));
+      ms.daemonNxFloor.push(nxFloor(daemonEnv));
+      log(`round ${i + 1}: ${Object.entries(ms).map(([k, v]) => `${k} ${v[i].toFixed(0)} ms`).join(', ')}`);
+    }
+  } finally {
+    run(process.execPath, [nxBin, 'daemon', '--stop'], { cwd: ws, env: daemonEnv });
   }
 
   // the binaries of the last rounds' runs (a cache hit leaves outputs that match the cache as they are)
@@ -291,7 +309,7 @@ function measure(gr, ws, app, goVersion) {
     return row;
   });
 
-  const med = { nxNoCache: median(ms.nxNoCache), goreleaser: median(ms.goreleaser), nxCacheHits: median(ms.nxCacheHits), goBuildAlone: median(ms.goBuildAlone) };
+  const med = Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, median(v)]));
   const result = {
     module: `${MODULE}@${VERSION}`,
     goVersion,
@@ -306,7 +324,13 @@ function measure(gr, ws, app, goVersion) {
       nxCacheHitsOverGoreleaser: med.nxCacheHits / med.goreleaser,
       goreleaserOverGoBuildAlone: med.goreleaser / med.goBuildAlone,
       nxNoCacheOverGoBuildAlone: med.nxNoCache / med.goBuildAlone,
+      floorsOverGoreleaser: (med.nxFloor + med.goBuildAlone) / med.goreleaser,
+      daemonNxNoCacheOverGoreleaser: med.daemonNxNoCache / med.goreleaser,
+      daemonNxCacheHitsOverGoreleaser: med.daemonNxCacheHits / med.goreleaser,
+      daemonFloorsOverGoreleaser: (med.daemonNxFloor + med.goBuildAlone) / med.goreleaser,
     },
+    // what the no-cache run costs beyond Nx's fixed cost and the go builds: the batch process, the plugin's work per build
+    beyondFloorsMs: { daemonOff: med.nxNoCache - med.nxFloor - med.goBuildAlone, daemonOn: med.daemonNxNoCache - med.daemonNxFloor - med.goBuildAlone },
     binaries,
     allIdentical: binaries.every((b) => b.identical),
     samplesMs: ms,
@@ -322,6 +346,14 @@ function measure(gr, ws, app, goVersion) {
       `    the six go builds alone (floor)        ${f(med.goBuildAlone)}   goreleaser ${result.ratio.goreleaserOverGoBuildAlone.toFixed(2)}x, ` +
         `nx (no cache) ${result.ratio.nxNoCacheOverGoBuildAlone.toFixed(2)}x of it`,
     );
+    console.log(`(c) Nx's fixed cost: the same command with no build in it (--exclude-task-dependencies)`);
+    console.log(`    nx floor (daemon off)                  ${f(med.nxFloor)}   nx floor + go floor ${f(med.nxFloor + med.goBuildAlone)}, ratio to goreleaser ${result.ratio.floorsOverGoreleaser.toFixed(2)}`);
+    console.log(`    (a) beyond both floors                 ${f(result.beyondFloorsMs.daemonOff)}`);
+    console.log(`(d) with the Nx daemon (Nx's default outside CI)`);
+    console.log(`    nx run fzf:build-all --skip-nx-cache   ${f(med.daemonNxNoCache)}   ratio to goreleaser ${result.ratio.daemonNxNoCacheOverGoreleaser.toFixed(2)}`);
+    console.log(`    nx run fzf:build-all (6 cache hits)    ${f(med.daemonNxCacheHits)}   ratio to goreleaser ${result.ratio.daemonNxCacheHitsOverGoreleaser.toFixed(2)}`);
+    console.log(`    nx floor                               ${f(med.daemonNxFloor)}   nx floor + go floor ${f(med.daemonNxFloor + med.goBuildAlone)}, ratio to goreleaser ${result.ratio.daemonFloorsOverGoreleaser.toFixed(2)}`);
+    console.log(`    no cache, beyond both floors           ${f(result.beyondFloorsMs.daemonOn)}`);
     console.log(
       `binaries byte-identical (sha256), nx vs goreleaser: ${result.allIdentical ? 'all 6' : `${binaries.filter((b) => b.identical).length} of 6`}; ` +
         `nx vs the go builds alone: ${binaries.filter((b) => b.goBuildAloneIdentical).length} of 6`,
