@@ -25,7 +25,7 @@ import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
 import { buildFlagTargetOptions, placeholderInputs } from './build-flags';
 import { qemuProgram, runsNatively } from '../platforms/qemu';
-import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName } from '../platforms/outputs';
+import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName, releaseExtraFileGlobs } from '../platforms/outputs';
 
 /**
  * A runtime input naming the qemu-user program that runs `p`'s tests on this Linux host, or
@@ -256,7 +256,8 @@ export function inferTargets(
       dependsOn: [...buildTargets, t('validate')],
       inputs: [
         { dependentTasksOutputFiles: '**/*', transitive: false },
-        ...['LICENSE*', 'LICENCE*', 'COPYING*', 'README*'].flatMap((g) => [`{projectRoot}/${g}`, `{workspaceRoot}/${g}`]),
+        ...releaseExtraFileGlobs('{projectRoot}'),
+        ...releaseExtraFileGlobs('{workspaceRoot}'),
         { runtime: 'git describe --tags --always --dirty 2>/dev/null || echo none' },
         { runtime: 'git log -1 --format=%ct 2>/dev/null || echo none' },
         { env: 'SOURCE_DATE_EPOCH' },

@@ -137,3 +137,24 @@ export function resolveBuildOutputs(
   }));
   return { platform, dir, files };
 }
+
+/**
+ * The files a release puts into every archive when its `files` option is not set: those whose
+ * name starts with one of these words, in any case (`LICENSE`, `License.md`, `readme.txt`).
+ */
+const RELEASE_EXTRA_FILE_WORDS: readonly string[] = ['license', 'licence', 'copying', 'readme'];
+
+/** Whether a file name is one of the release's default extra files (see RELEASE_EXTRA_FILE_WORDS). */
+export function isReleaseExtraFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RELEASE_EXTRA_FILE_WORDS.some((w) => lower.startsWith(w));
+}
+
+/**
+ * The same files as Nx input globs of `dir` (`{projectRoot}`): Nx's globs are case-sensitive, so
+ * each letter is a class of both cases (`[Ll][Ii][Cc][Ee][Nn][Ss][Ee]*`), and a file the release
+ * packs is always a file of its cache key.
+ */
+export function releaseExtraFileGlobs(dir: string): string[] {
+  return RELEASE_EXTRA_FILE_WORDS.map((w) => `${dir}/${[...w].map((c) => `[${c.toUpperCase()}${c}]`).join('')}*`);
+}

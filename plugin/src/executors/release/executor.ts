@@ -26,6 +26,7 @@ import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
 import { formatPlatform } from '../../platforms/platform';
+import { isReleaseExtraFile } from '../../platforms/outputs';
 import { archiveFormatOfName, archiveTargetFromSettings, attestationFileName, CHECKSUMS_FILE, CHECKSUMS_SIGNATURE_FILE, createReleaseArchive, formatChecksums, generateSbom, loadSigningKey, parseAttestationFileName, parseChecksums, readArchive, sbomStatement, sha256Hex, signBlob, signDsse, signStatement, SigningKeyError, verifyRelease, type ArchiveFile } from '../../release';
 import { packageVersion } from '../../report/common';
 import { engineInputs, PlanError, withPlannedFindings } from '../../validate/plan';
@@ -125,7 +126,7 @@ export function versionAndTime(options: ReleaseExecutorSchema, env: NodeJS.Proce
   return { version, mtime };
 }
 
-/** Extra archive files: the option's list (must exist), else LICENSE* / LICENCE* / COPYING* / README* of the project root, else of the workspace root. */
+/** Extra archive files: the option's list (must exist), else LICENSE* / LICENCE* / COPYING* / README* (any case) of the project root, else of the workspace root. */
 export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string, projectRoot: string): ArchiveFile[] {
   let paths: string[];
   if (options.files) {
@@ -136,7 +137,7 @@ export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string
       try {
         return fs
           .readdirSync(dir, { withFileTypes: true })
-          .filter((e) => e.isFile() && /^(license|licence|copying|readme)/i.test(e.name))
+          .filter((e) => e.isFile() && isReleaseExtraFile(e.name))
           .map((e) => path.join(dir, e.name));
       } catch {
         return [];

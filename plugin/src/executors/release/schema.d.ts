@@ -4,7 +4,7 @@ export interface ReleaseExecutorSchema {
   buildTargets?: string[];
   /** Release version; default `git describe --tags --always --dirty`. A leading `v` is dropped from archive names. */
   releaseVersion?: string;
-  /** Extra files put into every archive, relative to the workspace root; default LICENSE*, LICENCE*, COPYING* and README* of the project root (else of the workspace root). */
+  /** Extra files put into every archive, relative to the workspace root; default LICENSE*, LICENCE*, COPYING* and README* (any case) of the project root (else of the workspace root). */
   files?: string[];
   /** Release directory relative to the workspace root; default dist/release/<projectRoot>. */
   outputPath?: string;
