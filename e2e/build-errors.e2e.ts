@@ -5,6 +5,7 @@
  * wrapper does see builds.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compilerWithoutTargetLibc } from '../plugin/src/executors/doctor/test-utils/hidden-libc';
 import {
@@ -153,5 +154,31 @@ describe('a go.mod the go command rejects', () => {
     const other = nx(['run', 'hello:build-linux-amd64', '--skip-nx-cache']);
     expect(other.code).not.toBe(0);
     expect(other.output).toContain(`${project}/go.mod:5: unknown directive: frobnicate`);
+  });
+});
+
+describe('a go.work the go command rejects', () => {
+  let ws: string;
+  let before: string;
+  let missing: string;
+  beforeAll(() => {
+    ws = workspaceRoot();
+    missing = `apps/${uniqueName('gone')}`;
+    before = fs.readFileSync(path.join(ws, 'go.work'), 'utf8');
+    fs.writeFileSync(path.join(ws, 'go.work'), `${before.endsWith('\n') ? before : `${before}\n`}use ./${missing}\n`);
+  });
+  afterAll(() => {
+    if (before !== undefined) fs.writeFileSync(path.join(ws, 'go.work'), before);
+  });
+
+  it("is a warning naming go.work and the line: nx still shows every project, and a build fails with go's own message", () => {
+    const line = fs.readFileSync(path.join(ws, 'go.work'), 'utf8').split('\n').indexOf(`use ./${missing}`) + 1;
+    const shown = expectSuccess('nx show projects', nx(['show', 'projects']));
+    expect(shown.stdout.split('\n')).toContain('hello');
+    expect(shown.output).toContain(`gocross: go.work:${line}: use ./${missing}: there is no go.mod in ./${missing} (the go command rejects this go.work: every module it uses fails to build until it is fixed)`);
+    const build = nx(['run', 'hello:build-linux-amd64', '--skip-nx-cache']);
+    expect(build.code).not.toBe(0);
+    expect(build.output).toContain(`cannot load module`);
+    expect(build.output).toContain(`${path.basename(missing)} listed in go.work file`);
   });
 });

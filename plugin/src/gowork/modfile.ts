@@ -26,6 +26,8 @@ export interface GoWork {
   go?: string;
   /** Directories as written (relative to the go.work directory, or absolute). */
   use: string[];
+  /** The line of each `use` entry (same order as `use`). */
+  useLines: number[];
   replaces: Replace[];
   problems?: ModFileProblem[];
 }
@@ -118,11 +120,14 @@ export function parseGoMod(text: string): GoMod {
 }
 
 export function parseGoWork(text: string): GoWork {
-  const work: GoWork = { use: [], replaces: [] };
+  const work: GoWork = { use: [], useLines: [], replaces: [] };
   const { list, problems } = directives(text, GO_WORK_VERBS);
   for (const { line, args: [verb, ...args] } of list) {
     checkCommon(verb, args, line, problems);
-    if (verb === 'use' && args[0]) work.use.push(args[0]);
+    if (verb === 'use' && args[0]) {
+      work.use.push(args[0]);
+      work.useLines.push(line);
+    }
     else if (verb === 'go' && args[0]) work.go = args[0];
     else if (verb === 'replace') {
       const r = parseReplace(args);

@@ -397,6 +397,45 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
     expect(r.stderr).toContain('go.mod:3: unknown directive: frob');
   });
 
+  describe('a go.work the go command rejects', () => {
+    const good = { 'a/go.mod': 'module example.com/a\n\ngo 1.22\n', 'a/main.go': main() };
+    const cases: [string, string, string][] = [
+      ['a syntax error', 'go 1.22\n\nuse ./a\nfrob x\n', 'go.work:4: unknown directive: frob'],
+      ['a used directory without go.mod', 'go 1.22\n\nuse (\n\t./a\n\t./missing\n)\n', 'go.work:5: use ./missing: there is no go.mod in ./missing'],
+      ['a directory used twice', 'go 1.22\n\nuse ./a\nuse ./a/\n', 'go.work:4: path {root}/a appears multiple times in workspace'],
+    ];
+
+    it.each(cases)('%s is a warning naming go.work and the line; the projects keep their nodes', async (_what, goWork, expected) => {
+      const root = workspace({ ...good, 'go.work': goWork });
+      roots.push(root);
+      const warnings: string[] = [];
+      const r = await createGoNodes(['a/go.mod'], {}, { workspaceRoot: root, nxJsonConfiguration: {} }, { cache: false, host: LINUX_AMD64, warn: (m) => warnings.push(m) });
+      expect(r.flatMap(([, x]) => Object.keys(x.projects ?? {}))).toEqual(['a']);
+      expect(warnings).toEqual([`gocross: ${expected.replace('{root}', root)} (the go command rejects this go.work: every module it uses fails to build until it is fixed)`]);
+    });
+
+    it('a go.work go accepts gives no warning', async () => {
+      const root = workspace({ ...good, 'go.work': 'go 1.22\n\nuse ./a\n' });
+      roots.push(root);
+      const warnings: string[] = [];
+      await createGoNodes(['a/go.mod'], {}, { workspaceRoot: root, nxJsonConfiguration: {} }, { cache: false, host: LINUX_AMD64, warn: (m) => warnings.push(m) });
+      expect(warnings).toEqual([]);
+    });
+
+    // The warning's claim, by go itself: with each of those go.work files, a build of a used module fails; with the good one it does not.
+    itIf(haveGo())('go refuses to build a used module with each of those go.work files, and builds it with a correct one', () => {
+      const build = (goWork: string) => {
+        const root = workspace({ ...good, 'go.work': goWork });
+        roots.push(root);
+        const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+        delete env.GOWORK;
+        return spawnSync('go', ['build', '-o', os.devNull, '.'], { cwd: path.join(root, 'a'), encoding: 'utf8', env });
+      };
+      for (const [, goWork] of cases) expect(build(goWork).status).not.toBe(0);
+      expect(build('go 1.22\n\nuse ./a\n').status).toBe(0);
+    });
+  });
+
   it('embedded files are inputs of the platforms whose build embeds them, test embeds of the test targets only', async () => {
     const p = await infer({
       'go.mod': 'module example.com/e\n',

@@ -117,6 +117,9 @@ export async function createGoNodes(
     const who = ws.used ? 'every module go.work uses fails to build' : `${m.root}'s tasks fail`;
     warn(`gocross: ${formatModFileProblems(file, m.mod.problems)} (the go command rejects this go.mod: ${who} until it is fixed)`);
   }
+  if (ws.problems) {
+    warn(`gocross: ${formatModFileProblems('go.work', ws.problems)} (the go command rejects this go.work: every module it uses fails to build until it is fixed)`);
+  }
   const allPlatforms: Platform[] = [];
   const seen = new Set<string>();
   for (const m of modules) {

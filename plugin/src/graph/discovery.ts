@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GoMod, GoWork, isLocalReplacement, parseGoMod, parseGoWork } from '../gowork/modfile';
+import { GoMod, GoWork, isLocalReplacement, ModFileProblem, parseGoMod, parseGoWork } from '../gowork/modfile';
 import { isIgnoredDirName } from '../gowork/ignore';
 
 /** A go.mod the graph makes a project of: where it is and what it declares. */
@@ -22,6 +22,11 @@ export interface GoWorkspace {
   goWork?: GoWork;
   /** Roots `use`d by go.work, normalised like DiscoveredModule.root. */
   used?: Set<string>;
+  /**
+   * What makes the go command refuse the go.work (and so every build of a module it uses): its
+   * syntax errors, a `use` directory without go.mod, a directory used twice. Absent when none.
+   */
+  problems?: ModFileProblem[];
 }
 
 const toPosix = (p: string): string => p.split(path.sep).join('/');
@@ -51,6 +56,16 @@ export function readGoWorkspace(workspaceRoot: string): GoWorkspace {
   }
   const goWork = parseGoWork(text);
   const used = new Set<string>();
+  const problems: ModFileProblem[] = [...(goWork.problems ?? [])];
+  // As cmd/go's modload: every used directory must hold a go.mod, and none may be used twice.
+  const seenUse = new Map<string, number>();
+  goWork.use.forEach((u, i) => {
+    const line = goWork.useLines[i];
+    const abs = path.resolve(workspaceRoot, u);
+    if (seenUse.has(abs)) problems.push({ line, message: `path ${abs} appears multiple times in workspace` });
+    seenUse.set(abs, line);
+    if (!fs.existsSync(path.join(abs, 'go.mod'))) problems.push({ line, message: `use ${u}: there is no go.mod in ${u}` });
+  });
   // Modules go.work `use`s, and directories its `replace` lines point at: go reads both.
   const dirs = [...goWork.use, ...goWork.replaces.filter((r) => isLocalReplacement(r.newPath)).map((r) => r.newPath)];
   for (const u of dirs) {
@@ -59,7 +74,7 @@ export function readGoWorkspace(workspaceRoot: string): GoWorkspace {
     if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
     used.add(normaliseRoot(rel));
   }
-  return { goWork, used };
+  return problems.length ? { goWork, used, problems: problems.sort((a, b) => a.line - b.line) } : { goWork, used };
 }
 
 /** The go.mod files (workspace-relative) that are projects, read and parsed. */

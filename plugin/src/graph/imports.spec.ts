@@ -130,6 +130,7 @@ describe('go.mod and go.work', () => {
     expect(parseGoWork('go 1.22\n\nuse ./a\nuse (\n\t./b // b\n\t"./c d"\n)\nreplace x.org/y => ./y\n')).toEqual({
       go: '1.22',
       use: ['./a', './b', './c d'],
+      useLines: [3, 5, 6],
       replaces: [{ oldPath: 'x.org/y', newPath: './y' }],
     });
   });
