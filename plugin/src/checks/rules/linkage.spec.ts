@@ -3,11 +3,13 @@
  * loader of the other C library or of another arch, and a c-shared library linked against the
  * other C library are reported.
  */
-import { all, haveGo, haveTools } from '../../test-utils/gates';
+import { all, haveGo, haveTools, itIf } from '../../test-utils/gates';
+import { writeTempTree } from '../../test-utils/tree';
+import { runBuild } from '../../executors/build/executor';
 import { cgo, GOOD } from '../test-utils/artifacts';
-import { buildFixture } from '../test-utils/fixtures';
+import { buildFixture, CGO_HELLO } from '../test-utils/fixtures';
 import { ruleTester } from '../test-utils/rule-tester';
-import { target } from '../test-utils/run';
+import { lines, target, validate } from '../test-utils/run';
 import { linkage } from './linkage';
 
 const LIBADD = {
@@ -70,7 +72,35 @@ ruleTester(linkage, {
       gate: all(gcc, haveTools('aarch64-linux-gnu-gcc')),
       artifact: () => cgo('gcc', { GOARCH: 'amd64' }),
       target: target('linux/arm64', { cgo: true }),
-      errors: ['loader /lib64/ld-linux-x86-64.so.2 belongs to amd64/glibc, not linux/arm64'],
+      errors: [
+        {
+          message: 'loader /lib64/ld-linux-x86-64.so.2 belongs to amd64/glibc, not linux/arm64',
+          fix: "link with aarch64-linux-gnu-gcc: set the target's cc option or $CC_FOR_linux_arm64 (a C compiler for amd64 linked this binary)",
+        },
+      ],
     },
   ],
+});
+
+describe('the foreign-loader fix, done as it says', () => {
+  // The fix names a compiler and a variable; a build through the build executor with exactly
+  // that setting links with the target's loader, and linkage passes. (Plain CC is not read.)
+  itIf(all(gcc, haveTools('aarch64-linux-gnu-gcc')))('CC_FOR_linux_arm64=aarch64-linux-gnu-gcc gives a binary linkage accepts; CC alone does not change the compiler', async () => {
+    const bad = cgo('gcc', { GOARCH: 'amd64' });
+    const t = target('linux/arm64', { cgo: true });
+    const fix = (await validate(bad, t, { checks: [linkage] })).findings[0]?.fix ?? '';
+    const [, compiler, variable] = /^link with (\S+): set the target's cc option or \$(CC_FOR_\w+) /.exec(fix) ?? [];
+    expect([compiler, variable]).toEqual(['aarch64-linux-gnu-gcc', 'CC_FOR_linux_arm64']);
+    const ws = writeTempTree('gocross-linkage-fix-', CGO_HELLO);
+    const build = async (env: NodeJS.ProcessEnv, dir: string) => {
+      const r = await runBuild({ goos: 'linux', goarch: 'arm64', cgo: true, outputDir: dir }, { workspaceRoot: ws, projectRoot: '.', env }, { logger: { info: () => undefined, error: () => undefined } });
+      expect(r.success).toBe(true);
+      return r.artifacts[0];
+    };
+    const fixed = await build({ ...process.env, [variable]: compiler }, 'fixed');
+    expect(lines(await validate(fixed, t, { checks: [linkage] }))).toEqual([]);
+    // The fix does not say CC, because a gocross build does not read it: the output is the same.
+    const withCc = await build({ ...process.env, CC: 'gcc' }, 'with-cc');
+    expect(lines(await validate(withCc, t, { checks: [linkage] }))).toEqual([]);
+  }, 240_000);
 });

@@ -5,6 +5,8 @@
  * /lib64/ld64.so.1 on s390x).
  */
 import { armSoftFloat, identifyLoader, LOADERS } from '../arch';
+import { cTriple } from '../../platforms/arch';
+import type { Libc, Platform } from '../../platforms/types';
 import { ET_REL, isSharedLibrary, linkMode } from '../elf-util';
 import { formatPlatform } from '../../platforms/platform';
 import { flag, options, type OptionsOf } from '../options';
@@ -99,7 +101,7 @@ export const linkage: BinaryCheck<LinkageOptions> = {
     } else {
       add(
         `loader ${interp} belongs to ${who.map((w) => `${w.goarch}/${w.libc}`).join(', ')}, not ${want}`,
-        `set CC to a ${t.platform.goarch} cross compiler (the host C compiler linked this binary)`,
+        foreignLoaderFix(t.platform, libc, who.map((w) => w.goarch)),
         { interpreter: interp },
       );
     }
@@ -107,3 +109,14 @@ export const linkage: BinaryCheck<LinkageOptions> = {
   },
 };
 export default linkage;
+
+/**
+ * The fix when the loader is another arch's: a C compiler of that other arch linked the binary,
+ * so the build needs the target's. Named the way a build chooses one (the target's `cc` option,
+ * or `CC_FOR_<goos>_<goarch>`: plain `CC` is not read by gocross builds).
+ */
+function foreignLoaderFix(p: Platform, libc: Libc, linkedFor: readonly string[]): string {
+  const triple = cTriple(p, libc);
+  const compiler = triple ? `${triple}-gcc` : `a ${libc} C compiler for ${p.goarch}`;
+  return `link with ${compiler}: set the target's cc option or $CC_FOR_${p.goos}_${p.goarch} (a C compiler for ${[...new Set(linkedFor)].join(' or ')} linked this binary)`;
+}
