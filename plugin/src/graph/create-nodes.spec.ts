@@ -14,6 +14,7 @@ import { GO_ENV_RUNTIME, goFileInputs, platformExclusionGlobs } from './inputs';
 import { parsePlatform, platformSlug } from '../platforms/platform';
 import { writeTempTree } from '../test-utils/tree';
 import { haveGo, itIf } from '../test-utils/gates';
+import { CGO_ENV_PASSTHROUGH } from '../executors/shared/go';
 
 type Files = Record<string, string>;
 
@@ -207,7 +208,11 @@ describe('createNodes', () => {
     expect(t['go-build-linux-arm-6']).toMatchObject({ options: { goarm: '6', cgo: true } });
     expect(t['go-build-linux-arm-6'].inputs).toEqual(expect.arrayContaining(['gocross-env', { env: 'CC_FOR_linux_arm' }]));
     expect(t['go-build-linux-mipsle'].inputs).not.toContainEqual({ env: 'CC_FOR_linux_arm' });
-    expect(p['.'].namedInputs!['gocross-env']).toEqual(expect.arrayContaining([{ env: 'CC' }, { env: 'CGO_LDFLAGS' }]));
+    // Exactly the variables a cgo build passes to go are hashed: not plain CC/CXX, which it does not read.
+    const hashed = p['.'].namedInputs!['gocross-env'].flatMap((i) => (typeof i === 'object' && 'env' in i ? [i.env] : []));
+    expect(hashed).toEqual(expect.arrayContaining([...CGO_ENV_PASSTHROUGH, 'CC_FOR_TARGET', 'CXX_FOR_TARGET']));
+    expect(hashed).not.toContain('CC');
+    expect(hashed).not.toContain('CXX');
     // host (linux/amd64) is not in the matrix: build targets the host anyway
     expect(t['go-build']).toMatchObject({ options: { goos: 'linux', goarch: 'amd64' } });
     // every named input a target refers to exists in the project

@@ -11,6 +11,7 @@
  */
 import { KNOWN_ARCH, KNOWN_OS, matchesOsArchTag } from '../platforms/known';
 import type { Platform } from '../platforms/types';
+import { CGO_ENV_VARIABLES } from '../platforms/env';
 
 /** Source extensions `go build` reads (cgo and assembly included) and binary objects. */
 export const GO_SOURCE_EXTENSIONS = ['go', 's', 'S', 'sx', 'c', 'cc', 'cpp', 'cxx', 'h', 'hh', 'hpp', 'hxx', 'm', 'f', 'F', 'for', 'f90', 'syso', 'swig', 'swigcxx'];
@@ -80,7 +81,8 @@ export function goFileInputs(p: Platform | undefined, root = '{projectRoot}'): s
 }
 
 export const GO_ENV_INPUTS = ['GOFLAGS', 'GOEXPERIMENT', 'GODEBUG', 'GOTOOLCHAIN', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GOINSECURE', 'GOWORK', 'GOENV'];
-export const CGO_ENV_INPUTS = ['CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS', 'CGO_CFLAGS_ALLOW', 'CGO_CFLAGS_DISALLOW', 'CGO_CPPFLAGS_ALLOW', 'CGO_CPPFLAGS_DISALLOW', 'CGO_CXXFLAGS_ALLOW', 'CGO_CXXFLAGS_DISALLOW', 'CGO_LDFLAGS_ALLOW', 'CGO_LDFLAGS_DISALLOW', 'PKG_CONFIG', 'PKG_CONFIG_PATH'];
+/** What a cgo build passes to go from the machine's environment: exactly what it hashes (platforms/env.ts). */
+export const CGO_ENV_INPUTS: readonly string[] = CGO_ENV_VARIABLES;
 
 /**
  * What `go` sees, asked from `go` itself: the version, and the variables that change a build

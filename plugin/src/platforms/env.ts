@@ -4,6 +4,19 @@ import { platformSlug } from './platform';
 import { VARIANTS, validateVariant } from './variants';
 
 /**
+ * The environment variables of the machine a cgo build passes to go (besides the C toolchain it
+ * resolves and sets itself): the C flags, cgo's flag allow and deny lists, and pkg-config's
+ * settings. Every one can change the artifact or whether it builds, so the same list is in the
+ * cgo targets' cache key (graph/inputs.ts). Plain CC and CXX are not among them: the build
+ * resolves its compiler per platform (platforms/toolchain.ts).
+ */
+export const CGO_ENV_VARIABLES: readonly string[] = [
+  'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS',
+  ...['CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS'].flatMap((v) => [`${v}_ALLOW`, `${v}_DISALLOW`]),
+  'PKG_CONFIG', 'PKG_CONFIG_PATH', 'PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR',
+];
+
+/**
  * Checks a platform against a Go toolchain's table and version. Returns one sentence naming
  * the problem (unknown pair, unknown variant value, variant too new for the installed Go), or
  * undefined when the platform can be built.

@@ -633,3 +633,31 @@ describeGo('runBuild', () => {
     }
   });
 });
+
+describe("cgo's flag allow list reaches go", () => {
+  // go refuses a #cgo flag outside its safe list unless CGO_CFLAGS_ALLOW admits it (see
+  // https://go.dev/s/invalidflag); the build passes that variable on, and hashes it.
+  itIf(haveHostGcc)('a #cgo CFLAGS flag go refuses builds once CGO_CFLAGS_ALLOW admits it', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-allow-'));
+    try {
+      fs.writeFileSync(path.join(ws, 'go.mod'), 'module example.com/allow\n\ngo 1.22\n');
+      fs.writeFileSync(
+        path.join(ws, 'main.go'),
+        'package main\n\n// #cgo CFLAGS: -fprofile-use=profile.gcda\n// static int one(void) { return 1; }\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println(C.one()) }\n',
+      );
+      const build = async (env: NodeJS.ProcessEnv) => {
+        const logger = new Capture();
+        const out: string[] = [];
+        const sink = { write: (c: string | Uint8Array) => (out.push(String(c)), true) } as unknown as NodeJS.WritableStream;
+        const r = await runBuild({ goos: 'linux', goarch: 'amd64', cgo: true, outputDir: 'out' }, { workspaceRoot: ws, projectRoot: '.', env }, { logger, stdout: sink, stderr: sink });
+        return { success: r.success, output: out.join('') + logger.errors.join('\n') };
+      };
+      const refused = await build({ ...process.env, CGO_CFLAGS_ALLOW: undefined });
+      expect(refused.success).toBe(false);
+      expect(refused.output).toContain('invalid flag in #cgo CFLAGS: -fprofile-use=profile.gcda');
+      expect((await build({ ...process.env, CGO_CFLAGS_ALLOW: '-fprofile-use=.*' })).success).toBe(true);
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { loadPlatformTable, type PlatformTable } from '../../platforms/table';
 import { which } from '../../platforms/which';
+import { CGO_ENV_VARIABLES } from '../../platforms/env';
 
 /**
  * Variables passed from the caller's environment to go. Everything else (in particular GOOS,
@@ -27,11 +28,8 @@ export const GO_ENV_PASSTHROUGH: readonly string[] = [
   'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_CONFIG_GLOBAL', 'SSH_AUTH_SOCK', 'NETRC',
 ];
 
-/** Extra variables passed through only for cgo builds. */
-export const CGO_ENV_PASSTHROUGH: readonly string[] = [
-  'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS',
-  'PKG_CONFIG', 'PKG_CONFIG_PATH', 'PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR',
-];
+/** Extra variables passed through only for cgo builds (hashed by the cgo targets too). */
+export const CGO_ENV_PASSTHROUGH: readonly string[] = CGO_ENV_VARIABLES;
 
 /** The allow-listed subset of an environment. */
 export function passthroughEnv(
