@@ -9,7 +9,7 @@ import { addProjectConfiguration } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { asmGenerator } from '../../generators/asm/generator';
 import { asmCoverage } from '../../checks/rules/asm-coverage';
-import { diagnose, formatDoctorReport, matrixFromProjects, matrixFromStrings, provenSentence, readProjectSources, runDoctor, type DoctorReport } from './executor';
+import { diagnose, formatDoctorReport, matrixForPlatforms, matrixFromProjects, matrixFromStrings, provenSentence, readProjectSources, runDoctor, type DoctorReport } from './executor';
 import type { ProjectOverride } from '../../graph/options';
 import type { ProbeRequest, ProbeResult, ProbeStep, Prober } from './probe';
 import { haveTools, itIf } from '../../test-utils/gates';
@@ -340,6 +340,29 @@ describe('matrix', () => {
     // An explicit cgo: false of a build target wins over gocross.json.
     const off = { projects: { a: { root: 'apps/a', targets: { b: { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64', cgo: false } } } } } };
     expect(matrixFromProjects(off, ['a'], () => ({ cgo: true }))[0].cgo).toBe(false);
+  });
+
+  it('a hand-written musl target beside the inferred glibc build does not turn the platform into musl', () => {
+    const projects = {
+      projects: {
+        notes: {
+          root: 'apps/notes',
+          targets: {
+            'build-linux-amd64': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', cgo: true } },
+            'build-linux-amd64-musl': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'amd64', cgo: true, libc: 'musl', cc: 'musl-gcc' } },
+            'build-linux-arm64-musl': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64', cgo: true, libc: 'musl' } },
+          },
+        },
+      },
+    };
+    const fromTargets = matrixFromProjects(projects, ['notes'], () => undefined);
+    // What the inferred doctor target passes (the project's matrix), plus the musl entry asked for by name.
+    expect(matrixForPlatforms(matrixFromStrings(['linux/amd64', 'linux/amd64:musl', 'linux/arm64'], false), fromTargets, undefined)).toEqual([
+      { platform: { goos: 'linux', goarch: 'amd64' }, cgo: true },
+      { platform: { goos: 'linux', goarch: 'amd64' }, cgo: true, libc: 'musl', cc: 'musl-gcc' },
+      // every build target of linux/arm64 links musl: so does the check
+      { platform: { goos: 'linux', goarch: 'arm64' }, cgo: true, libc: 'musl' },
+    ]);
   });
 
   it('parses platform strings with a libc suffix', () => {

@@ -459,6 +459,27 @@ export interface DoctorDeps {
   error?: (text: string) => void;
 }
 
+/**
+ * The given platforms, completed from the build targets of each: the libc when not given (glibc
+ * when any build target of the platform links glibc — the default — and musl only when every
+ * one links musl, so a hand-written musl target beside the inferred build does not hide the
+ * glibc one), cgo when not given, and the C compiler options of the matching target, so the
+ * probe uses what the build uses.
+ */
+export function matrixForPlatforms(given: MatrixEntry[], fromTargets: readonly MatrixEntry[], cgo: boolean | undefined): MatrixEntry[] {
+  for (const m of given) {
+    const slug = platformSlug(m.platform);
+    const same = fromTargets.filter((t) => platformSlug(t.platform) === slug);
+    if (!m.libc && same.length > 0 && same.every((t) => t.libc === 'musl')) m.libc = 'musl';
+    const libcOf = (t: MatrixEntry) => t.libc ?? 'glibc';
+    const target = same.find((t) => libcOf(t) === libcOf(m) && t.cgo) ?? same.find((t) => libcOf(t) === libcOf(m));
+    // cgo not given: a platform needs cgo when one of the build targets for it says so.
+    if (cgo === undefined) m.cgo = target?.cgo === true;
+    if (target) for (const k of ['cc', 'cxx', 'cflags', 'env'] as const) if (target[k] !== undefined) (m as unknown as Record<string, unknown>)[k] = target[k];
+  }
+  return given;
+}
+
 export async function runDoctor(options: DoctorExecutorSchema, input: DoctorInput, deps: DoctorDeps = {}): Promise<{ success: boolean; report?: DoctorReport }> {
   const write = deps.write ?? ((t: string) => process.stdout.write(t));
   const error = deps.error ?? ((t: string) => console.error(t));
@@ -477,21 +498,7 @@ export async function runDoctor(options: DoctorExecutorSchema, input: DoctorInpu
       return root === undefined ? undefined : readProjectOverride(input.workspaceRoot, root)?.override;
     });
     if (options.platforms && options.platforms.length > 0) {
-      matrix = matrixFromStrings(options.platforms, options.cgo === true, options.libc);
-      for (const m of matrix) {
-        const slug = platformSlug(m.platform);
-        const same = fromTargets.filter((t) => platformSlug(t.platform) === slug);
-        // libc not given: the build targets' libc for that platform.
-        if (!m.libc) {
-          const libc = same.find((t) => t.libc)?.libc;
-          if (libc) m.libc = libc;
-        }
-        const target = same.find((t) => (t.libc ?? 'glibc') === (m.libc ?? 'glibc') && t.cgo) ?? same.find((t) => (t.libc ?? 'glibc') === (m.libc ?? 'glibc'));
-        // cgo not given: a platform needs cgo when one of the build targets for it says so.
-        if (options.cgo === undefined) m.cgo = target?.cgo === true;
-        // The C compiler options of that build target, so the probe uses what the build uses.
-        if (target) for (const k of ['cc', 'cxx', 'cflags', 'env'] as const) if (target[k] !== undefined) (m as unknown as Record<string, unknown>)[k] = target[k];
-      }
+      matrix = matrixForPlatforms(matrixFromStrings(options.platforms, options.cgo === true, options.libc), fromTargets, options.cgo);
     } else {
       matrix = fromTargets;
     }
