@@ -175,7 +175,7 @@ export function docsUri(docs: string, opts: ReportOptions): string {
 /** `linux/arm64` plus cgo/libc/tags, for headings. */
 export function describeTarget(t: TargetSpec): string {
   const parts = [t.universal ? `${t.universal[0].goos}/${t.universal.map((p) => formatPlatform(p).split('/').slice(1).join('/')).join('+')} universal` : formatPlatform(t.platform)];
-  parts.push(t.cgo ? `cgo${t.libc ? ` ${t.libc}` : ''}` : 'no cgo');
+  parts.push(t.cgo ? `cgo${t.libc && t.platform.goos === 'linux' ? ` ${t.libc}` : ''}` : 'no cgo');
   if (t.buildmode && t.buildmode !== 'exe') parts.push(t.buildmode);
   if (t.tags && t.tags.length) parts.push(`tags ${t.tags.join(',')}`);
   return parts.join(', ');

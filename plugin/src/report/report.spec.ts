@@ -8,6 +8,7 @@ import type * as Sarif from 'sarif';
 import { validateArtifacts, type ValidationResult } from '../checks/engine';
 import { defaultPolicy, loadPolicy } from '../checks/policy';
 import { BINARY_CHECKS } from '../checks/registry';
+import { parsePlatform } from '../platforms/platform';
 import { asmGuard } from '../checks/rules/asm-guard';
 import { buildFixture, HELLO, REPRO } from '../checks/test-utils/fixtures';
 import { describeIf, haveTools } from '../test-utils/gates';
@@ -22,7 +23,7 @@ import {
   type TimedValidationResult,
 } from './index';
 import { SARIF_SCHEMA_URI } from './sarif';
-import { docsPathFor } from './common';
+import { describeTarget, docsPathFor } from './common';
 
 const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.json').replace(
   /package\.json$/,
@@ -267,5 +268,17 @@ describeGo('report writers on a real validation result', () => {
     expect(JSON.parse(fs.readFileSync(files[1], 'utf8')).ok).toBe(true);
     expect(fs.readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(() => writeReports(result, ['html' as never], out)).toThrow(/unknown report format 'html'/);
+  });
+});
+
+describe('describeTarget', () => {
+  const t = (platform: string, extra: Record<string, unknown> = {}) =>
+    ({ platform: parsePlatform(platform), cgo: false, buildmode: 'exe', linkmode: 'internal', tags: [], trimpath: true, ...extra }) as Parameters<typeof describeTarget>[0];
+  it('names the C library of a cgo build for linux only: windows and darwin have none', () => {
+    expect(describeTarget(t('linux/arm64', { cgo: true, libc: 'glibc' }))).toBe('linux/arm64, cgo glibc');
+    expect(describeTarget(t('linux/amd64', { cgo: true, libc: 'musl', buildmode: 'pie' }))).toBe('linux/amd64, cgo musl, pie');
+    expect(describeTarget(t('windows/amd64', { cgo: true, libc: 'glibc' }))).toBe('windows/amd64, cgo');
+    expect(describeTarget(t('darwin/arm64', { cgo: true }))).toBe('darwin/arm64, cgo');
+    expect(describeTarget(t('linux/riscv64'))).toBe('linux/riscv64, no cgo');
   });
 });

@@ -32,7 +32,7 @@ export function writeManifestFor(file: string, b: RecordedBuild): string {
         goarch: b.platform.goarch,
         ...(b.platform.variant ? { variant: b.platform.variant } : {}),
         cgo,
-        ...(cgo ? { libc: b.libc ?? 'glibc', cc: b.cc } : {}),
+        ...(cgo ? { ...(b.platform.goos === 'linux' ? { libc: b.libc ?? 'glibc' } : {}), cc: b.cc } : {}),
         buildmode,
         linkmode: linkmodeOf(buildmode, cgo, undefined),
         tags: [],

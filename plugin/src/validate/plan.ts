@@ -290,7 +290,7 @@ export function withStated(t: TargetSpec, stated: StatedTarget, opts: { platform
 
 /** `linux/arm64 cgo glibc`, `linux/amd64 without cgo, -buildmode=pie`. */
 function describeBuild(t: TargetSpec): string {
-  const cgo = t.cgo ? `cgo ${t.libc ?? 'glibc'}` : 'without cgo';
+  const cgo = t.cgo ? (t.platform.goos === 'linux' ? `cgo ${t.libc ?? 'glibc'}` : 'cgo') : 'without cgo';
   return `${formatPlatform(t.platform)} ${cgo}${t.buildmode !== 'exe' ? `, -buildmode=${t.buildmode}` : ''}`;
 }
 

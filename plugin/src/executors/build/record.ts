@@ -104,7 +104,8 @@ export function recordBuild(
     goarch: plan.platform.goarch,
     ...(plan.platform.variant !== undefined ? { variant: plan.platform.variant } : {}),
     cgo: r.cgo,
-    ...(r.cgo ? { libc: r.libc ?? 'glibc' } : {}),
+    // The C library is a Linux notion (glibc or musl): a cgo build for windows or darwin has none.
+    ...(r.cgo && plan.platform.goos === 'linux' ? { libc: r.libc ?? 'glibc' } : {}),
     ...(r.cgo && plan.env.CC ? { cc: plan.env.CC } : {}),
     buildmode: r.buildmode,
     linkmode: linkmodeOf(r.buildmode, r.cgo, r.ldflags),
