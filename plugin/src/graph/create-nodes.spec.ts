@@ -506,3 +506,153 @@ describe('createNodes: go.work replace', () => {
     expect(Object.keys(p).sort()).toEqual(['app', 'vendored/lib']);
   });
 });
+
+describe('createNodes: targets of project.json', () => {
+  type Input = NonNullable<ProjectConfiguration['targets']>[string]['inputs'];
+  const pj = (targets: object) => JSON.stringify({ name: 'api', targets });
+  const module = (files: Files = {}): Files => ({ 'go.mod': 'module example.com/api\n', 'main.go': main(), ...files });
+  const runtimes = (inputs: Input) => (inputs ?? []).flatMap((i) => (typeof i === 'object' && 'runtime' in i ? [i.runtime as string] : []));
+  const identities = (inputs: Input) => runtimes(inputs).filter((r) => r.includes('cc-identity')).map((r) => r.replace(/^node ".*cc-identity\.js" /, ''));
+  const muslTarget = {
+    executor: '@gocross/nx:build',
+    options: { goos: 'linux', goarch: 'arm64', cgo: true, libc: 'musl', ldflags: '-linkmode=external -extldflags=-static', outputDir: 'dist/apps/api/linux-arm64-musl' },
+  };
+
+  it("docs/cgo.md's hand-written musl target: the executor and the inputs of an inferred musl target of its platform, no options", async () => {
+    const cgo = { 'gocross.json': JSON.stringify({ cgo: true, platforms: ['linux/amd64', 'linux/arm64'] }) };
+    const p = await infer(module({ ...cgo, 'project.json': pj({ 'build-linux-arm64-musl': muslTarget }) }));
+    const hand = p['.'].targets!['build-linux-arm64-musl'];
+    expect(Object.keys(hand).sort()).toEqual(['executor', 'inputs']);
+    expect(hand.executor).toBe('@gocross/nx:build');
+    // The oracle: the inferred build-linux-arm64 of the same module with libc musl for the whole project.
+    const musl = await infer(module({ 'gocross.json': JSON.stringify({ cgo: true, libc: 'musl', platforms: ['linux/amd64', 'linux/arm64'] }) }));
+    expect(hand.inputs).toEqual(musl['.'].targets!['build-linux-arm64'].inputs);
+    expect(identities(hand.inputs)).toEqual(['linux/arm64 --libc musl']);
+    expect(hand.inputs).toEqual(expect.arrayContaining(['gocross-build-linux-arm64', '^gocross-build-linux-arm64', 'gocross-env', { env: 'CC_FOR_linux_arm64' }]));
+    // The inferred targets keep their own inputs.
+    const plain = await infer(module(cgo));
+    expect(p['.'].targets!['build-linux-arm64']).toEqual(plain['.'].targets!['build-linux-arm64']);
+    expect(p['.'].namedInputs).toEqual(plain['.'].namedInputs);
+  });
+
+  it('a cgo target of a project without cgo adds cgo’s variables to the project’s gocross-env', async () => {
+    const p = await infer(module({ 'project.json': pj({ 'build-linux-arm64-musl': muslTarget }) }));
+    const inputs = p['.'].targets!['build-linux-arm64-musl'].inputs;
+    expect(p['.'].namedInputs!['gocross-env']).not.toContainEqual({ env: 'CGO_CFLAGS' });
+    expect(inputs).toEqual(expect.arrayContaining([{ env: 'CGO_CFLAGS' }, { env: 'CC_FOR_TARGET' }, { runtime: expect.stringContaining('go env GOVERSION GOFLAGS GOEXPERIMENT GODEBUG GOTOOLCHAIN CGO_CFLAGS') }]));
+    expect(identities(inputs)).toEqual(['linux/arm64 --libc musl']);
+  });
+
+  it('a hand-set cc or cxx on an inferred target, in its options or a configuration: the identity of every compiler it may run', async () => {
+    const cgo = { 'gocross.json': JSON.stringify({ cgo: true, platforms: ['linux/amd64', 'linux/arm64'] }) };
+    const p = await infer(
+      module({
+        ...cgo,
+        'project.json': pj({
+          'build-linux-arm64': {
+            options: { cc: '/opt/cross/bin/aarch64-linux-musl-gcc' },
+            configurations: { zig: { cc: 'zig cc -target aarch64-linux-gnu' }, cxx: { cxx: '/opt/cross/bin/g++' }, same: { cc: '/opt/cross/bin/aarch64-linux-musl-gcc' } },
+          },
+          // Only in a configuration: without it the build picks its compiler itself.
+          'test-linux-arm64': { configurations: { cross: { cc: '/opt/cross/bin/aarch64-linux-gnu-gcc' } } },
+        }),
+      }),
+    );
+    const t = p['.'].targets!;
+    expect(identities(t['build-linux-arm64'].inputs)).toEqual([
+      'linux/arm64 --cc /opt/cross/bin/aarch64-linux-musl-gcc',
+      'linux/arm64 --cc "zig cc -target aarch64-linux-gnu"',
+      'linux/arm64 --cc /opt/cross/bin/aarch64-linux-musl-gcc --cxx /opt/cross/bin/g++',
+    ]);
+    expect(identities(t['test-linux-arm64'].inputs)).toEqual(['linux/arm64', 'linux/arm64 --cc /opt/cross/bin/aarch64-linux-gnu-gcc']);
+    // The rest of the target is the inferred one, and the other targets are untouched.
+    const plain = (await infer(module(cgo)))['.'].targets!;
+    expect({ ...t['build-linux-arm64'], inputs: undefined }).toEqual({ ...plain['build-linux-arm64'], inputs: undefined });
+    expect(t['build-linux-arm64'].inputs!.filter((i) => !identities([i]).length)).toEqual(plain['build-linux-arm64'].inputs!.filter((i) => !identities([i]).length));
+    expect(t['build-linux-amd64']).toEqual(plain['build-linux-amd64']);
+  });
+
+  it('an override that changes nothing the inputs depend on leaves them as inferred; a placeholder or cgo in project.json adds its inputs', async () => {
+    const plain = (await infer(module()))['.'].targets!;
+    const same = (await infer(module({ 'project.json': pj({ 'build-linux-arm64': { options: { ldflags: '-s -w', outputDir: 'dist/x' } } }) })))['.'].targets!;
+    expect(same['build-linux-arm64'].inputs).toEqual(plain['build-linux-arm64'].inputs);
+    const stamped = (await infer(module({ 'project.json': pj({ 'build-linux-arm64': { configurations: { release: { ldflags: '-X main.v={version}' } } } }) })))['.'].targets!;
+    expect(runtimes(stamped['build-linux-arm64'].inputs)).toContain('git describe --tags --always --dirty');
+    const cgo = (await infer(module({ 'project.json': pj({ 'build-linux-arm64': { options: { cgo: true } } }) })))['.'].targets!;
+    expect(identities(cgo['build-linux-arm64'].inputs)).toEqual(['linux/arm64']);
+  });
+
+  it('a hand-written target for a platform of no matrix: its named inputs exist in every project', async () => {
+    const p = await infer({
+      'go.work': 'go 1.22\n\nuse (\n\t./api\n\t./lib\n)\n',
+      'api/go.mod': 'module example.com/api\n\nrequire example.com/lib v0.0.0\n',
+      'api/main.go': main(),
+      'api/project.json': pj({
+        'build-s390x': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 's390x', outputDir: 'dist/s390x' } },
+        // An inferred target moved to another platform: seen only with the inferred options.
+        'build-linux-arm-7': { configurations: { zero: { goarm: '6' } } },
+      }),
+      'lib/go.mod': 'module example.com/lib\n',
+      'lib/lib.go': 'package lib\n',
+    });
+    expect(p['api'].targets!['build-s390x'].inputs).toEqual(['gocross-build-linux-s390x', '^gocross-build-linux-s390x', 'gocross-env']);
+    expect(p['api'].targets!['build-linux-arm-7'].inputs).toEqual(expect.arrayContaining(['gocross-build-linux-arm-7', 'gocross-build-linux-arm-6', '^gocross-build-linux-arm-6']));
+    for (const root of ['api', 'lib']) {
+      expect(Object.keys(p[root].namedInputs!)).toEqual(expect.arrayContaining(['gocross-linux-s390x', 'gocross-build-linux-s390x', 'gocross-arch-s390x', 'gocross-build-linux-arm-6']));
+    }
+  });
+
+  it('a hand-written test target has the inputs of the inferred test target of its platform', async () => {
+    const p = await infer(
+      module({
+        'main_test.go': 'package main\n',
+        'project.json': pj({ 'unit-arm64': { executor: '@gocross/nx:test', cache: true, options: { goos: 'linux', goarch: 'arm64', args: ['-count=1'] } } }),
+      }),
+    );
+    expect(p['.'].targets!['unit-arm64']).toEqual({ executor: '@gocross/nx:test', inputs: p['.'].targets!['test-linux-arm64'].inputs });
+  });
+
+  it('validate and release targets: the policy and extra files their options name, and a dependency on the builds they read', async () => {
+    const p = await infer(
+      module({
+        'project.json': pj({
+          'build-linux-arm64-musl': muslTarget,
+          'check-musl': { executor: '@gocross/nx:validate', options: { buildTarget: 'build-linux-arm64-musl', files: ['third_party/**/*.a'] } },
+          validate: { options: { buildTargets: ['build-linux-amd64', 'build-linux-arm64-musl'], policy: 'tools/release.policy.json' } },
+          'release-musl': { executor: '@gocross/nx:release', options: { buildTargets: ['other:build-linux-arm64:production'], files: ['./NOTICE', '{projectRoot}/notes [v1].md', '/etc/motd'] } },
+          'release-musl-sign': { executor: '@gocross/nx:release', options: { buildTargets: ['build-linux-arm64-musl'], sign: true } },
+        }),
+      }),
+    );
+    const plain = (await infer(module()))['.'].targets!;
+    const t = p['.'].targets!;
+    expect(t['check-musl']).toEqual({
+      executor: '@gocross/nx:validate',
+      inputs: ['gocross', '^gocross', 'gocross-policy', '{projectRoot}/third_party/**/*.a'],
+      dependsOn: ['build-linux-arm64-musl'],
+    });
+    expect(t['validate'].inputs).toEqual([...plain['validate'].inputs!, '{workspaceRoot}/tools/release.policy.json']);
+    expect(t['validate'].dependsOn).toEqual([...plain['validate'].dependsOn!, 'build-linux-arm64-musl']);
+    expect(t['release-musl']).toEqual({ executor: '@gocross/nx:release', inputs: [...plain['release'].inputs!, '{workspaceRoot}/NOTICE', '{projectRoot}/notes \\[v1\\].md'], dependsOn: ['other:build-linux-arm64'] });
+    expect(t['release-musl-sign']).toBeUndefined();
+  });
+
+  it("leaves alone other executors' targets, targets naming no platform, and options of the wrong type", async () => {
+    const plain = (await infer(module()))['.'].targets!;
+    const p = await infer(
+      module({
+        'project.json': pj({
+          lint: { executor: 'nx:run-commands', options: { command: 'go vet ./...' } },
+          'build-linux-arm64': { executor: 'nx:run-commands', options: { command: 'make' } },
+          'build-nowhere': { executor: '@gocross/nx:build', options: { cgo: true } },
+          'build-odd': { executor: '@gocross/nx:build', options: { goos: 'linux', goarch: 'arm64', cgo: 'yes', ldflags: 3, tags: 'x', env: [1] } },
+        }),
+      }),
+    );
+    const t = p['.'].targets!;
+    expect(t['lint']).toBeUndefined();
+    expect(t['build-nowhere']).toBeUndefined();
+    expect(t['build-linux-arm64']).toEqual(plain['build-linux-arm64']);
+    expect(t['build-odd'].inputs).toEqual(['gocross-build-linux-arm64', '^gocross-build-linux-arm64', 'gocross-env']);
+  });
+});

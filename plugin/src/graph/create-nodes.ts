@@ -23,8 +23,9 @@ import {
   selectMains,
 } from './options';
 import { moduleFacts } from './module-facts';
+import { type ProjectJson, projectJsonPlatforms, readProjectJson } from './project-json';
 import { moduleFileHashes, scanModules } from './scan-cache';
-import { defaultsAppendOptionOutputs, inferTargets, PLUGIN } from './targets';
+import { defaultsAppendOptionOutputs, HAND_TARGET_EXECUTORS, inferTargets, PLUGIN } from './targets';
 
 const PLUGIN_PACKAGE = '@gocross/nx';
 
@@ -70,18 +71,9 @@ export function ccIdentityScript(workspaceRoot: string): string {
 }
 
 export const GO_MOD_GLOB = '**/go.mod';
-/** Project name: `name` of a project.json next to go.mod, else the module path's last element. */
-export function projectName(workspaceRoot: string, mod: DiscoveredModule): string {
-  const file = path.join(workspaceRoot, mod.root, 'project.json');
-  // Most modules have none: a failed read costs an exception, existsSync does not.
-  if (!fs.existsSync(file)) return lastPathElement(mod.modulePath);
-  try {
-    const pj = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (pj && typeof pj.name === 'string' && pj.name) return pj.name;
-  } catch {
-    // no project.json, or not ours to judge
-  }
-  return lastPathElement(mod.modulePath);
+/** Project name: `name` of the project.json next to go.mod, else the module path's last element. */
+export function projectName(mod: DiscoveredModule, pj: ProjectJson | undefined): string {
+  return pj?.name ?? lastPathElement(mod.modulePath);
 }
 
 export interface CreateNodesInternalOptions {
@@ -122,23 +114,32 @@ export async function createGoNodes(
   }
   const allPlatforms: Platform[] = [];
   const seen = new Set<string>();
+  // project.json, read once: the project's name, and its targets (their inputs follow their options).
+  const projectJsons = new Map<string, ProjectJson | undefined>();
+  const addPlatform = (p: Platform): boolean => {
+    const k = formatPlatform(p);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    allPlatforms.push(p);
+    return true;
+  };
   for (const m of modules) {
+    const pj = readProjectJson(workspaceRoot, m.root);
+    projectJsons.set(m.root, pj);
     try {
       const ov = readProjectOverride(workspaceRoot, m.root);
       const r = resolveProjectOptions(options, ov?.override, path.posix.join(m.root, PROJECT_OVERRIDE_FILE));
       resolved.set(m.root, r);
-      for (const p of r.platforms) {
-        const k = formatPlatform(p);
-        if (!seen.has(k)) allPlatforms.push(p);
-        seen.add(k);
-      }
+      r.platforms.forEach(addPlatform);
+      // Targets written by hand for a platform of no matrix use its named inputs too.
+      if (pj?.targets) projectJsonPlatforms(pj.targets, HAND_TARGET_EXECUTORS).forEach(addPlatform);
     } catch (e) {
       if (!(e instanceof GocrossConfigError)) throw e;
       errors.push([path.posix.join(m.root, 'go.mod'), e]);
     }
   }
   // The host build uses the host's named input even when the host is not in any matrix.
-  if (!seen.has(formatPlatform(host))) allPlatforms.push(host);
+  addPlatform(host);
   // A project whose configuration is wrong gets no node; the others still do (partial results).
   modules = modules.filter((m) => resolved.has(m.root));
 
@@ -168,29 +169,41 @@ export async function createGoNodes(
     ccIdentityScript: ccIdentityScript(workspaceRoot),
     optionOutputsFromDefaults: defaultsAppendOptionOutputs(context.nxJsonConfiguration?.targetDefaults as Record<string, unknown> | undefined, `${PLUGIN}:build`),
   };
-  const results: [string, CreateNodesResult][] = [];
-  modules.forEach((m, i) => {
-    const r = resolved.get(m.root)!;
-    const sel = selected.get(m.root);
-    if (!sel) return;
-    const facts = moduleFacts(scans[i], r, sel);
-    const { targets, namedInputs, metadata } = inferTargets(r, facts, host, allPlatforms, inferCtx);
-    results.push([
-      path.posix.join(m.root, 'go.mod'),
-      {
-        projects: {
-          [m.root]: {
-            name: projectName(workspaceRoot, m),
-            projectType: (metadata.gocross as { kind: string }).kind === 'library' ? 'library' : 'application',
-            targets,
-            namedInputs,
-            metadata: { ...metadata, gocross: { ...(metadata.gocross as object), modulePath: m.modulePath } },
-            tags: ['lang:go'],
+  let results: [string, CreateNodesResult][] = [];
+  /** Infers every project; returns the platforms the targets of project.json files use. */
+  const inferAll = (): Platform[] => {
+    results = [];
+    const used: Platform[] = [];
+    modules.forEach((m, i) => {
+      const r = resolved.get(m.root)!;
+      const sel = selected.get(m.root);
+      if (!sel) return;
+      const facts = moduleFacts(scans[i], r, sel);
+      const pj = projectJsons.get(m.root);
+      const { targets, namedInputs, metadata, handPlatforms } = inferTargets(r, facts, host, allPlatforms, pj?.targets ? { ...inferCtx, projectTargets: pj.targets } : inferCtx);
+      used.push(...handPlatforms);
+      results.push([
+        path.posix.join(m.root, 'go.mod'),
+        {
+          projects: {
+            [m.root]: {
+              name: projectName(m, pj),
+              projectType: (metadata.gocross as { kind: string }).kind === 'library' ? 'library' : 'application',
+              targets,
+              namedInputs,
+              metadata: { ...metadata, gocross: { ...(metadata.gocross as object), modulePath: m.modulePath } },
+              tags: ['lang:go'],
+            },
           },
         },
-      },
-    ]);
-  });
+      ]);
+    });
+    return used;
+  };
+  // Every project has the named inputs of every platform a target uses (its dependencies' are
+  // inputs too). An override in project.json that moves an inferred target to another platform
+  // (`"goarm": "6"` on build-linux-arm-7) is seen only now: everything is inferred again then.
+  if (inferAll().filter(addPlatform).length > 0) inferAll();
   return reportPerFile(results, errors, options, context);
 }
 

@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { KNOWN_ARCH, KNOWN_OS, fileNameMatchesPlatform } from '../platforms/known';
 import { parsePlatform } from '../platforms/platform';
-import { goFileInputs, platformExclusionGlobs } from './inputs';
+import { spawnSync } from 'node:child_process';
+import { ccIdentityCommand, goFileInputs, platformExclusionGlobs, shellWord } from './inputs';
 
 // The glob engine of Nx's task hasher (build_glob_set), so the test judges the globs as Nx will.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,5 +76,21 @@ describe('per-platform inputs', () => {
     expect(matchGlobPaths(['m/**/*.go', ...android], ['m/x_linux.go', 'm/x_android.go', 'm/x_darwin.go'])).toEqual([true, true, false]);
     const ios = platformExclusionGlobs(parsePlatform('ios/arm64'), 'm');
     expect(matchGlobPaths(['m/**/*.go', ...ios], ['m/x_darwin_arm64.go', 'm/x_ios.go', 'm/x_linux.go'])).toEqual([true, true, false]);
+  });
+});
+
+describe('the C compiler identity input', () => {
+  it('names the platform, a libc other than glibc and the hand-set compilers', () => {
+    const arm64 = parsePlatform('linux/arm64');
+    expect(ccIdentityCommand(arm64, 'cc-identity.js')).toBe('node "cc-identity.js" linux/arm64');
+    expect(ccIdentityCommand(parsePlatform('linux/arm/7'), 'x.js', 'glibc')).toBe('node "x.js" linux/arm/7');
+    expect(ccIdentityCommand(arm64, 'x.js', 'musl', { cc: ' /opt/cross/bin/aarch64-linux-musl-gcc ', cxx: '' })).toBe('node "x.js" linux/arm64 --libc musl --cc /opt/cross/bin/aarch64-linux-musl-gcc');
+    expect(ccIdentityCommand(arm64, 'x.js', undefined, { cc: 'zig cc -target aarch64-linux-gnu', cxx: 'clang++' })).toBe('node "x.js" linux/arm64 --cc "zig cc -target aarch64-linux-gnu" --cxx clang++');
+  });
+
+  it('quotes a compiler command so that the shell passes it as one word, unchanged', () => {
+    const words = ['gcc', '/opt/x/bin/aarch64-linux-gnu-gcc', 'zig cc -target aarch64-linux-musl', 'a "quoted" $HOME `x` \\ b', "it's", 'x;y|z&w', '*.c ~'];
+    const r = spawnSync('sh', ['-c', `printf '%s\\n' ${words.map(shellWord).join(' ')}`], { encoding: 'utf8', env: { HOME: '/nowhere' } });
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual(words);
   });
 });

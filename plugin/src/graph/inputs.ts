@@ -103,9 +103,17 @@ export const GO_WORK_INPUTS = ['{workspaceRoot}/go.work', '{workspaceRoot}/go.wo
  * reports, and the workspace's go.work files.
  */
 export function envInputs(cgo: boolean): (string | { env: string } | { runtime: string })[] {
-  const names = [...GO_ENV_INPUTS];
-  if (cgo) names.push(...CGO_ENV_INPUTS, 'CC_FOR_TARGET', 'CXX_FOR_TARGET');
-  return [...GO_WORK_INPUTS, ...names.map((env) => ({ env })), { runtime: cgo ? CGO_ENV_RUNTIME : GO_ENV_RUNTIME }];
+  if (!cgo) return [...GO_WORK_INPUTS, ...GO_ENV_INPUTS.map((env) => ({ env })), { runtime: GO_ENV_RUNTIME }];
+  return [...GO_WORK_INPUTS, ...GO_ENV_INPUTS.map((env) => ({ env })), ...cgoEnvInputs()];
+}
+
+/**
+ * What `envInputs(true)` has beyond `envInputs(false)`: the inputs a cgo target of a project
+ * without cgo (a target written by hand, or with `cgo` set in project.json) adds to its
+ * project's `gocross-env`.
+ */
+export function cgoEnvInputs(): ({ env: string } | { runtime: string })[] {
+  return [...[...CGO_ENV_INPUTS, 'CC_FOR_TARGET', 'CXX_FOR_TARGET'].map((env) => ({ env })), { runtime: CGO_ENV_RUNTIME }];
 }
 
 /** The embedded files of the given uses, as inputs under `root`. */
@@ -123,12 +131,19 @@ export function escapeGlob(s: string): string {
   return s.replace(/[*?[\]{}!\\]/g, (c) => `\\${c}`);
 }
 
+/** The C compilers a target names by hand (its `cc` and `cxx` options), which cc-identity.js resolves as the build does. */
+export interface HandSetCompilers {
+  cc?: string;
+  cxx?: string;
+}
+
 /**
  * The per-platform compiler variables cgo reads (`CC_FOR_linux_arm64`), and the identity of the
  * compiler the build resolves for the platform (path and `--version`, printed by cc-identity.js
  * given as `script`, relative to the workspace root): inputs of that platform's targets only.
+ * With `cc`/`cxx` (the target's options), the identity is that of those compilers.
  */
-export function platformEnvInputs(p: Platform, cgo: boolean, cc: { libc?: string; script?: string } = {}): ({ env: string } | { runtime: string })[] {
+export function platformEnvInputs(p: Platform, cgo: boolean, cc: { libc?: string; script?: string } & HandSetCompilers = {}): ({ env: string } | { runtime: string })[] {
   if (!cgo) return [];
   const out: ({ env: string } | { runtime: string })[] = [
     { env: `CC_FOR_${p.goos}_${p.goarch}` },
@@ -136,12 +151,29 @@ export function platformEnvInputs(p: Platform, cgo: boolean, cc: { libc?: string
     { env: `CC_FOR_${p.goos.toUpperCase()}_${p.goarch.toUpperCase()}` },
     { env: `CXX_FOR_${p.goos.toUpperCase()}_${p.goarch.toUpperCase()}` },
   ];
-  if (cc.script) out.push({ runtime: ccIdentityCommand(p, cc.script, cc.libc) });
+  if (cc.script) out.push({ runtime: ccIdentityCommand(p, cc.script, cc.libc, cc) });
   return out;
 }
 
-/** `node "<script>" linux/arm64 [--libc musl]`, run by Nx in a shell at the workspace root. */
-export function ccIdentityCommand(p: Platform, script: string, libc?: string): string {
+/** `node "<script>" linux/arm64 [--libc musl] [--cc <cmd>] [--cxx <cmd>]`, run by Nx in a shell at the workspace root. */
+export function ccIdentityCommand(p: Platform, script: string, libc?: string, compilers: HandSetCompilers = {}): string {
   const platform = [p.goos, p.goarch, ...(p.variant !== undefined ? [p.variant] : [])].join('/');
-  return `node ${JSON.stringify(script)} ${platform}${libc && libc !== 'glibc' ? ` --libc ${libc}` : ''}`;
+  const words = [`node ${JSON.stringify(script)} ${platform}`];
+  if (libc && libc !== 'glibc') words.push(`--libc ${libc}`);
+  // As the build reads them: a blank value is no value (toolchain.ts trims them).
+  for (const key of ['cc', 'cxx'] as const) {
+    const v = compilers[key]?.trim();
+    if (v) words.push(`--${key} ${shellWord(v)}`);
+  }
+  return words.join(' ');
+}
+
+/**
+ * One word for the shell Nx runs a runtime input in: as it is when it has no character the
+ * shell treats specially, else in double quotes (a compiler command with its arguments,
+ * `zig cc -target aarch64-linux-musl`, stays one argument of cc-identity.js).
+ */
+export function shellWord(s: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  return `"${s.replace(/["\\$`]/g, (c) => `\\${c}`)}"`;
 }

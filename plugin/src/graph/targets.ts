@@ -14,16 +14,18 @@
  *   release-sign           signs that release; never cached, the key is no input of a cached task
  *   verify-reproducible    @gocross/nx:verify-reproducible of build (modules with a main package)
  */
+import { isAbsolute } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 
 type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
 import { archAliases } from '../platforms/env';
 import { formatPlatform, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
-import { archExclusionGlobs, embedInputs, envInputs, goFileInputs, osExclusionGlobs, platformEnvInputs } from './inputs';
+import { archExclusionGlobs, cgoEnvInputs, embedInputs, envInputs, escapeGlob, goFileInputs, HandSetCompilers, osExclusionGlobs, platformEnvInputs } from './inputs';
 import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
-import { buildFlagTargetOptions, placeholderInputs } from './build-flags';
+import { BuildFlagOptions, buildFlagTargetOptions, placeholderInputs } from './build-flags';
+import { applyProjectJsonTargets, type ExecutorInputs, type ProjectJsonTarget } from './project-json';
 import { qemuProgram, runsNatively } from '../platforms/qemu';
 import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName, releaseExtraFileGlobs } from '../platforms/outputs';
 
@@ -40,6 +42,8 @@ export function emulatorInput(p: Platform, host: Platform): { runtime: string }[
 }
 
 export const PLUGIN = '@gocross/nx';
+/** The executors whose targets in project.json get the inputs of their options, per platform (see project-json.ts). */
+export const HAND_TARGET_EXECUTORS: readonly string[] = [`${PLUGIN}:build`, `${PLUGIN}:test`];
 
 /** Name of the project-level named input holding a platform's Go files, tests included (`gocross-linux-arm64`). */
 export const namedInputFor = (p: Platform): string => `gocross-${platformSlug(p)}`;
@@ -63,6 +67,41 @@ export interface InferredProject {
   targets: Record<string, TargetConfiguration>;
   namedInputs: Record<string, (string | InputDefinition)[]>;
   metadata: Record<string, unknown>;
+  /** The platforms of the targets of project.json (ctx.projectTargets) the plugin gave inputs: their named inputs must exist. */
+  handPlatforms: Platform[];
+}
+
+/** Inputs of a validate target of several platforms: every Go file, the policies and the builds' outputs. */
+const validateInputs = (): (string | InputDefinition)[] => ['gocross', '^gocross', POLICY_INPUT];
+
+/** Inputs of a release target: the outputs of the targets it depends on, the extra files, and what git and SOURCE_DATE_EPOCH say. */
+const releaseInputs = (): (string | InputDefinition)[] => [
+  { dependentTasksOutputFiles: '**/*', transitive: false },
+  ...releaseExtraFileGlobs('{projectRoot}'),
+  ...releaseExtraFileGlobs('{workspaceRoot}'),
+  { runtime: 'git describe --tags --always --dirty 2>/dev/null || echo none' },
+  { runtime: 'git log -1 --format=%ct 2>/dev/null || echo none' },
+  { env: 'SOURCE_DATE_EPOCH' },
+];
+
+/**
+ * Files an option names (paths, or globs unless `literal`; one or a list), relative to `root`
+ * unless they start with `{projectRoot}` or `{workspaceRoot}`: inputs of the target. An absolute
+ * path is left out (Nx hashes only the workspace's files).
+ */
+function optionFileInputs(value: unknown, root: string, literal = false): string[] {
+  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
+  return list.flatMap((f) => {
+    const m = /^(\{(?:projectRoot|workspaceRoot)\})\/*(.*)$/.exec(f.trim());
+    const rest = (m ? m[2] : f.trim()).replace(/^(\.\/)+/, '');
+    if (!rest || (!m && isAbsolute(rest))) return [];
+    return [`${m ? m[1] : root}/${literal ? escapeGlob(rest) : rest}`];
+  });
+}
+
+/** The build targets a validate or release target names (`buildTarget`, `buildTargets`). */
+function buildTargetsOf(o: Record<string, unknown>): string[] {
+  return [o.buildTarget, ...(Array.isArray(o.buildTargets) ? o.buildTargets : [])].filter((x): x is string => typeof x === 'string' && x !== '');
 }
 
 export interface InferContext {
@@ -79,6 +118,32 @@ export interface InferContext {
    * them out instead of listing them twice.
    */
   optionOutputsFromDefaults?: boolean;
+  /**
+   * The targets of the module's project.json: those running one of the plugin's cached
+   * executors get the inputs of their own options (see project-json.ts).
+   */
+  projectTargets?: Record<string, ProjectJsonTarget>;
+}
+
+/** The options of a build or test target its inputs depend on, besides its platform. */
+export interface TargetInputOptions extends BuildFlagOptions, HandSetCompilers {
+  cgo?: boolean;
+  libc?: string;
+  tags?: string[];
+}
+
+/**
+ * Those options of a target as written in project.json, values of the wrong type left out (Nx
+ * refuses them when the target runs; the graph must not fail on them).
+ */
+export function targetInputOptions(o: Record<string, unknown>): TargetInputOptions {
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const out: TargetInputOptions = { cgo: o.cgo === true, libc: str(o.libc), cc: str(o.cc), cxx: str(o.cxx), ldflags: str(o.ldflags), gcflags: str(o.gcflags) };
+  if (Array.isArray(o.tags)) out.tags = o.tags.filter((t): t is string => typeof t === 'string');
+  if (typeof o.env === 'object' && o.env !== null && !Array.isArray(o.env)) {
+    out.env = Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+  return out;
 }
 
 /** Whether nx.json's target default for the build executor appends BUILD_OUTPUT_OPTIONS to each build target's outputs. */
@@ -147,15 +212,20 @@ export function inferTargets(
     return o;
   };
   // A build reads no test file, of its own module or of its dependencies; tests read their
-  // module's test files and the dependencies' non-test files.
-  const platformInputs = (p: Platform) => platformEnvInputs(p, opts.cgo, { libc: opts.libc, script: ctx.ccIdentityScript });
-  const buildInputs = (p: Platform) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p), ...placeholderInputs(opts)];
-  const testInputs = (p: Platform) => [
+  // module's test files and the dependencies' non-test files. `o`: the target's options, the
+  // project's for inferred targets.
+  const platformInputs = (p: Platform, o: TargetInputOptions) => [
+    // The project's gocross-env has cgo's variables when the project uses cgo.
+    ...(o.cgo === true && !opts.cgo ? cgoEnvInputs() : []),
+    ...platformEnvInputs(p, o.cgo === true, { libc: o.libc, script: ctx.ccIdentityScript, cc: o.cc, cxx: o.cxx }),
+  ];
+  const buildInputs = (p: Platform, o: TargetInputOptions = opts) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p, o), ...placeholderInputs(o)];
+  const testInputs = (p: Platform, o: TargetInputOptions = opts) => [
     namedInputFor(p),
     ...embedInputs(facts.embedsFor(p, true)),
     `^${buildInputFor(p)}`,
     ENV_INPUT,
-    ...platformInputs(p),
+    ...platformInputs(p, o),
     ...emulatorInput(p, host),
   ];
   // Per-platform targets carry no metadata: their names say what they do, and `build-all`,
@@ -241,7 +311,7 @@ export function inferTargets(
     executor: `${PLUGIN}:validate`,
     options: { buildTargets },
     dependsOn: buildTargets,
-    inputs: ['gocross', '^gocross', POLICY_INPUT],
+    inputs: validateInputs(),
     outputs: ['{workspaceRoot}/reports/gocross/{projectName}/all'],
     cache: true,
     metadata: { description: `Validate the builds of every platform` },
@@ -254,14 +324,7 @@ export function inferTargets(
       executor: `${PLUGIN}:release`,
       options: { buildTargets },
       dependsOn: [...buildTargets, t('validate')],
-      inputs: [
-        { dependentTasksOutputFiles: '**/*', transitive: false },
-        ...releaseExtraFileGlobs('{projectRoot}'),
-        ...releaseExtraFileGlobs('{workspaceRoot}'),
-        { runtime: 'git describe --tags --always --dirty 2>/dev/null || echo none' },
-        { runtime: 'git log -1 --format=%ct 2>/dev/null || echo none' },
-        { env: 'SOURCE_DATE_EPOCH' },
-      ],
+      inputs: releaseInputs(),
       outputs: ['{workspaceRoot}/dist/release/{projectRoot}', '{options.outputPath}'],
       cache: true,
       metadata: { description: 'Archives, checksums, SBOMs and provenance of the validated builds (unsigned; see release-sign)' },
@@ -280,9 +343,28 @@ export function inferTargets(
     metadata: { description: 'What can be built, linked with cgo and tested here, per platform' },
   };
 
+  const handPlatforms = ctx.projectTargets
+    ? applyProjectJsonTargets(targets, ctx.projectTargets, {
+        [`${PLUGIN}:build`]: { perPlatform: true, inputs: (o, p) => buildInputs(p!, targetInputOptions(o)) },
+        [`${PLUGIN}:test`]: { perPlatform: true, inputs: (o, p) => testInputs(p!, targetInputOptions(o)) },
+        [`${PLUGIN}:validate`]: {
+          perPlatform: false,
+          inputs: (o, _p, inferred) => [...(inferred?.inputs ?? validateInputs()), ...optionFileInputs(o.files, '{projectRoot}'), ...optionFileInputs(o.policy, '{workspaceRoot}', true)],
+          reads: buildTargetsOf,
+        },
+        [`${PLUGIN}:release`]: {
+          perPlatform: false,
+          inputs: (o, _p, inferred) => [...(inferred?.inputs ?? releaseInputs()), ...optionFileInputs(o.files, '{workspaceRoot}', true)],
+          reads: buildTargetsOf,
+          skip: (o) => o.sign === true,
+        },
+      } satisfies Record<string, ExecutorInputs>)
+    : [];
+
   return {
     targets,
     namedInputs,
+    handPlatforms,
     metadata: {
       technologies: ['go'],
       gocross: {
