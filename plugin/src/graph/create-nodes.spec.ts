@@ -482,12 +482,22 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
     expect(ext(await infer({ 'go.mod': 'module m\n' }))).toEqual({ externalDependencies: [] });
   });
 
+  it("validate targets hash the Go installation (go vet -asmdecl's verdicts are its)", async () => {
+    const p = await infer({ 'go.mod': 'module m\n', 'main.go': main() });
+    expect(p['.'].targets!['validate-linux-arm64'].inputs).toContain('gocross-env');
+    expect(p['.'].targets!['validate'].inputs).toContain('gocross-env');
+  });
+
   it('cgo targets hash the identity of the C compiler resolved for their platform', async () => {
     const p = await infer({ 'go.mod': 'module m\n', 'main.go': main(), 'gocross.json': JSON.stringify({ cgo: true, libc: 'musl', platforms: DEFAULT.slice(0, 2) }) });
     const inputs = p['.'].targets!['build-linux-arm64'].inputs as { runtime?: string }[];
     const rt = inputs.filter((i) => i.runtime?.includes('cc-identity')).map((i) => i.runtime);
     expect(rt).toHaveLength(1);
     expect(rt[0]).toMatch(/^node ".*cc-identity\.js" linux\/arm64 --libc musl$/);
+    // The tests link with the compiler that identity names: the musl one.
+    const test = p['.'].targets!['test-linux-arm64'];
+    expect(test.options).toMatchObject({ cgo: true, libc: 'musl' });
+    expect((test.inputs as { runtime?: string }[]).filter((i) => i.runtime?.includes('cc-identity')).map((i) => i.runtime)).toEqual(rt);
     const plain = await infer({ 'go.mod': 'module m\n', 'main.go': main() });
     expect(JSON.stringify(plain['.'].targets)).not.toContain('cc-identity');
   });
@@ -628,7 +638,7 @@ describe('createNodes: targets of project.json', () => {
     const t = p['.'].targets!;
     expect(t['check-musl']).toEqual({
       executor: '@gocross/nx:validate',
-      inputs: ['gocross', '^gocross', 'gocross-policy', '{projectRoot}/third_party/**/*.a'],
+      inputs: ['gocross', '^gocross', 'gocross-policy', 'gocross-env', '{projectRoot}/third_party/**/*.a'],
       dependsOn: ['build-linux-arm64-musl'],
     });
     expect(t['validate'].inputs).toEqual([...plain['validate'].inputs!, '{workspaceRoot}/tools/release.policy.json']);

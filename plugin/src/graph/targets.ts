@@ -72,7 +72,7 @@ export interface InferredProject {
 }
 
 /** Inputs of a validate target of several platforms: every Go file, the policies and the builds' outputs. */
-const validateInputs = (): (string | InputDefinition)[] => ['gocross', '^gocross', POLICY_INPUT];
+const validateInputs = (): (string | InputDefinition)[] => ['gocross', '^gocross', POLICY_INPUT, ENV_INPUT];
 
 /** Inputs of a release target: the outputs of the targets it depends on, the extra files, and what git and SOURCE_DATE_EPOCH say. */
 const releaseInputs = (): (string | InputDefinition)[] => [
@@ -251,13 +251,15 @@ export function inferTargets(
       executor: `${PLUGIN}:validate`,
       options: { buildTarget: b },
       dependsOn: [b],
-      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, POLICY_INPUT],
+      // gocross-env: validate runs go vet -asmdecl, whose verdicts are the installed Go's.
+      inputs: [namedInputFor(p), `^${namedInputFor(p)}`, POLICY_INPUT, ENV_INPUT],
       outputs: [`{workspaceRoot}/reports/gocross/{projectName}/${slug}`],
       cache: true,
     };
     targets[t(`test-${slug}`)] = {
       executor: `${PLUGIN}:test`,
-      options: { goos: p.goos, goarch: p.goarch, ...variantOptions(p), ...(opts.cgo ? { cgo: true } : {}), ...(opts.tags?.length ? { tags: [...opts.tags] } : {}) },
+      // The project's libc too: the tests link with the C toolchain the builds use (and hash).
+      options: { goos: p.goos, goarch: p.goarch, ...variantOptions(p), ...(opts.cgo ? { cgo: true, ...(opts.libc ? { libc: opts.libc } : {}) } : {}), ...(opts.tags?.length ? { tags: [...opts.tags] } : {}) },
       inputs: testInputs(p),
       cache: true,
     };
