@@ -12,6 +12,7 @@ import type { GocrossPluginOptions } from './options';
 import { emulatorInput } from './targets';
 import { GO_ENV_RUNTIME, goFileInputs, platformExclusionGlobs } from './inputs';
 import { parsePlatform, platformSlug } from '../platforms/platform';
+import { resolveCToolchain } from '../platforms/toolchain';
 import { writeTempTree } from '../test-utils/tree';
 import { haveGo, itIf } from '../test-utils/gates';
 import { CGO_ENV_PASSTHROUGH } from '../executors/shared/go';
@@ -480,6 +481,20 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
     const linked = await infer({ 'go.mod': 'module m\n', 'package-lock.json': lock({ resolved: 'plugin', link: true }) });
     expect(ext(linked)).toEqual({ externalDependencies: [] });
     expect(ext(await infer({ 'go.mod': 'module m\n' }))).toEqual({ externalDependencies: [] });
+  });
+
+  it("the no-C-compiler message for darwin names a way out that works: leave it out of the project's platforms", async () => {
+    const r = resolveCToolchain({ platform: parsePlatform('darwin/arm64'), env: {}, hostGoos: 'linux', hostGoarch: 'amd64', which: () => undefined });
+    expect(r.ok).toBe(false);
+    const message = r.ok ? '' : r.message;
+    expect(message).toContain(`leave darwin/arm64 out of the project's platforms ("platforms" in its gocross.json, or the plugin options in nx.json)`);
+    // Done as it says: the project's gocross.json lists the default platforms without darwin/arm64.
+    const platforms = DEFAULT.filter((x) => x !== 'darwin/arm64');
+    const p = await infer({ 'go.mod': 'module m\n', 'main.go': main(), 'gocross.json': JSON.stringify({ cgo: true, platforms }) });
+    const t = p['.'].targets!;
+    expect(Object.keys(t).filter((k) => k.includes('darwin'))).toEqual([]);
+    expect(t['build-all'].dependsOn).toEqual(platforms.map((x) => `build-${x.replaceAll('/', '-')}`));
+    expect(t['validate'].dependsOn).toEqual(t['build-all'].dependsOn);
   });
 
   it("validate targets hash the Go installation (go vet -asmdecl's verdicts are its)", async () => {

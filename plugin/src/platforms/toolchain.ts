@@ -265,7 +265,9 @@ function noToolchainMessage(p: Platform, libc: Libc, isHost: boolean): string {
     const parts = [`apt-get install -y ${debianGccPackage(triple)} (Debian/Ubuntu)`, zigHint, envHint].filter(Boolean);
     return `no C cross compiler for ${name} (${triple}-gcc not on PATH): ${parts.join(', or ')}`;
   }
-  const parts = [zigHint, envHint].filter(Boolean);
+  // No packaged cross compiler for it (darwin, ios, the BSDs): a cgo project that cannot get one
+  // builds the other platforms by dropping this one from its matrix.
+  const parts = [zigHint, envHint, `leave ${name} out of the project's platforms ("platforms" in its gocross.json, or the plugin options in nx.json)`].filter(Boolean);
   return `no C compiler for ${name} on this machine: ${parts.join(', or ')}`;
 }
 
