@@ -282,6 +282,15 @@ describe('the JSON Schema editors get (gocross.schema.json)', () => {
   });
 });
 
+describe('docs/config.md', () => {
+  it('has a row for every key of gocross.json and of the plugin options', () => {
+    const page = fs.readFileSync(path.join(REPO, 'docs', 'config.md'), 'utf8');
+    const keys = new Set([...Object.keys(PROJECT_CONFIG_SCHEMA.properties), ...Object.keys(PLUGIN_OPTIONS_SCHEMA.properties)]);
+    for (const k of keys) expect({ k, row: page.includes(`\n| \`${k}\` |`) }).toEqual({ k, row: true });
+    expect(page).toContain(DEFAULT_PLATFORMS.map((p) => `\`${p}\``).join(', '));
+  });
+});
+
 describe('cost: the success path loads neither the parser nor the distance', () => {
   it('createNodes over valid settings never requires jsonc-parser or fastest-levenshtein', async () => {
     const ws = writeTempTree('gocross-config-', {
