@@ -48,8 +48,7 @@ export function nearest(word: string, candidates: Iterable<string>): string[] {
 }
 
 const quote = (s: string): string => JSON.stringify(s);
-const didYouMean = (list: string[], show: (s: string) => string = quote): string =>
-  list.length === 0 ? '' : `: did you mean ${list.map(show).join(' or ')}?`;
+const didYouMean = (list: readonly string[]): string => (list.length === 0 ? '' : `: did you mean ${list.map(quote).join(' or ')}?`);
 
 /** `the string "yes"`, `the number 1`, `null`, `an array`. */
 export function describeValue(v: unknown): string {
