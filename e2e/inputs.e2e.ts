@@ -256,7 +256,7 @@ describe('main packages', () => {
       const r = nx(['show', 'projects']);
       expect(r.code).not.toBe(0);
       expect(r.output).toContain(`${root}/go.mod`);
-      expect(r.output).toContain(`${root}/gocross.json: "mains" entry "cmd/nope" matches no main package (main packages found: cmd/a)`);
+      expect(r.output).toContain(`${root}/gocross.json:1:11: "mains" entry "cmd/nope" matches no main package (main packages found: cmd/a)`);
       expect(r.output.split(`"cmd/nope"`).length - 1).toBe(1);
       expect(fs.readFileSync(file, 'utf8')).toBe(text);
     } finally {

@@ -6,7 +6,8 @@
  * the compiled code, then bundles the `gocross` command line into one file
  * (dist/cli/gocross.bundle.js; `verify` and `verify-reproducible` in bundles of their own, loaded
  * when they run) started by dist/cli/gocross.js, the package's `bin`. Writes into a temporary directory and renames it into place, so an
- * interrupted build never leaves a half-written dist/.
+ * interrupted build never leaves a half-written dist/. Last, writes plugin/gocross.schema.json
+ * (gocross.json's JSON Schema, from src/graph/config-schema.ts) and copies README and LICENSE.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -102,6 +103,17 @@ async function bundleCli() {
       });
     },
   };
+  // jsonc-parser's `main` is a UMD module that requires its parts through the factory's
+  // `require` argument, which a bundle cannot follow ("Cannot find module './impl/format'" at run
+  // time); its ES module build (`module`) bundles like any other.
+  const jsoncParserEsm = {
+    name: 'jsonc-parser-esm',
+    setup(build) {
+      build.onResolve({ filter: /^jsonc-parser$/ }, () => ({
+        path: path.join(path.dirname(require.resolve('jsonc-parser/package.json', { paths: [pluginRoot] })), 'lib', 'esm', 'main.js'),
+      }));
+    },
+  };
   const common = {
     bundle: true,
     platform: 'node',
@@ -137,7 +149,7 @@ async function bundleCli() {
     entryPoints: [path.join(src, 'cli', 'main.ts')],
     outfile: bundle,
     external: optionalPeers,
-    plugins: [lazyCommanderChildProcess, plainBuiltins, separateCommands],
+    plugins: [lazyCommanderChildProcess, plainBuiltins, separateCommands, jsoncParserEsm],
   });
   for (const [rel, file] of Object.entries(ownBundles)) {
     await esbuild.build({
@@ -145,7 +157,7 @@ async function bundleCli() {
       entryPoints: [path.join(src, 'cli', `${rel.slice(2)}.ts`)],
       outfile: path.join(tmp, 'cli', file),
       external: optionalPeers,
-      plugins: [lazyCommanderChildProcess, plainBuiltins],
+      plugins: [lazyCommanderChildProcess, plainBuiltins, jsoncParserEsm],
     });
   }
   const sha256 = require('node:crypto').createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
@@ -166,6 +178,11 @@ bundleCli()
 
     // The package's README and LICENSE are the repository's: npm pack takes them from plugin/.
     for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.resolve(pluginRoot, '..', f), path.join(pluginRoot, f));
+
+    // gocross.json's JSON Schema, for editors (`"$schema": "<to the workspace root>/node_modules/@gocross/nx/gocross.schema.json"`):
+    // written from the definition the graph checks gocross.json against (src/graph/config-schema.ts).
+    const { PROJECT_CONFIG_SCHEMA, PROJECT_CONFIG_SCHEMA_FILE } = require(path.join(dist, 'graph', 'config-schema.js'));
+    fs.writeFileSync(path.join(pluginRoot, PROJECT_CONFIG_SCHEMA_FILE), JSON.stringify(PROJECT_CONFIG_SCHEMA, null, 2) + '\n');
   })
   .catch((e) => {
     fs.rmSync(tmp, { recursive: true, force: true });

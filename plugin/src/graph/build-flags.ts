@@ -5,37 +5,21 @@
  * `{commitDate}` (see graph/placeholders.ts); a target whose flags do gets a runtime
  * input printing what git resolves them to, so the resolved values are part of its cache key.
  */
-import { GocrossConfigError } from './config-error';
+import type { ProjectConfig } from './config-schema';
 import { PLACEHOLDER_COMMANDS, usedPlaceholders } from './placeholders';
 
-export interface BuildFlagOptions {
-  ldflags?: string;
-  gcflags?: string;
-  env?: Record<string, string>;
-}
+/** The build flags of the settings (config-schema.ts). */
+export type BuildFlagOptions = Pick<ProjectConfig, 'ldflags' | 'gcflags' | 'env'>;
 
-/** The build flags of a project: gocross.json's, else nx.json's. Throws GocrossConfigError when malformed. */
-export function resolveBuildFlags(
-  workspace: BuildFlagOptions | undefined,
-  override: BuildFlagOptions | undefined,
-  overrideSource: string,
-): BuildFlagOptions {
+/** The build flags of a project: gocross.json's, else nx.json's; both checked settings (options.ts). */
+export function resolveBuildFlags(workspace: BuildFlagOptions | undefined, override: BuildFlagOptions | undefined): BuildFlagOptions {
   const out: BuildFlagOptions = {};
   for (const key of ['ldflags', 'gcflags'] as const) {
-    const fromOverride = override?.[key] !== undefined;
-    const v = fromOverride ? override?.[key] : workspace?.[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string') throw new GocrossConfigError(`${fromOverride ? overrideSource : 'nx.json @gocross/nx options'}: "${key}" must be a string`);
-    if (v.trim()) out[key] = v;
+    const v = override?.[key] !== undefined ? override[key] : workspace?.[key];
+    if (v?.trim()) out[key] = v;
   }
-  const fromOverride = override?.env !== undefined;
-  const env = fromOverride ? override?.env : workspace?.env;
-  if (env !== undefined) {
-    if (typeof env !== 'object' || env === null || Array.isArray(env) || Object.values(env).some((v) => typeof v !== 'string')) {
-      throw new GocrossConfigError(`${fromOverride ? overrideSource : 'nx.json @gocross/nx options'}: "env" must be an object of string values`);
-    }
-    if (Object.keys(env).length > 0) out.env = { ...env };
-  }
+  const env = override?.env !== undefined ? override.env : workspace?.env;
+  if (env && Object.keys(env).length > 0) out.env = { ...env };
   return out;
 }
 

@@ -21,11 +21,11 @@ import type { CreateDependencies, CreateDependenciesContext, DependencyType, Raw
 import { GoMod, isLocalReplacement, parseGoMod, Replace } from '../gowork/modfile';
 import { normaliseRoot, readGoWorkspace } from './discovery';
 import type { ModuleScan } from './scan';
+import type { PluginOptionsConfig } from './config-schema';
 import { moduleFileHashes, scanModules } from './scan-cache';
 
-export interface GoDependencyOptions {
-  testDependencies?: boolean;
-}
+/** The plugin option createDependencies reads (config-schema.ts). */
+export type GoDependencyOptions = Pick<PluginOptionsConfig, 'testDependencies'>;
 
 interface GoProject {
   name: string;

@@ -255,7 +255,7 @@ describe('createNodes', () => {
 
   it('reports bad configuration with the file', async () => {
     await expect(infer({ 'a/go.mod': 'module example.com/a\n', 'a/gocross.json': '{"platforms":["linux-arm64"]}' })).rejects.toThrow(
-      /a\/gocross.json: invalid platform "linux-arm64"/,
+      /a\/gocross.json:1:15: "platforms" entry "linux-arm64": invalid platform "linux-arm64"/,
     );
     await expect(infer({ 'go.mod': 'module m\n' }, { platforms: ['linux'] })).rejects.toThrow(/nx.json/);
   });
@@ -364,14 +364,14 @@ describe('createNodes: main packages per platform, embeds, cache key', () => {
       errors: [string, Error][];
       partialResults: [string, unknown][];
     };
-    expect(err.message).toMatch(/a\/gocross\.json: "mains" entry "cmd\/nope" matches no main package \(main packages found: cmd\/x\)/);
+    expect(err.message).toMatch(/a\/gocross\.json:1:11: "mains" entry "cmd\/nope" matches no main package \(main packages found: cmd\/x\)/);
     expect(err.name).toBe('AggregateCreateNodesError');
     expect(err.errors.map(([f]) => f)).toEqual(['a/go.mod']);
     expect(err.partialResults.map(([f]) => f)).toEqual(['b/go.mod']);
     await expect(
       infer({ 'go.mod': 'module m\n', 'main.go': main(), 'gocross.json': JSON.stringify({ exclude: ['cmd/*'] }) }),
-    ).rejects.toThrow(/gocross\.json: "exclude" entry "cmd\/\*" matches no main package/);
-    await expect(infer({ 'go.mod': 'module m\n', 'gocross.json': JSON.stringify({ mains: 'cmd' }) })).rejects.toThrow(/gocross\.json: "mains" must be an array/);
+    ).rejects.toThrow(/gocross\.json:1:13: "exclude" entry "cmd\/\*" matches no main package/);
+    await expect(infer({ 'go.mod': 'module m\n', 'gocross.json': JSON.stringify({ mains: 'cmd' }) })).rejects.toThrow(/gocross\.json:1:10: "mains" must be an array of strings, e\.g\. "mains": \["cmd"\]; got the string "cmd"/);
   });
 
   it('a go.mod go rejects is a warning naming its file and line, never an error that takes the other projects with it', async () => {

@@ -13,6 +13,7 @@ import type { Platform } from '../platforms/types';
 import { lastPathElement } from '../platforms/outputs';
 import { discoverModules, DiscoveredModule, readGoWorkspace } from './discovery';
 import {
+  checkPluginOptions,
   GocrossConfigError,
   GocrossPluginOptions,
   hostPlatform,
@@ -92,11 +93,14 @@ export async function createGoNodes(
   internal: CreateNodesInternalOptions = {},
 ): Promise<CreateNodesResultArray> {
   const workspaceRoot = context.workspaceRoot;
+  // Wrong plugin options are every project's problem: one error naming nx.json, before anything else.
+  checkPluginOptions(options, workspaceRoot);
   const ws = readGoWorkspace(workspaceRoot);
   let modules = discoverModules(goModFiles, workspaceRoot, ws);
   const host = internal.host ?? hostPlatform();
 
   const resolved = new Map<string, ResolvedProjectOptions>();
+  const overrideTexts = new Map<string, string>();
   const errors: [string, Error][] = [];
   // A go.mod go rejects is a warning naming the file and line, not an error: Nx fails every
   // command of the workspace on a createNodes error (nx show, nx graph, every task), where go
@@ -128,6 +132,7 @@ export async function createGoNodes(
     projectJsons.set(m.root, pj);
     try {
       const ov = readProjectOverride(workspaceRoot, m.root);
+      if (ov) overrideTexts.set(m.root, ov.text);
       const r = resolveProjectOptions(options, ov?.override, path.posix.join(m.root, PROJECT_OVERRIDE_FILE));
       resolved.set(m.root, r);
       r.platforms.forEach(addPlatform);
@@ -157,7 +162,7 @@ export async function createGoNodes(
   modules.forEach((m, i) => {
     const r = resolved.get(m.root)!;
     try {
-      selected.set(m.root, selectMains(scans[i].mains, r, path.posix.join(m.root, PROJECT_OVERRIDE_FILE)));
+      selected.set(m.root, selectMains(scans[i].mains, r, path.posix.join(m.root, PROJECT_OVERRIDE_FILE), overrideTexts.get(m.root)));
     } catch (e) {
       if (!(e instanceof GocrossConfigError)) throw e;
       errors.push([path.posix.join(m.root, 'go.mod'), e]);

@@ -29,8 +29,11 @@ export const VARIANT_VARIABLE: Readonly<Record<string, string>> = {
   riscv64: 'GORISCV64',
 };
 
+/** The C libraries a cgo binary can target; the first is the default. */
+export const LIBCS = ['glibc', 'musl'] as const;
+
 /** C library a cgo binary targets. */
-export type Libc = 'glibc' | 'musl';
+export type Libc = (typeof LIBCS)[number];
 
 /** Go -buildmode values the plugin supports. */
 export type BuildMode = 'exe' | 'pie' | 'c-shared' | 'c-archive';

@@ -6,6 +6,8 @@ import { importGoreleaserGenerator } from './generator';
 import { buildPlatforms, importGoreleaser, mapTemplates, splitFlags } from './convert';
 import { parsePlatform } from '../../platforms/platform';
 import { resolveProjectOptions } from '../../graph/options';
+import { checkSettings } from '../../graph/config-check';
+import { PROJECT_CONFIG_SCHEMA } from '../../graph/config-schema';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '__fixtures__', name), 'utf8');
 
@@ -114,6 +116,7 @@ builds:
 
   it('the settings it writes are ones the graph reads', () => {
     const r = importGoreleaser(fixture('fzf.yaml'));
+    expect(checkSettings(r.settings, PROJECT_CONFIG_SCHEMA)).toEqual([]);
     const o = resolveProjectOptions(undefined, r.settings as never, 'x/gocross.json');
     expect(o.platforms).toHaveLength(16);
     expect(o.ldflags).toBe('-s -w -X main.version={version}');
