@@ -70,8 +70,12 @@ describeIf(all(hostIs('linux', 'x64'), haveTools('gcc')))('build manifest', () =
           name: project,
           root,
           targets: {
+            // Validates whatever build-linux-amd64 last wrote (here a --cgo build from the command
+            // line): its own empty dependsOn replaces the dependency on the build the plugin gives a
+            // validate target, which would rebuild it without --cgo first.
             'validate-json': {
               executor: '@gocross/nx:validate',
+              dependsOn: [],
               options: { buildTarget: 'build-linux-amd64', formats: ['json'], reportsDir: `reports/gocross/${project}/json` },
             },
           },
