@@ -12,11 +12,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { parsePlatform } from '../platforms/platform';
+import { hostPlatform, parsePlatform } from '../platforms/platform';
 import { resolveCToolchain } from '../platforms/toolchain';
 import type { Libc } from '../platforms/types';
 import { which } from '../platforms/which';
-import { hostPlatform } from './options';
 
 export function compilerIdentity(cmd: string, env: NodeJS.ProcessEnv): string {
   const words = cmd.trim().split(/\s+/);

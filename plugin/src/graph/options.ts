@@ -22,7 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parsePlatform } from '../platforms/platform';
+import { hostPlatform, parsePlatform } from '../platforms/platform';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 import { resolveBuildFlags, type BuildFlagOptions } from './build-flags';
 import { checkSettings, type ConfigPath, type ConfigProblem } from './config-check';
@@ -229,20 +229,5 @@ export function selectMains(
   return candidates.filter((_, i) => keep.has(i));
 }
 
-/** The GOOS/GOARCH of the machine running Nx. */
-export function hostPlatform(platform: string = process.platform, arch: string = process.arch): Platform {
-  const goos = platform === 'win32' ? 'windows' : platform === 'sunos' ? 'solaris' : platform;
-  const archMap: Record<string, string> = {
-    x64: 'amd64',
-    ia32: '386',
-    arm: 'arm',
-    arm64: 'arm64',
-    riscv64: 'riscv64',
-    s390x: 's390x',
-    ppc64: process.platform === 'aix' ? 'ppc64' : 'ppc64le',
-    loong64: 'loong64',
-    mips: 'mips',
-    mipsel: 'mipsle',
-  };
-  return { goos, goarch: archMap[arch] ?? arch };
-}
+/** The GOOS/GOARCH of the machine running Nx (platforms/platform.ts). */
+export { hostPlatform };

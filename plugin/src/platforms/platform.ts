@@ -38,3 +38,21 @@ export function platformSlug(p: Platform): string {
 export function samePlatform(a: Platform, b: Platform): boolean {
   return a.goos === b.goos && a.goarch === b.goarch && (a.variant ?? '') === (b.variant ?? '');
 }
+
+/** The GOOS/GOARCH of the machine running Nx. */
+export function hostPlatform(platform: string = process.platform, arch: string = process.arch): Platform {
+  const goos = platform === 'win32' ? 'windows' : platform === 'sunos' ? 'solaris' : platform;
+  const archMap: Record<string, string> = {
+    x64: 'amd64',
+    ia32: '386',
+    arm: 'arm',
+    arm64: 'arm64',
+    riscv64: 'riscv64',
+    s390x: 's390x',
+    ppc64: process.platform === 'aix' ? 'ppc64' : 'ppc64le',
+    loong64: 'loong64',
+    mips: 'mips',
+    mipsel: 'mipsle',
+  };
+  return { goos, goarch: archMap[arch] ?? arch };
+}

@@ -5,7 +5,7 @@
  * qemu-user (see explain.spec.ts, which reproduces every one of them). Output that matches no
  * signature yields no hints: unknown failures pass through untouched.
  */
-import { hostPlatform } from '../../graph/options';
+import { hostPlatform } from '../../platforms/platform';
 import { installedDocs } from '../../report/common';
 import { debianLibcCrossPackage, debianLibcDevPackage, tripleOfCompiler } from '../../platforms/debian';
 import { cTriple, elfMachineLabel } from '../../platforms/arch';
