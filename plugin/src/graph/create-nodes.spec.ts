@@ -662,6 +662,20 @@ describe('createNodes: targets of project.json', () => {
     expect(t['release-musl-sign']).toBeUndefined();
   });
 
+  it("a release with a smoke gate hashes CI and whether the qemu-user of each smoke-tested Linux platform is installed", async () => {
+    const plain = (await infer(module()))['.'].targets!;
+    expect(plain['release'].inputs).not.toContainEqual({ env: 'CI' });
+    const p = await infer(module({ 'project.json': pj({ release: { options: { smoke: { args: ['--version'], platforms: ['linux/arm64', 'linux/amd64', 'darwin/arm64'] } } } }) }));
+    const added = p['.'].targets!['release'].inputs!.slice(plain['release'].inputs!.length);
+    // linux/amd64 runs natively here and darwin/arm64 cannot run at all: only arm64 needs qemu.
+    expect(added).toEqual([{ env: 'CI' }, { runtime: 'command -v qemu-aarch64 || echo none' }]);
+    const all = await infer(module({ 'project.json': pj({ release: { options: { smoke: { args: ['--version'] } } } }) }));
+    expect(all['.'].targets!['release'].inputs!.slice(plain['release'].inputs!.length)).toEqual([
+      { env: 'CI' },
+      ...['aarch64', 'arm', 'riscv64'].map((q) => ({ runtime: `command -v qemu-${q} || echo none` })),
+    ]);
+  });
+
   it("leaves alone other executors' targets, targets naming no platform, and options of the wrong type", async () => {
     const plain = (await infer(module()))['.'].targets!;
     const p = await infer(

@@ -19,13 +19,13 @@ import type { TargetConfiguration } from '@nx/devkit';
 
 type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
 import { archAliases } from '../platforms/env';
-import { formatPlatform, platformSlug } from '../platforms/platform';
+import { formatPlatform, platformSelected, platformSlug } from '../platforms/platform';
 import { Platform, VARIANT_VARIABLE } from '../platforms/types';
 import { archExclusionGlobs, cgoEnvInputs, embedInputs, envInputs, escapeGlob, goFileInputs, HandSetCompilers, osExclusionGlobs, platformEnvInputs } from './inputs';
 import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
 import { BuildFlagOptions, buildFlagTargetOptions, placeholderInputs } from './build-flags';
-import { applyProjectJsonTargets, type ExecutorInputs, type ProjectJsonTarget } from './project-json';
+import { applyProjectJsonTargets, union, type ExecutorInputs, type ProjectJsonTarget } from './project-json';
 import { qemuProgram, runsNatively } from '../platforms/qemu';
 import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName, releaseExtraFileGlobs } from '../platforms/outputs';
 
@@ -345,6 +345,14 @@ export function inferTargets(
     metadata: { description: 'What can be built, linked with cgo and tested here, per platform' },
   };
 
+  // A release with a smoke gate runs its binaries under qemu-user, and CI=true turns a missing
+  // qemu into a failure: both decide what it writes into smoke.json, or whether it releases.
+  const smokeInputs = (smoke: unknown): InputDefinition[] => {
+    if (!smoke || typeof smoke !== 'object') return [];
+    const names = (smoke as { platforms?: unknown }).platforms;
+    const selected = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : undefined;
+    return [{ env: 'CI' }, ...union(opts.platforms.filter((p) => platformSelected(p, selected)).map((p) => emulatorInput(p, host)))];
+  };
   const handPlatforms = ctx.projectTargets
     ? applyProjectJsonTargets(targets, ctx.projectTargets, {
         [`${PLUGIN}:build`]: { perPlatform: true, inputs: (o, p) => buildInputs(p!, targetInputOptions(o)) },
@@ -356,7 +364,7 @@ export function inferTargets(
         },
         [`${PLUGIN}:release`]: {
           perPlatform: false,
-          inputs: (o, _p, inferred) => [...(inferred?.inputs ?? releaseInputs()), ...optionFileInputs(o.files, '{workspaceRoot}', true)],
+          inputs: (o, _p, inferred) => [...(inferred?.inputs ?? releaseInputs()), ...optionFileInputs(o.files, '{workspaceRoot}', true), ...smokeInputs(o.smoke)],
           reads: buildTargetsOf,
           skip: (o) => o.sign === true,
         },

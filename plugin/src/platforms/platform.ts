@@ -56,3 +56,10 @@ export function hostPlatform(platform: string = process.platform, arch: string =
   };
   return { goos, goarch: archMap[arch] ?? arch };
 }
+
+/** Whether `p` is selected by a list of `os/arch[/variant]` names (a name without a variant selects every variant). */
+export function platformSelected(p: Platform, names: readonly string[] | undefined): boolean {
+  if (!names) return true;
+  const full = formatPlatform(p);
+  return names.some((n) => n === full || n === `${p.goos}/${p.goarch}`);
+}

@@ -9,7 +9,7 @@
  * the cached release and its checksums stay byte-identical between runs.
  */
 import { spawnSync } from 'node:child_process';
-import { formatPlatform } from '../../platforms/platform';
+import { formatPlatform, platformSelected } from '../../platforms/platform';
 import type { Libc, Platform } from '../../platforms/types';
 import { passthroughEnv, which } from '../shared/go';
 import { peekElf, runMethod } from '../test/qemu';
@@ -57,12 +57,7 @@ const defaultSpawn: NonNullable<SmokeDeps['spawn']> = (argv, env) => {
   return { status: r.status, signal: r.signal, stderr: r.stderr ?? '', error: r.error };
 };
 
-/** Whether `p` is selected by a list of `os/arch[/variant]` names (a name without a variant selects every variant). */
-export function platformSelected(p: Platform, names: string[] | undefined): boolean {
-  if (!names) return true;
-  const full = formatPlatform(p);
-  return names.some((n) => n === full || n === `${p.goos}/${p.goarch}`);
-}
+export { platformSelected };
 
 /** Runs the smoke test of each subject. `fatal` holds one line per failure (the release must stop). */
 export function smokeTest(opts: SmokeOptions, subjects: SmokeSubject[], deps: SmokeDeps): { report: SmokeReport; fatal: string[]; lines: string[] } {
