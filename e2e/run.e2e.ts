@@ -97,7 +97,7 @@ describe('run-<platform> through nx', () => {
     const refused = inTerminal({});
     expect(refused.code).not.toBe(0);
     expect(refused.output).toMatch(/the input piped into nx \(pipe:\[\d+\]\) would reach argcat\S* without its end: Nx runs this task in a pseudo-terminal/);
-    expect(refused.output).toContain(`NX_NATIVE_COMMAND_RUNNER=false nx run ${project}:run-linux-arm64`);
+    expect(refused.output).toContain(`NX_NATIVE_COMMAND_RUNNER=false npx nx run ${project}:run-linux-arm64`);
     const fixed = inTerminal({ NX_NATIVE_COMMAND_RUNNER: 'false' });
     if (fixed.code !== 0) throw new Error(describeRun('run-linux-arm64 with NX_NATIVE_COMMAND_RUNNER=false in a terminal', fixed));
     expect(fixed.output).toContain('args=["a"] stdin="one\\ntwo\\n"');

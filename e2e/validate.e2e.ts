@@ -259,7 +259,7 @@ describe('validate', () => {
     };
     const input = report.artifacts.flatMap((a) => a.findings).filter((f) => f.checkId === 'input');
     expect(input).toHaveLength(1);
-    const m = /\(nx run ([^:\s]+):([^)\s]+)\)/.exec(input[0].fix);
+    const m = /\(npx nx run ([^:\s]+):([^)\s]+)\)/.exec(input[0].fix);
     expect(m).not.toBeNull();
     expect(m![1]).toBe(name);
     expect(targets).toContain(m![2]);

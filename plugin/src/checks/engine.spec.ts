@@ -54,8 +54,8 @@ describe('validateArtifacts', () => {
           ...req,
         })
       ).findings[0].fix;
-    expect(await fixOf({ project: 'api' })).toBe('build it first (nx run api:build-linux-arm-7) or fix the path');
-    expect(await fixOf({ project: 'api' }, { buildTarget: 'api:compile-arm' })).toBe('build it first (nx run api:compile-arm) or fix the path');
+    expect(await fixOf({ project: 'api' })).toBe('build it first (npx nx run api:build-linux-arm-7) or fix the path');
+    expect(await fixOf({ project: 'api' }, { buildTarget: 'api:compile-arm' })).toBe('build it first (npx nx run api:compile-arm) or fix the path');
     expect(await fixOf({})).toBe('build it first or fix the path');
   });
 

@@ -109,7 +109,7 @@ function runChecks<C extends Check>(
 /** What to do about a missing artifact: the Nx target that builds it, when the request says which project it is. */
 function missingFix(a: ArtifactInput, project: string | undefined): string {
   const target = a.buildTarget ?? (project ? `${project}:${platformTargetName(a.target.platform)}` : undefined);
-  return target ? `build it first (nx run ${target}) or fix the path` : 'build it first or fix the path';
+  return target ? `build it first (npx nx run ${target}) or fix the path` : 'build it first or fix the path';
 }
 
 function validateOne(a: ArtifactInput, req: ValidationRequest, checks: readonly Check[], root: string, exportNames: () => Set<string>): ArtifactResult {

@@ -78,7 +78,8 @@ const validateInputs = (): (string | InputDefinition)[] => ['gocross', '^gocross
 const releaseInputs = (): (string | InputDefinition)[] => [
   { dependentTasksOutputFiles: '**/*', transitive: false },
   ...releaseExtraFileGlobs('{projectRoot}'),
-  ...releaseExtraFileGlobs('{workspaceRoot}'),
+  // the workspace root's licence is packed when the project has none; its README never is
+  ...releaseExtraFileGlobs('{workspaceRoot}', 'licence'),
   { runtime: 'git describe --tags --always --dirty 2>/dev/null || echo none' },
   { runtime: 'git log -1 --format=%ct 2>/dev/null || echo none' },
   { env: 'SOURCE_DATE_EPOCH' },

@@ -31,6 +31,11 @@ describe('release extra files', () => {
     );
   });
 
+  it('of one kind: the licence words or the readme', () => {
+    expect(releaseExtraFileGlobs('{workspaceRoot}', 'licence')).toEqual(['{workspaceRoot}/[Ll][Ii][Cc][Ee][Nn][Ss][Ee]*', '{workspaceRoot}/[Ll][Ii][Cc][Ee][Nn][Cc][Ee]*', '{workspaceRoot}/[Cc][Oo][Pp][Yy][Ii][Nn][Gg]*']);
+    expect(releaseExtraFileGlobs('p', 'readme')).toEqual(['p/[Rr][Ee][Aa][Dd][Mm][Ee]*']);
+  });
+
   it('do not reach into subdirectories', () => {
     expect(matchGlobPaths(releaseExtraFileGlobs('p'), ['p/docs/LICENSE', 'p/LICENSE'])).toEqual([false, true]);
   });

@@ -146,8 +146,17 @@ const RELEASE_EXTRA_FILE_WORDS: readonly string[] = ['license', 'licence', 'copy
 
 /** Whether a file name is one of the release's default extra files (see RELEASE_EXTRA_FILE_WORDS). */
 export function isReleaseExtraFile(name: string): boolean {
+  return releaseExtraFileKind(name) !== undefined;
+}
+
+/**
+ * What a default extra file is: the licence (`LICENSE*`, `LICENCE*`, `COPYING*`) or the readme.
+ * A release takes each kind from the project's directory, else from the workspace root.
+ */
+export function releaseExtraFileKind(name: string): 'licence' | 'readme' | undefined {
   const lower = name.toLowerCase();
-  return RELEASE_EXTRA_FILE_WORDS.some((w) => lower.startsWith(w));
+  const w = RELEASE_EXTRA_FILE_WORDS.find((x) => lower.startsWith(x));
+  return w === undefined ? undefined : w === 'readme' ? 'readme' : 'licence';
 }
 
 /**
@@ -155,6 +164,8 @@ export function isReleaseExtraFile(name: string): boolean {
  * each letter is a class of both cases (`[Ll][Ii][Cc][Ee][Nn][Ss][Ee]*`), and a file the release
  * packs is always a file of its cache key.
  */
-export function releaseExtraFileGlobs(dir: string): string[] {
-  return RELEASE_EXTRA_FILE_WORDS.map((w) => `${dir}/${[...w].map((c) => `[${c.toUpperCase()}${c}]`).join('')}*`);
+export function releaseExtraFileGlobs(dir: string, kind?: 'licence' | 'readme'): string[] {
+  return RELEASE_EXTRA_FILE_WORDS.filter((w) => kind === undefined || releaseExtraFileKind(w) === kind).map(
+    (w) => `${dir}/${[...w].map((c) => `[${c.toUpperCase()}${c}]`).join('')}*`,
+  );
 }

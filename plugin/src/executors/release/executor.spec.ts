@@ -165,7 +165,7 @@ describe('release executor', () => {
     fs.appendFileSync(a, 'x');
     lines = [];
     expect((await signRelease({ ...options, sign: true, key: k.key }, input)).success).toBe(false);
-    expect(lines).toEqual(['release-sign: dist/release/app/app_1.2.3_windows_amd64.zip does not match checksums.txt: changed after the release was made; make it again with nx run app:release']);
+    expect(lines).toEqual(['release-sign: dist/release/app/app_1.2.3_windows_amd64.zip does not match checksums.txt: changed after the release was made; make it again with npx nx run app:release']);
     expect(fs.existsSync(path.join(relDir(), 'checksums.txt.sig'))).toBe(false);
   }, 60_000);
 
@@ -324,10 +324,18 @@ describe('release of a module with several main packages', () => {
     }
   }, 60_000);
 
-  it('extra files: LICENSE*, LICENCE*, COPYING* and README*, of the project root, else the workspace root', () => {
+  it('extra files: LICENSE*, LICENCE*, COPYING* of the project root, else the workspace root, and README* of the project root', () => {
     const d = tempDir('extras');
     writeTree(d, { 'p/COPYING': 'gpl\n', 'p/LICENCE.txt': 'x\n', 'p/Readme.md': '# p\n', 'p/main.go': MAIN, 'COPYING.LESSER': 'lgpl\n' });
     expect(extraFiles({ buildTargets: [] }, d, 'p').map((f) => f.name)).toEqual(['COPYING', 'LICENCE.txt', 'Readme.md']);
+    // The licence falls back to the workspace root, the README does not: the project's own README
+    // does not drop the workspace's licence, and the workspace's README is not the project's.
+    writeTree(d, { 'r/README.md': '# r\n', 'r/main.go': MAIN, 'README.md': '# ws\n' });
+    const r = extraFiles({ buildTargets: [] }, d, 'r');
+    expect(r.map((f) => f.name)).toEqual(['COPYING.LESSER', 'README.md']);
+    expect(r.find((f) => f.name === 'README.md')?.data.toString()).toBe('# r\n');
     expect(extraFiles({ buildTargets: [] }, d, 'q').map((f) => f.name)).toEqual(['COPYING.LESSER']);
+    // The workspace root as the project: its own files, once.
+    expect(extraFiles({ buildTargets: [] }, d, '.').map((f) => f.name)).toEqual(['COPYING.LESSER', 'README.md']);
   });
 });

@@ -26,7 +26,7 @@ import { validateArtifacts } from '../../checks/engine';
 import { resolvePolicy } from '../../checks/policy';
 import { ALL_CHECKS } from '../../checks/registry';
 import { formatPlatform } from '../../platforms/platform';
-import { isReleaseExtraFile } from '../../platforms/outputs';
+import { releaseExtraFileKind } from '../../platforms/outputs';
 import { archiveFormatOfName, archiveTargetFromSettings, attestationFileName, CHECKSUMS_FILE, CHECKSUMS_SIGNATURE_FILE, createReleaseArchive, formatChecksums, generateSbom, loadSigningKey, parseAttestationFileName, parseChecksums, readArchive, sbomStatement, sha256Hex, signBlob, signDsse, signStatement, SigningKeyError, verifyRelease, type ArchiveFile } from '../../release';
 import { packageVersion } from '../../report/common';
 import { engineInputs, PlanError, withPlannedFindings } from '../../validate/plan';
@@ -126,25 +126,29 @@ export function versionAndTime(options: ReleaseExecutorSchema, env: NodeJS.Proce
   return { version, mtime };
 }
 
-/** Extra archive files: the option's list (must exist), else LICENSE* / LICENCE* / COPYING* / README* (any case) of the project root, else of the workspace root. */
+/** Extra archive files: the option's list (must exist), else LICENSE* / LICENCE* / COPYING* (any case) of the project root, else of the workspace root, and README* of the project root. */
 export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string, projectRoot: string): ArchiveFile[] {
   let paths: string[];
   if (options.files) {
     paths = options.files.map((f) => path.resolve(workspaceRoot, f.replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}/g, workspaceRoot)));
     for (const p of paths) if (!fs.existsSync(p) || !fs.statSync(p).isFile()) throw new ReleaseError(`extra file ${path.relative(workspaceRoot, p) || p} (option files) does not exist or is not a file`);
   } else {
-    const pick = (dir: string) => {
+    const pick = (dir: string, kind: string) => {
       try {
         return fs
           .readdirSync(dir, { withFileTypes: true })
-          .filter((e) => e.isFile() && isReleaseExtraFile(e.name))
+          .filter((e) => e.isFile() && releaseExtraFileKind(e.name) === kind)
           .map((e) => path.join(dir, e.name));
       } catch {
         return [];
       }
     };
-    paths = pick(path.resolve(workspaceRoot, projectRoot));
-    if (paths.length === 0) paths = pick(workspaceRoot);
+    // The licence from the project, else the workspace root's (a licence at the root covers the
+    // repository; a project's own README does not leave it out). The README is the project's
+    // own: the workspace's describes the workspace.
+    const projectDir = path.resolve(workspaceRoot, projectRoot);
+    const licence = pick(projectDir, 'licence');
+    paths = [...(licence.length > 0 ? licence : pick(workspaceRoot, 'licence')), ...pick(projectDir, 'readme')];
   }
   const seen = new Set<string>();
   return paths.sort().map((p) => {
@@ -263,7 +267,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
     }
     const missing: string[] = [];
     for (const a of plan.artifacts) {
-      if (!a.manifest) missing.push(`${display(a.path)} has no build manifest (${path.basename(a.path)}.intoto.json): rebuild it with nx run ${a.buildTarget ?? project}`);
+      if (!a.manifest) missing.push(`${display(a.path)} has no build manifest (${path.basename(a.path)}.intoto.json): rebuild it with npx nx run ${a.buildTarget ?? project}`);
       else if (a.target.buildmode !== 'exe' && a.target.buildmode !== 'pie') missing.push(`${display(a.path)} is a ${a.target.buildmode} build; a release packages executables`);
     }
     if (missing.length) return failLines(missing);
@@ -297,7 +301,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
       const recorded = subjectDigest(parseManifest(manifestBytes.toString('utf8'), display(a.manifest!)), name);
       if (recorded !== sha) {
         return failLines([
-          `${display(a.path)} changed after it was built and validated: sha256 ${sha.slice(0, 16)}… but its build manifest records ${recorded ? `${recorded.slice(0, 16)}…` : 'no such file'}; rebuild it with nx run ${a.buildTarget ?? project}`,
+          `${display(a.path)} changed after it was built and validated: sha256 ${sha.slice(0, 16)}… but its build manifest records ${recorded ? `${recorded.slice(0, 16)}…` : 'no such file'}; rebuild it with npx nx run ${a.buildTarget ?? project}`,
         ]);
       }
       const sbom = generateSbom(data, { binaryName: name, timestamp: new Date(mtime * 1000), tool: { name: '@gocross/nx', version: packageVersion() } });
@@ -364,7 +368,7 @@ export async function signRelease(options: ReleaseExecutorSchema, input: Release
   const dir = releaseDir(options, ws, projectRoot);
   const rel = path.relative(ws, dir) || dir;
   const sumsPath = path.join(dir, CHECKSUMS_FILE);
-  if (!fs.existsSync(sumsPath)) return fail(`${rel} holds no release (no ${CHECKSUMS_FILE}): make it first with nx run ${targetOf(input, 'release')}`);
+  if (!fs.existsSync(sumsPath)) return fail(`${rel} holds no release (no ${CHECKSUMS_FILE}): make it first with npx nx run ${targetOf(input, 'release')}`);
   const sums = fs.readFileSync(sumsPath);
   let listed: Map<string, string>;
   try {
@@ -376,13 +380,13 @@ export async function signRelease(options: ReleaseExecutorSchema, input: Release
   const content = new Map<string, Buffer>();
   for (const n of fs.readdirSync(dir).sort()) {
     if (n === CHECKSUMS_FILE || n === CHECKSUMS_SIGNATURE_FILE || parseAttestationFileName(n)) continue;
-    if (!listed.has(n)) return fail(`${rel}/${n} is not listed in ${CHECKSUMS_FILE}: the release was changed after it was made; make it again with nx run ${targetOf(input, 'release')}`);
+    if (!listed.has(n)) return fail(`${rel}/${n} is not listed in ${CHECKSUMS_FILE}: the release was changed after it was made; make it again with npx nx run ${targetOf(input, 'release')}`);
   }
   for (const [n, digest] of listed) {
     const p = path.join(dir, n);
     if (!fs.existsSync(p) || !fs.lstatSync(p).isFile()) return fail(`${rel}/${n} is listed in ${CHECKSUMS_FILE} but missing`);
     const data = fs.readFileSync(p);
-    if (sha256Hex(data) !== digest) return fail(`${rel}/${n} does not match ${CHECKSUMS_FILE}: changed after the release was made; make it again with nx run ${targetOf(input, 'release')}`);
+    if (sha256Hex(data) !== digest) return fail(`${rel}/${n} does not match ${CHECKSUMS_FILE}: changed after the release was made; make it again with npx nx run ${targetOf(input, 'release')}`);
     content.set(n, data);
   }
   const out: { name: string; data: Buffer }[] = [...content].map(([name, data]) => ({ name, data }));

@@ -317,7 +317,7 @@ describe('running built binaries, for real', () => {
     const logger = memoryLogger();
     const r = await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() }, { logger });
     expect(r.success).toBe(false);
-    expect(logger.lines.join('\n')).toContain('build it first with nx run echo:build-linux-mips64le');
+    expect(logger.lines.join('\n')).toContain('build it first with npx nx run echo:build-linux-mips64le');
   });
 
   itIf(haveTools('go', 'qemu-mips64el'))('refuses a binary of the wrong architecture', async () => {
@@ -329,19 +329,19 @@ describe('running built binaries, for real', () => {
     const logger = memoryLogger();
     const r = await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: projects(), env: env() }, { logger });
     expect(r.success).toBe(false);
-    expect(logger.lines.join('\n')).toContain('is a riscv64 binary, not linux/mips64le: rebuild it with nx run echo:build-linux-mips64le');
+    expect(logger.lines.join('\n')).toContain('is a riscv64 binary, not linux/mips64le: rebuild it with npx nx run echo:build-linux-mips64le');
     // The validate target of that platform is named when the project has one (with the project's target prefix), never guessed.
     expect(logger.lines.join('\n')).not.toContain(':validate');
     const withValidate = { projects: { echo: { root: projectRoot, targets: { ...targets, 'validate-linux-mips64le': { executor: '@gocross/nx:validate', options: { buildTarget: 'build-linux-mips64le' } } } } } };
     const logger2 = memoryLogger();
     await runBinary({ buildTarget: 'build-linux-mips64le' }, { workspaceRoot: ws, projectName: 'echo', projects: withValidate, env: env() }, { logger: logger2 });
-    expect(logger2.lines.join('\n')).toContain('rebuild it with nx run echo:build-linux-mips64le, and see nx run echo:validate-linux-mips64le');
+    expect(logger2.lines.join('\n')).toContain('rebuild it with npx nx run echo:build-linux-mips64le, and see npx nx run echo:validate-linux-mips64le');
   });
 });
 
 describe('pipedInputFix', () => {
   it('names the task when it is known, and has no placeholder when it is not', () => {
-    expect(pipedInputFix('app:run-linux-arm64')).toContain('(… | NX_NATIVE_COMMAND_RUNNER=false nx run app:run-linux-arm64)');
+    expect(pipedInputFix('app:run-linux-arm64')).toContain('(… | NX_NATIVE_COMMAND_RUNNER=false npx nx run app:run-linux-arm64)');
     expect(pipedInputFix()).toContain('Run it with NX_NATIVE_COMMAND_RUNNER=false in the environment of the nx command, or');
     expect(pipedInputFix()).not.toMatch(/<[a-z]+>/);
   });

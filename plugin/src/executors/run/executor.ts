@@ -221,12 +221,12 @@ function validateHint(projects: ProjectsLike, ref: TargetRef): string {
   const m = /^(.*)build-(.+)$/.exec(ref.target);
   const v = m ? `${m[1]}validate-${m[2]}` : undefined;
   if (!v || !projects.projects[ref.project]?.targets?.[v]) return '';
-  return `, and see nx run ${ref.project}:${v}`;
+  return `, and see npx nx run ${ref.project}:${v}`;
 }
 
 /** Why piped input cannot be used here and how to run the task so that it can. */
 export function pipedInputFix(task?: string): string {
-  const how = task ? `(… | NX_NATIVE_COMMAND_RUNNER=false nx run ${task})` : 'in the environment of the nx command';
+  const how = task ? `(… | NX_NATIVE_COMMAND_RUNNER=false npx nx run ${task})` : 'in the environment of the nx command';
   return (
     'Nx runs this task in a pseudo-terminal because the output of nx is a terminal, so a program reading to the end of its input would wait forever. ' +
     `Run it with NX_NATIVE_COMMAND_RUNNER=false ${how}, or send the output of nx to a pipe or a file (… | cat).`
@@ -323,7 +323,7 @@ export async function runBinary(options: RunExecutorSchema, input: RunInput, dep
   } else if (outputs.files.length > 1) {
     return fail(`${ref.project}:${ref.target} builds ${outputs.files.length} binaries (${outputs.files.map((f) => path.basename(f.path)).join(', ')}): choose one with the binary option`);
   }
-  const cmd = `nx run ${ref.project}:${ref.target}${ref.configuration ? `:${ref.configuration}` : ''}`;
+  const cmd = `npx nx run ${ref.project}:${ref.target}${ref.configuration ? `:${ref.configuration}` : ''}`;
   if (!fs.existsSync(file.path)) return fail(`${file.path} does not exist: build it first with ${cmd}`);
 
   const platform = outputs.platform;
