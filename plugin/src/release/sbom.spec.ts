@@ -5,7 +5,7 @@ import { parseModInfo } from '../binary/buildinfo';
 import type { GoBuildInfo } from '../binary/types';
 import { generateSbom, golangPurl, sbomFromBuildInfo, sbomStatement, serializeSbom, serialNumberFor } from './sbom';
 import { sha256Hex } from './checksums';
-import { depsModule, goBuild, run, tempDir } from './test-utils/go';
+import { depsModule, goBuild, run, tempDir, writeTree } from './test-utils/go';
 
 interface GoVersionModule {
   path: string;
@@ -195,5 +195,44 @@ describe('build settings from module text', () => {
     expect(doc.metadata.component.purl).toBe('pkg:golang/example.com/tool@v1.4.0?goarch=amd64&goos=darwin#cmd/tool');
     expect(doc.components.map((c) => c.purl)).toEqual(['pkg:golang/github.com/dgrijalva/jwt-go@v3.2.0%2Bincompatible']);
     expect(doc.metadata.timestamp).toBeUndefined();
+  });
+});
+
+describe('SBOM of a go.work build (a workspace module and the release version)', () => {
+  const ws = tempDir('sbom-work');
+  writeTree(ws, {
+    'go.work': 'go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n',
+    'lib/go.mod': 'module example.com/devices/lib\n\ngo 1.22\n',
+    'lib/greet.go': 'package lib\n\nfunc Greet() string { return "hi" }\n',
+    'app/go.mod': 'module example.com/devices/app\n\ngo 1.22\n\nrequire example.com/devices/lib v0.0.0\n',
+    'app/main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/devices/lib"\n)\n\nfunc main() { fmt.Println(lib.Greet()) }\n',
+  });
+  const bin = goBuild(path.join(ws, 'app'), { goos: 'linux', goarch: 'arm64', env: { GOWORK: path.join(ws, 'go.work') } }, path.join(ws, 'app-bin'));
+  const sbom = (version?: string) => JSON.parse(generateSbom(fs.readFileSync(bin), { binaryName: 'app', version }).json) as CdxJson;
+
+  it('is valid CycloneDX 1.6, tagged or not', async () => {
+    for (const v of ['v0.1.0', 'v0.1.0-dirty', undefined]) {
+      const json = generateSbom(fs.readFileSync(bin), { binaryName: 'app', version: v }).json;
+      expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(json)).toBeNull();
+    }
+  });
+
+  it('lists the workspace module as go version -m does, "(devel)", with no purl (no proxy serves it)', () => {
+    expect(goVersionM(bin).deps).toEqual([{ path: 'example.com/devices/lib', version: '(devel)', sum: '' }]);
+    const lib = sbom('v0.1.0').components.find((c) => c.name === 'example.com/devices/lib');
+    expect(lib).toMatchObject({ version: '(devel)' });
+    expect(lib?.purl).toBeUndefined();
+  });
+
+  it("names the release version for the main module, in its purl only when it is exactly a tag", () => {
+    expect(goVersionM(bin).mod.slice(0, 2)).toEqual(['example.com/devices/app', '(devel)']);
+    const tagged = sbom('v0.1.0').metadata.component as { version?: string; purl: string };
+    expect(tagged.version).toBe('v0.1.0');
+    expect(tagged.purl).toBe('pkg:golang/example.com/devices/app@v0.1.0?goarch=arm64&goos=linux');
+    for (const v of ['v0.1.1-1-gf9c8559', 'v0.1.0-dirty', 'v0.1.1-1-gf9c8559-dirty']) {
+      const c = sbom(v).metadata.component as { version?: string; purl: string };
+      expect([v, c.version, c.purl]).toEqual([v, v, 'pkg:golang/example.com/devices/app?goarch=arm64&goos=linux']);
+    }
+    expect((sbom().metadata.component as { version?: string }).version).toBeUndefined();
   });
 });

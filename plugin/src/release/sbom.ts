@@ -84,6 +84,17 @@ export interface SbomOptions {
   timestamp?: Date;
   /** The SBOM generator, recorded in metadata.tools. */
   tool?: { name: string; version?: string };
+  /**
+   * The release's version (`v1.2.3`, what `git describe` says): the main component's version
+   * when the build info has none (a workspace build records `(devel)`), and its purl's when it
+   * is exactly a release tag (not `v1.2.3-4-gabcdef0` or `-dirty`, which no module proxy serves).
+   */
+  version?: string;
+}
+
+/** Whether a `git describe` version is exactly a semver tag: no commits after it, no local changes. */
+export function isExactReleaseTag(v: string | undefined): v is string {
+  return !!v && /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v) && !/-dirty$/.test(v) && !/-\d+-g[0-9a-f]{7,}(-|$)/.test(v);
 }
 
 /** The module that was compiled for a build info `dep` (or `mod`) line. */
@@ -103,6 +114,9 @@ export interface EffectiveModule {
 /** Resolves a build info module line through its `=>` replacement. */
 export function effectiveModule(m: BuildInfoModule): EffectiveModule {
   const r = m.replace;
+  // A module of the go.work workspace (or the main module's own tree): compiled from the local
+  // directory, recorded as "(devel)" without a sum. No module proxy serves it: no purl.
+  if (!r && m.version === '(devel)') return { path: m.path, version: m.version, sum: m.sum };
   if (!r) return { path: m.path, version: m.version, sum: m.sum, purl: golangPurl(m.path, m.version) };
   // go.mod: a replacement that is a file path starts with ./ or ../ (or is absolute); the build
   // info then records the version "(devel)" and no sum.
@@ -121,10 +135,11 @@ export function sbomFromBuildInfo(bi: GoBuildInfo, opts: SbomOptions): CDX.Model
   bom.metadata.timestamp = opts.timestamp;
   if (opts.tool) bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, opts.tool.name, { version: opts.tool.version }));
 
-  const mainVersion = bi.main?.version && bi.main.version !== '(devel)' ? bi.main.version : undefined;
+  const builtVersion = bi.main?.version && bi.main.version !== '(devel)' ? bi.main.version : undefined;
+  const mainVersion = builtVersion ?? opts.version;
   const subpath = bi.path && bi.path.startsWith(`${mainPath}/`) ? bi.path.slice(mainPath.length + 1) : undefined;
   const qualifiers: Record<string, string> = { goarch: setting('GOARCH') ?? '', goos: setting('GOOS') ?? '' };
-  const mainPurl = golangPurl(mainPath, mainVersion, qualifiers, subpath);
+  const mainPurl = golangPurl(mainPath, builtVersion ?? (isExactReleaseTag(opts.version) ? opts.version : undefined), qualifiers, subpath);
   const main = new Models.Component(Enums.ComponentType.Application, mainPath, { version: mainVersion, purl: mainPurl, bomRef: mainPurl });
   if (bi.path) main.properties.add(new Models.Property('gocross:go:package', bi.path));
   if (bi.main?.sum) main.properties.add(new Models.Property('gocross:gomod:h1', bi.main.sum));
@@ -144,7 +159,7 @@ export function sbomFromBuildInfo(bi: GoBuildInfo, opts: SbomOptions): CDX.Model
   const refs = new Set<string>();
   for (const dep of bi.deps) {
     const e = effectiveModule(dep);
-    let ref = e.purl ?? `gomod:${e.path}@${e.version}=>${e.replacementDir}`;
+    let ref = e.purl ?? `gomod:${e.path}@${e.version}${e.replacementDir !== undefined ? `=>${e.replacementDir}` : ''}`;
     while (refs.has(ref)) ref += '+';
     refs.add(ref);
     const c = new Models.Component(Enums.ComponentType.Library, e.path, {

@@ -304,7 +304,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
           `${display(a.path)} changed after it was built and validated: sha256 ${sha.slice(0, 16)}… but its build manifest records ${recorded ? `${recorded.slice(0, 16)}…` : 'no such file'}; rebuild it with npx nx run ${a.buildTarget ?? project}`,
         ]);
       }
-      const sbom = generateSbom(data, { binaryName: name, timestamp: new Date(mtime * 1000), tool: { name: '@gocross/nx', version: packageVersion() } });
+      const sbom = generateSbom(data, { binaryName: name, timestamp: new Date(mtime * 1000), tool: { name: '@gocross/nx', version: packageVersion() }, version });
       const archive = createReleaseArchive({
         project,
         version,
