@@ -330,4 +330,13 @@ describe('release of a module with several main packages', () => {
     expect(extraFiles({ buildTargets: [] }, d, 'p').map((f) => f.name)).toEqual(['COPYING', 'LICENCE.txt', 'Readme.md']);
     expect(extraFiles({ buildTargets: [] }, d, 'q').map((f) => f.name)).toEqual(['COPYING.LESSER']);
   });
+
+  it('extra files of the option files: the same names only, since gocross verify refuses any other archive entry', () => {
+    const d = tempDir('extras-option');
+    writeTree(d, { 'docs/LICENSE-THIRD-PARTY': 'x\n', 'CHANGELOG.md': '# 1\n' });
+    expect(extraFiles({ buildTargets: [], files: ['docs/LICENSE-THIRD-PARTY'] }, d, 'p').map((f) => f.name)).toEqual(['LICENSE-THIRD-PARTY']);
+    expect(() => extraFiles({ buildTargets: [], files: ['CHANGELOG.md'] }, d, 'p')).toThrow(
+      'extra file CHANGELOG.md (option files): an archive holds only the binary and LICENSE*, LICENCE*, COPYING* or README* files (gocross verify refuses any other entry)',
+    );
+  });
 });

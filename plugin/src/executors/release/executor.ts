@@ -151,6 +151,8 @@ export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string
     const name = path.basename(p);
     if (seen.has(name)) throw new ReleaseError(`two extra files are named ${name}; an archive holds each name once`);
     seen.add(name);
+    // gocross verify refuses any other archive entry than the binary and these names.
+    if (!isReleaseExtraFile(name)) throw new ReleaseError(`extra file ${path.relative(workspaceRoot, p) || p} (option files): an archive holds only the binary and LICENSE*, LICENCE*, COPYING* or README* files (gocross verify refuses any other entry)`);
     return { name, data: fs.readFileSync(p), mode: 0o644 };
   });
 }
