@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectSuccess, goVersionM, goWorkUse, IN_CI, nx, run, uniqueName, which, workspaceRoot, writeFile } from './utils';
 import { describeIf, haveTools } from '../plugin/src/test-utils/gates';
+import { loadSigningKey, signStatement } from '../plugin/src/release/sign';
 
 const VERSION_TAG = 'v1.2.3';
 /** The commit date of the test repository: every archive entry carries it. */
@@ -245,6 +246,71 @@ describeIf(haveTools('openssl', 'git'))('release (nx release / release-sign, goc
     const r3 = verify(other);
     expect(r3.code).toBe(1);
     expect(r3.output).toContain('FAIL checksums.txt: signature');
+  });
+
+  // Tampering by a holder of the release key: each must still fail, naming the file and the reason.
+  const copy = (name: string) => {
+    const d = path.join(tmp, name);
+    fs.cpSync(relDir, d, { recursive: true });
+    return d;
+  };
+  /** checksums.txt of the files present, signed again with the real key (what a key holder can do). */
+  const resign = (d: string) => {
+    const names = fs.readdirSync(d).filter((n) => !n.startsWith('checksums.txt') && !n.endsWith('.intoto.jsonl')).sort();
+    fs.writeFileSync(path.join(d, 'checksums.txt'), names.map((n) => `${sha256(path.join(d, n))}  ${n}\n`).join(''));
+    const der = path.join(tmp, 'resign.der');
+    expectSuccess('openssl dgst -sign', openssl(['dgst', '-sha256', '-sign', key, '-out', der, path.join(d, 'checksums.txt')]));
+    fs.writeFileSync(path.join(d, 'checksums.txt.sig'), fs.readFileSync(der).toString('base64') + '\n');
+  };
+  const amd64 = archiveName('linux_amd64');
+  const arm64 = archiveName('linux_arm64');
+
+  it('gocross verify: a provenance of another binary (signed with the key) fails as such, and the binary is not judged against its target', () => {
+    // The amd64 provenance over the arm64 one: the arm64 binary's checks run against what its
+    // archive name and build info say.
+    const swapped = copy('swapped-provenance');
+    fs.copyFileSync(path.join(swapped, `${amd64}.provenance.intoto.jsonl`), path.join(swapped, `${arm64}.provenance.intoto.jsonl`));
+    const r1 = verify(swapped);
+    expect(r1.code).toBe(1);
+    expect(r1.output).toMatch(new RegExp(`^FAIL ${arm64.replace(/\./g, '\\.')}\.provenance\.intoto\.jsonl: subject: subject hello sha256 [0-9a-f]{64} matches no binary in ${arm64.replace(/\./g, '\\.')}$`, 'm'));
+    expect(r1.output).toContain(`FAIL ${arm64}: attestation: no verified provenance attestation (${arm64}.provenance.intoto.jsonl)`);
+    expect(r1.output).toContain(`note ${arm64}/hello: no verified provenance names this binary; checked against linux/arm64/v8.0, the target its archive name and Go build info say`);
+    expect(r1.output).toContain(`ok ${arm64}/hello: `);
+    expect(r1.output).not.toMatch(/FAIL .*(binary-arch|buildinfo):/);
+    expect(r1.output).toMatch(/does NOT verify: 2 problem\(s\)/);
+  });
+
+  it('gocross verify: an archive with an extra executable, listed and signed with the key, fails naming the entry', () => {
+    const extra = copy('extra-file');
+    const x = path.join(tmp, 'extra-x');
+    fs.mkdirSync(x);
+    expectSuccess('tar -xzf', run('tar', ['-xzf', path.join(extra, amd64), '-C', x]));
+    fs.writeFileSync(path.join(x, 'evil.sh'), '#!/bin/sh\necho owned\n', { mode: 0o755 });
+    expectSuccess('tar -czf', run('tar', ['--owner=0', '--group=0', '--numeric-owner', `--mtime=@${COMMIT_EPOCH}`, '-czf', path.join(extra, amd64), '-C', x, 'LICENSE', 'README.md', 'evil.sh', 'hello']));
+    resign(extra);
+    const r2 = verify(extra);
+    expect(r2.code).toBe(1);
+    expect(r2.output).toContain(`FAIL ${amd64}: content: entry "evil.sh" is an executable file (mode 0755) that is not its binary; extra files are not executable; a release archive holds nothing else`);
+  });
+
+  it('gocross verify: an SBOM with a module taken out (the signed one signed again, the plain copy listed again) fails naming the module', () => {
+    const sbom = copy('sbom-module');
+    const att = path.join(sbom, `${arm64}.sbom.intoto.jsonl`);
+    const st = JSON.parse(Buffer.from((JSON.parse(fs.readFileSync(att, 'utf8')) as { payload: string }).payload, 'base64').toString('utf8')) as { predicate: { components: { name: string; version?: string }[] } };
+    const mathx = st.predicate.components.find((c) => c.name === 'gocross.example/libs/mathx')!;
+    expect(mathx.version).toBe('(devel)');
+    st.predicate.components = st.predicate.components.filter((c) => c !== mathx);
+    fs.writeFileSync(att, JSON.stringify(signStatement(loadSigningKey({ path: key }), st)) + '\n');
+    const plain = path.join(sbom, `${arm64}.sbom.cdx.json`);
+    const bom = JSON.parse(fs.readFileSync(plain, 'utf8')) as { components: { name: string }[] };
+    bom.components = bom.components.filter((c) => c.name !== 'gocross.example/libs/mathx');
+    fs.writeFileSync(plain, JSON.stringify(bom, null, 2) + '\n');
+    resign(sbom);
+    const r3 = verify(sbom);
+    expect(r3.code).toBe(1);
+    const missing = "lists no component for gocross.example/libs/mathx@(devel) (in the binary's build info)";
+    expect(r3.output).toContain(`FAIL ${arm64}.sbom.intoto.jsonl: sbom: hello: ${missing}`);
+    expect(r3.output).toContain(`FAIL ${arm64}.sbom.cdx.json: sbom: hello: ${missing}`);
   });
 
   it('a key of another curve: release-sign and gocross verify refuse it with one clear line', () => {

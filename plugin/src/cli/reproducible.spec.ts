@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from './main';
+import { haveFiles, itIf } from '../test-utils/gates';
 
 jest.setTimeout(600_000);
 
@@ -55,5 +56,16 @@ describe('gocross verify-reproducible', () => {
     expect(r.err).toContain(`- paths: the first holds its source path ${fs.realpathSync(ws)}/hello`);
     const u = await run(ws, 'verify-reproducible', '.', '--platform', host);
     expect(u).toMatchObject({ code: 2, err: 'gocross: no go.mod in .: verify-reproducible takes a Go module directory\n' });
+  });
+
+  // The bundle scripts/build-plugin.js writes (npm test builds it before the unit tests).
+  const bundle = path.join(__dirname, '..', '..', 'dist', 'cli', 'gocross.bundle.js');
+  itIf(haveFiles(bundle))('the bundled command records the package version in the build manifest (not "unknown")', () => {
+    const ws = repo();
+    const r = execFileSync(process.execPath, [bundle, 'verify-reproducible', 'hello', '--platform', host], { cwd: ws, env: { ...process.env, GOWORK: 'off' }, encoding: 'utf8' });
+    expect(r).toContain('is reproducible');
+    const manifest = JSON.parse(fs.readFileSync(path.join(ws, 'dist', 'hello', host.replace('/', '-'), 'hello.intoto.json'), 'utf8'));
+    const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+    expect(manifest.predicate.runDetails.builder.version['@gocross/nx']).toBe(version);
   });
 });

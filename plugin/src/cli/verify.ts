@@ -7,8 +7,11 @@
  * 2. checksums: every file against checksums.txt, nothing unlisted;
  * 3. subjects: each SBOM and provenance (signed attestations and the plain copies beside them)
  *    names the sha256 of the binary inside its archive;
+ *    The SBOM copy's modules must be those of the binary's Go build info, as the signed SBOM's.
  * 4. the binary checks (validateArtifacts) on the unpacked binaries, each judged against the
- *    target its signed provenance records (targetFromManifest), else its Go build info.
+ *    target its signed provenance records (targetFromManifest) when that provenance verified and
+ *    its subject is this binary; else the target its Go build info records, when the archive name
+ *    says the same platform; else the checks do not run (a failure line says why).
  *
  * Exit 0 verified, 1 a verification failure or an error finding (each line names the file),
  * 2 usage or I/O error. Loaded lazily by main.ts.
@@ -20,7 +23,7 @@ import { bufferSource } from '../binary/source';
 import { readBuildInfo } from '../binary/buildinfo';
 import { resolvePolicy, validateArtifacts, type ArtifactInput, type Policy, type TargetSpec } from '../checks';
 import { parseManifest, subjectDigest } from '../manifest/manifest';
-import { attestationFileName, CHECKSUMS_FILE, IN_TOTO_PAYLOAD_TYPE, loadPublicKey, verifyDsse, verifyRelease, type VerifyResult } from '../release';
+import { archiveNameSays, archiveTargetFromSettings, attestationFileName, CHECKSUMS_FILE, IN_TOTO_PAYLOAD_TYPE, loadPublicKey, sbomModuleDifferences, verifyDsse, verifyRelease, type VerifyResult } from '../release';
 import { targetFromManifest } from '../validate/plan';
 import { targetFromBuildInfo } from './targets';
 
@@ -44,6 +47,8 @@ interface Failure {
 /** Plain (unsigned) copies the release target writes beside each archive. */
 const SBOM_COPY = '.sbom.cdx.json';
 const PROVENANCE_COPY = '.provenance.intoto.json';
+
+const formatTarget = (t: TargetSpec) => `${t.platform.goos}/${t.platform.goarch}${t.platform.variant ? `/${t.platform.variant}` : ''}`;
 
 export async function runVerify(dir: string | undefined, flags: VerifyFlags, io: VerifyIo): Promise<number> {
   const usage = (msg: string) => {
@@ -98,9 +103,13 @@ export async function runVerify(dir: string | undefined, flags: VerifyFlags, io:
     const sbomCopy = read(a.file + SBOM_COPY);
     if (sbomCopy) {
       try {
-        const props = (JSON.parse(sbomCopy.toString('utf8')) as { metadata?: { properties?: { name: string; value: string }[] } }).metadata?.properties ?? [];
-        const sha = props.find((p) => p.name === 'cdx:gomod:binary:hash:SHA-256')?.value;
+        const bom = JSON.parse(sbomCopy.toString('utf8')) as { metadata?: { properties?: { name: string; value: string }[] } };
+        const sha = (bom.metadata?.properties ?? []).find((p) => p.name === 'cdx:gomod:binary:hash:SHA-256')?.value;
         if (sha !== bin.sha256) failures.push({ file: a.file + SBOM_COPY, message: `subject: binary sha256 ${sha ?? '(none)'} is not that of ${bin.name} in ${a.file} (${bin.sha256})` });
+        else {
+          const bi = readBuildInfo(bufferSource(bin.data));
+          for (const d of bi ? sbomModuleDifferences(bom, bi) : []) failures.push({ file: a.file + SBOM_COPY, message: `sbom: ${bin.name}: ${d}` });
+        }
       } catch {
         failures.push({ file: a.file + SBOM_COPY, message: 'is not JSON' });
       }
@@ -114,13 +123,16 @@ export async function runVerify(dir: string | undefined, flags: VerifyFlags, io:
         failures.push({ file: a.file + PROVENANCE_COPY, message: (e as Error).message });
       }
     }
-    // The target from the signed provenance (already verified by verifyRelease; read again here).
+    // The target from the signed provenance (already verified by verifyRelease; read again here),
+    // only when its subject is this binary: a provenance of another binary, even one signed with
+    // the key, says nothing about this one (verifyRelease reports it).
     const att = read(attestationFileName(a.file, 'provenance'));
     if (att) {
       const d = verifyDsse(pem, att.toString('utf8').trim(), { payloadType: IN_TOTO_PAYLOAD_TYPE });
       if (d.ok) {
         try {
-          targets.set(a.file, targetFromManifest(parseManifest(d.body.toString('utf8'), attestationFileName(a.file, 'provenance'))));
+          const st = parseManifest(d.body.toString('utf8'), attestationFileName(a.file, 'provenance'));
+          if (subjectDigest(st, bin.name) === bin.sha256) targets.set(a.file, targetFromManifest(st));
         } catch (e) {
           failures.push({ file: attestationFileName(a.file, 'provenance'), message: (e as Error).message });
         }
@@ -138,12 +150,23 @@ export async function runVerify(dir: string | undefined, flags: VerifyFlags, io:
       const bin = a.binaries[0];
       let target = targets.get(a.file);
       if (!target) {
+        // No verified provenance names this binary: the target its build info records, when the
+        // archive name says the same platform.
         const bi = readBuildInfo(bufferSource(bin.data));
-        target = bi ? targetFromBuildInfo(bi) : undefined;
-      }
-      if (!target) {
-        failures.push({ file: a.file, message: `${bin.name}: no signed provenance and no Go build info tell its target; the binary checks cannot run` });
-        continue;
+        const own = bi ? targetFromBuildInfo(bi) : undefined;
+        let named = false;
+        try {
+          named = !!bi && archiveNameSays(a.file, archiveTargetFromSettings((k) => bi.setting(k)));
+        } catch {
+          named = false;
+        }
+        if (!own || !named) {
+          const why = !own ? 'it has no Go build info that records its target' : `its archive name does not say ${own.platform.goos}/${own.platform.goarch}, the target its Go build info records`;
+          failures.push({ file: `${a.file}/${bin.name}`, message: `binary checks not run: no verified provenance names this binary, and ${why}` });
+          continue;
+        }
+        lines.push(`note ${a.file}/${bin.name}: no verified provenance names this binary; checked against ${formatTarget(own)}, the target its archive name and Go build info say`);
+        target = own;
       }
       const sub = path.join(tmp, a.file);
       fs.mkdirSync(sub);
@@ -159,7 +182,7 @@ export async function runVerify(dir: string | undefined, flags: VerifyFlags, io:
           if (f.severity === 'error') failures.push({ file: ar.file, message: `${f.checkId}: ${f.message}` });
           else if (f.severity === 'warn') lines.push(`warning ${ar.file}: ${f.checkId}: ${f.message}`);
         }
-        if (!ar.findings.some((f) => f.severity === 'error')) lines.push(`ok ${ar.file}: ${ar.checksRun?.length ?? 0} binary checks for ${ar.target.platform.goos}/${ar.target.platform.goarch}${ar.target.platform.variant ? `/${ar.target.platform.variant}` : ''}`);
+        if (!ar.findings.some((f) => f.severity === 'error')) lines.push(`ok ${ar.file}: ${ar.checksRun?.length ?? 0} binary checks for ${formatTarget(ar.target)}`);
       }
     }
   } finally {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bufferSource, readBuildInfo } from '../binary';
-import { archiveBaseName, archiveTargetFromSettings, createArchive, createReleaseArchive, deterministicGzip, deterministicGzipAsync, type ArchiveFile } from './archive';
+import { archiveBaseName, archiveNameSays, archiveTargetFromSettings, createArchive, createReleaseArchive, deterministicGzip, deterministicGzipAsync, type ArchiveFile } from './archive';
 import { goBuild, HELLO_MAIN, run, runModulesInChild, tempDir, writeTree } from './test-utils/go';
 
 /** 2024-02-29T13:14:15Z — a commit time; 13:14 would move under any non-UTC time zone. */
@@ -43,6 +43,16 @@ describe('archive names (goreleaser default name template)', () => {
     };
     expect(name(arm)).toBe('app_1.0.0_linux_armv7');
     expect(name(amd)).toBe('app_1.0.0_linux_amd64v3');
+  });
+
+  it('archiveNameSays: whether a file name ends in the platform part of a target, whatever the project and version', () => {
+    expect(archiveNameSays('my_app_2.0.0-rc1_linux_arm64.tar.gz', { goos: 'linux', goarch: 'arm64' })).toBe(true);
+    expect(archiveNameSays('app_1.0.0_linux_arm64.tar.gz', { goos: 'linux', goarch: 'amd64' })).toBe(false);
+    expect(archiveNameSays('app_1.0.0_linux_amd64v3.tar.gz', { goos: 'linux', goarch: 'amd64', goamd64: 'v3' })).toBe(true);
+    expect(archiveNameSays('app_1.0.0_linux_amd64v3.tar.gz', { goos: 'linux', goarch: 'amd64', goamd64: 'v1' })).toBe(false);
+    expect(archiveNameSays('app_1.0.0_linux_armv7.tar.gz', { goos: 'linux', goarch: 'arm', goarm: '6' })).toBe(false);
+    expect(archiveNameSays('app_1.0.0_windows_amd64.tar.gz', { goos: 'windows', goarch: 'amd64' })).toBe(false);
+    expect(archiveNameSays('app_1.0.0_windows_amd64.zip', { goos: 'windows', goarch: 'amd64' })).toBe(true);
   });
 });
 

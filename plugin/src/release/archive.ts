@@ -105,6 +105,14 @@ export function archiveTargetFromSettings(setting: (key: string) => string | und
   return t;
 }
 
+/**
+ * Whether an archive file name says this target: it ends in `_<os>_<arch>[level].<format>` as
+ * archiveFileName writes it (whatever the project and version before).
+ */
+export function archiveNameSays(fileName: string, t: ArchiveTarget): boolean {
+  return fileName.endsWith(archiveFileName('p', '1', t).slice('p_1'.length));
+}
+
 /** Byte-order comparison of UTF-8 names (Go's sort.Strings order), not UTF-16 code units. */
 export function compareNames(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseModInfo } from '../binary/buildinfo';
 import type { GoBuildInfo } from '../binary/types';
-import { generateSbom, golangPurl, sbomFromBuildInfo, sbomStatement, serializeSbom, serialNumberFor } from './sbom';
+import { readBuildInfo } from '../binary/buildinfo';
+import { bufferSource } from '../binary/source';
+import { generateSbom, golangPurl, sbomFromBuildInfo, sbomModuleDifferences, sbomStatement, serializeSbom, serialNumberFor } from './sbom';
 import { sha256Hex } from './checksums';
 import { depsModule, goBuild, run, tempDir, writeTree } from './test-utils/go';
 
@@ -111,6 +113,27 @@ describe('SBOM of a real cross-compiled binary', () => {
     for (const c of doc.components) expect(c.scope).toBe('required');
   });
 
+  it('sbomModuleDifferences: none for its own binary (replaced by a module, by a directory); a module removed, added or of another version is named', () => {
+    const bi = readBuildInfo(bufferSource(bytes))!;
+    expect(sbomModuleDifferences(doc, bi)).toEqual([]);
+    const without = { ...doc, components: doc.components.filter((c) => c.name !== 'github.com/google/uuid') };
+    expect(sbomModuleDifferences(without, bi)).toEqual(['lists no component for github.com/google/uuid@v1.6.0 (in the binary\'s build info)']);
+    const other = { ...doc, components: [...without.components, { ...doc.components.find((c) => c.name === 'github.com/google/uuid')!, version: 'v1.5.0' }] };
+    expect(sbomModuleDifferences(other, bi)).toEqual([
+      'lists no component for github.com/google/uuid@v1.6.0 (in the binary\'s build info)',
+      'lists github.com/google/uuid@v1.5.0, not in the binary\'s build info',
+    ]);
+    // The original of a module replacement is not what was compiled.
+    const original = { ...doc, components: doc.components.map((c) => (c.name === 'github.com/BurntSushi/toml' ? { ...c, version: 'v1.4.0' } : c)) };
+    expect(sbomModuleDifferences(original, bi)).toEqual([
+      'lists no component for github.com/BurntSushi/toml@v1.3.2 (in the binary\'s build info)',
+      'lists github.com/BurntSushi/toml@v1.4.0, not in the binary\'s build info',
+    ]);
+    expect(sbomModuleDifferences({ ...doc, metadata: { ...doc.metadata, component: { ...doc.metadata.component, name: 'example.com/other' } } }, bi)).toEqual([
+      'main module "example.com/other", the binary\'s build info says example.com/relapp',
+    ]);
+  });
+
   it('names the main module with the binary\'s own target and subpath, and depends on every module', () => {
     const gv = goVersionM(bin);
     expect(doc.metadata.component.name).toBe(gv.mod[0]);
@@ -195,6 +218,15 @@ describe('build settings from module text', () => {
     expect(doc.metadata.component.purl).toBe('pkg:golang/example.com/tool@v1.4.0?goarch=amd64&goos=darwin#cmd/tool');
     expect(doc.components.map((c) => c.purl)).toEqual(['pkg:golang/github.com/dgrijalva/jwt-go@v3.2.0%2Bincompatible']);
     expect(doc.metadata.timestamp).toBeUndefined();
+  });
+
+  it('a workspace module ((devel), no sum) is a component of version (devel), and agrees with the build info', () => {
+    const text = ['path\texample.com/app', 'mod\texample.com/app\t(devel)\t', 'dep\texample.com/libs/mathx\t(devel)\t', 'build\tGOARCH=amd64', 'build\tGOOS=linux'].join('\n');
+    const bi: GoBuildInfo = { goVersion: 'go1.26.8', modinfo: text, ptrSize: 8, bigEndian: false, inline: true, ...parseModInfo(text) };
+    const doc = JSON.parse(serializeSbom(sbomFromBuildInfo(bi, { binaryName: 'app', binarySha256: 'cd'.repeat(32) }))) as CdxJson;
+    expect(doc.components.map((c) => `${c.name}@${c.version}`)).toEqual(['example.com/libs/mathx@(devel)']);
+    expect(sbomModuleDifferences(doc, bi)).toEqual([]);
+    expect(sbomModuleDifferences({ ...doc, components: [] }, bi)).toEqual(["lists no component for example.com/libs/mathx@(devel) (in the binary's build info)"]);
   });
 });
 

@@ -191,6 +191,37 @@ export function generateSbom(binary: Buffer, opts: Omit<SbomOptions, 'binarySha2
   return { json: serializeSbom(bom), bom, buildInfo: bi };
 }
 
+/** `path@version` of every module a binary was built from, as its SBOM lists them (effectiveModule), sorted. */
+export function buildInfoModules(bi: GoBuildInfo): string[] {
+  return bi.deps.map((d) => effectiveModule(d)).map((e) => `${e.path}@${e.version}`).sort();
+}
+
+/**
+ * How an SBOM's modules differ from the build info of the binary it describes: the main module
+ * (`metadata.component.name`) and the `name@version` of every component against the `dep` lines
+ * (as sbomFromBuildInfo lists them: the replacement when replaced by a module, the original path
+ * and version when replaced by a directory, `(devel)` for a workspace module). One line per
+ * difference; none when they agree.
+ */
+export function sbomModuleDifferences(sbom: unknown, bi: GoBuildInfo): string[] {
+  const bom = (sbom ?? {}) as { metadata?: { component?: { name?: unknown } }; components?: unknown };
+  const out: string[] = [];
+  const mainPath = bi.main?.path || bi.path;
+  const named = bom.metadata?.component?.name;
+  if (named !== mainPath) out.push(`main module ${JSON.stringify(named ?? null)}, the binary's build info says ${mainPath}`);
+  const listed = (Array.isArray(bom.components) ? (bom.components as Array<{ name?: unknown; version?: unknown }>) : []).map((c) => `${typeof c?.name === 'string' ? c.name : '(unnamed)'}@${typeof c?.version === 'string' ? c.version : ''}`);
+  const remaining = [...listed];
+  const missing: string[] = [];
+  for (const m of buildInfoModules(bi)) {
+    const i = remaining.indexOf(m);
+    if (i >= 0) remaining.splice(i, 1);
+    else missing.push(m);
+  }
+  if (missing.length) out.push(`lists no component for ${missing.join(', ')} (in the binary's build info)`);
+  if (remaining.length) out.push(`lists ${remaining.sort().join(', ')}, not in the binary's build info`);
+  return out;
+}
+
 /** An in-toto v1 statement whose subject is the binary and whose predicate is the SBOM. */
 export function sbomStatement(sbomJson: string, subject: { name: string; sha256: string }): object {
   return {

@@ -164,6 +164,42 @@ describe('verifyRelease', () => {
     ]);
   });
 
+  it('refuses an archive entry that is neither its binary nor an extra file: an executable, a nested file (re-released with the key)', async () => {
+    const dir = release();
+    const name = 'app_1.0.0_linux_arm64.tar.gz';
+    const evil = await createArchive(
+      [
+        { name: 'LICENSE', data: Buffer.from('MIT\n'), mode: 0o644 },
+        { name: 'app', data: binaries[0].data, mode: 0o755 },
+        { name: 'evil.sh', data: Buffer.from('#!/bin/sh\nrm -rf ~\n'), mode: 0o755 },
+        { name: 'docs/README', data: Buffer.from('x\n'), mode: 0o644 },
+        // an extra file of the release's files option: any name, at the root, not executable
+        { name: 'NOTICE', data: Buffer.from('n\n'), mode: 0o644 },
+      ],
+      { format: 'tar.gz', mtime: MTIME },
+    );
+    fs.writeFileSync(path.join(dir, name), evil);
+    resign(dir);
+    expect(brief(await verifyRelease(dir, { publicKeyPem: pub }))).toEqual([
+      `content ${name}: entry "docs/README" is not at the root, where a release puts its binary and extra files; a release archive holds nothing else`,
+      `content ${name}: entry "evil.sh" is an executable file (mode 0755) that is not its binary; extra files are not executable; a release archive holds nothing else`,
+    ]);
+  });
+
+  it('refuses a signed SBOM whose modules are not those of its binary\'s build info (re-signed with the key)', async () => {
+    const dir = release();
+    const att = attestationFileName('app_1.0.0_linux_arm64.tar.gz', 'sbom');
+    const st = JSON.parse(Buffer.from(JSON.parse(fs.readFileSync(path.join(dir, att), 'utf8')).payload, 'base64').toString());
+    expect(st.predicate.components ?? []).toEqual([]);
+    st.predicate.components = [{ type: 'library', name: 'github.com/spf13/pflag', version: 'v1.0.5', 'bom-ref': 'pkg:golang/github.com/spf13/pflag@v1.0.5' }];
+    st.predicate.metadata.component.name = 'example.com/other';
+    fs.writeFileSync(path.join(dir, att), `${JSON.stringify(signStatement(key, st))}\n`);
+    expect(brief(await verifyRelease(dir, { publicKeyPem: pub }))).toEqual([
+      `sbom ${att}: app: main module "example.com/other", the binary's build info says example.com/app`,
+      `sbom ${att}: app: lists github.com/spf13/pflag@v1.0.5, not in the binary's build info`,
+    ]);
+  });
+
   it('refuses attestations signed with another key or of the wrong predicate type', async () => {
     const dir = release();
     const other = loadSigningKey({ path: opensslKey('p256').key });

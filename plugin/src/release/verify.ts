@@ -11,7 +11,11 @@
  *    the entries that are ELF, PE or Mach-O files.
  * 4. each attestation (`<archive>.<kind>.intoto.jsonl`): its DSSE signature, then the in-toto v1
  *    statement, its predicateType for the kind, and that every subject's sha256 is a binary in
- *    that archive. Each archive needs a verified SBOM attestation (by default).
+ *    that archive. Each archive needs a verified SBOM attestation (by default). A verified SBOM's
+ *    modules (main module, every component's name@version) must be those of its binary's Go
+ *    build info (sbomModuleDifferences).
+ * 5. each archive's content: its binaries named by a verified attestation and the release's extra
+ *    files (files at the root, not executable), nothing else.
  *
  * The result lists typed problems (file + one-line message) and the binaries read from verified
  * archives, so a caller can run its binary checks on exactly the verified bytes.
@@ -19,16 +23,17 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readBuildInfo } from '../binary/buildinfo';
 import { bufferSource } from '../binary/source';
 import { detectKind } from '../binary/detect';
 import type { FileKind } from '../binary/types';
 import { parseChecksums, sha256Hex } from './checksums';
 import { archiveFormatOfName, attestationFileName, CHECKSUMS_FILE, CHECKSUMS_SIGNATURE_FILE, parseAttestationFileName, PREDICATE_TYPES, type AttestationKind } from './layout';
-import { IN_TOTO_STATEMENT_TYPE } from './sbom';
+import { IN_TOTO_STATEMENT_TYPE, sbomModuleDifferences } from './sbom';
 import { IN_TOTO_PAYLOAD_TYPE, loadPublicKey, verifyBlob, verifyDsse } from './sign';
 import { DEFAULT_UNPACK_LIMITS, detectArchiveFormat, readArchive, UnsafeArchiveError, type UnpackedEntry, type UnpackLimits } from './unpack';
 
-export type ProblemKind = 'signature' | 'missing' | 'unlisted' | 'checksum' | 'archive' | 'attestation' | 'subject';
+export type ProblemKind = 'signature' | 'missing' | 'unlisted' | 'checksum' | 'archive' | 'attestation' | 'subject' | 'sbom' | 'content';
 
 export interface ReleaseProblem {
   /** Release file the problem is about (a name in the directory). */
@@ -234,7 +239,7 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
       problem(name, 'signature', `DSSE envelope: ${v.reason}`);
       continue;
     }
-    let st: { _type?: unknown; subject?: unknown; predicateType?: unknown };
+    let st: { _type?: unknown; subject?: unknown; predicateType?: unknown; predicate?: unknown };
     try {
       st = JSON.parse(v.body.toString('utf8'));
     } catch {
@@ -269,11 +274,37 @@ export async function verifyRelease(dir: string, opts: VerifyOptions): Promise<V
     if (allMatch) {
       if (!attested.has(att.archive)) attested.set(att.archive, new Set());
       attested.get(att.archive)!.add(att.kind);
+      if (att.kind === 'sbom') {
+        // The modules the signed SBOM lists against those the binary says it was built from.
+        for (const s of subjects) {
+          const bin = archive.binaries.find((b) => b.sha256 === String(s.digest?.sha256).toLowerCase())!;
+          const bi = readBuildInfo(bufferSource(bin.data));
+          const diffs = bi ? sbomModuleDifferences(st.predicate, bi) : [`${bin.name} has no Go build info to compare its modules with`];
+          for (const d of diffs) problem(name, 'sbom', `${bin.name}: ${d}`);
+        }
+      }
     }
   }
   for (const a of archives) {
     for (const kind of opts.requiredAttestations ?? ['sbom']) {
       if (!attested.get(a.file)?.has(kind)) problem(a.file, 'attestation', `no verified ${kind} attestation (${attestationFileName(a.file, kind)})`);
+    }
+  }
+
+  // 5. Content: the attested binary and the extra files (LICENSE*, README*, what the release's
+  // `files` option names: files at the root, not executable), nothing else. An archive's only
+  // binary is its binary even when unattested (that is reported above, once).
+  for (const a of archives) {
+    for (const e of a.entries) {
+      const bin = a.binaries.find((b) => b.name === e.name);
+      if (bin && (bin.attestedBy.length > 0 || a.binaries.length === 1)) continue;
+      if (!bin && !e.name.includes('/') && (e.mode & 0o111) === 0) continue;
+      const what = bin
+        ? 'a binary no verified attestation names'
+        : e.name.includes('/')
+          ? 'not at the root, where a release puts its binary and extra files'
+          : `an executable file (mode ${(e.mode & 0o777).toString(8).padStart(4, '0')}) that is not its binary; extra files are not executable`;
+      problem(a.file, 'content', `entry ${JSON.stringify(e.name)} is ${what}; a release archive holds nothing else`);
     }
   }
   return result();

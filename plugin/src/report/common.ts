@@ -66,19 +66,27 @@ export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
   junit: '.junit.xml',
 };
 
+/**
+ * Version of the package.json named @gocross/nx nearest above `from`: found from every file of the
+ * package, whatever its depth — plugin/src/<folder> (tests), dist/<folder>[/<sub>] (tsc's output)
+ * and the CLI bundles in dist/cli (scripts/build-plugin.js). undefined when there is none.
+ */
+export function findPackageVersion(from: string): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === '@gocross/nx') return typeof pkg.version === 'string' && pkg.version ? pkg.version : undefined;
+    } catch {
+      // no package.json here (or not JSON): look further up
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 let cachedVersion: string | undefined;
 /** The @gocross/nx package version (read once from its package.json). */
 export function packageVersion(): string {
-  if (cachedVersion) return cachedVersion;
-  for (const rel of ['../../package.json', '../package.json']) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, rel), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@gocross/nx' && pkg.version) return (cachedVersion = pkg.version);
-    } catch {
-      // try the next layout
-    }
-  }
-  return (cachedVersion = '0.0.0');
+  return (cachedVersion ??= findPackageVersion(__dirname) ?? '0.0.0');
 }
 
 /** Metadata of the synthetic check under which the engine reports unreadable inputs. */

@@ -23,7 +23,7 @@ import {
   type TimedValidationResult,
 } from './index';
 import { SARIF_SCHEMA_URI } from './sarif';
-import { describeTarget, docsPathFor } from './common';
+import { describeTarget, docsPathFor, findPackageVersion } from './common';
 
 const SCHEMA_FILE = require.resolve('@datadog/datadog-ci-plugin-sarif/package.json').replace(
   /package\.json$/,
@@ -280,5 +280,31 @@ describe('describeTarget', () => {
     expect(describeTarget(t('windows/amd64', { cgo: true, libc: 'glibc' }))).toBe('windows/amd64, cgo');
     expect(describeTarget(t('darwin/arm64', { cgo: true }))).toBe('darwin/arm64, cgo');
     expect(describeTarget(t('linux/riscv64'))).toBe('linux/riscv64, no cgo');
+  });
+});
+
+describe('findPackageVersion', () => {
+  it('finds the @gocross/nx package.json from every place its code runs: src, dist, the CLI bundles in dist/cli, an install', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gocross-pkgversion-'));
+    try {
+      const write = (rel: string, pkg: object) => {
+        fs.mkdirSync(path.join(root, path.dirname(rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), JSON.stringify(pkg));
+      };
+      // A workspace with the package installed, and a package.json of another name in between.
+      write('package.json', { name: 'workspace', version: '1.0.0' });
+      write('node_modules/@gocross/nx/package.json', { name: '@gocross/nx', version: '9.8.7' });
+      write('node_modules/@gocross/nx/dist/templates/package.json', { name: 'template', version: '0.0.1' });
+      const pkg = path.join(root, 'node_modules', '@gocross', 'nx');
+      for (const d of ['dist/cli', 'dist/executors/build', 'dist/templates/x', 'src/executors/build']) {
+        fs.mkdirSync(path.join(pkg, d), { recursive: true });
+        expect([d, findPackageVersion(path.join(pkg, d))]).toEqual([d, '9.8.7']);
+      }
+      expect(findPackageVersion(root)).toBeUndefined();
+      // This checkout: plugin/package.json.
+      expect(findPackageVersion(__dirname)).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openFile, readBuildInfo, type ByteSource, type GoBuildInfo } from '../../binary';
 import { formatPlatform } from '../../platforms/platform';
+import { findPackageVersion } from '../../report/common';
 import { VARIANT_VARIABLE, type BuildMode, type Libc, type Platform } from '../../platforms/types';
 import {
   buildStatement,
@@ -36,16 +37,9 @@ export interface BuildRecord {
 }
 
 let pluginVersionMemo: string | undefined;
-/** Version of this package (plugin/package.json, three levels up from src/ and from dist/). */
+/** Version of this package, from its package.json wherever this code runs from (findPackageVersion). */
 export function pluginVersion(): string {
-  if (pluginVersionMemo === undefined) {
-    try {
-      pluginVersionMemo = String(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version ?? 'unknown');
-    } catch {
-      pluginVersionMemo = 'unknown';
-    }
-  }
-  return pluginVersionMemo;
+  return (pluginVersionMemo ??= findPackageVersion(__dirname) ?? 'unknown');
 }
 
 function buildInfoOf(file: string): GoBuildInfo | undefined {

@@ -338,4 +338,14 @@ describe('release of a module with several main packages', () => {
     // The workspace root as the project: its own files, once.
     expect(extraFiles({ buildTargets: [] }, d, '.').map((f) => f.name)).toEqual(['COPYING.LESSER', 'README.md']);
   });
+
+  it('extra files of the option files: any file, packed at the root under its own name', () => {
+    const d = tempDir('extras-option');
+    writeTree(d, { 'docs/LICENSE-THIRD-PARTY': 'x\n', 'CHANGELOG.md': '# 1\n', 'NOTICE': 'n\n' });
+    expect(extraFiles({ buildTargets: [], files: ['docs/LICENSE-THIRD-PARTY', 'CHANGELOG.md', 'NOTICE'] }, d, 'p').map((f) => [f.name, f.mode])).toEqual([
+      ['CHANGELOG.md', 0o644],
+      ['NOTICE', 0o644],
+      ['LICENSE-THIRD-PARTY', 0o644],
+    ]);
+  });
 });
