@@ -8,6 +8,7 @@ import { buildStatement, sha256File, writeManifestFile, type GocrossBuildParamet
 import type { ProjectsLike } from '../run/executor';
 import { extraFiles, makeRelease, signRelease, type ReleaseInput } from './executor';
 import { smokeTest } from './smoke';
+import type { GitRunner } from '../../graph/version';
 
 const MAIN = 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 && os.Args[1] == "--fail" {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("app")\n}\n';
 const TARGETS = { 'build-linux-amd64': { goos: 'linux', goarch: 'amd64' }, 'build-windows-amd64': { goos: 'windows', goarch: 'amd64' } };
@@ -77,15 +78,16 @@ describe('release executor', () => {
 
   it('takes the version from git describe and the time from the commit when not given', async () => {
     const calls: string[][] = [];
-    const git = (args: string[]) => (calls.push(args), args[0] === 'describe' ? 'v2.0.0-1-gabcdef0' : '1700000000');
+    const out: Record<string, string> = { describe: 'v2.0.0-1-gabcdef0', status: '', log: '1700000000' };
+    const git: GitRunner = (args) => (calls.push([...args]), { ok: true, out: out[args[0]] });
     const r = await makeRelease({ buildTargets: options.buildTargets }, { ...input, env: { ...process.env, SOURCE_DATE_EPOCH: undefined }, git });
     expect(r.success).toBe(true);
-    expect(calls).toEqual([['describe', '--tags', '--always', '--dirty'], ['log', '-1', '--format=%ct']]);
+    expect(calls).toEqual([['describe', '--tags', '--always'], ['status', '--porcelain', '--untracked-files=normal'], ['log', '-1', '--format=%ct']]);
     expect(r.files).toContain('app_2.0.0-1-gabcdef0_linux_amd64.tar.gz');
     expect(lines.join('\n')).toContain('2023-11-14T22:13:20.000Z');
-    const none = await makeRelease({ buildTargets: options.buildTargets }, { ...input, env: {}, git: () => undefined });
+    const none = await makeRelease({ buildTargets: options.buildTargets }, { ...input, env: {}, git: () => ({ ok: false, message: 'fatal: not a git repository' }) });
     expect(none.success).toBe(false);
-    expect(lines[lines.length - 1]).toBe('release: no version: set the releaseVersion option, or run in a git repository with a commit (git describe --tags --always --dirty failed)');
+    expect(lines[lines.length - 1]).toBe('release: no version: set the releaseVersion option, or run in a git repository with a commit (git describe --tags --always failed: fatal: not a git repository)');
   }, 60_000);
 
   it('signs: checksums.txt.sig and DSSE attestations that verifyRelease accepts with the public key', async () => {
