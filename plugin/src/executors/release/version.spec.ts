@@ -12,6 +12,7 @@ import { resolvePlaceholders } from '../../graph/placeholders';
 import { resolveProjectOptions } from '../../graph/options';
 import { inferTargets } from '../../graph/targets';
 import { gitVersion } from '../../graph/version';
+import { writeTree } from '../../release/test-utils/go';
 import { versionAndTime } from './executor';
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z', GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir() };
@@ -33,10 +34,7 @@ describe('the version of a release and of {version}', () => {
       'apps/devcli/go.mod': 'module example.com/devcli\n\ngo 1.22\n\nrequire example.com/greet v0.0.0\n',
       'apps/devcli/main.go': 'package main\n\nimport "example.com/greet"\n\nfunc main() { println(greet.Hi()) }\n',
     };
-    for (const [f, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
-      fs.writeFileSync(path.join(ws, f), text);
-    }
+    writeTree(ws, files);
     g('init', '-q', '-b', 'main');
     g('add', '-A');
     g('commit', '-qm', 'one');
