@@ -90,6 +90,20 @@ describe('release executor', () => {
     expect(lines[lines.length - 1]).toBe('release: no version: set the releaseVersion option, or run in a git repository with a commit (git describe --tags --always failed: fatal: not a git repository)');
   }, 60_000);
 
+  it('release-sign says in one warning line that a dirty release cannot be rebuilt from the repository, and still signs it', async () => {
+    expect((await makeRelease(options, input)).success).toBe(true);
+    const k = opensslKey('p256');
+    const tree = (status: string): GitRunner => (args) => ({ ok: true, out: args[0] === 'describe' ? 'v1.2.3' : args[0] === 'status' ? status : '1700000000' });
+    expect((await signRelease({ ...options, sign: true, key: k.key }, { ...input, git: tree('') })).success).toBe(true);
+    expect(lines.filter((l) => l.includes('warning'))).toEqual([]);
+    lines.length = 0;
+    expect((await signRelease({ ...options, sign: true, key: k.key }, { ...input, git: tree('?? app/extra.go') })).success).toBe(true);
+    expect(lines.filter((l) => l.includes('warning'))).toEqual([
+      'release-sign: warning: signing a dirty release (v1.2.3-dirty): it was made from a tree with uncommitted changes or untracked files, so it cannot be rebuilt from the repository and whoever installs it cannot check that its binaries come from the source; commit the changes (or add the files to .gitignore) and release again',
+    ]);
+    expect(lines[lines.length - 2]).toMatch(/^signed /);
+  }, 60_000);
+
   it('signs: checksums.txt.sig and DSSE attestations that verifyRelease accepts with the public key', async () => {
     expect((await makeRelease(options, input)).success).toBe(true);
     const unsigned = snapshot();

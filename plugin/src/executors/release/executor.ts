@@ -33,7 +33,7 @@ import { parseManifest, subjectDigest } from '../../manifest/manifest';
 import type { ProjectsLike } from '../run/executor';
 import { findGo, readGoEnv } from '../shared/go';
 import { PROJECT_OVERRIDE_FILE } from '../../graph/options';
-import { gitVersion, runGit, type GitRunner } from '../../graph/version';
+import { gitVersion, isDirtyVersion, runGit, type GitRunner } from '../../graph/version';
 import { planValidation } from '../validate/executor';
 import type { ReleaseExecutorSchema } from './schema';
 import { smokeTest, type SmokeSubject } from './smoke';
@@ -343,6 +343,13 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
   }
 }
 
+/** The version the release is labelled with, or the tree's, when it ends in -dirty; else undefined (git failing included). */
+function dirtyVersion(options: ReleaseExecutorSchema, ws: string, git: GitRunner = runGit): string | undefined {
+  if (options.releaseVersion !== undefined && isDirtyVersion(options.releaseVersion)) return options.releaseVersion;
+  const v = gitVersion(ws, git);
+  return v.ok && isDirtyVersion(v.out) ? v.out : undefined;
+}
+
 /** Signs the release directory `makeRelease` wrote. */
 export async function signRelease(options: ReleaseExecutorSchema, input: ReleaseInput): Promise<ReleaseOutcome> {
   const { log, error, env, ws } = runContext(input);
@@ -362,6 +369,8 @@ export async function signRelease(options: ReleaseExecutorSchema, input: Release
     return fail((e as Error).message);
   }
   for (const w of key.warnings) log(`release-sign: warning: ${w}`);
+  const dirty = dirtyVersion(options, ws, input.git);
+  if (dirty) log(`release-sign: warning: signing a dirty release (${dirty}): it was made from a tree with uncommitted changes or untracked files, so it cannot be rebuilt from the repository and whoever installs it cannot check that its binaries come from the source; commit the changes (or add the files to .gitignore) and release again`);
   const dir = releaseDir(options, ws, projectRoot);
   const rel = path.relative(ws, dir) || dir;
   const sumsPath = path.join(dir, CHECKSUMS_FILE);
