@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expectSuccess, goVersionM, goWorkUse, IN_CI, nx, run, uniqueName, which, workspaceRoot, writeFile } from './utils';
+import { expectSuccess, goVersionM, goWorkUse, IN_CI, nx, nxTaskFromCache, run, uniqueName, which, workspaceRoot, writeFile } from './utils';
 import { describeIf, haveTools } from '../plugin/src/test-utils/gates';
 import { loadSigningKey, signStatement } from '../plugin/src/release/sign';
 
@@ -377,7 +377,23 @@ describeIf(haveTools('openssl', 'git'))('release (nx release / release-sign, goc
       writeFile(pj, saved);
     }
   });
-  // Last: it adds a module to go.work (restored after), which git describe --dirty would see.
+  it('an untracked file makes release a cache miss labelled -dirty; without it the clean release is replayed from the cache', () => {
+    expect(expectSuccess('nx run hello:release', nx(['run', 'hello:release'])).output).toContain('release v1.2.3 of hello');
+    const notes = path.join(ws, 'apps', 'hello', 'NOTES.txt');
+    try {
+      writeFile(notes, 'not committed\n');
+      const dirty = expectSuccess('nx run hello:release (untracked NOTES.txt)', nx(['run', 'hello:release']));
+      expect(nxTaskFromCache(dirty.output, 'hello:release')).toBe(false);
+      expect(dirty.output).toContain('release v1.2.3-dirty of hello');
+    } finally {
+      fs.rmSync(notes, { force: true });
+    }
+    const clean = expectSuccess('nx run hello:release (clean again)', nx(['run', 'hello:release']));
+    expect(nxTaskFromCache(clean.output, 'hello:release')).toBe(true);
+    expect(clean.output).toContain('release v1.2.3 of hello');
+  });
+
+  // Last: it adds a module to go.work (restored after), which makes the tree dirty.
   it('a module with two main packages: release names the gocross.json and the JSON to write; written as printed, the release works', () => {
     const project = uniqueName('twomains');
     const root = `apps/${project}`;

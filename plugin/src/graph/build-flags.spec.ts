@@ -14,9 +14,9 @@ describe('build flags of the plugin options and gocross.json', () => {
   });
 
   it('adds a runtime input only when a placeholder is used', () => {
-    expect(placeholderInputs({ ldflags: '-s -w' })).toEqual([]);
-    expect(placeholderInputs({ ldflags: '-X main.v={version}', tags: ['x{commitDate}'] })).toEqual([
-      { runtime: 'git describe --tags --always --dirty && git log -1 --format=%cI' },
+    expect(placeholderInputs({ ldflags: '-s -w' }, 'version.js')).toEqual([]);
+    expect(placeholderInputs({ ldflags: '-X main.v={version}', tags: ['x{commitDate}'] }, 'node_modules/@gocross/nx/dist/graph/version.js')).toEqual([
+      { runtime: 'node "node_modules/@gocross/nx/dist/graph/version.js" && git log -1 --format=%cI' },
     ]);
     expect(buildFlagTargetOptions({ ldflags: '-s', env: { A: 'b' } })).toEqual({ ldflags: '-s', env: { A: 'b' } });
   });
@@ -26,7 +26,7 @@ describe('build flags of the plugin options and gocross.json', () => {
     const { targets } = inferTargets(opts, ['.'], { goos: 'linux', goarch: 'amd64' }, opts.platforms);
     const b = targets['build-linux-arm64'];
     expect(b.options).toMatchObject({ ldflags: '-X main.version={version}', gcflags: 'all=-N' });
-    expect(b.inputs).toContainEqual({ runtime: 'git describe --tags --always --dirty' });
+    expect(b.inputs).toContainEqual({ runtime: expect.stringMatching(/^node ".*version\.js"$/) });
     const plain = resolveProjectOptions({ platforms: ['linux/arm64'] }, undefined, 'x');
     const t2 = inferTargets(plain, ['.'], { goos: 'linux', goarch: 'amd64' }, plain.platforms).targets['build-linux-arm64'];
     expect(t2.options).not.toHaveProperty('ldflags');

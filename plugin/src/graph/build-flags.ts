@@ -7,6 +7,7 @@
  */
 import type { ProjectConfig } from './config-schema';
 import { PLACEHOLDER_COMMANDS, usedPlaceholders } from './placeholders';
+import { versionCommand } from './version';
 
 /** The build flags of the settings (config-schema.ts). */
 export type BuildFlagOptions = Pick<ProjectConfig, 'ldflags' | 'gcflags' | 'env'>;
@@ -33,11 +34,12 @@ export function buildFlagTargetOptions(f: BuildFlagOptions): Record<string, unkn
 }
 
 /**
- * A runtime input printing the values of the placeholders the flags (and tags) use, or nothing
- * when they use none.
+ * A runtime input printing the values of the placeholders the flags (and tags) use, one a line
+ * in PLACEHOLDERS order, or nothing when they use none. `{version}` is printed by
+ * `versionScript` (graph/version.js, the function the build resolves it with).
  */
-export function placeholderInputs(f: BuildFlagOptions & { tags?: string[] }): { runtime: string }[] {
+export function placeholderInputs(f: BuildFlagOptions & { tags?: string[] }, versionScript: string): { runtime: string }[] {
   const used = usedPlaceholders(f);
   if (used.length === 0) return [];
-  return [{ runtime: used.map((p) => `git ${PLACEHOLDER_COMMANDS[p].join(' ')}`).join(' && ') }];
+  return [{ runtime: used.map((p) => (p === 'version' ? versionCommand(versionScript) : `git ${PLACEHOLDER_COMMANDS[p].join(' ')}`)).join(' && ') }];
 }

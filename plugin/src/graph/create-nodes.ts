@@ -64,9 +64,9 @@ export function pluginExternalDependencies(workspaceRoot: string): string[] {
   return [];
 }
 
-/** The cc-identity script relative to the workspace root (`/` separators). */
-export function ccIdentityScript(workspaceRoot: string): string {
-  const abs = path.join(__dirname, 'cc-identity.js');
+/** A script of this folder (`cc-identity.js`, `version.js`) relative to the workspace root (`/` separators); absolute when outside it. */
+export function graphScript(workspaceRoot: string, name: string): string {
+  const abs = path.join(__dirname, name);
   const rel = path.relative(workspaceRoot, abs);
   return (path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
 }
@@ -171,7 +171,8 @@ export async function createGoNodes(
 
   const inferCtx = {
     externalDependencies: pluginExternalDependencies(workspaceRoot),
-    ccIdentityScript: ccIdentityScript(workspaceRoot),
+    ccIdentityScript: graphScript(workspaceRoot, 'cc-identity.js'),
+    versionScript: graphScript(workspaceRoot, 'version.js'),
     optionOutputsFromDefaults: defaultsAppendOptionOutputs(context.nxJsonConfiguration?.targetDefaults as Record<string, unknown> | undefined, `${PLUGIN}:build`),
   };
   let results: [string, CreateNodesResult][] = [];

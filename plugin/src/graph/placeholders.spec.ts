@@ -25,10 +25,10 @@ describe('build placeholders', () => {
     const calls: string[] = [];
     const git: GitRunner = (args) => {
       calls.push(args.join(' '));
-      return { ok: true, out: args[0] === 'describe' ? 'v1.2.3-dirty' : 'abc123' };
+      return { ok: true, out: args[0] === 'describe' ? 'v1.2.3' : args[0] === 'status' ? '?? x.go' : 'abc123' };
     };
     const r = resolvePlaceholders({ ...base, ldflags: '-X main.v={version} -X main.c={commit}', gcflags: 'all=-N', tags: ['t{commit}'], env: { A: '{version}' } }, '/x', git);
-    expect(calls).toEqual(['describe --tags --always --dirty', 'rev-parse HEAD']);
+    expect(calls).toEqual(['describe --tags --always', 'status --porcelain --untracked-files=normal', 'rev-parse HEAD']);
     expect(r.ok && r.options).toEqual({ ...base, ldflags: '-X main.v=v1.2.3-dirty -X main.c=abc123', gcflags: 'all=-N', tags: ['tabc123'], env: { A: 'v1.2.3-dirty' } });
   });
 
@@ -53,6 +53,15 @@ describe('build placeholders', () => {
       fs.writeFileSync(path.join(dir, 'a'), 'b');
       const dirty = resolvePlaceholders({ ...base, ldflags: '{version}' }, dir);
       expect(dirty.ok && dirty.options.ldflags).toBe('v0.4.0-dirty');
+      // An untracked file is dirty too (git describe --dirty alone misses it); an ignored one is not.
+      g('checkout', '--', 'a');
+      fs.writeFileSync(path.join(dir, '.git/info/exclude'), 'ignored.go\n');
+      fs.writeFileSync(path.join(dir, 'ignored.go'), 'package x\n');
+      expect(resolvePlaceholders({ ...base, ldflags: '{version}' }, dir)).toMatchObject({ ok: true, values: { version: 'v0.4.0' } });
+      fs.writeFileSync(path.join(dir, 'extra.go'), 'package x\n');
+      expect(resolvePlaceholders({ ...base, ldflags: '{version}' }, dir)).toMatchObject({ ok: true, values: { version: 'v0.4.0-dirty' } });
+      fs.rmSync(path.join(dir, 'extra.go'));
+      expect(resolvePlaceholders({ ...base, ldflags: '{version}' }, dir)).toMatchObject({ ok: true, values: { version: 'v0.4.0' } });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,8 @@
  * `{version}`, `{commit}` and `{commitDate}` in a build's ldflags, gcflags, tags and env values,
  * resolved from git when the build runs:
  *
- *   {version}     git describe --tags --always --dirty
+ *   {version}     git describe --tags --always, -dirty when git status --porcelain prints anything
+ *                 (graph/version.ts: untracked files count too)
  *   {commit}      git rev-parse HEAD
  *   {commitDate}  git log -1 --format=%cI
  *
@@ -10,7 +11,9 @@
  * they are. The inferred build targets carry a runtime input printing the same values (see
  * graph/build-flags.ts), so a new tag or commit is a cache miss and the same one a hit.
  */
-import { spawnSync } from 'node:child_process';
+import { gitVersion, runGit, VERSION_SOURCE, type GitRunner } from './version';
+
+export { runGit, type GitRunner };
 
 /** The build options placeholders may appear in (a subset of the build executor's options). */
 export interface FlagOptions {
@@ -23,24 +26,13 @@ export interface FlagOptions {
 export const PLACEHOLDERS = ['version', 'commit', 'commitDate'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
-/** The git command whose output replaces each placeholder. */
-export const PLACEHOLDER_COMMANDS: Readonly<Record<Placeholder, readonly string[]>> = {
-  version: ['describe', '--tags', '--always', '--dirty'],
+/** The git command whose output replaces `{commit}` and `{commitDate}` (`{version}` is graph/version.ts's). */
+export const PLACEHOLDER_COMMANDS: Readonly<Record<Exclude<Placeholder, 'version'>, readonly string[]>> = {
   commit: ['rev-parse', 'HEAD'],
   commitDate: ['log', '-1', '--format=%cI'],
 };
 
 const PATTERN = /\{(version|commit|commitDate)\}/g;
-
-/** Runs git with `args` in `cwd`: its trimmed stdout, or an error sentence. */
-export type GitRunner = (args: readonly string[], cwd: string) => { ok: true; out: string } | { ok: false; message: string };
-
-export const runGit: GitRunner = (args, cwd) => {
-  const r = spawnSync('git', [...args], { cwd, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
-  if (r.error) return { ok: false, message: (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed' : r.error.message };
-  if (r.status !== 0) return { ok: false, message: (r.stderr || `exit status ${r.status}`).trim().split('\n')[0] };
-  return { ok: true, out: r.stdout.trim() };
-};
 
 /** The placeholders a text uses. */
 export function placeholdersIn(text: string | undefined): Placeholder[] {
@@ -70,6 +62,12 @@ export function resolvePlaceholders<O extends FlagOptions>(options: O, cwd: stri
   if (used.length === 0) return { ok: true, options, values: {} };
   const values: Partial<Record<Placeholder, string>> = {};
   for (const p of used) {
+    if (p === 'version') {
+      const v = gitVersion(cwd, git);
+      if (!v.ok) return { ok: false, message: `{version} in the build options is ${VERSION_SOURCE}, which failed in ${cwd}: ${v.message}` };
+      values.version = v.out;
+      continue;
+    }
     const r = git(PLACEHOLDER_COMMANDS[p], cwd);
     if (!r.ok) return { ok: false, message: `{${p}} in the build options is resolved with \`git ${PLACEHOLDER_COMMANDS[p].join(' ')}\`, which failed in ${cwd}: ${r.message}` };
     if (!r.out) return { ok: false, message: `{${p}} in the build options: \`git ${PLACEHOLDER_COMMANDS[p].join(' ')}\` printed nothing in ${cwd}` };

@@ -14,7 +14,7 @@
  *   release-sign           signs that release; never cached, the key is no input of a cached task
  *   verify-reproducible    @gocross/nx:verify-reproducible of build (modules with a main package)
  */
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 
 type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
@@ -25,6 +25,7 @@ import { archExclusionGlobs, cgoEnvInputs, embedInputs, envInputs, escapeGlob, g
 import { ModuleFacts, staticFacts } from './module-facts';
 import type { ResolvedProjectOptions } from './options';
 import { BuildFlagOptions, buildFlagTargetOptions, placeholderInputs } from './build-flags';
+import { versionCommand } from './version';
 import { applyProjectJsonTargets, union, type ExecutorInputs, type ProjectJsonTarget } from './project-json';
 import { qemuProgram, runsNatively } from '../platforms/qemu';
 import { BUILD_OUTPUT_OPTIONS, defaultOutputDirName, releaseExtraFileGlobs } from '../platforms/outputs';
@@ -74,13 +75,17 @@ export interface InferredProject {
 /** Inputs of a validate target of several platforms: every Go file, the policies and the builds' outputs. */
 const validateInputs = (): (string | InputDefinition)[] => ['gocross', '^gocross', POLICY_INPUT, ENV_INPUT];
 
-/** Inputs of a release target: the outputs of the targets it depends on, the extra files, and what git and SOURCE_DATE_EPOCH say. */
-const releaseInputs = (): (string | InputDefinition)[] => [
+/**
+ * Inputs of a release target: the outputs of the targets it depends on, the extra files, the
+ * version the executor labels it with (printed by graph/version.js) and what git and
+ * SOURCE_DATE_EPOCH say.
+ */
+const releaseInputs = (versionScript: string): (string | InputDefinition)[] => [
   { dependentTasksOutputFiles: '**/*', transitive: false },
   ...releaseExtraFileGlobs('{projectRoot}'),
   // the workspace root's licence is packed when the project has none; its README never is
   ...releaseExtraFileGlobs('{workspaceRoot}', 'licence'),
-  { runtime: 'git describe --tags --always --dirty 2>/dev/null || echo none' },
+  { runtime: versionCommand(versionScript) },
   { runtime: 'git log -1 --format=%ct 2>/dev/null || echo none' },
   { env: 'SOURCE_DATE_EPOCH' },
 ];
@@ -113,6 +118,11 @@ export interface InferContext {
   externalDependencies?: string[];
   /** Workspace-relative path of cc-identity.js, for the C compiler identity input of cgo targets. */
   ccIdentityScript?: string;
+  /**
+   * Workspace-relative path of version.js, printing the version in the runtime input of release
+   * targets and of builds using `{version}` (default: the one beside this file).
+   */
+  versionScript?: string;
   /**
    * nx.json's `@gocross/nx:build` target default appends the option outputs to every build
    * target's own (`"..."` and the three entries `init` writes): the inferred targets then leave
@@ -171,6 +181,7 @@ export function inferTargets(
   const mains = facts.mains.filter((m) => built.has(m));
   const library = mains.length === 0;
   const external = { externalDependencies: [...(ctx.externalDependencies ?? [])] };
+  const versionScript = ctx.versionScript ?? join(__dirname, 'version.js');
   const targets: Record<string, TargetConfiguration> = {};
   // Everything shared by several targets lives in a named input, once per project: the size of
   // the project configuration (300 modules × 30 targets) is most of what the graph costs Nx.
@@ -220,7 +231,7 @@ export function inferTargets(
     ...(o.cgo === true && !opts.cgo ? cgoEnvInputs() : []),
     ...platformEnvInputs(p, o.cgo === true, { libc: o.libc, script: ctx.ccIdentityScript, cc: o.cc, cxx: o.cxx }),
   ];
-  const buildInputs = (p: Platform, o: TargetInputOptions = opts) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p, o), ...placeholderInputs(o)];
+  const buildInputs = (p: Platform, o: TargetInputOptions = opts) => [buildInputFor(p), `^${buildInputFor(p)}`, ENV_INPUT, ...platformInputs(p, o), ...placeholderInputs(o, versionScript)];
   const testInputs = (p: Platform, o: TargetInputOptions = opts) => [
     namedInputFor(p),
     ...embedInputs(facts.embedsFor(p, true)),
@@ -327,7 +338,7 @@ export function inferTargets(
       executor: `${PLUGIN}:release`,
       options: { buildTargets },
       dependsOn: [...buildTargets, t('validate')],
-      inputs: releaseInputs(),
+      inputs: releaseInputs(versionScript),
       outputs: ['{workspaceRoot}/dist/release/{projectRoot}', '{options.outputPath}'],
       cache: true,
       metadata: { description: 'Archives, checksums, SBOMs and provenance of the validated builds (unsigned; see release-sign)' },
@@ -365,7 +376,7 @@ export function inferTargets(
         },
         [`${PLUGIN}:release`]: {
           perPlatform: false,
-          inputs: (o, _p, inferred) => [...(inferred?.inputs ?? releaseInputs()), ...optionFileInputs(o.files, '{workspaceRoot}', true), ...smokeInputs(o.smoke)],
+          inputs: (o, _p, inferred) => [...(inferred?.inputs ?? releaseInputs(versionScript)), ...optionFileInputs(o.files, '{workspaceRoot}', true), ...smokeInputs(o.smoke)],
           reads: buildTargetsOf,
           skip: (o) => o.sign === true,
         },

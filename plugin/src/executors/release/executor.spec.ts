@@ -8,6 +8,7 @@ import { buildStatement, sha256File, writeManifestFile, type GocrossBuildParamet
 import type { ProjectsLike } from '../run/executor';
 import { extraFiles, makeRelease, signRelease, type ReleaseInput } from './executor';
 import { smokeTest } from './smoke';
+import type { GitRunner } from '../../graph/version';
 
 const MAIN = 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 && os.Args[1] == "--fail" {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("app")\n}\n';
 const TARGETS = { 'build-linux-amd64': { goos: 'linux', goarch: 'amd64' }, 'build-windows-amd64': { goos: 'windows', goarch: 'amd64' } };
@@ -77,15 +78,30 @@ describe('release executor', () => {
 
   it('takes the version from git describe and the time from the commit when not given', async () => {
     const calls: string[][] = [];
-    const git = (args: string[]) => (calls.push(args), args[0] === 'describe' ? 'v2.0.0-1-gabcdef0' : '1700000000');
+    const out: Record<string, string> = { describe: 'v2.0.0-1-gabcdef0', status: '', log: '1700000000' };
+    const git: GitRunner = (args) => (calls.push([...args]), { ok: true, out: out[args[0]] });
     const r = await makeRelease({ buildTargets: options.buildTargets }, { ...input, env: { ...process.env, SOURCE_DATE_EPOCH: undefined }, git });
     expect(r.success).toBe(true);
-    expect(calls).toEqual([['describe', '--tags', '--always', '--dirty'], ['log', '-1', '--format=%ct']]);
+    expect(calls).toEqual([['describe', '--tags', '--always'], ['status', '--porcelain', '--untracked-files=normal'], ['log', '-1', '--format=%ct']]);
     expect(r.files).toContain('app_2.0.0-1-gabcdef0_linux_amd64.tar.gz');
     expect(lines.join('\n')).toContain('2023-11-14T22:13:20.000Z');
-    const none = await makeRelease({ buildTargets: options.buildTargets }, { ...input, env: {}, git: () => undefined });
+    const none = await makeRelease({ buildTargets: options.buildTargets }, { ...input, env: {}, git: () => ({ ok: false, message: 'fatal: not a git repository' }) });
     expect(none.success).toBe(false);
-    expect(lines[lines.length - 1]).toBe('release: no version: set the releaseVersion option, or run in a git repository with a commit (git describe --tags --always --dirty failed)');
+    expect(lines[lines.length - 1]).toBe('release: no version: set the releaseVersion option, or run in a git repository with a commit (git describe --tags --always failed: fatal: not a git repository)');
+  }, 60_000);
+
+  it('release-sign says in one warning line that a dirty release cannot be rebuilt from the repository, and still signs it', async () => {
+    expect((await makeRelease(options, input)).success).toBe(true);
+    const k = opensslKey('p256');
+    const tree = (status: string): GitRunner => (args) => ({ ok: true, out: args[0] === 'describe' ? 'v1.2.3' : args[0] === 'status' ? status : '1700000000' });
+    expect((await signRelease({ ...options, sign: true, key: k.key }, { ...input, git: tree('') })).success).toBe(true);
+    expect(lines.filter((l) => l.includes('warning'))).toEqual([]);
+    lines.length = 0;
+    expect((await signRelease({ ...options, sign: true, key: k.key }, { ...input, git: tree('?? app/extra.go') })).success).toBe(true);
+    expect(lines.filter((l) => l.includes('warning'))).toEqual([
+      'release-sign: warning: signing a dirty release (v1.2.3-dirty): it was made from a tree with uncommitted changes or untracked files, so it cannot be rebuilt from the repository and whoever installs it cannot check that its binaries come from the source; commit the changes (or add the files to .gitignore) and release again',
+    ]);
+    expect(lines[lines.length - 2]).toMatch(/^signed /);
   }, 60_000);
 
   it('signs: checksums.txt.sig and DSSE attestations that verifyRelease accepts with the public key', async () => {

@@ -19,7 +19,6 @@
  * fails or is interrupted leaves the previous release as it was.
  */
 import type { ExecutorContext } from '@nx/devkit';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateArtifacts } from '../../checks/engine';
@@ -34,6 +33,7 @@ import { parseManifest, subjectDigest } from '../../manifest/manifest';
 import type { ProjectsLike } from '../run/executor';
 import { findGo, readGoEnv } from '../shared/go';
 import { PROJECT_OVERRIDE_FILE } from '../../graph/options';
+import { gitVersion, isDirtyVersion, runGit, type GitRunner } from '../../graph/version';
 import { planValidation } from '../validate/executor';
 import type { ReleaseExecutorSchema } from './schema';
 import { smokeTest, type SmokeSubject } from './smoke';
@@ -53,8 +53,8 @@ export interface ReleaseInput {
   host?: { goos: string; goarch: string };
   /** The running target (`release`, `go-release-sign`): its prefix names the project's other targets in messages. */
   targetName?: string;
-  /** Runs git in the workspace root; stdout trimmed, undefined when it fails. */
-  git?: (args: string[]) => string | undefined;
+  /** Runs git (in the workspace root); default graph/version.ts's runGit. */
+  git?: GitRunner;
 }
 
 export interface ReleaseOutcome {
@@ -70,13 +70,6 @@ class ReleaseError extends Error {}
 function targetOf(input: ReleaseInput, name: string): string {
   const prefix = (input.targetName ?? '').replace(/release(-sign)?$/, '');
   return `${input.projectName}:${prefix}${name}`;
-}
-
-function defaultGit(cwd: string): (args: string[]) => string | undefined {
-  return (args) => {
-    const r = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 30_000 });
-    return r.status === 0 && typeof r.stdout === 'string' && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
-  };
 }
 
 export function releaseDir(options: ReleaseExecutorSchema, workspaceRoot: string, projectRoot: string): string {
@@ -109,18 +102,26 @@ export function replaceDir(dir: string, files: { name: string; data: Buffer }[],
   fs.rmSync(old, { recursive: true, force: true });
 }
 
-/** The release version (option, else git describe) and the archive mtime (SOURCE_DATE_EPOCH, else the commit time). */
-export function versionAndTime(options: ReleaseExecutorSchema, env: NodeJS.ProcessEnv, git: (args: string[]) => string | undefined): { version: string; mtime: number } {
-  const version = options.releaseVersion ?? git(['describe', '--tags', '--always', '--dirty']);
-  if (!version) throw new ReleaseError('no version: set the releaseVersion option, or run in a git repository with a commit (git describe --tags --always --dirty failed)');
+/**
+ * The release version (option, else graph/version.ts's gitVersion, the `{version}` of builds)
+ * and the archive mtime (SOURCE_DATE_EPOCH, else the commit time). Git runs in `cwd`.
+ */
+export function versionAndTime(options: ReleaseExecutorSchema, env: NodeJS.ProcessEnv, cwd: string, git: GitRunner = runGit): { version: string; mtime: number } {
+  let version = options.releaseVersion;
+  if (version === undefined) {
+    const v = gitVersion(cwd, git);
+    if (!v.ok) throw new ReleaseError(`no version: set the releaseVersion option, or run in a git repository with a commit (${v.message})`);
+    version = v.out;
+  }
+  if (!version) throw new ReleaseError('no version: the releaseVersion option is empty');
   let mtime: number | undefined;
   const sde = env.SOURCE_DATE_EPOCH;
   if (sde !== undefined && sde !== '') {
     if (!/^\d+$/.test(sde)) throw new ReleaseError(`SOURCE_DATE_EPOCH=${JSON.stringify(sde)} is not a number of seconds`);
     mtime = Number(sde);
   } else {
-    const ct = git(['log', '-1', '--format=%ct']);
-    if (ct && /^\d+$/.test(ct)) mtime = Number(ct);
+    const ct = git(['log', '-1', '--format=%ct'], cwd);
+    if (ct.ok && /^\d+$/.test(ct.out)) mtime = Number(ct.out);
   }
   if (mtime === undefined) throw new ReleaseError('no commit time for the archive entries: run in a git repository with a commit, or set SOURCE_DATE_EPOCH');
   return { version, mtime };
@@ -272,7 +273,7 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
     }
     if (missing.length) return failLines(missing);
 
-    const { version, mtime } = versionAndTime(options, env, input.git ?? defaultGit(ws));
+    const { version, mtime } = versionAndTime(options, env, ws, input.git);
     const extras = extraFiles(options, ws, projectRoot);
 
     // 2. Smoke gate, before anything is packaged.
@@ -346,6 +347,13 @@ export async function makeRelease(options: ReleaseExecutorSchema, input: Release
   }
 }
 
+/** The version the release is labelled with, or the tree's, when it ends in -dirty; else undefined (git failing included). */
+function dirtyVersion(options: ReleaseExecutorSchema, ws: string, git: GitRunner = runGit): string | undefined {
+  if (options.releaseVersion !== undefined && isDirtyVersion(options.releaseVersion)) return options.releaseVersion;
+  const v = gitVersion(ws, git);
+  return v.ok && isDirtyVersion(v.out) ? v.out : undefined;
+}
+
 /** Signs the release directory `makeRelease` wrote. */
 export async function signRelease(options: ReleaseExecutorSchema, input: ReleaseInput): Promise<ReleaseOutcome> {
   const { log, error, env, ws } = runContext(input);
@@ -365,6 +373,8 @@ export async function signRelease(options: ReleaseExecutorSchema, input: Release
     return fail((e as Error).message);
   }
   for (const w of key.warnings) log(`release-sign: warning: ${w}`);
+  const dirty = dirtyVersion(options, ws, input.git);
+  if (dirty) log(`release-sign: warning: signing a dirty release (${dirty}): it was made from a tree with uncommitted changes or untracked files, so it cannot be rebuilt from the repository and whoever installs it cannot check that its binaries come from the source; commit the changes (or add the files to .gitignore) and release again`);
   const dir = releaseDir(options, ws, projectRoot);
   const rel = path.relative(ws, dir) || dir;
   const sumsPath = path.join(dir, CHECKSUMS_FILE);

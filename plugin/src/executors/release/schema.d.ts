@@ -2,7 +2,7 @@
 export interface ReleaseExecutorSchema {
   /** Build targets of this project whose binaries are released (`build-linux-arm64` or `project:target`). */
   buildTargets?: string[];
-  /** Release version; default `git describe --tags --always --dirty`. A leading `v` is dropped from archive names. */
+  /** Release version; default `git describe --tags --always`, with `-dirty` when `git status --porcelain` prints anything (graph/version.ts). A leading `v` is dropped from archive names. */
   releaseVersion?: string;
   /** Extra files put into every archive, relative to the workspace root; default LICENSE*, LICENCE*, COPYING* and README* (any case) of the project root (else of the workspace root). */
   files?: string[];

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { runBuild, type BuildLogger } from '../build/executor';
 import type { BuildExecutorSchema } from '../build/schema';
 import { localReplaceDirs, porcelainV2Paths, verifyReproducible, type ReproduceResult } from './reproduce';
+import { writeTree } from '../../release/test-utils/go';
 import { diagnose, sampleAt } from './diagnose';
 
 jest.setTimeout(600_000);
@@ -99,11 +100,34 @@ describe('verify-reproducible', () => {
     fs.appendFileSync(path.join(ws, 'apps/hello/README.md'), 'changed\n');
     const r = await check(ws, { args: ['-buildvcs=true'] });
     expect(r.success).toBe(false);
-    expect(lines.join('\n')).toContain('apps/hello has uncommitted changes; the second checkout is HEAD without them (2 paths: apps/hello/README.md, apps/hello/NOTES.txt)');
+    expect(lines.join('\n')).toContain('note: apps/hello or what its build reads (go.work, its modules, local replaces) has uncommitted changes; the second checkout is HEAD without them (2 paths: apps/hello/README.md, apps/hello/NOTES.txt)');
     expect(kinds(r)[0]).toBe('vcs');
     expect(messages(r)).toContain('vcs stamps differ');
     expect(messages(r)).toContain('vcs.modified true vs false');
     expect(kinds(r)).not.toContain('paths');
+  });
+
+  it('an untracked Go file in a go.work module the project imports: the not-reproducible verdict names it', async () => {
+    const ws = gitRepo();
+    const files: Record<string, string> = {
+      'go.work': 'go 1.22\n\nuse (\n\t./apps/hello\n\t./libs/greet\n)\n',
+      'libs/greet/go.mod': 'module example.com/greet\n\ngo 1.22\n',
+      'libs/greet/greet.go': 'package greet\n\nfunc Hi() string { return "hi" }\n',
+      'apps/hello/main.go': 'package main\n\nimport "example.com/greet"\n\nfunc main() { println(greet.Hi()) }\n',
+    };
+    writeTree(ws, files);
+    const g = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', ...a], { cwd: ws, encoding: 'utf8' });
+    g('add', '-A');
+    g('commit', '-qm', 'greet');
+    fs.writeFileSync(path.join(ws, 'libs/greet/extra.go'), 'package greet\n\nfunc init() { println("extra") }\n');
+    lines.length = 0;
+    const r = await verifyReproducible({ workspaceRoot: ws, projectRoot: 'apps/hello', options: { ...host }, logger, secondGocache: cache, env: { ...process.env, GOWORK: path.join(fs.realpathSync(ws), 'go.work') } });
+    expect(r.error).toBeUndefined();
+    expect(r.success).toBe(false);
+    const note = 'note: apps/hello or what its build reads (go.work, its modules, local replaces) has uncommitted changes; the second checkout is HEAD without them (1 path: libs/greet/extra.go)';
+    expect(lines).toContain(note);
+    // Under the verdict too, where the reader looks for why.
+    expect(lines.slice(lines.findIndex((l) => l.includes('is not reproducible')))).toContain(`  - ${note}`);
   });
 
   it('outside git: a copy of the module and its local replace, identical', async () => {

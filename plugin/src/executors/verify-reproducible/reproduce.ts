@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isLocalReplacement, parseGoMod } from '../../gowork/modfile';
+import { isLocalReplacement, parseGoMod, parseGoWork } from '../../gowork/modfile';
 import { formatPlatform } from '../../platforms/platform';
 import { runBuild, type BuildLogger } from '../build/executor';
 import { resolveBuildOutputs } from '../../platforms/outputs';
@@ -81,6 +81,32 @@ export function localReplaceDirs(goMod: string, moduleDir: string): string[] {
   return [...new Set(dirs)];
 }
 
+/**
+ * What a build of the module in `projectDir` may read from the repository (absolute paths): the
+ * module, its local replaces, and the workspace's go.work and go.work.sum with the modules it
+ * uses and its local replaces (every module of go.work, imported or not: go reads their go.mod).
+ */
+export function buildReadPaths(workspaceRoot: string, projectDir: string): string[] {
+  const read = (f: string): string | undefined => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const out = [projectDir];
+  const goMod = read(path.join(projectDir, 'go.mod'));
+  if (goMod !== undefined) out.push(...localReplaceDirs(goMod, projectDir));
+  const workFile = path.join(workspaceRoot, 'go.work');
+  const goWork = read(workFile);
+  if (goWork !== undefined) {
+    const work = parseGoWork(goWork);
+    const local = work.replaces.filter((r) => isLocalReplacement(r.newPath) || path.isAbsolute(r.newPath)).map((r) => r.newPath);
+    out.push(workFile, `${workFile}.sum`, ...[...work.use, ...local].map((u) => path.resolve(workspaceRoot, u)));
+  }
+  return [...new Set(out)];
+}
+
 function commonAncestor(dirs: string[]): string {
   let anc = dirs[0];
   for (const d of dirs.slice(1)) {
@@ -101,7 +127,7 @@ export function makeCheckout(
   projectRoot: string,
   dir: string,
   logger: BuildLogger,
-): { ok: true; method: 'git-clone' | 'copy'; workspaceRoot: string; cleanup: () => void } | { ok: false; message: string } {
+): { ok: true; method: 'git-clone' | 'copy'; workspaceRoot: string; cleanup: () => void; note?: string } | { ok: false; message: string } {
   const ws = fs.realpathSync(workspaceRoot);
   const projectDir = path.join(ws, projectRoot);
   const src = path.join(dir, 'src');
@@ -115,12 +141,17 @@ export function makeCheckout(
     const clone = git(['clone', '--quiet', '--shared', '--no-checkout', root, src], dir);
     const co = clone.ok ? git(['checkout', '--quiet', '--detach', head.out], src) : clone;
     if (!co.ok) return { ok: false, message: `a clone of ${root} at HEAD into ${src} failed: ${co.err.split('\n')[0]}` };
-    const dirty = git(['status', '--porcelain=v2', '--', path.relative(root, fs.realpathSync(projectDir)) || '.'], root);
+    // Not only the project's directory: the modules of go.work and the local replaces it builds
+    // with, and go.work itself, are HEAD's in the second checkout as well.
+    const specs = [...new Set(buildReadPaths(ws, fs.realpathSync(projectDir)).map((p) => path.relative(root, p)).filter((r) => !r.startsWith('..') && !path.isAbsolute(r)).map((r) => r || '.'))];
+    const dirty = git(['status', '--porcelain=v2', '--untracked-files=normal', '--', ...specs], root);
+    let note: string | undefined;
     if (dirty.ok && dirty.out) {
       const paths = porcelainV2Paths(dirty.out);
-      logger.info(`note: ${projectRoot || '.'} has uncommitted changes; the second checkout is HEAD without them (${paths.length === 1 ? '1 path' : `${paths.length} paths`}: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''})`);
+      note = `note: ${projectRoot || '.'} or what its build reads (go.work, its modules, local replaces) has uncommitted changes; the second checkout is HEAD without them (${paths.length === 1 ? '1 path' : `${paths.length} paths`}: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''})`;
+      logger.info(note);
     }
-    return { ok: true, method: 'git-clone', workspaceRoot: path.join(src, path.relative(root, ws)), cleanup: () => undefined };
+    return { ok: true, method: 'git-clone', workspaceRoot: path.join(src, path.relative(root, ws)), cleanup: () => undefined, note };
   }
   let goMod = '';
   try {
@@ -262,6 +293,7 @@ export async function verifyReproducible(input: ReproduceInput): Promise<Reprodu
       else {
         logger.error(`${platform}: ${name} is not reproducible: sha256 ${ha} (first build) vs ${hb} (rebuild at another path${input.secondGocache ? '' : ', empty GOCACHE'})`);
         for (const c of causes) logger.error(`  - ${c.message}`);
+        if (checkout.note) logger.error(`  - ${checkout.note}`);
       }
     }
     result.success = result.artifacts.length > 0 && result.artifacts.every((a) => a.identical);

@@ -247,7 +247,7 @@ function readBuild(b: Build, name: string, topEnv: string[], unmapped: string[],
   if (b.ldflags === undefined) notes.add(`${name} sets no ldflags: imported goreleaser's default (${DEFAULT_LDFLAGS})`);
   const raw = ldLines.join(' ');
   values.set('ldflags', mapFlagLines(ldLines, `${name}.ldflags`, unmapped));
-  if (/\{\{-?\s*\.Version\s*-?\}\}/.test(raw)) notes.add('{{.Version}} became {version}: `git describe --tags --always --dirty` (v1.2.3, v1.2.3-4-gabc1234, …), where goreleaser strips the leading v');
+  if (/\{\{-?\s*\.Version\s*-?\}\}/.test(raw)) notes.add('{{.Version}} became {version}: `git describe --tags --always`, -dirty when `git status --porcelain` prints anything (v1.2.3, v1.2.3-4-gabc1234, v1.2.3-dirty, …), where goreleaser strips the leading v');
   if (/\{\{-?\s*\.Date\s*-?\}\}/.test(raw)) notes.add('{{.Date}} (the build time) became {commitDate}, the commit time: a build time would make every build differ');
   values.set('gcflags', mapFlagLines(list(b.gcflags), `${name}.gcflags`, unmapped));
 
