@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expectSuccess, goVersionM, goWorkUse, IN_CI, nx, nxTaskFromCache, run, uniqueName, which, workspaceRoot, writeFile } from './utils';
+import { expectSuccess, goVersionM, goWorkUse, IN_CI, nx, nxTaskFromCache, REPO_ROOT, run, uniqueName, which, workspaceRoot, writeFile } from './utils';
 import { describeIf, haveTools } from '../plugin/src/test-utils/gates';
 import { loadSigningKey, signStatement } from '../plugin/src/release/sign';
 
@@ -69,11 +69,16 @@ describeIf(haveTools('openssl', 'git'))('release (nx release / release-sign, goc
       git(['commit', '-qm', 'release test']);
       git(['tag', VERSION_TAG]);
     }
-    expectSuccess('openssl ecparam', openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'release.key']));
-    fs.chmodSync(path.join(tmp, 'release.key'), 0o600);
-    expectSuccess('openssl ec -pubout', openssl(['ec', '-in', 'release.key', '-pubout', '-out', 'release.pub']));
-    key = path.join(tmp, 'release.key');
+    // The key made exactly as docs/release.md says, its lines run by sh with HOME in a scratch directory.
+    const docs = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'release.md'), 'utf8');
+    const block = /Make a key and its public half with openssl[\s\S]*?```\n([\s\S]*?)```/.exec(docs)?.[1];
+    if (!block) throw new Error('docs/release.md has no key-making block');
+    expectSuccess('the key lines of docs/release.md', run('sh', ['-ec', block], { cwd: tmp, env: { HOME: tmp } }));
+    key = path.join(tmp, '.config', 'gocross', 'release.key');
     pub = path.join(tmp, 'release.pub');
+    // What the docs promise: a private key only its owner can read, outside the workspace.
+    expect(fs.statSync(key).mode & 0o077).toBe(0);
+    expect(key.startsWith(ws)).toBe(false);
     signRun = nx(['run', 'hello:release-sign', `--key=${key}`], { env: { SOURCE_DATE_EPOCH: undefined } });
   }, 900_000);
 
