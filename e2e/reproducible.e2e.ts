@@ -80,7 +80,7 @@ describe('reproducible builds', () => {
     try {
       const r = nx(['run', 'hello:verify-vcs', '--output-style=static'], { cwd: repo });
       expect(r.code).not.toBe(0);
-      expect(r.output).toContain('apps/hello has uncommitted changes; the second checkout is HEAD without them (1 path: apps/hello/NOTES.txt)');
+      expect(r.output).toContain('apps/hello or what its build reads (go.work, its modules, local replaces) has uncommitted changes; the second checkout is HEAD without them (1 path: apps/hello/NOTES.txt)');
       expect(r.output).toContain('dist/vcs/hello is not reproducible');
       expect(r.output).toMatch(/- vcs stamps differ \([^)]*\): vcs\.modified true vs false/);
       expect(r.output).not.toContain('- paths:');
