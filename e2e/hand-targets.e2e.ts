@@ -26,17 +26,13 @@ import {
   requireTool,
   RunOptions,
   showProject,
+  targetInputs as inputsOf,
   uniqueName,
   workspaceRoot,
   writeFile,
 } from './utils';
 import { all, haveTools, hostIs, itIf } from '../plugin/src/test-utils/gates';
 
-interface TargetInputs {
-  files: string[];
-  runtime?: string[];
-  environment?: string[];
-}
 
 describe('hand-written targets and hand-set compilers', () => {
   let ws: string;
@@ -53,10 +49,7 @@ describe('hand-written targets and hand-set compilers', () => {
     if (r.code !== 0) throw new Error(describeRun(`nx run ${id}`, r));
     return nxTaskFromCache(r.output, id);
   };
-  const targetInputs = (id: string, opts: RunOptions = {}): TargetInputs => {
-    const r = expectSuccess(`nx show target inputs ${id}`, inWs(['show', 'target', 'inputs', id, '--json'], opts));
-    return JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as TargetInputs;
-  };
+  const targetInputs = (id: string, opts: RunOptions = {}) => inputsOf(id, opts, inWs);
 
   /** A compiler script `dir/name` running `real`, whose `--version` prints the file `dir/name.version`. */
   const wrapper = (dir: string, name: string, real: string, version: string): ((v: string) => void) => {

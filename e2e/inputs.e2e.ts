@@ -20,23 +20,14 @@ import {
   run,
   RunOptions,
   showProject,
+  targetInputs,
   uniqueName,
   workspaceRoot,
   writeFile,
 } from './utils';
 import { haveTools, itIf } from '../plugin/src/test-utils/gates';
 
-interface TargetInputs {
-  files: string[];
-  runtime?: string[];
-  environment?: string[];
-  external?: string[];
-}
 
-function targetInputs(id: string, opts: RunOptions = {}): TargetInputs {
-  const r = expectSuccess(`nx show target inputs ${id}`, nx(['show', 'target', 'inputs', id, '--json'], opts));
-  return JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as TargetInputs;
-}
 
 /** Runs the target; true when Nx replayed it from the cache. */
 function build(id: string, opts: RunOptions = {}): boolean {

@@ -356,3 +356,17 @@ export function showProject(name: string, opts: RunOptions = {}): {
   const start = r.stdout.indexOf('{');
   return JSON.parse(r.stdout.slice(start));
 }
+
+/** What `nx show target inputs <id> --json` lists. */
+export interface TargetInputs {
+  files: string[];
+  runtime?: string[];
+  environment?: string[];
+  external?: string[];
+}
+
+/** `nx show target inputs <id> --json`, parsed; `runNx` runs nx (default: in the shared workspace). */
+export function targetInputs(id: string, opts: RunOptions = {}, runNx: (args: string[], opts: RunOptions) => RunResult = nx): TargetInputs {
+  const r = expectSuccess(`nx show target inputs ${id}`, runNx(['show', 'target', 'inputs', id, '--json'], opts));
+  return JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as TargetInputs;
+}
