@@ -134,22 +134,24 @@ export function extraFiles(options: ReleaseExecutorSchema, workspaceRoot: string
     paths = options.files.map((f) => path.resolve(workspaceRoot, f.replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}/g, workspaceRoot)));
     for (const p of paths) if (!fs.existsSync(p) || !fs.statSync(p).isFile()) throw new ReleaseError(`extra file ${path.relative(workspaceRoot, p) || p} (option files) does not exist or is not a file`);
   } else {
-    const pick = (dir: string, kind: string) => {
+    /** The default extra files of a directory, by kind (one readdir). */
+    const extras = (dir: string) => {
+      const out = { licence: [] as string[], readme: [] as string[] };
       try {
-        return fs
-          .readdirSync(dir, { withFileTypes: true })
-          .filter((e) => e.isFile() && releaseExtraFileKind(e.name) === kind)
-          .map((e) => path.join(dir, e.name));
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const kind = e.isFile() ? releaseExtraFileKind(e.name) : undefined;
+          if (kind) out[kind].push(path.join(dir, e.name));
+        }
       } catch {
-        return [];
+        // no such directory: no extra files
       }
+      return out;
     };
     // The licence from the project, else the workspace root's (a licence at the root covers the
     // repository; a project's own README does not leave it out). The README is the project's
     // own: the workspace's describes the workspace.
-    const projectDir = path.resolve(workspaceRoot, projectRoot);
-    const licence = pick(projectDir, 'licence');
-    paths = [...(licence.length > 0 ? licence : pick(workspaceRoot, 'licence')), ...pick(projectDir, 'readme')];
+    const own = extras(path.resolve(workspaceRoot, projectRoot));
+    paths = [...(own.licence.length > 0 ? own.licence : extras(workspaceRoot).licence), ...own.readme];
   }
   const seen = new Set<string>();
   return paths.sort().map((p) => {
