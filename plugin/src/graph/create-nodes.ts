@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodesContext, CreateNodesResult, CreateNodesResultArray } from '@nx/devkit';
 import { formatModFileProblems } from '../gowork/modfile';
-import { formatPlatform } from '../platforms/platform';
+import { formatPlatform, hostPlatform } from '../platforms/platform';
 import type { Platform } from '../platforms/types';
 import { lastPathElement } from '../platforms/outputs';
 import { discoverModules, DiscoveredModule, readGoWorkspace } from './discovery';
@@ -16,7 +16,6 @@ import {
   checkPluginOptions,
   GocrossConfigError,
   GocrossPluginOptions,
-  hostPlatform,
   PROJECT_OVERRIDE_FILE,
   readProjectOverride,
   resolveProjectOptions,

@@ -22,7 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hostPlatform, parsePlatform } from '../platforms/platform';
+import { parsePlatform } from '../platforms/platform';
 import type { BuildMode, Libc, Platform } from '../platforms/types';
 import { resolveBuildFlags, type BuildFlagOptions } from './build-flags';
 import { checkSettings, type ConfigPath, type ConfigProblem } from './config-check';
@@ -229,5 +229,3 @@ export function selectMains(
   return candidates.filter((_, i) => keep.has(i));
 }
 
-/** The GOOS/GOARCH of the machine running Nx (platforms/platform.ts). */
-export { hostPlatform };

@@ -57,7 +57,6 @@ const defaultSpawn: NonNullable<SmokeDeps['spawn']> = (argv, env) => {
   return { status: r.status, signal: r.signal, stderr: r.stderr ?? '', error: r.error };
 };
 
-export { platformSelected };
 
 /** Runs the smoke test of each subject. `fatal` holds one line per failure (the release must stop). */
 export function smokeTest(opts: SmokeOptions, subjects: SmokeSubject[], deps: SmokeDeps): { report: SmokeReport; fatal: string[]; lines: string[] } {
